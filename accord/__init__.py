@@ -1,0 +1,1 @@
+"""Accord's application shell: settings, logging and the command line."""

@@ -1,0 +1,1 @@
+"""Microsoft Graph: the client factory, credentials and error mapping."""

@@ -1,0 +1,61 @@
+"""Building the real ``GraphServiceClient`` for a tenant or for the sandbox.
+
+The SDK's own retry handler is switched off: it retries POSTs such as sendMail on 429 and 5xx,
+which can send a message twice. Retries belong to Temporal's activity retry policy, which the
+activities pair with duplicate checks (see ``activities``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+from kiota_authentication_azure.azure_identity_authentication_provider import (
+    AzureIdentityAuthenticationProvider,
+)
+from kiota_http.middleware.options import RetryHandlerOption
+from msgraph import GraphServiceClient
+from msgraph.graph_request_adapter import GraphRequestAdapter
+from msgraph_core import GraphClientFactory
+
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+
+
+@dataclass(frozen=True)
+class GraphConnection:
+    """Where Graph is and how to authenticate.
+
+    Attributes:
+        base_url: Graph's service root, e.g. ``https://graph.microsoft.com/v1.0`` or the
+            sandbox's ``http://127.0.0.1:5001/v1.0``.
+        credential: an async credential with ``get_token(*scopes)``.
+        timeout_seconds: the whole-request timeout.
+    """
+
+    base_url: str
+    credential: Any
+    timeout_seconds: float = 30.0
+
+
+def build_graph_client(connection: GraphConnection) -> GraphServiceClient:
+    """Build a Graph client whose failures surface to the caller instead of being retried.
+
+    Args:
+        connection: the service root and credential.
+
+    Returns:
+        The SDK client.
+    """
+    host = urlparse(connection.base_url).hostname or ""
+    auth = AzureIdentityAuthenticationProvider(
+        connection.credential, scopes=[GRAPH_SCOPE], allowed_hosts=[host]
+    )
+    http_client = GraphClientFactory.create_with_default_middleware(
+        client=httpx.AsyncClient(timeout=httpx.Timeout(connection.timeout_seconds)),
+        options={RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=0, should_retry=False)},
+    )
+    adapter = GraphRequestAdapter(auth, client=http_client)
+    adapter.base_url = connection.base_url.rstrip("/")
+    return GraphServiceClient(request_adapter=adapter)

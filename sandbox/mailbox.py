@@ -1,0 +1,188 @@
+"""Mail delivery inside the tenant: what sendMail and invitations put in whose folders."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+import uuid
+from typing import Any
+
+from sandbox.changes import ResourceChange
+from sandbox.clock import graph_datetime
+from sandbox.directory import folder_id_for
+from sandbox.state import SandboxState
+
+MESSAGES = "messages"
+_COPIED_FIELDS = (
+    "subject",
+    "body",
+    "toRecipients",
+    "ccRecipients",
+    "replyTo",
+    "importance",
+    "internetMessageHeaders",
+    "categories",
+    "isDeliveryReceiptRequested",
+    "isReadReceiptRequested",
+    "uniqueBody",
+)
+# Kept in the store but, as in Graph, only returned when a request selects them.
+HIDDEN_UNLESS_SELECTED = ("internetMessageHeaders", "attachments", "uniqueBody")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _preview(body: dict[str, Any] | None) -> str:
+    if not body:
+        return ""
+    content = str(body.get("content") or "")
+    if str(body.get("contentType", "text")).lower() == "html":
+        content = html.unescape(_TAGS.sub(" ", content))
+    return " ".join(content.split())[:255]
+
+
+def _change_key() -> str:
+    return base64.b64encode(uuid.uuid4().bytes).decode()
+
+
+def recipient_addresses(message: dict[str, Any], *fields: str) -> list[str]:
+    """Return the lower-cased addresses in the given recipient fields of a message."""
+    found: list[str] = []
+    for field in fields:
+        for recipient in message.get(field) or []:
+            address = ((recipient or {}).get("emailAddress") or {}).get("address")
+            if address:
+                found.append(str(address).lower())
+    return found
+
+
+class Mailboxes:
+    """Creates, delivers and updates messages in the tenant's mailboxes."""
+
+    def __init__(self, state: SandboxState) -> None:
+        self._state = state
+
+    def store_message(
+        self, user_id: str, folder: str, message: dict[str, Any], *, is_read: bool
+    ) -> dict[str, Any]:
+        """Put a copy of a message into one of a user's well-known folders.
+
+        Args:
+            user_id: the mailbox owner.
+            folder: a well-known folder name (inbox, sentitems, ...).
+            message: the message's Graph properties.
+            is_read: whether the copy starts read.
+
+        Returns:
+            The stored message.
+        """
+        now = graph_datetime(self._state.clock.now())
+        folder_id = folder_id_for(user_id, folder)
+        message_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        document: dict[str, Any] = {
+            "@odata.type": "#microsoft.graph.message",
+            "id": message_id,
+            "createdDateTime": now,
+            "lastModifiedDateTime": now,
+            "changeKey": _change_key(),
+            "categories": [],
+            "receivedDateTime": now,
+            "sentDateTime": now,
+            "hasAttachments": False,
+            "subject": "",
+            "bodyPreview": "",
+            "importance": "normal",
+            "parentFolderId": folder_id,
+            "isDeliveryReceiptRequested": False,
+            "isReadReceiptRequested": False,
+            "isRead": is_read,
+            "isDraft": False,
+            "inferenceClassification": "focused",
+            "body": {"contentType": "text", "content": ""},
+            "toRecipients": [],
+            "ccRecipients": [],
+            "bccRecipients": [],
+            "replyTo": [],
+            "flag": {"flagStatus": "notFlagged"},
+            "internetMessageHeaders": [],
+        }
+        document.update(message)
+        document["id"] = message_id
+        document["parentFolderId"] = folder_id
+        document["bodyPreview"] = _preview(document.get("body"))
+        document["webLink"] = f"{self._state.public_url}/#/mail/{user_id}/{message_id}"
+        self._state.store.put(MESSAGES, user_id, message_id, document)
+        self._state.changes.publish(
+            ResourceChange(user_id, MESSAGES, message_id, "created", folder_id)
+        )
+        return document
+
+    def deliver(
+        self, sender: dict[str, Any], message: dict[str, Any], *, save_to_sent: bool
+    ) -> list[str]:
+        """Send a message from a tenant user: each tenant recipient receives a copy.
+
+        Args:
+            sender: the sending user.
+            message: the message as the request gave it.
+            save_to_sent: whether the sender keeps a copy in Sent Items.
+
+        Returns:
+            The addresses that were outside the tenant (accepted, delivered nowhere).
+        """
+        sender_address = {
+            "emailAddress": {"name": sender.get("displayName"), "address": sender["mail"]}
+        }
+        conversation = hashlib.sha1(uuid.uuid4().bytes, usedforsecurity=False).hexdigest()
+        base: dict[str, Any] = {field: message[field] for field in _COPIED_FIELDS if field in message}
+        base.update(
+            {
+                "from": message.get("from") or sender_address,
+                "sender": sender_address,
+                "conversationId": conversation,
+                "internetMessageId": f"<{uuid.uuid4().hex}@{self._state.tenant.domain}>",
+                "hasAttachments": bool(message.get("attachments")),
+            }
+        )
+        if message.get("attachments"):
+            base["attachments"] = message["attachments"]
+        outside: list[str] = []
+        delivered: set[str] = set()
+        for address in recipient_addresses(message, "toRecipients", "ccRecipients", "bccRecipients"):
+            user = self._state.directory.find_user(address)
+            if user is None:
+                outside.append(address)
+                continue
+            if user["id"] in delivered:
+                continue
+            delivered.add(user["id"])
+            self.store_message(str(user["id"]), "inbox", base, is_read=False)
+        if save_to_sent:
+            sent_copy = dict(base, bccRecipients=message.get("bccRecipients") or [])
+            self.store_message(str(sender["id"]), "sentitems", sent_copy, is_read=True)
+        return outside
+
+    def update(self, user_id: str, message: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+        """Apply a PATCH to a stored message and return it."""
+        message.update(patch)
+        if "body" in patch:
+            message["bodyPreview"] = _preview(message.get("body"))
+        message["lastModifiedDateTime"] = graph_datetime(self._state.clock.now())
+        message["changeKey"] = _change_key()
+        self._state.store.put(MESSAGES, user_id, str(message["id"]), message)
+        self._state.changes.publish(
+            ResourceChange(
+                user_id, MESSAGES, str(message["id"]), "updated", message.get("parentFolderId")
+            )
+        )
+        return message
+
+    def delete(self, user_id: str, message: dict[str, Any]) -> None:
+        """Delete a message (delta reports it as removed)."""
+        self._state.store.delete(MESSAGES, user_id, str(message["id"]))
+        self._state.changes.publish(
+            ResourceChange(
+                user_id, MESSAGES, str(message["id"]), "deleted", message.get("parentFolderId")
+            )
+        )

@@ -1,0 +1,204 @@
+"""The OData query options Accord uses: ``$select``, ``$top``, ``$skip``, ``$filter``, ``$orderby``.
+
+``$filter`` understands comparisons (eq, ne, gt, ge, lt, le) of a property path with a string,
+number, boolean, null or date-time literal, joined by ``and``; that is what Accord sends. Any
+other expression is refused with Graph's error rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from sandbox.errors import GraphError
+
+_COMPARISON = re.compile(
+    r"^\s*(?P<path>[A-Za-z][\w/]*)\s+(?P<op>eq|ne|gt|ge|lt|le)\s+(?P<value>'(?:[^']|'')*'|\S+)\s*$",
+    re.IGNORECASE,
+)
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "gt": lambda a, b: a is not None and a > b,
+    "ge": lambda a, b: a is not None and a >= b,
+    "lt": lambda a, b: a is not None and a < b,
+    "le": lambda a, b: a is not None and a <= b,
+}
+MAX_TOP = 1000
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One ``path op literal`` term of a ``$filter``."""
+
+    path: tuple[str, ...]
+    op: str
+    value: Any
+
+
+@dataclass
+class QueryOptions:
+    """The parsed query options of one request."""
+
+    select: list[str] | None = None
+    top: int | None = None
+    skip: int = 0
+    filters: list[Comparison] = field(default_factory=list)
+    order_by: tuple[str, bool] | None = None
+
+    def property_names(self) -> set[str]:
+        """Return every top-level property named in select, filter and orderby."""
+        names = set(self.select or [])
+        names.update(term.path[0] for term in self.filters)
+        if self.order_by:
+            names.add(self.order_by[0])
+        return names
+
+
+def _literal(raw: str) -> Any:
+    if raw.startswith("'"):
+        return raw[1:-1].replace("''", "'")
+    lowered = raw.lower()
+    if lowered in {"true", "false"}:
+        return lowered == "true"
+    if lowered == "null":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise GraphError(
+            400, "BadRequest", f"Invalid filter clause: the literal '{raw}' is not recognised."
+        ) from None
+
+
+def parse_query(params: Mapping[str, str]) -> QueryOptions:
+    """Parse the query options of a request.
+
+    Raises:
+        GraphError: 400 for a malformed or unsupported option.
+    """
+    options = QueryOptions()
+    if select := params.get("$select"):
+        options.select = [name.strip() for name in select.split(",") if name.strip()]
+    for name in ("$top", "$skip"):
+        if (raw := params.get(name)) is not None:
+            if not raw.isdigit():
+                raise GraphError(
+                    400, "BadRequest", f"Invalid value '{raw}' for query option '{name}'."
+                )
+            if name == "$top":
+                options.top = min(int(raw), MAX_TOP)
+            else:
+                options.skip = int(raw)
+    if raw_filter := params.get("$filter"):
+        for term in re.split(r"\s+and\s+", raw_filter.strip(), flags=re.IGNORECASE):
+            match = _COMPARISON.match(term)
+            if match is None:
+                raise GraphError(
+                    400, "BadRequest", f"Invalid filter clause: unsupported expression '{term}'."
+                )
+            options.filters.append(
+                Comparison(
+                    tuple(match["path"].split("/")),
+                    match["op"].lower(),
+                    _literal(match["value"]),
+                )
+            )
+    if order := params.get("$orderby"):
+        prop, _, direction = order.strip().partition(" ")
+        options.order_by = (prop, direction.strip().lower() == "desc")
+    return options
+
+
+def _resolve(document: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = document
+    for part in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    return value
+
+
+def _comparable(value: Any, other: Any) -> Any:
+    # Graph compares strings without regard to case, e.g. addresses in $filter.
+    if isinstance(value, str) and isinstance(other, str):
+        return value.lower()
+    return value
+
+
+def matches(document: Mapping[str, Any], filters: list[Comparison]) -> bool:
+    """Return whether a document satisfies every comparison."""
+    for term in filters:
+        value = _resolve(document, term.path)
+        expected = _comparable(term.value, value)
+        if not _OPERATORS[term.op](_comparable(value, term.value), expected):
+            return False
+    return True
+
+
+def project(document: Mapping[str, Any], select: list[str] | None) -> dict[str, Any]:
+    """Keep only the selected properties (``id`` and annotations always stay)."""
+    if select is None:
+        return dict(document)
+    wanted = {name.lower() for name in select}
+    return {
+        key: value
+        for key, value in document.items()
+        if key.lower() in wanted or key == "id" or key.startswith("@odata")
+    }
+
+
+def page(
+    items: list[dict[str, Any]],
+    options: QueryOptions,
+    *,
+    base_url: str,
+    query: Mapping[str, str],
+    default_top: int,
+    context: str,
+) -> dict[str, Any]:
+    """Filter, order, page and project a collection into Graph's response shape.
+
+    Args:
+        items: the whole collection.
+        options: the request's parsed query options.
+        base_url: the request URL without its query string, for ``@odata.nextLink``.
+        query: the request's query parameters, carried into the next link.
+        default_top: the page size when the request names none.
+        context: the ``@odata.context`` value.
+
+    Returns:
+        ``{"@odata.context", "value", "@odata.nextLink"?}``.
+    """
+    selected = [item for item in items if matches(item, options.filters)]
+    if options.order_by:
+        prop, descending = options.order_by
+        selected.sort(
+            key=lambda item: (_resolve(item, (prop,)) is None, str(item.get(prop) or "")),
+            reverse=descending,
+        )
+    top = options.top if options.top is not None else default_top
+    window = selected[options.skip : options.skip + top]
+    body: dict[str, Any] = {
+        "@odata.context": context,
+        "value": [project(item, options.select) for item in window],
+    }
+    if options.skip + top < len(selected):
+        next_query = dict(query)
+        next_query["$skip"] = str(options.skip + top)
+        next_query["$top"] = str(top)
+        body["@odata.nextLink"] = f"{base_url}?{urlencode(next_query)}"
+    return body

@@ -1,0 +1,1 @@
+"""The sandbox's routers, one per resource."""
