@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -14,8 +16,9 @@ from accord.settings import AccordSettings, SettingsError, load_settings
 
 
 def _sandbox(args: argparse.Namespace, settings: AccordSettings) -> int:
-    from sandbox.server import serve  # noqa: PLC0415 - only this command needs the server
-    from sandbox.tenant import TenantError  # noqa: PLC0415 - as above
+    # Imported here: only this command needs the server.
+    from sandbox.server import serve
+    from sandbox.tenant import TenantError
 
     data_dir: Path = args.data or settings.data_dir / "sandbox"
     log = structlog.get_logger("accord.sandbox")
@@ -26,6 +29,48 @@ def _sandbox(args: argparse.Namespace, settings: AccordSettings) -> int:
         log.error("tenant_file_invalid", reason=str(exc))
         return 2
     return 0
+
+
+def _run(name: str, main: Coroutine[Any, Any, int | None]) -> int:
+    # Imported here: these modules pull in Temporal and Graph, which `accord sandbox` and
+    # `--help` do without.
+    from accord.connections import GraphSetupError
+    from accord.keys import KeyFileError
+    from accord.up import UpError
+    from integrations.temporal.client import TemporalSetupError
+
+    log = structlog.get_logger(f"accord.{name}")
+    try:
+        code = asyncio.run(main)
+    except (KeyFileError, TemporalSetupError, GraphSetupError, UpError) as exc:
+        log.error("setup_invalid", reason=str(exc))
+        return 2
+    except RuntimeError as exc:
+        # The Temporal SDK reports an unreachable server as a RuntimeError.
+        log.error("failed", reason=str(exc))
+        return 1
+    except KeyboardInterrupt:
+        # A Ctrl-C that came before the command's own signal handlers were in place.
+        return 130
+    return code or 0
+
+
+def _worker(_args: argparse.Namespace, settings: AccordSettings) -> int:
+    from worker import run_worker  # heavy imports: only this command needs them
+
+    return _run("worker", run_worker(settings))
+
+
+def _api(_args: argparse.Namespace, settings: AccordSettings) -> int:
+    from accord.serve_api import run_api  # heavy imports: only this command needs them
+
+    return _run("api", run_api(settings))
+
+
+def _up(_args: argparse.Namespace, settings: AccordSettings) -> int:
+    from accord.up import run_up  # heavy imports: only this command needs them
+
+    return _run("up", run_up(settings))
 
 
 def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
@@ -42,6 +87,17 @@ def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
     sandbox.add_argument("--tenant", type=Path, help="A JSON or YAML tenant file to seed from.")
     sandbox.add_argument("--data", type=Path, help="Where the sandbox keeps its state.")
     sandbox.set_defaults(handler=_sandbox)
+    commands.add_parser(
+        "worker", help="Run the Temporal worker: commitment workflows and their activities."
+    ).set_defaults(handler=_worker)
+    commands.add_parser(
+        "api", help=f"Serve Accord's HTTP API on {settings.api_host}:{settings.api_port}."
+    ).set_defaults(handler=_api)
+    commands.add_parser(
+        "up",
+        help="Run everything locally: Temporal's dev server, the sandbox, the worker and the "
+        "API (state under ACCORD_DATA_DIR; Ctrl-C stops it all).",
+    ).set_defaults(handler=_up)
     return parser
 
 

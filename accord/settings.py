@@ -30,6 +30,66 @@ class AccordSettings(BaseSettings):
 
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(default=5001, ge=1, le=65535)
+    sandbox_tenant_file: Path | None = Field(
+        default=None,
+        description="A JSON or YAML tenant that seeds a new sandbox under `accord up` "
+        "(default: the demo tenant); the worker and API use its tenant and app ids.",
+    )
+
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where people reach Accord's API; action links in emails point here.",
+    )
+    link_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="Secrets (32+ bytes each) that sign action links; the first signs. "
+        "Unset: a key is generated and kept under data_dir (local use only).",
+    )
+    agent_mailbox: str = Field(
+        default="accord@northwind.example", description="The mailbox Accord sends from."
+    )
+
+    temporal_address: str | None = Field(
+        default=None, description="host:port of Temporal; unset: `accord up` starts a dev server."
+    )
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "accord-commitments"
+    temporal_tls: bool = False
+    temporal_api_key: SecretStr | None = None
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    payload_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="AES-256 keys (base64, 32 bytes) for payload encryption; the first "
+        "encrypts. Unset: a key is generated and kept under data_dir (local use only).",
+    )
+    temporal_dev_port: int = Field(
+        default=7233,
+        ge=1,
+        le=65535,
+        description="gRPC port of the dev server `accord up` starts (used when "
+        "temporal_address is unset).",
+    )
+    temporal_ui_port: int = Field(
+        default=8233, ge=1, le=65535, description="Web UI port of that dev server."
+    )
+
+    worker_max_cached_workflows: int = Field(
+        default=500, ge=0, description="Workflows a worker keeps in memory between tasks."
+    )
+    worker_max_concurrent_activities: int = Field(
+        default=50, ge=1, description="Activities (Graph calls) a worker runs at once."
+    )
+    worker_graceful_shutdown_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How long a stopping worker lets running activities finish.",
+    )
+    up_startup_timeout_seconds: float = Field(
+        default=90.0, gt=0, description="How long `accord up` waits for each process to be ready."
+    )
 
     graph_base_url: str | None = Field(
         default=None,

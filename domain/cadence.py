@@ -1,6 +1,4 @@
-"""How often Accord checks in on a commitment, and how gently it reminds about an expectation
-that has not been answered yet.
-"""
+"""Check-in cadence for a commitment, and gentle reminders for an unanswered expectation."""
 
 from __future__ import annotations
 
@@ -101,8 +99,8 @@ def reachable_check_in_times(
         cadence: the interval; ``None`` uses :func:`default_cadence`.
 
     Returns:
-        Distinct UTC times in order; those that would land at or after ``due`` are dropped, and
-        all are while automatic replies are ``alwaysEnabled``.
+        Distinct UTC times in order. Times that would land at or after ``due`` are dropped;
+        none remain while automatic replies are ``alwaysEnabled``.
     """
     shifted: list[datetime] = []
     for nominal in check_in_times(created_at, due, cadence):

@@ -18,7 +18,6 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Field,
     field_validator,
     model_validator,
 )
@@ -48,6 +47,18 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
+def _not_blank(value: str) -> str:
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+def _title_length(value: str) -> str:
+    if len(value) > TITLE_MAX_LENGTH:
+        raise ValueError(f"must be at most {TITLE_MAX_LENGTH} characters, not {len(value)}")
+    return value
+
+
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 """A timezone-aware datetime (naive ones are rejected), stored in UTC."""
 OneLine = Annotated[str, BeforeValidator(_collapse_whitespace)]
@@ -55,6 +66,9 @@ OneLine = Annotated[str, BeforeValidator(_collapse_whitespace)]
 Text = Annotated[str, BeforeValidator(_strip)]
 OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 """Free text where blank means absent."""
+Name = Annotated[OneLine, AfterValidator(_not_blank)]
+Title = Annotated[OneLine, AfterValidator(_not_blank), AfterValidator(_title_length)]
+RequiredText = Annotated[Text, AfterValidator(_not_blank)]
 
 
 class _Frozen(BaseModel):
@@ -147,7 +161,7 @@ class Person(_Frozen):
     """Someone Accord writes to; the email is stored lower-cased."""
 
     email: str
-    display_name: Annotated[OneLine, Field(min_length=1)]
+    display_name: Name
 
     @field_validator("email", mode="before")
     @classmethod
@@ -169,9 +183,9 @@ class CommitmentSpec(_Frozen):
     """
 
     # A title travels into mail subjects, where line breaks have no place.
-    title: Annotated[OneLine, Field(min_length=1, max_length=TITLE_MAX_LENGTH)]
+    title: Title
     description: Text = ""
-    success_criteria: Annotated[Text, Field(min_length=1)]
+    success_criteria: RequiredText
     owner: Person
     manager: Person
     due: UtcDatetime
@@ -326,5 +340,5 @@ class HistoryEntry(_Frozen):
 
     at: UtcDatetime
     actor: Actor
-    kind: Annotated[OneLine, Field(min_length=1)]
+    kind: Name
     detail: Text = ""

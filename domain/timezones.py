@@ -1,12 +1,17 @@
-"""Time zone names as Microsoft Graph writes them: IANA ("Europe/London") or Windows
-("GMT Standard Time"). mailboxSettings may carry either, depending on how it was set.
+"""Time zone names as Microsoft Graph writes them: IANA or Windows.
+
+mailboxSettings may carry either ("Europe/London" or "GMT Standard Time"), depending on how
+the mailbox was set up.
 """
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from functools import cache
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import BeforeValidator
 from tzlocal.windows_tz import tz_win, win_tz
 
 # CLDR's Windows mapping still names some zones by their pre-rename IANA links; people
@@ -22,6 +27,12 @@ _RENAMED_ZONES = {
 }
 
 
+_SANDBOXED_ZONEINFO = (
+    "zoneinfo.ZoneInfo is wrapped by Temporal's workflow sandbox, so its zones are not usable "
+    "as tzinfo: import the domain package inside workflow.unsafe.imports_passed_through()"
+)
+
+
 @cache
 def resolve_zone(name: str) -> ZoneInfo:
     """Turn an IANA or Windows time zone name into a ``ZoneInfo``.
@@ -35,16 +46,19 @@ def resolve_zone(name: str) -> ZoneInfo:
 
     Raises:
         ValueError: when the name is neither a known IANA nor a known Windows zone.
+        RuntimeError: when ``domain`` was imported inside Temporal's workflow sandbox rather
+            than passed through it.
     """
     cleaned = name.strip()
     iana = win_tz.get(cleaned) or _windows_names_by_lower_case().get(cleaned.lower())
-    if iana is not None:
-        return ZoneInfo(_RENAMED_ZONES.get(iana, iana))
     try:
-        return ZoneInfo(cleaned)
+        zone = ZoneInfo(_RENAMED_ZONES.get(iana, iana) if iana else cleaned)
     except (ZoneInfoNotFoundError, ValueError):
         # ZoneInfo raises ValueError for keys shaped like paths; both mean "not a zone".
         raise ValueError(f"unknown time zone: {name!r} (neither IANA nor Windows)") from None
+    if not issubclass(type(zone), tzinfo):
+        raise RuntimeError(_SANDBOXED_ZONEINFO)
+    return zone
 
 
 def windows_name(zone: ZoneInfo | str) -> str:
@@ -86,3 +100,11 @@ def zone_key(name: str) -> str:
 @cache
 def _windows_names_by_lower_case() -> dict[str, str]:
     return {windows.lower(): iana for windows, iana in win_tz.items()}
+
+
+def _iana_name(value: Any) -> Any:
+    return zone_key(value) if isinstance(value, str) else value
+
+
+ZoneName = Annotated[str, BeforeValidator(_iana_name)]
+"""A pydantic field type: a zone given by IANA or Windows name, stored as its IANA name."""

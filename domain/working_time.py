@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from domain.models import TimeSlot, UtcDatetime
-from domain.timezones import resolve_zone, zone_key
+from domain.timezones import ZoneName, resolve_zone, zone_key
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
@@ -59,12 +59,6 @@ def _wall_clock_time(value: time) -> time:
     return value
 
 
-def _iana_name(value: Any) -> Any:
-    return zone_key(value) if isinstance(value, str) else value
-
-
-ZoneName = Annotated[str, BeforeValidator(_iana_name)]
-"""A zone given by IANA or Windows name, stored as its IANA name."""
 WallClockTime = Annotated[time, AfterValidator(_wall_clock_time)]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,8 +13,10 @@ from starlette.responses import JSONResponse, Response
 
 from sandbox.errors import GraphError, error_body, error_response
 from sandbox.gateway import ASGIApp, GraphGateway
-from sandbox.routes import admin, identity, mail, users
+from sandbox.routes import admin, batch, calendar, identity, mail, subscriptions, users
 from sandbox.state import SandboxState
+from sandbox.subscriptions import SubscriptionService
+from sandbox.web import pages
 
 log = structlog.get_logger("sandbox")
 
@@ -66,8 +71,20 @@ def create_app(state: SandboxState) -> ASGIApp:
     Returns:
         The ASGI application, with Graph's gateway in front of ``/v1.0``.
     """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Change notifications are posted by a task on the server's own event loop.
+        notifications = SubscriptionService.of(state)
+        notifications.start()
+        try:
+            yield
+        finally:
+            await notifications.stop()
+
     app = FastAPI(
         title="Accord sandbox: a local Microsoft 365",
+        lifespan=lifespan,
         docs_url="/_sandbox/docs",
         openapi_url="/_sandbox/openapi.json",
         redoc_url=None,
@@ -77,6 +94,9 @@ def create_app(state: SandboxState) -> ASGIApp:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)
-    for module in (identity, admin, users, mail):
+    for module in (identity, admin, users, mail, calendar, batch, subscriptions, pages):
         app.include_router(module.router)
-    return GraphGateway(app, state)
+    gateway = GraphGateway(app, state)
+    # $batch sends each item back through the gateway, so items are throttled and faulted too.
+    app.state.gateway = gateway
+    return gateway

@@ -96,8 +96,6 @@ class GraphGateway:
         if fault is Fault.DROP_CONNECTION:
             await _drop(send)
             return
-        if fault is Fault.SLOW:
-            await asyncio.sleep(state.config.faults.slow_seconds)
         limited_receive = self._limit_body(receive)
         mailbox = self._mailbox(path)
         if mailbox is None:
@@ -107,6 +105,9 @@ class GraphGateway:
             await self._run(scope, limited_receive, send, fault)
 
     async def _run(self, scope: Scope, receive: Receive, send: Send, fault: Fault) -> None:
+        if fault is Fault.SLOW:
+            # Inside the mailbox's concurrency slot: a slow answer holds its slot, as in Exchange.
+            await asyncio.sleep(self._state.config.faults.slow_seconds)
         if fault is not Fault.ACCEPTED_THEN_FAILED:
             await self._app(scope, receive, send)
             return

@@ -20,7 +20,7 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -56,6 +56,8 @@ _DURATION = re.compile(
     r"-?P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?"
     r"(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?"
 )
+Check = Callable[[object], bool]
+
 # Azure AD directory extensions: extension_<app id without dashes>_<name>.
 _DIRECTORY_EXTENSION = re.compile(r"extension_[0-9a-fA-F]{32}_\w+")
 
@@ -112,7 +114,7 @@ def _is_binary(value: object) -> bool:
     return len(value) % 4 != 1
 
 
-def _integer(low: int, high: int) -> Any:
+def _integer(low: int, high: int) -> Check:
     def check(value: object) -> bool:
         return type(value) is int and low <= value <= high
 
@@ -131,7 +133,7 @@ def _is_decimal(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-_PRIMITIVE_CHECKS: Final[dict[str, Any]] = {
+_PRIMITIVE_CHECKS: Final[dict[str, Check]] = {
     "Edm.String": lambda value: isinstance(value, str),
     "Edm.Boolean": lambda value: isinstance(value, bool),
     "Edm.Byte": _integer(0, 255),
@@ -215,7 +217,7 @@ class _Value:
         self.collection = type_ref.startswith("Collection(")
         target = type_ref[len("Collection(") : -1] if self.collection else type_ref
         self.target = target
-        self.check: Any = _accept_any
+        self.check: Check = _accept_any
         if target.startswith("Edm."):
             self.kind = PRIMITIVE
             self.check = _PRIMITIVE_CHECKS.get(target, _accept_any)

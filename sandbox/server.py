@@ -23,7 +23,7 @@ def _uvicorn_config(state: SandboxState, host: str, port: int) -> uvicorn.Config
         port=port,
         log_config=None,
         access_log=False,
-        lifespan="off",
+        lifespan="on",
         timeout_graceful_shutdown=5,
     )
 

@@ -6,6 +6,7 @@ sequence N", and a deletion leaves a tombstone that delta can report as ``@remov
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
@@ -133,7 +134,7 @@ class Store:
             ).fetchall()
         return [dict(json.loads(row[0])) for row in rows]
 
-    def list_all(self, collection: str) -> list[tuple[str, dict[str, Any]]]:
+    def list_all(self, collection: str) -> builtins.list[tuple[str, dict[str, Any]]]:
         """Return ``(owner, document)`` for every live document of a collection."""
         with self._lock:
             rows = self._db.execute(
@@ -158,7 +159,7 @@ class Store:
             )
             return cursor.rowcount > 0
 
-    def changes_since(self, collection: str, owner: str, seq: int) -> list[Change]:
+    def changes_since(self, collection: str, owner: str, seq: int) -> builtins.list[Change]:
         """Return each document written or deleted after ``seq``, in write order."""
         with self._lock:
             rows = self._db.execute(

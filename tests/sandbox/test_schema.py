@@ -813,7 +813,7 @@ def _json_values() -> st.SearchStrategy[Any]:
         | st.integers()
         | st.floats()
         | st.text(max_size=20)
-        | st.sampled_from(type_names + ["high", "HIGH", "2024-03-01T09:30:00Z", "08:00:00"])
+        | st.sampled_from([*type_names, "high", "HIGH", "2024-03-01T09:30:00Z", "08:00:00"])
     )
     return st.recursive(
         leaves,
@@ -836,10 +836,12 @@ JSON_VALUES = _json_values()
 def test_arbitrary_json_only_raises_graph_errors(type_name: str, action: str, body: Any) -> None:
     schema = GraphSchema.load()
     for call, name in ((schema.validate_entity, type_name), (schema.validate_action, action)):
+        status = 0
         try:
             call(name, body)
         except GraphError as error:
-            assert error.status == 400
+            status = error.status
+        assert status in (0, 400)
 
 
 def test_deep_nesting_is_refused_not_crashing(schema: GraphSchema) -> None:

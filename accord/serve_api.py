@@ -1,0 +1,50 @@
+"""``accord api``: serve Accord's HTTP API with uvicorn, connected to Temporal and Graph."""
+
+from __future__ import annotations
+
+import structlog
+import uvicorn
+
+from accord.connections import graph_client
+from accord.keys import link_key_ring
+from accord.settings import AccordSettings
+from api.app import create_app
+from api.people import GraphPeopleDirectory
+from integrations.temporal.client import connect
+
+log = structlog.get_logger("accord.api")
+
+
+async def run_api(settings: AccordSettings) -> int:
+    """Serve the API on ``api_host:api_port`` until SIGINT or SIGTERM.
+
+    Args:
+        settings: Accord's settings.
+
+    Returns:
+        The exit code: 0 after a clean stop, 1 when the server could not start.
+    """
+    links = link_key_ring(settings)
+    async with graph_client(settings) as graph:
+        temporal = await connect(settings)
+        app = create_app(
+            settings=settings,
+            temporal=temporal,
+            links=links,
+            directory=GraphPeopleDirectory(graph),
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host=settings.api_host,
+                port=settings.api_port,
+                # accord.logs already routes the standard library's logging through structlog.
+                log_config=None,
+                access_log=False,
+                timeout_graceful_shutdown=5,
+            )
+        )
+        log.info("api_starting", url=f"http://{settings.api_host}:{settings.api_port}")
+        # uvicorn handles SIGINT/SIGTERM itself: it stops accepting, then finishes requests.
+        await server.serve()
+    return 0 if server.started else 1

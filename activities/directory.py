@@ -1,0 +1,69 @@
+"""Directory activities: what Graph knows about a person's time."""
+
+from __future__ import annotations
+
+import structlog
+from msgraph.graph_service_client import GraphServiceClient
+from pydantic import ValidationError
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.contracts import ScheduleLookup
+from activities.graph_json import send_for_json
+from domain.working_time import PersonSchedule
+from integrations.graph.errors import graph_errors
+
+log = structlog.get_logger("accord.activities.directory")
+INVALID_MAILBOX_SETTINGS = "InvalidMailboxSettings"
+
+
+async def read_person_schedule(graph: GraphServiceClient, email: str) -> PersonSchedule:
+    """Read someone's zone, working hours and automatic replies from their mailboxSettings.
+
+    The raw JSON is read (see :mod:`activities.graph_json`) and handed to
+    :meth:`PersonSchedule.from_graph`, which already understands Graph's REST shape.
+
+    Args:
+        graph: the SDK client.
+        email: the person's address or user principal name.
+
+    Returns:
+        The schedule.
+
+    Raises:
+        ApplicationError: for Graph failures (see :mod:`integrations.graph.errors`), and,
+            not retryable, ``InvalidMailboxSettings`` when the settings cannot be read.
+    """
+    request = graph.users.by_user_id(email).mailbox_settings.to_get_request_information()
+    with graph_errors():
+        settings = await send_for_json(graph, request)
+    try:
+        return PersonSchedule.from_graph(settings)
+    except (ValidationError, ValueError) as exc:
+        # Retrying reads the same settings; the message names the error type, not the values.
+        raise ApplicationError(
+            f"the mailbox settings could not be read: {type(exc).__name__}",
+            type=INVALID_MAILBOX_SETTINGS,
+            non_retryable=True,
+        ) from None
+
+
+class DirectoryActivities:
+    """Reads from the directory and mailbox settings."""
+
+    def __init__(self, graph: GraphServiceClient) -> None:
+        self._graph = graph
+
+    @activity.defn(name="get_person_schedule")
+    async def get_person_schedule(self, lookup: ScheduleLookup) -> PersonSchedule:
+        """Read a person's time zone, working hours and automatic replies.
+
+        Args:
+            lookup: whose schedule.
+
+        Returns:
+            The schedule.
+        """
+        schedule = await read_person_schedule(self._graph, lookup.email)
+        log.info("person_schedule_read", auto_replies=schedule.automatic_replies.status)
+        return schedule

@@ -1,0 +1,238 @@
+"""Sending Accord's emails through Graph, exactly once per idempotency key.
+
+``sendMail`` answers 202 with nothing to identify the message, and a send can take effect even
+when the client then sees a 503, a 504 or a dropped connection. So each message carries its
+idempotency key, and every attempt first looks through the sender's recent Sent Items for that
+key: an earlier attempt that got through is reported as ``already_sent`` instead of being sent
+again.
+
+The key travels twice. The ``x-accord-idempotency-key`` internet message header reaches the
+recipient's copy, but Exchange Online keeps no internet headers on the Sent Items copy
+(microsoft-graph-docs issues #2716 and #18761), so the key is also a named MAPI property
+(a single-value extended property), which the Sent Items copy keeps and Graph can expand.
+The search accepts either; the sandbox shows the header on Sent Items and ignores ``$expand``.
+
+Exchange files the Sent Items copy shortly after accepting a send, so the retry policy of
+``send_message`` should wait some seconds before its first retry (Graph's ``Retry-After``,
+when it sends one, is honoured on its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+from msgraph.generated.models.body_type import BodyType
+from msgraph.generated.models.email_address import EmailAddress
+from msgraph.generated.models.internet_message_header import InternetMessageHeader
+from msgraph.generated.models.item_body import ItemBody
+from msgraph.generated.models.message import Message
+from msgraph.generated.models.recipient import Recipient
+from msgraph.generated.models.single_value_legacy_extended_property import (
+    SingleValueLegacyExtendedProperty,
+)
+from msgraph.generated.users.item.mail_folders.item.messages.messages_request_builder import (
+    MessagesRequestBuilder,
+)
+from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
+    SendMailPostRequestBody,
+)
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio import activity
+
+from activities.contracts import OutgoingMessage, SentMessage
+from activities.rendering import recipient_of, render_for
+from domain.action_links import DEFAULT_LINK_LIFETIME, ActionClaims, LinkAction, LinkKeyRing
+from domain.messages import RenderedMessage
+from domain.models import Actor, Person
+from integrations.graph.errors import graph_errors
+
+IDEMPOTENCY_HEADER = "x-accord-idempotency-key"
+IDEMPOTENCY_PROPERTY = "String {9a03eba4-b327-4cea-b748-28a68e4256c1} Name AccordIdempotencyKey"
+"""The named MAPI property (in Accord's own property set) that carries the key."""
+DEFAULT_DUPLICATE_WINDOW = timedelta(days=7)
+"""How far back Sent Items are searched; keep each send's retries within it."""
+_SENT_ITEMS_PAGE = 100
+
+log = structlog.get_logger("accord.activities.messaging")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _graph_instant(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _address(person: Person) -> Recipient:
+    return Recipient(email_address=EmailAddress(address=person.email, name=person.display_name))
+
+
+class MessagingActivities:
+    """Sends emails from Accord's mailbox.
+
+    Args:
+        graph: the SDK client.
+        sender_mailbox: the mailbox Accord sends from (and whose Sent Items it searches).
+        links: the key ring that signs action links.
+        public_url: where Accord's API is reached; links are ``{public_url}/a/{token}``.
+        clock: the current instant, for link expiry and the Sent Items window; it should
+            agree with the mail server's clock.
+        duplicate_window: how far back Sent Items are searched for an earlier attempt.
+    """
+
+    def __init__(
+        self,
+        graph: GraphServiceClient,
+        *,
+        sender_mailbox: str,
+        links: LinkKeyRing,
+        public_url: str,
+        clock: Callable[[], datetime] = _utc_now,
+        duplicate_window: timedelta = DEFAULT_DUPLICATE_WINDOW,
+    ) -> None:
+        self._graph = graph
+        self._sender = sender_mailbox
+        self._links = links
+        self._public_url = public_url.rstrip("/")
+        self._clock = clock
+        self._window = duplicate_window
+
+    @activity.defn(name="send_message")
+    async def send_message(self, message: OutgoingMessage) -> SentMessage:
+        """Render and send one message, unless an earlier attempt already sent it.
+
+        Args:
+            message: what to send, to whom, with which action links.
+
+        Returns:
+            The recipient's address and whether an earlier attempt had sent it.
+        """
+        recipient = recipient_of(message.spec, message.recipient_role)
+        rendered = render_for(
+            message.kind,
+            spec=message.spec,
+            recipient_role=message.recipient_role,
+            recipient_time_zone=message.recipient_time_zone,
+            details=message.details,
+            links=self._sign_links(message, recipient.email),
+        )
+        logger = log.bind(
+            idempotency_key=message.idempotency_key,
+            commitment_id=message.commitment_id,
+            kind=str(message.kind),
+            recipient_role=str(message.recipient_role),
+            attempt=activity.info().attempt,
+        )
+        if await self._already_sent(message.idempotency_key):
+            logger.info("message_already_sent")
+            return SentMessage(
+                idempotency_key=message.idempotency_key,
+                recipient=recipient.email,
+                already_sent=True,
+            )
+        request = SendMailPostRequestBody(
+            message=self._graph_message(message, recipient, rendered), save_to_sent_items=True
+        )
+        with graph_errors():
+            await self._graph.users.by_user_id(self._sender).send_mail.post(request)
+        logger.info("message_sent")
+        return SentMessage(
+            idempotency_key=message.idempotency_key, recipient=recipient.email, already_sent=False
+        )
+
+    def _sign_links(self, message: OutgoingMessage, person: str) -> dict[str, str]:
+        expires_at = self._clock() + DEFAULT_LINK_LIFETIME
+        return {
+            field: f"{self._public_url}/a/{self._token(message, person, field, action, expires_at)}"
+            for field, action in message.actions.items()
+        }
+
+    def _token(
+        self,
+        message: OutgoingMessage,
+        person: str,
+        field: str,
+        action: LinkAction,
+        expires_at: datetime,
+    ) -> str:
+        return self._links.sign(
+            ActionClaims(
+                commitment_id=message.commitment_id,
+                person=person,
+                action=action,
+                link_id=f"{message.idempotency_key}:{field}",
+                expires_at=expires_at,
+            )
+        )
+
+    def _graph_message(
+        self, message: OutgoingMessage, recipient: Person, rendered: RenderedMessage
+    ) -> Message:
+        manager = message.spec.manager
+        return Message(
+            subject=rendered.subject,
+            # Graph mail has one body; HTML carries the links as buttons. The text rendering
+            # is for channels that want it (Teams), not for this email.
+            body=ItemBody(content_type=BodyType.Html, content=rendered.html),
+            to_recipients=[_address(recipient)],
+            # Replies should reach a person, not Accord's mailbox; the manager writing to
+            # themself would gain nothing, so their own messages keep the default.
+            reply_to=[_address(manager)] if message.recipient_role is Actor.OWNER else None,
+            internet_message_headers=[
+                InternetMessageHeader(name=IDEMPOTENCY_HEADER, value=message.idempotency_key)
+            ],
+            single_value_extended_properties=[
+                SingleValueLegacyExtendedProperty(
+                    id=IDEMPOTENCY_PROPERTY, value=message.idempotency_key
+                )
+            ],
+        )
+
+    async def _already_sent(self, idempotency_key: str) -> bool:
+        since = _graph_instant(self._clock() - self._window)
+        parameters = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
+            filter=f"sentDateTime ge {since}",
+            orderby=["sentDateTime desc"],
+            select=["internetMessageHeaders"],
+            expand=[f"singleValueExtendedProperties($filter=id eq '{IDEMPOTENCY_PROPERTY}')"],
+            top=_SENT_ITEMS_PAGE,
+        )
+        messages = (
+            self._graph.users.by_user_id(self._sender)
+            .mail_folders.by_mail_folder_id("sentitems")
+            .messages
+        )
+        with graph_errors():
+            page = await messages.get(RequestConfiguration(query_parameters=parameters))
+            while page is not None:
+                if any(carries_key(item, idempotency_key) for item in page.value or []):
+                    return True
+                if not page.odata_next_link:
+                    return False
+                page = await messages.with_url(page.odata_next_link).get()
+        return False
+
+
+def carries_key(message: Message, idempotency_key: str) -> bool:
+    """Tell whether a message carries an idempotency key, in its header or its property.
+
+    Args:
+        message: a message read with its headers and the expanded property.
+        idempotency_key: the key to look for.
+
+    Returns:
+        True when either carries exactly that key.
+    """
+    in_header = any(
+        (header.name or "").lower() == IDEMPOTENCY_HEADER and header.value == idempotency_key
+        for header in message.internet_message_headers or []
+    )
+    in_property = any(
+        (prop.id or "").lower() == IDEMPOTENCY_PROPERTY.lower() and prop.value == idempotency_key
+        for prop in message.single_value_extended_properties or []
+    )
+    return in_header or in_property

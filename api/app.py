@@ -1,0 +1,113 @@
+"""Accord's HTTP API: commitments as JSON, and the pages behind one-click action links.
+
+:func:`create_app` builds the app from what it is given and reads nothing at import time, so
+the CLI, tests and any other host wire it up the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import cast
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from temporalio.client import Client
+
+from accord.settings import AccordSettings
+from api.commitment_workflows import (
+    ActionRejectedError,
+    CommitmentNotFoundError,
+    CommitmentUnavailableError,
+)
+from api.dependencies import ApiContext, Clock
+from api.people import DirectoryUnavailableError, PeopleDirectory
+from api.problems import (
+    PROBLEM_TYPE_PREFIX,
+    Problem,
+    install_problem_handlers,
+    problem_response,
+)
+from api.routers import actions, commitments, health
+from domain.action_links import LinkKeyRing
+
+
+def utc_now() -> datetime:
+    """Return the current instant in UTC."""
+    return datetime.now(UTC)
+
+
+def create_app(
+    *,
+    settings: AccordSettings,
+    temporal: Client,
+    links: LinkKeyRing,
+    directory: PeopleDirectory,
+    clock: Clock = utc_now,
+) -> FastAPI:
+    """Build the API.
+
+    Args:
+        settings: Accord's settings (``public_url``, ``temporal_task_queue``, ...).
+        temporal: a connected Temporal client using Accord's data converter.
+        links: the key ring that verifies action links.
+        directory: where people are looked up.
+        clock: returns the current, timezone-aware instant.
+
+    Returns:
+        The FastAPI application. Its dependencies (``api.dependencies.get_*``) can be
+        replaced through ``app.dependency_overrides``.
+    """
+    app = FastAPI(
+        title="Accord",
+        summary="Commitments between managers and their reports, kept kindly.",
+        version="0.1.0",
+    )
+    app.state.accord = ApiContext(
+        settings=settings, temporal=temporal, links=links, directory=directory, clock=clock
+    )
+    install_problem_handlers(app)
+    app.add_exception_handler(CommitmentNotFoundError, _on_not_found)
+    app.add_exception_handler(ActionRejectedError, _on_rejected)
+    app.add_exception_handler(CommitmentUnavailableError, _on_unavailable)
+    app.add_exception_handler(DirectoryUnavailableError, _on_unavailable)
+    app.include_router(health.router)
+    app.include_router(commitments.router)
+    app.include_router(actions.router)
+    return app
+
+
+async def _on_not_found(_request: Request, exc: Exception) -> JSONResponse:
+    # Each handler is registered for its own exception type only.
+    commitment_id = cast(CommitmentNotFoundError, exc).commitment_id
+    return problem_response(
+        Problem(
+            type=f"{PROBLEM_TYPE_PREFIX}commitment-not-found",
+            title="No such commitment",
+            status=404,
+            detail=f"There is no commitment with id {commitment_id!r}.",
+        )
+    )
+
+
+async def _on_rejected(_request: Request, exc: Exception) -> JSONResponse:
+    reason = cast(ActionRejectedError, exc).reason
+    return problem_response(
+        Problem(
+            type=f"{PROBLEM_TYPE_PREFIX}action-rejected",
+            title="The commitment did not accept this action",
+            status=409,
+            detail=reason,
+        )
+    )
+
+
+async def _on_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
+    return problem_response(
+        Problem(
+            type=f"{PROBLEM_TYPE_PREFIX}unavailable",
+            title="Accord cannot answer right now",
+            status=503,
+            detail="Nothing was changed. Please try again in a moment.",
+        ),
+        headers={"Retry-After": "5"},
+    )

@@ -1,0 +1,338 @@
+"""What the API accepts and returns; separate from the workflow contracts on purpose.
+
+Create and action models validate what a client sends (and never carry server-chosen
+fields); :class:`CommitmentPublic` is what the API shows of a commitment.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from domain.models import (
+    MIN_CADENCE,
+    CheckIn,
+    CheckInAnswer,
+    CommitmentStatus,
+    HistoryEntry,
+    OptionalText,
+    Person,
+    RequiredText,
+    Revision,
+    RevisionProposal,
+    Text,
+    TimeSlot,
+    Title,
+)
+from workflows.contracts import (
+    ActorAction,
+    CheckInAnswerInput,
+    CommitmentInput,
+    CommitmentView,
+    Complete,
+    LetsTalk,
+    ProposeRevision,
+    Release,
+    ReviseExpectation,
+)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+COMMITMENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+NOTE_MAX_LENGTH = 2000
+
+
+def _email(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    email = value.strip().lower()
+    if not _EMAIL.fullmatch(email):
+        raise ValueError("must be an email address")
+    return email
+
+
+Email = Annotated[str, BeforeValidator(_email)]
+"""An email address, stored lower-cased."""
+CommitmentId = Annotated[str, Field(pattern=COMMITMENT_ID_PATTERN)]
+Note = Annotated[OptionalText, Field(max_length=NOTE_MAX_LENGTH)]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CommitmentCreate(_Request):
+    """A manager's expectation of a report, as the API receives it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Publish the Q3 onboarding guide",
+                    "success_criteria": "The guide is on the wiki and reviewed by two leads.",
+                    "owner": "sam.okafor@northwind.example",
+                    "manager": "maya.chen@northwind.example",
+                    "due": "2026-09-30T17:00:00+02:00",
+                    "cadence": "P7D",
+                }
+            ]
+        },
+    )
+
+    commitment_id: CommitmentId | None = Field(
+        default=None,
+        description="A client-chosen id (letters, digits, `.`, `_`, `-`); creating the same "
+        "id twice yields one commitment. Unset: derived from `Idempotency-Key`, else new.",
+    )
+    title: Title
+    description: Text = ""
+    success_criteria: RequiredText
+    owner: Email = Field(description="The report's email address.")
+    manager: Email = Field(description="The manager's email address.")
+    due: AwareDatetime = Field(
+        description="ISO 8601 date-time with a UTC offset, e.g. `2026-09-30T17:00:00+02:00`."
+    )
+    cadence: timedelta | None = Field(
+        default=None,
+        description="How often to check in: ISO 8601 duration (`P7D`) or seconds; at least a "
+        "day. Unset: Accord chooses from the time until the due date.",
+    )
+    support: Note = Field(default=None, description="What help the manager offers.")
+
+    @field_validator("cadence")
+    @classmethod
+    def _cadence_at_least_daily(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and value < MIN_CADENCE:
+            raise ValueError("must be at least one day (P1D)")
+        return value
+
+    @field_validator("manager")
+    @classmethod
+    def _manager_is_not_owner(cls, value: str, info: ValidationInfo) -> str:
+        if value == info.data.get("owner"):
+            raise ValueError("must be someone other than the owner")
+        return value
+
+
+class PersonPublic(BaseModel):
+    """Someone taking part in a commitment."""
+
+    email: str
+    display_name: str
+
+    @classmethod
+    def of(cls, person: Person) -> Self:
+        """Return the public form of a person."""
+        return cls(email=person.email, display_name=person.display_name)
+
+
+class MeetingPublic(BaseModel):
+    """A 1:1 Accord put on both calendars."""
+
+    purpose: str
+    slot: TimeSlot
+
+
+class CommitmentPublic(BaseModel):
+    """A commitment as the API shows it: the expectation, where it stands, and its story."""
+
+    commitment_id: str
+    status: CommitmentStatus
+    title: str
+    description: str
+    success_criteria: str
+    owner: PersonPublic
+    manager: PersonPublic
+    due: datetime
+    cadence: timedelta | None
+    support: str | None
+    created_at: datetime
+    completed_at: datetime | None
+    pending_revision: RevisionProposal | None
+    revisions: list[Revision]
+    check_ins: list[CheckIn]
+    history: list[HistoryEntry]
+    meeting: MeetingPublic | None
+
+    @classmethod
+    def from_view(cls, view: CommitmentView) -> Self:
+        """Return the public form of a workflow's view.
+
+        Args:
+            view: what the workflow's view query answered.
+
+        Returns:
+            The commitment as the API shows it.
+        """
+        spec = view.spec
+        meeting = view.meeting
+        return cls(
+            commitment_id=view.commitment_id,
+            status=view.status,
+            title=spec.title,
+            description=spec.description,
+            success_criteria=spec.success_criteria,
+            owner=PersonPublic.of(spec.owner),
+            manager=PersonPublic.of(spec.manager),
+            due=spec.due,
+            cadence=spec.cadence,
+            support=spec.support,
+            created_at=view.created_at,
+            completed_at=view.completed_at,
+            pending_revision=view.pending_revision,
+            revisions=view.revisions,
+            check_ins=view.check_ins,
+            history=view.history,
+            meeting=MeetingPublic(purpose=meeting.purpose, slot=meeting.slot) if meeting else None,
+        )
+
+    @classmethod
+    def submitted(cls, start: CommitmentInput) -> Self:
+        """Return what was submitted, for when the workflow cannot answer yet.
+
+        Args:
+            start: the workflow's input.
+
+        Returns:
+            The commitment as created, awaiting acceptance.
+        """
+        return cls.from_view(
+            CommitmentView(
+                commitment_id=start.commitment_id,
+                status=CommitmentStatus.AWAITING_ACCEPTANCE,
+                spec=start.spec,
+                created_at=start.created_at,
+                history=[],
+                check_ins=[],
+                revisions=[],
+                pending_revision=None,
+                meeting=None,
+                completed_at=None,
+            )
+        )
+
+
+# --- actions -----------------------------------------------------------------------------
+# The acting person is named in the body until sign-in arrives; each request turns into the
+# workflow's update input, with the action id that makes a retried request change nothing.
+
+
+class ActorRequest(_Request):
+    """An action with no details: accept, accept a revision, ask for a conversation."""
+
+    actor: Email = Field(description="The acting person's email address.")
+
+    def to_input(self, action_id: str | None) -> ActorAction:
+        """Return the workflow update's input.
+
+        Args:
+            action_id: identifies the request, so a retry is applied once.
+
+        Returns:
+            The update input.
+        """
+        return ActorAction(actor=self.actor, action_id=action_id)
+
+
+class LetsTalkRequest(ActorRequest):
+    """The owner wants to talk the expectation through before accepting."""
+
+    question: Note = None
+
+    def to_input(self, action_id: str | None) -> LetsTalk:
+        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
+        return LetsTalk(actor=self.actor, action_id=action_id, question=self.question)
+
+
+class CheckInRequest(ActorRequest):
+    """The owner's answer to a check-in."""
+
+    answer: CheckInAnswer
+    note: Note = None
+
+    def to_input(self, action_id: str | None) -> CheckInAnswerInput:
+        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
+        return CheckInAnswerInput(
+            actor=self.actor, action_id=action_id, answer=self.answer, note=self.note
+        )
+
+
+class CompleteRequest(ActorRequest):
+    """The owner reports the work done."""
+
+    note: Note = None
+
+    def to_input(self, action_id: str | None) -> Complete:
+        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
+        return Complete(actor=self.actor, action_id=action_id, note=self.note)
+
+
+class RevisionRequest(ActorRequest):
+    """Either person proposes a new due date, a new scope, or both."""
+
+    new_due: AwareDatetime | None = None
+    new_scope: Note = Field(default=None, validate_default=True)
+    reason: Note = None
+
+    @field_validator("new_scope")
+    @classmethod
+    def _changes_something(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # When new_due itself is invalid it is absent here, and its own error says so.
+        if value is None and "new_due" in info.data and info.data["new_due"] is None:
+            raise ValueError("give a new due date (new_due), a new scope, or both")
+        return value
+
+    def to_input(self, action_id: str | None) -> ProposeRevision:
+        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
+        return ProposeRevision(
+            actor=self.actor,
+            action_id=action_id,
+            new_due=self.new_due,
+            new_scope=self.new_scope,
+            reason=self.reason,
+        )
+
+
+class ReleaseRequest(ActorRequest):
+    """The manager releases the owner from the commitment."""
+
+    reason: Note = None
+
+    def to_input(self, action_id: str | None) -> Release:
+        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
+        return Release(actor=self.actor, action_id=action_id, reason=self.reason)
+
+
+class ExpectationChangeRequest(ActorRequest):
+    """The manager changes the expectation while it is still being agreed."""
+
+    title: Title | None = None
+    description: Text | None = None
+    success_criteria: RequiredText | None = None
+    due: AwareDatetime | None = None
+    support: Note = None
+    reason: Note = None
+
+    def to_input(self, action_id: str | None) -> ReviseExpectation:
+        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
+        return ReviseExpectation(
+            actor=self.actor,
+            action_id=action_id,
+            title=self.title,
+            description=self.description,
+            success_criteria=self.success_criteria,
+            due=self.due,
+            support=self.support,
+            reason=self.reason,
+        )

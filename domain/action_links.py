@@ -1,0 +1,138 @@
+"""Signed action links: one click in an email does one thing, for one person, once.
+
+A link carries a JWT (HS256) naming the commitment, the person, the action and an expiry. The
+key ring signs with its first key and accepts any key it still holds, so keys rotate without
+breaking links already in people's inboxes. Nothing here reads the clock: ``now`` is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import jwt
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.models import CheckInAnswer
+
+DEFAULT_LINK_LIFETIME = timedelta(days=21)
+_AUDIENCE = "accord-action"
+_MIN_KEY_BYTES = 32
+
+
+class LinkAction(StrEnum):
+    """What a link does when its person clicks it."""
+
+    ACCEPT = "accept"
+    TALK = "talk"
+    CHECK_IN_ON_TRACK = "check_in_on_track"
+    CHECK_IN_AT_RISK = "check_in_at_risk"
+    CHECK_IN_BLOCKED = "check_in_blocked"
+    DONE = "done"
+    ACCEPT_REVISION = "accept_revision"
+    REQUEST_CONVERSATION = "request_conversation"
+
+    @property
+    def check_in_answer(self) -> CheckInAnswer | None:
+        """The check-in answer this link records, if it is a check-in link."""
+        return {
+            LinkAction.CHECK_IN_ON_TRACK: CheckInAnswer.ON_TRACK,
+            LinkAction.CHECK_IN_AT_RISK: CheckInAnswer.AT_RISK,
+            LinkAction.CHECK_IN_BLOCKED: CheckInAnswer.BLOCKED,
+        }.get(self)
+
+
+class ActionClaims(BaseModel):
+    """What a link says: who may do what to which commitment, until when.
+
+    ``link_id`` identifies the link; applying the same link twice is recognised by it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    commitment_id: str = Field(min_length=1)
+    person: str = Field(min_length=3)
+    action: LinkAction
+    link_id: str = Field(min_length=1)
+    expires_at: datetime
+
+
+class InvalidActionLink(Exception):
+    """The link cannot be used; ``reason`` is safe to show to the person who clicked."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class LinkKeyRing:
+    """The secrets that sign and verify action links; the first one signs."""
+
+    def __init__(self, keys: Sequence[bytes]) -> None:
+        if not keys:
+            raise ValueError("the key ring needs at least one key")
+        if any(len(key) < _MIN_KEY_BYTES for key in keys):
+            raise ValueError(f"each link key must be at least {_MIN_KEY_BYTES} bytes")
+        self._keys = list(keys)
+
+    def sign(self, claims: ActionClaims) -> str:
+        """Return the token for a link.
+
+        Args:
+            claims: what the link allows.
+
+        Returns:
+            A compact JWT.
+        """
+        payload = {
+            "aud": _AUDIENCE,
+            "cid": claims.commitment_id,
+            "sub": claims.person,
+            "act": claims.action.value,
+            "jti": claims.link_id,
+            "exp": int(claims.expires_at.timestamp()),
+        }
+        return jwt.encode(payload, self._keys[0], algorithm="HS256")
+
+    def verify(self, token: str, now: datetime) -> ActionClaims:
+        """Check a token's signature and expiry and return what it allows.
+
+        Args:
+            token: the token from the link.
+            now: the current instant.
+
+        Returns:
+            The claims.
+
+        Raises:
+            InvalidActionLink: when the token is forged, malformed or expired.
+        """
+        for key in self._keys:
+            try:
+                payload = jwt.decode(
+                    token,
+                    key,
+                    algorithms=["HS256"],
+                    audience=_AUDIENCE,
+                    options={"verify_exp": False, "require": ["exp", "cid", "sub", "act", "jti"]},
+                )
+            except jwt.InvalidSignatureError:
+                continue
+            except jwt.PyJWTError:
+                raise InvalidActionLink("This link is not valid.") from None
+            break
+        else:
+            raise InvalidActionLink("This link is not valid.")
+        if int(payload["exp"]) < now.timestamp():
+            raise InvalidActionLink("This link has expired.")
+        try:
+            return ActionClaims(
+                commitment_id=payload["cid"],
+                person=payload["sub"],
+                action=LinkAction(payload["act"]),
+                link_id=payload["jti"],
+                expires_at=datetime.fromtimestamp(int(payload["exp"]), tz=now.tzinfo),
+            )
+        except ValueError:
+            raise InvalidActionLink("This link is not valid.") from None

@@ -1,0 +1,1 @@
+"""Temporal: the encrypting data converter and the client connection."""

@@ -1,0 +1,130 @@
+"""The API wired to the session's time-skipping Temporal server and a stub workflow."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+import pytest_asyncio
+from fastapi import FastAPI
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from accord.settings import AccordSettings
+from api.app import create_app
+from domain.action_links import LinkKeyRing
+from domain.models import Person
+from integrations.temporal.client import search_attribute_keys
+from tests.api.stub_workflow import StubCommitmentWorkflow
+from tests.conftest import MANAGER, PRIYA, SAM
+
+PUBLIC_URL = "https://accord.test"
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class FakeClock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, by: timedelta) -> None:
+        self.now += by
+
+
+@dataclass
+class FakeDirectory:
+    people: dict[str, Person] = field(
+        default_factory=lambda: {
+            person.email: person
+            for person in (
+                Person(email=MANAGER, display_name="Maya Chen"),
+                Person(email=SAM, display_name="Sam Okafor"),
+                Person(email=PRIYA, display_name="Priya Raman"),
+            )
+        }
+    )
+
+    async def find(self, email: str) -> Person | None:
+        return self.people.get(email)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def temporal(temporal_env: WorkflowEnvironment) -> Client:
+    """The session's test server, knowing Accord's search attributes (the API sets them)."""
+    client = temporal_env.client
+    # The test server lacks ListSearchAttributes, which ensure_search_attributes needs.
+    request = AddSearchAttributesRequest(
+        namespace=client.namespace,
+        search_attributes={
+            key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
+            for key in search_attribute_keys()
+        },
+    )
+    try:
+        await client.operator_service.add_search_attributes(request)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.ALREADY_EXISTS:
+            raise
+    return client
+
+
+@pytest.fixture
+async def stub_worker(temporal: Client, task_queue: str) -> AsyncIterator[Worker]:
+    # Unsandboxed: the stub is test code, and the sandbox would re-import the test package.
+    async with Worker(
+        temporal,
+        task_queue=task_queue,
+        workflows=[StubCommitmentWorkflow],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    ) as worker:
+        yield worker
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def link_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+@pytest.fixture
+def links(link_key: bytes) -> LinkKeyRing:
+    return LinkKeyRing([link_key])
+
+
+@pytest.fixture
+def settings(task_queue: str) -> AccordSettings:
+    return AccordSettings(public_url=PUBLIC_URL, temporal_task_queue=task_queue)
+
+
+@pytest.fixture
+def app(
+    settings: AccordSettings,
+    temporal: Client,
+    links: LinkKeyRing,
+    clock: FakeClock,
+    stub_worker: Worker,
+) -> FastAPI:
+    return create_app(
+        settings=settings, temporal=temporal, links=links, directory=FakeDirectory(), clock=clock
+    )
+
+
+@pytest.fixture
+async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
+        yield client

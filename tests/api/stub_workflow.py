@@ -1,0 +1,105 @@
+"""A stand-in commitment workflow with the real names, so the API is tested on its own.
+
+It deliberately does not deduplicate by ``action_id``: when an action is applied once despite
+two requests, Temporal's update id did it, which is what the API promises.
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from domain.models import Actor, CheckIn, CommitmentStatus, HistoryEntry
+from workflows.contracts import (
+    VIEW_QUERY,
+    WORKFLOW_NAME,
+    ActorAction,
+    CheckInAnswerInput,
+    CommitmentInput,
+    CommitmentView,
+    Complete,
+    LetsTalk,
+    Release,
+    Updates,
+)
+
+
+def _invalid(message: str) -> ApplicationError:
+    return ApplicationError(message, type="InvalidAction", non_retryable=True)
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class StubCommitmentWorkflow:
+    @workflow.init
+    def __init__(self, start: CommitmentInput) -> None:
+        self._start = start
+        self._status = CommitmentStatus.AWAITING_ACCEPTANCE
+        self._history: list[HistoryEntry] = []
+        self._check_ins: list[CheckIn] = []
+        self.action_ids: list[str | None] = []
+
+    @workflow.run
+    async def run(self, start: CommitmentInput) -> CommitmentView:
+        await workflow.wait_condition(lambda: self._status.is_closed)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.view()
+
+    @workflow.query(name=VIEW_QUERY)
+    def view(self) -> CommitmentView:
+        return CommitmentView(
+            commitment_id=self._start.commitment_id,
+            status=self._status,
+            spec=self._start.spec,
+            created_at=self._start.created_at,
+            history=self._history,
+            check_ins=self._check_ins,
+            revisions=[],
+            pending_revision=None,
+            meeting=None,
+            completed_at=None,
+        )
+
+    @workflow.query(name="action_ids")
+    def applied_action_ids(self) -> list[str | None]:
+        return self.action_ids
+
+    def _apply(
+        self, action: ActorAction, role: Actor, kind: str, *allowed: CommitmentStatus
+    ) -> None:
+        if action.actor != self._start.spec.person(role).email:
+            raise _invalid(f"Only the commitment's {role.value} can do this.")
+        if self._status not in allowed:
+            raise _invalid(f"This commitment is {self._status.value} now, so nothing was changed.")
+        self.action_ids.append(action.action_id)
+        self._history.append(HistoryEntry(at=workflow.now(), actor=role, kind=kind))
+
+    @workflow.update(name=Updates.ACCEPT)
+    def accept(self, action: ActorAction) -> CommitmentView:
+        self._apply(action, Actor.OWNER, "accepted", CommitmentStatus.AWAITING_ACCEPTANCE)
+        self._status = CommitmentStatus.ACTIVE
+        return self.view()
+
+    @workflow.update(name=Updates.LETS_TALK)
+    def lets_talk(self, action: LetsTalk) -> CommitmentView:
+        self._apply(action, Actor.OWNER, "lets_talk", CommitmentStatus.AWAITING_ACCEPTANCE)
+        self._status = CommitmentStatus.CLARIFYING
+        return self.view()
+
+    @workflow.update(name=Updates.CHECK_IN)
+    def check_in(self, action: CheckInAnswerInput) -> CommitmentView:
+        self._apply(action, Actor.OWNER, "check_in", CommitmentStatus.ACTIVE)
+        self._check_ins.append(CheckIn(at=workflow.now(), answer=action.answer, note=action.note))
+        return self.view()
+
+    @workflow.update(name=Updates.COMPLETE)
+    def complete(self, action: Complete) -> CommitmentView:
+        self._apply(action, Actor.OWNER, "done", CommitmentStatus.ACTIVE)
+        self._status = CommitmentStatus.DONE
+        return self.view()
+
+    @workflow.update(name=Updates.RELEASE)
+    def release(self, action: Release) -> CommitmentView:
+        open_statuses = [status for status in CommitmentStatus if not status.is_closed]
+        self._apply(action, Actor.MANAGER, "released", *open_statuses)
+        self._status = CommitmentStatus.RELEASED
+        return self.view()

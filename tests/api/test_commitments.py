@@ -1,0 +1,300 @@
+"""``/commitments``: create, read and act, against a real (time-skipping) Temporal server."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from temporalio.client import Client, WorkflowExecutionStatus
+
+from api.commitment_workflows import OWNER_KEY, STATUS_KEY
+from api.dependencies import get_directory
+from tests.api.conftest import NOW, PUBLIC_URL
+from tests.conftest import MANAGER, PRIYA, SAM
+from workflows.contracts import workflow_id_for
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def commitment(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": "Publish the onboarding guide",
+        "description": "For the spring hires.",
+        "success_criteria": "On the wiki, reviewed by two leads.",
+        "owner": SAM,
+        "manager": MANAGER,
+        "due": (NOW + timedelta(days=14)).isoformat(),
+        "cadence": "P7D",
+    }
+    body.update(changes)
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def field_errors(response: httpx.Response) -> dict[str, str]:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM_JSON
+    problem = response.json()
+    assert problem["status"] == 422
+    assert problem["type"] == "/problems/validation-error"
+    assert problem["title"]
+    return {error["field"]: error["type"] for error in problem["errors"]}
+
+
+async def run_id(temporal: Client, commitment_id: str) -> str:
+    """The run of the commitment's workflow (the test server cannot list workflows)."""
+    handle = temporal.get_workflow_handle(workflow_id_for(commitment_id))
+    description = await handle.describe()
+    assert description.status == WorkflowExecutionStatus.RUNNING
+    return description.run_id
+
+
+async def test_create_starts_one_workflow_and_answers_its_view(
+    http: httpx.AsyncClient, temporal: Client
+) -> None:
+    response = await http.post("/commitments", json=commitment())
+
+    assert response.status_code == 201, response.text
+    created = response.json()
+    commitment_id = created["commitment_id"]
+    assert response.headers["location"] == f"{PUBLIC_URL}/commitments/{commitment_id}"
+    assert created["status"] == "awaiting_acceptance"
+    assert created["title"] == "Publish the onboarding guide"
+    assert created["owner"] == {"email": SAM, "display_name": "Sam Okafor"}
+    assert created["manager"]["display_name"] == "Maya Chen"
+    assert created["cadence"] == "P7D"
+    assert created["created_at"].startswith("2026-03-02T09:00:00")
+    description = await temporal.get_workflow_handle(workflow_id_for(commitment_id)).describe()
+    assert description.typed_search_attributes.get(OWNER_KEY) == SAM
+    assert description.typed_search_attributes.get(STATUS_KEY) == "awaiting_acceptance"
+
+    read = await http.get(f"/commitments/{commitment_id}")
+    assert read.status_code == 200
+    assert read.json() == created
+
+
+async def test_the_same_idempotency_key_yields_one_commitment(
+    http: httpx.AsyncClient, temporal: Client
+) -> None:
+    headers = {"Idempotency-Key": f"create-guide-{uuid.uuid4()}"}
+
+    first = await http.post("/commitments", json=commitment(), headers=headers)
+    run = await run_id(temporal, first.json()["commitment_id"])
+    second = await http.post("/commitments", json=commitment(), headers=headers)
+
+    assert first.status_code == second.status_code == 201
+    assert first.json()["commitment_id"] == second.json()["commitment_id"]
+    assert await run_id(temporal, first.json()["commitment_id"]) == run
+    other = await http.post(
+        "/commitments", json=commitment(), headers={"Idempotency-Key": "create-guide-2"}
+    )
+    assert other.json()["commitment_id"] != first.json()["commitment_id"]
+
+
+async def test_a_client_chosen_id_is_used_once(http: httpx.AsyncClient, temporal: Client) -> None:
+    commitment_id = f"guide-{uuid.uuid4()}"
+    first = await http.post("/commitments", json=commitment(commitment_id=commitment_id))
+    run = await run_id(temporal, commitment_id)
+    again = await http.post("/commitments", json=commitment(commitment_id=commitment_id))
+
+    assert first.status_code == again.status_code == 201
+    assert again.json()["commitment_id"] == commitment_id
+    assert await run_id(temporal, commitment_id) == run
+
+
+async def test_reusing_an_id_for_different_details_is_a_conflict(http: httpx.AsyncClient) -> None:
+    commitment_id = f"shared-{uuid.uuid4()}"
+    await http.post("/commitments", json=commitment(commitment_id=commitment_id))
+
+    clash = await http.post(
+        "/commitments", json=commitment(commitment_id=commitment_id, title="Something else")
+    )
+
+    assert clash.status_code == 409
+    assert clash.headers["content-type"] == PROBLEM_JSON
+    assert clash.json()["type"] == "/problems/commitment-exists"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "kind"),
+    [
+        ({"due": "2026-03-16T17:00:00"}, "due", "timezone_aware"),
+        ({"due": (NOW - timedelta(minutes=1)).isoformat()}, "due", "due_in_past"),
+        ({"title": "   "}, "title", "value_error"),
+        ({"manager": SAM.upper()}, "manager", "value_error"),
+        ({"owner": "nobody@northwind.example"}, "owner", "unknown_person"),
+        ({"manager": "nobody@northwind.example"}, "manager", "unknown_person"),
+        ({"owner": "not-an-email"}, "owner", "value_error"),
+        ({"cadence": "PT1H"}, "cadence", "value_error"),
+        ({"success_criteria": None}, "success_criteria", "missing"),
+        ({"commitment_id": "../etc"}, "commitment_id", "string_pattern_mismatch"),
+    ],
+)
+async def test_invalid_commitments_are_422_naming_the_field(
+    http: httpx.AsyncClient, changes: dict[str, Any], field: str, kind: str
+) -> None:
+    response = await http.post("/commitments", json=commitment(**changes))
+
+    assert field_errors(response) == {field: kind}
+
+
+async def test_every_field_at_fault_is_named_at_once(http: httpx.AsyncClient) -> None:
+    response = await http.post(
+        "/commitments",
+        json=commitment(owner="nobody@northwind.example", due=NOW.isoformat()),
+    )
+
+    assert field_errors(response) == {"owner": "unknown_person", "due": "due_in_past"}
+
+
+async def test_problems_do_not_echo_what_was_sent(http: httpx.AsyncClient) -> None:
+    secret_title = "Confidential reorganisation " * 20
+
+    response = await http.post("/commitments", json=commitment(title=secret_title))
+
+    assert field_errors(response) == {"title": "value_error"}
+    assert "Confidential" not in response.text
+
+
+async def test_reading_an_unknown_commitment_is_404(http: httpx.AsyncClient) -> None:
+    response = await http.get("/commitments/no-such-commitment")
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json() == {
+        "type": "/problems/commitment-not-found",
+        "title": "No such commitment",
+        "status": 404,
+        "detail": "There is no commitment with id 'no-such-commitment'.",
+    }
+
+
+async def created(http: httpx.AsyncClient) -> str:
+    response = await http.post("/commitments", json=commitment())
+    assert response.status_code == 201, response.text
+    return str(response.json()["commitment_id"])
+
+
+async def test_actions_run_the_workflow_updates(http: httpx.AsyncClient) -> None:
+    commitment_id = await created(http)
+
+    accepted = await http.post(f"/commitments/{commitment_id}/accept", json={"actor": SAM})
+    checked = await http.post(
+        f"/commitments/{commitment_id}/check-ins",
+        json={"actor": SAM, "answer": "at_risk", "note": "Waiting on legal."},
+    )
+    done = await http.post(f"/commitments/{commitment_id}/complete", json={"actor": SAM})
+
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "active"
+    assert checked.json()["check_ins"][0]["answer"] == "at_risk"
+    assert checked.json()["check_ins"][0]["note"] == "Waiting on legal."
+    assert done.json()["status"] == "done"
+
+
+async def test_a_rejected_action_is_409_with_the_reason(http: httpx.AsyncClient) -> None:
+    commitment_id = await created(http)
+
+    response = await http.post(f"/commitments/{commitment_id}/accept", json={"actor": PRIYA})
+
+    assert response.status_code == 409
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json()["type"] == "/problems/action-rejected"
+    assert response.json()["detail"] == "Only the commitment's owner can do this."
+
+
+async def test_an_action_on_an_ended_commitment_is_409(http: httpx.AsyncClient) -> None:
+    commitment_id = await created(http)
+    released = await http.post(f"/commitments/{commitment_id}/release", json={"actor": MANAGER})
+    assert released.json()["status"] == "released"
+
+    response = await http.post(f"/commitments/{commitment_id}/accept", json={"actor": SAM})
+
+    assert response.status_code == 409
+    assert response.json()["type"] == "/problems/action-rejected"
+    assert response.json()["detail"] == "This commitment has already ended, so nothing was changed."
+
+
+async def test_an_idempotency_key_applies_an_action_once(
+    http: httpx.AsyncClient, temporal: Client
+) -> None:
+    commitment_id = await created(http)
+    await http.post(f"/commitments/{commitment_id}/accept", json={"actor": SAM})
+    headers = {"Idempotency-Key": "check-in-1"}
+    body = {"actor": SAM, "answer": "on_track"}
+
+    first = await http.post(f"/commitments/{commitment_id}/check-ins", json=body, headers=headers)
+    second = await http.post(f"/commitments/{commitment_id}/check-ins", json=body, headers=headers)
+
+    assert first.status_code == second.status_code == 200
+    assert len(second.json()["check_ins"]) == 1
+    handle = temporal.get_workflow_handle(workflow_id_for(commitment_id))
+    action_ids = await handle.query("action_ids", result_type=list[str | None])
+    assert action_ids[0] is None
+    assert action_ids[1]
+
+
+async def test_invalid_actions_are_422(http: httpx.AsyncClient) -> None:
+    commitment_id = await created(http)
+
+    response = await http.post(
+        f"/commitments/{commitment_id}/check-ins", json={"actor": SAM, "answer": "maybe"}
+    )
+
+    assert field_errors(response) == {"answer": "enum"}
+
+
+async def test_actions_on_an_unknown_commitment_are_404(http: httpx.AsyncClient) -> None:
+    response = await http.post("/commitments/nothing-here/accept", json={"actor": SAM})
+
+    assert response.status_code == 404
+    assert response.json()["type"] == "/problems/commitment-not-found"
+
+
+async def test_other_http_errors_are_problems_too(http: httpx.AsyncClient) -> None:
+    missing = await http.get("/no-such-page")
+    wrong_method = await http.delete("/commitments/x")
+
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == PROBLEM_JSON
+    assert missing.json() == {"type": "about:blank", "title": "Not Found", "status": 404}
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["title"] == "Method Not Allowed"
+    assert "allow" in wrong_method.headers
+
+
+async def test_healthz(http: httpx.AsyncClient) -> None:
+    response = await http.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_unexpected_errors_are_500_problems_without_details(app: FastAPI) -> None:
+    class FailingDirectory:
+        async def find(self, email: str) -> None:
+            raise RuntimeError("the directory exploded with secrets inside")
+
+    app.dependency_overrides[get_directory] = FailingDirectory
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
+        response = await client.post("/commitments", json=commitment())
+
+    assert response.status_code == 500
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json()["type"] == "/problems/internal-error"
+    assert "secrets" not in response.text
+
+
+def test_the_openapi_document_describes_the_problem_shape(app: FastAPI) -> None:
+    document = app.openapi()
+
+    assert "/commitments/{commitment_id}/check-ins" in document["paths"]
+    assert not any(path.startswith("/a/") for path in document["paths"])
+    create = document["paths"]["/commitments"]["post"]
+    assert create["responses"]["422"]["content"][PROBLEM_JSON]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }

@@ -1,0 +1,90 @@
+"""When no worker answers: creating still works, reads and actions say "try again"."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from accord.settings import AccordSettings
+from api import commitment_workflows
+from api.app import create_app
+from api.dependencies import get_directory
+from api.people import DirectoryUnavailableError
+from api.routers import commitments
+from domain.action_links import LinkAction, LinkKeyRing
+from domain.models import Person
+from tests.api.conftest import PUBLIC_URL, FakeClock, FakeDirectory
+from tests.api.test_action_links import link, text_of
+from tests.api.test_commitments import PROBLEM_JSON, commitment
+
+SHORT = timedelta(milliseconds=300)
+
+
+class UnreachableDirectory:
+    async def find(self, email: str) -> Person | None:
+        raise DirectoryUnavailableError("the directory could not be asked")
+
+
+@pytest.fixture
+def idle_app(
+    settings: AccordSettings,
+    temporal: Client,
+    links: LinkKeyRing,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> FastAPI:
+    """The API on a task queue no worker polls, with short waits."""
+    monkeypatch.setattr(commitments, "FIRST_VIEW_TIMEOUT", SHORT)
+    monkeypatch.setattr(commitment_workflows, "QUERY_TIMEOUT", SHORT)
+    monkeypatch.setattr(commitment_workflows, "UPDATE_TIMEOUT", SHORT)
+    return create_app(
+        settings=settings, temporal=temporal, links=links, directory=FakeDirectory(), clock=clock
+    )
+
+
+@pytest.fixture
+async def idle_http(idle_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=idle_app)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
+        yield client
+
+
+async def test_create_answers_what_was_submitted(idle_http: httpx.AsyncClient) -> None:
+    response = await idle_http.post("/commitments", json=commitment(commitment_id="queued-1"))
+
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "awaiting_acceptance"
+    assert response.json()["history"] == []
+    assert response.headers["location"].endswith("/commitments/queued-1")
+
+
+async def test_reads_and_actions_are_503(idle_http: httpx.AsyncClient, links: LinkKeyRing) -> None:
+    await idle_http.post("/commitments", json=commitment(commitment_id="queued-2"))
+
+    read = await idle_http.get("/commitments/queued-2")
+    acted = await idle_http.post("/commitments/queued-2/release", json={"actor": "m@x.example"})
+    page = await idle_http.post(link(links, "queued-2", LinkAction.ACCEPT))
+
+    for response in (read, acted):
+        assert response.status_code == 503
+        assert response.headers["content-type"] == PROBLEM_JSON
+        assert response.json()["type"] == "/problems/unavailable"
+        assert response.headers["retry-after"]
+    assert page.status_code == 503
+    assert "Accord can't record this right now" in text_of(page)
+
+
+async def test_an_unreachable_directory_is_503(
+    idle_app: FastAPI, idle_http: httpx.AsyncClient
+) -> None:
+    idle_app.dependency_overrides[get_directory] = UnreachableDirectory
+
+    response = await idle_http.post("/commitments", json=commitment())
+
+    assert response.status_code == 503
+    assert response.json()["type"] == "/problems/unavailable"

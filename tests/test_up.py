@@ -1,0 +1,273 @@
+"""``accord up``: child processes started, stopped in order, and commitments carried on."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from accord.processes import ChildFailedError, Supervisor, child_environment, port_is_free
+from accord.settings import AccordSettings
+from accord.up import UpError, dev_server_command, plan_for, run_up
+from sandbox.server import free_port
+from tests.conftest import MANAGER, SAM, eventually
+from tests.test_worker import round_the_clock_tenant
+
+REPO = Path(__file__).resolve().parents[1]
+
+# A child that starts, says so, and then ignores SIGTERM: only SIGKILL stops it.
+STUBBORN = (
+    "import signal, sys, time\n"
+    "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    "open(sys.argv[1], 'w').write('ready')\n"
+    "time.sleep(60)\n"
+)
+# A child that says when it is ready, and records the order in which it was asked to stop.
+POLITE = (
+    "import signal, sys, time\n"
+    "def stop(*_):\n"
+    "    open(sys.argv[1], 'a').write(sys.argv[2] + '\\n'); sys.exit(0)\n"
+    "signal.signal(signal.SIGTERM, stop)\n"
+    "open(sys.argv[3], 'a').write(sys.argv[2] + '\\n')\n"
+    "time.sleep(60)\n"
+)
+
+
+# --- Planning --------------------------------------------------------------------------------
+
+
+def test_the_dev_server_keeps_its_database_under_data_dir_and_knows_the_search_attributes(
+    tmp_path: Path,
+) -> None:
+    settings = AccordSettings(temporal_dev_port=17233, temporal_ui_port=18233)
+
+    command = dev_server_command(settings, tmp_path)
+
+    assert command[0] == str(Path(sys.executable).parent / "temporal")
+    assert command[1:3] == ["server", "start-dev"]
+    joined = " ".join(command)
+    assert f"--db-filename {tmp_path / 'temporal.db'}" in joined
+    assert "--ip 127.0.0.1 --port 17233 --ui-port 18233" in joined
+    assert "--namespace default" in joined
+    for attribute in ("AccordOwner=Keyword", "AccordStatus=Keyword", "AccordDue=Datetime"):
+        assert f"--search-attribute {attribute}" in joined
+
+
+def test_a_configured_temporal_or_tenant_is_used_instead_of_starting_one() -> None:
+    embedded = plan_for(AccordSettings())
+    external = plan_for(
+        AccordSettings(
+            temporal_address="temporal.internal:7233", graph_base_url="https://graph/v1.0"
+        )
+    )
+
+    assert embedded.start_temporal
+    assert embedded.start_sandbox
+    assert not external.start_temporal
+    assert not external.start_sandbox
+    assert external.temporal_address == "temporal.internal:7233"
+    assert external.temporal_ui_url is None
+
+
+async def test_a_taken_port_is_named_before_anything_starts(tmp_path: Path) -> None:
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        settings = AccordSettings(data_dir=tmp_path, api_port=port)
+
+        with pytest.raises(UpError, match=f"{port} \\(ACCORD_API_PORT\\)"):
+            await run_up(settings)
+
+
+# --- The supervisor --------------------------------------------------------------------------
+
+
+async def test_children_stop_newest_first(tmp_path: Path) -> None:
+    order, ready = tmp_path / "order.txt", tmp_path / "ready.txt"
+    names = ["temporal", "sandbox", "worker", "api"]
+    supervisor = Supervisor()
+    for name in names:
+        await supervisor.start(
+            name,
+            [sys.executable, "-c", POLITE, str(order), name, str(ready)],
+            env=child_environment({}),
+        )
+    await eventually(lambda: ready.exists() and len(ready.read_text().split()) == len(names))
+
+    await supervisor.stop_all()
+
+    assert order.read_text().split() == list(reversed(names))
+    assert supervisor.children == []
+
+
+async def test_a_child_that_ignores_sigterm_is_killed_after_its_timeout(tmp_path: Path) -> None:
+    ready = tmp_path / "ready.txt"
+    supervisor = Supervisor()
+    child = await supervisor.start(
+        "stubborn",
+        [sys.executable, "-c", STUBBORN, str(ready)],
+        env=child_environment({}),
+        stop_timeout=0.5,
+    )
+    await eventually(ready.exists)
+    started = time.monotonic()
+
+    await supervisor.stop_all()
+
+    assert child.process.returncode == -signal.SIGKILL
+    assert time.monotonic() - started < 5
+
+
+async def test_a_child_that_exits_while_starting_is_reported() -> None:
+    supervisor = Supervisor()
+    child = await supervisor.start(
+        "broken", [sys.executable, "-c", "raise SystemExit(3)"], env=child_environment({})
+    )
+
+    async def never() -> bool:
+        return False
+
+    with pytest.raises(ChildFailedError, match="broken exited with code 3"):
+        await supervisor.wait_ready(child, never, within=30)
+    await supervisor.stop_all()
+
+
+# --- The real thing --------------------------------------------------------------------------
+
+
+class _Up:
+    """An `accord up` process with its own ports and data directory."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        tenant_file = tmp_path / "tenant.json"
+        tenant_file.write_text(round_the_clock_tenant().model_dump_json(), encoding="utf-8")
+        self.ports = {name: free_port() for name in ("temporal", "ui", "sandbox", "api")}
+        self.env = {
+            **os.environ,
+            "ACCORD_DATA_DIR": str(tmp_path / "data"),
+            "ACCORD_TEMPORAL_DEV_PORT": str(self.ports["temporal"]),
+            "ACCORD_TEMPORAL_UI_PORT": str(self.ports["ui"]),
+            "ACCORD_SANDBOX_PORT": str(self.ports["sandbox"]),
+            "ACCORD_API_PORT": str(self.ports["api"]),
+            "ACCORD_SANDBOX_TENANT_FILE": str(tenant_file),
+            "ACCORD_LOG_FORMAT": "json",
+        }
+        for name in ("ACCORD_TEMPORAL_ADDRESS", "ACCORD_GRAPH_BASE_URL", "ACCORD_PUBLIC_URL"):
+            self.env.pop(name, None)
+        self.log_file = tmp_path / "up.log"
+        self.process: asyncio.subprocess.Process | None = None
+        self.banner = ""
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.ports['api']}"
+
+    async def start(self) -> None:
+        with self.log_file.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "accord.cli",
+                "up",
+                cwd=REPO,
+                env=self.env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=log,
+            )
+        assert self.process.stdout is not None
+        lines: list[str] = []
+        while "Press Ctrl-C to stop." not in lines:
+            line = await asyncio.wait_for(self.process.stdout.readline(), timeout=120)
+            if not line:
+                raise AssertionError("accord up ended before it was up:\n" + self.logs())
+            lines.append(line.decode().strip())
+        self.banner = "\n".join(lines)
+
+    async def stop(self) -> int:
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGINT)
+        return await asyncio.wait_for(self.process.wait(), timeout=60)
+
+    def logs(self) -> str:
+        return self.log_file.read_text(encoding="utf-8", errors="replace")
+
+
+async def _history_kinds(http: httpx.AsyncClient, commitment_id: str) -> list[str]:
+    response = await http.get(f"/commitments/{commitment_id}")
+    return [entry["kind"] for entry in response.json()["history"]]
+
+
+@pytest.mark.e2e
+async def test_accord_up_serves_everything_stops_cleanly_and_carries_on_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    up = _Up(tmp_path)
+    try:
+        await up.start()
+        assert f"http://127.0.0.1:{up.ports['sandbox']}/" in up.banner
+        assert f"{up.api}/docs" in up.banner
+        assert f"http://127.0.0.1:{up.ports['ui']}/" in up.banner
+        async with httpx.AsyncClient(base_url=up.api, timeout=30) as http:
+            assert (await http.get("/docs")).status_code == 200
+            assert (await http.get(f"http://127.0.0.1:{up.ports['sandbox']}/")).status_code == 200
+            assert (await http.get(f"http://127.0.0.1:{up.ports['ui']}/")).status_code == 200
+            created = await http.post(
+                "/commitments",
+                json={
+                    "title": "Draft the Q1 budget",
+                    "success_criteria": "A reviewed spreadsheet shared with finance.",
+                    "owner": SAM,
+                    "manager": MANAGER,
+                    "due": (datetime.now(UTC) + timedelta(days=14)).isoformat(),
+                },
+            )
+            assert created.status_code == 201, created.text
+            commitment_id = created.json()["commitment_id"]
+
+            async def expectation_sent() -> bool:
+                return "sent:expectation" in await _history_kinds(http, commitment_id)
+
+            await eventually(expectation_sent, timeout=60)
+
+        assert await up.stop() == 0
+        for port in up.ports.values():
+            assert port_is_free("127.0.0.1", port)
+
+        await up.start()
+        async with httpx.AsyncClient(base_url=up.api, timeout=30) as http:
+            after_restart = await http.get(f"/commitments/{commitment_id}")
+            assert after_restart.status_code == 200
+            assert after_restart.json()["status"] == "awaiting_acceptance"
+            accepted = await http.post(f"/commitments/{commitment_id}/accept", json={"actor": SAM})
+            assert accepted.status_code == 200, accepted.text
+            assert accepted.json()["status"] == "active"
+        assert await up.stop() == 0
+    except BaseException as failure:
+        failure.add_note("accord up log:\n" + up.logs())
+        raise
+    finally:
+        if up.process is not None and up.process.returncode is None:
+            await up.stop()
+    stopped = [event["child"] for event in _events(up.logs()) if event["event"] == "child_stopped"]
+    assert stopped == ["api", "worker", "sandbox", "temporal"] * 2
+
+
+def _events(logs: str) -> list[dict[str, str]]:
+    events = []
+    for line in logs.splitlines():
+        with contextlib.suppress(ValueError):
+            events.append(json.loads(line))
+    return events

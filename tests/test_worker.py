@@ -1,0 +1,245 @@
+"""The worker's composition: what it registers, and a real ``accord worker`` process at work."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import re
+import signal
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.testing import WorkflowEnvironment
+
+from accord.settings import AccordSettings
+from domain.models import CommitmentSpec, CommitmentStatus, Person
+from sandbox.directory import folder_id_for
+from sandbox.server import SandboxServer
+from sandbox.tenant import TenantSeed, WorkingHoursSeed, demo_tenant
+from tests.conftest import AGENT, MANAGER, SAM, eventually
+from worker import activity_methods, build_worker
+from workflows.commitment import (
+    DUE_KEY,
+    MANAGER_KEY,
+    OWNER_KEY,
+    STATUS_KEY,
+    CommitmentWorkflow,
+)
+from workflows.contracts import (
+    ActorAction,
+    CommitmentInput,
+    CommitmentView,
+    Updates,
+    workflow_id_for,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+EVERY_DAY = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def round_the_clock_tenant() -> TenantSeed:
+    """The demo tenant with everyone reachable at any hour, so real-time tests need no wait."""
+    tenant = demo_tenant(datetime.now(UTC))
+    users = [
+        user.model_copy(
+            update={
+                "working_hours": WorkingHoursSeed(days=EVERY_DAY, start="00:00", end="00:00"),
+                "out_of_office": None,
+            }
+        )
+        for user in tenant.users
+    ]
+    return tenant.model_copy(update={"users": users})
+
+
+def commitment_input(commitment_id: str) -> CommitmentInput:
+    now = datetime.now(UTC)
+    spec = CommitmentSpec(
+        title="Draft the Q1 budget",
+        description="The platform team's budget for the planning review.",
+        success_criteria="A reviewed spreadsheet shared with finance.",
+        owner=Person(email=SAM, display_name="Sam Okafor"),
+        manager=Person(email=MANAGER, display_name="Maya Chen"),
+        due=now + timedelta(days=14),
+    )
+    return CommitmentInput(commitment_id=commitment_id, spec=spec, created_at=now)
+
+
+def inbox_from_agent(sandbox: SandboxServer, address: str) -> list[dict[str, object]]:
+    assert sandbox.state is not None
+    user_id = sandbox.state.directory.user(address)["id"]
+    inbox = folder_id_for(user_id, "inbox")
+    return [
+        message
+        for message in sandbox.state.store.list("messages", user_id)
+        if message["parentFolderId"] == inbox
+        and message["from"]["emailAddress"]["address"] == AGENT
+    ]
+
+
+# --- Composition ---------------------------------------------------------------------------
+
+
+def _activities_the_workflow_calls() -> set[str]:
+    source = (REPO / "workflows" / "commitment.py").read_text(encoding="utf-8")
+    return set(re.findall(r'execute_activity\(\s*"(\w+)"', source))
+
+
+async def test_build_worker_registers_the_workflow_and_every_activity_it_calls(
+    temporal_env: WorkflowEnvironment, task_queue: str, graph: GraphServiceClient, tmp_path: Path
+) -> None:
+    settings = AccordSettings(
+        data_dir=tmp_path, temporal_task_queue=task_queue, worker_max_cached_workflows=7
+    )
+
+    worker = await build_worker(settings, temporal_env.client, graph)
+
+    assert worker.task_queue == task_queue
+    assert worker.config()["workflows"] == [CommitmentWorkflow]
+    registered = {fn.__name__ for fn in worker.config()["activities"]}
+    assert _activities_the_workflow_calls() <= registered
+    assert registered == {
+        "get_person_schedule",
+        "send_message",
+        "find_meeting_slot",
+        "schedule_meeting",
+        "get_meeting_response",
+        "cancel_meeting",
+    }
+    assert worker.config()["max_cached_workflows"] == 7
+    assert worker.config()["graceful_shutdown_timeout"] == timedelta(seconds=10)
+
+
+def test_activity_methods_finds_only_activities() -> None:
+    class Plain:
+        def helper(self) -> None:
+            """Not an activity."""
+
+    assert activity_methods(Plain()) == []
+
+
+# --- A real `accord worker` process ----------------------------------------------------------
+
+
+@pytest.fixture
+def reachable_sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    with SandboxServer(tmp_path / "sandbox", tenant=round_the_clock_tenant()) as server:
+        yield server
+
+
+async def _spawn_worker(env: dict[str, str], log_file: Path) -> asyncio.subprocess.Process:
+    with log_file.open("wb") as log:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "accord.cli",
+            "worker",
+            cwd=REPO,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
+
+
+@pytest.mark.e2e
+async def test_an_accord_worker_process_runs_commitments_and_stops_gracefully(
+    dev_server: WorkflowEnvironment,
+    reachable_sandbox: SandboxServer,
+    payload_key: bytes,
+    task_queue: str,
+    tmp_path: Path,
+) -> None:
+    client = dev_server.client
+    env = {
+        **os.environ,
+        "ACCORD_TEMPORAL_ADDRESS": client.service_client.config.target_host,
+        "ACCORD_TEMPORAL_TASK_QUEUE": task_queue,
+        # A list setting: pydantic-settings reads it from the environment as JSON.
+        "ACCORD_PAYLOAD_KEYS": json.dumps([base64.b64encode(payload_key).decode()]),
+        "ACCORD_SANDBOX_HOST": reachable_sandbox.host,
+        "ACCORD_SANDBOX_PORT": str(reachable_sandbox.port),
+        "ACCORD_DATA_DIR": str(tmp_path / "accord"),
+        "ACCORD_PUBLIC_URL": "http://accord.test",
+        "ACCORD_LOG_FORMAT": "json",
+    }
+    log_file = tmp_path / "worker.log"
+    process = await _spawn_worker(env, log_file)
+    commitment_id = uuid.uuid4().hex[:12]
+
+    def mail_to_sam() -> list[dict[str, object]]:
+        if process.returncode is not None:
+            pytest.fail(f"the worker exited with code {process.returncode}")
+        return inbox_from_agent(reachable_sandbox, SAM)
+
+    try:
+        start = commitment_input(commitment_id)
+        handle = await client.start_workflow(
+            CommitmentWorkflow.run,
+            start,
+            id=workflow_id_for(commitment_id),
+            task_queue=task_queue,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(OWNER_KEY, start.spec.owner.email),
+                    SearchAttributePair(MANAGER_KEY, start.spec.manager.email),
+                    SearchAttributePair(STATUS_KEY, CommitmentStatus.AWAITING_ACCEPTANCE.value),
+                    SearchAttributePair(DUE_KEY, start.spec.due),
+                ]
+            ),
+        )
+
+        [expectation] = await eventually(mail_to_sam, timeout=60)
+        assert "http://accord.test/" in str(expectation["body"])
+        view = await handle.execute_update(
+            Updates.ACCEPT, ActorAction(actor=SAM), result_type=CommitmentView
+        )
+        assert view.status is CommitmentStatus.ACTIVE
+        listed = await eventually(
+            lambda: _ids_listed(client, f"AccordOwner = '{SAM}' AND AccordStatus = 'active'"),
+            timeout=30,
+        )
+        assert handle.id in listed
+    except BaseException as failure:
+        failure.add_note("worker log:\n" + log_file.read_text(encoding="utf-8", errors="replace"))
+        raise
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), timeout=30)
+
+    logs = log_file.read_text(encoding="utf-8", errors="replace")
+    assert code == 0, logs
+    assert "worker_stopped" in logs
+    assert (await handle.describe()).status is WorkflowExecutionStatus.RUNNING
+    await handle.terminate("test over")
+
+
+async def _ids_listed(client: Client, query: str) -> list[str]:
+    return [execution.id async for execution in client.list_workflows(query)]
+
+
+async def test_a_real_tenant_without_credentials_is_refused_clearly(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "ACCORD_GRAPH_BASE_URL": "https://graph.example/v1.0",
+        "ACCORD_DATA_DIR": str(tmp_path),
+        "ACCORD_LOG_FORMAT": "json",
+    }
+    env.pop("ACCORD_GRAPH_CLIENT_SECRET", None)
+    log_file = tmp_path / "worker.log"
+
+    process = await _spawn_worker(env, log_file)
+    code = await asyncio.wait_for(process.wait(), timeout=30)
+
+    assert code == 2
+    assert "ACCORD_GRAPH_CLIENT_SECRET" in log_file.read_text(encoding="utf-8")

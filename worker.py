@@ -1,0 +1,129 @@
+"""The composition root of the worker: Graph, Temporal, the workflow and its activities.
+
+``accord worker`` runs :func:`run_worker`; tests build the same worker with
+:func:`build_worker` around their own clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio.client import Client
+from temporalio.service import RPCError
+from temporalio.worker import Worker
+
+from accord.connections import graph_client
+from accord.keys import link_key_ring
+from accord.settings import AccordSettings
+from activities import CalendarActivities, DirectoryActivities, MessagingActivities
+from integrations.temporal.client import connect, ensure_search_attributes
+from workflows.commitment import CommitmentWorkflow
+
+log = structlog.get_logger("accord.worker")
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def activity_methods(*instances: object) -> list[Callable[..., Any]]:
+    """Return the ``@activity.defn`` methods of each instance, bound to it.
+
+    Args:
+        instances: objects whose classes define activities as methods.
+
+    Returns:
+        The bound activity methods, in a stable order.
+    """
+    found: list[Callable[..., Any]] = []
+    for instance in instances:
+        for name in sorted(dir(type(instance))):
+            member = getattr(instance, name)
+            # The SDK marks each activity with this attribute and offers no public test for it.
+            if callable(member) and hasattr(member, "__temporal_activity_definition"):
+                found.append(member)
+    return found
+
+
+async def build_worker(
+    settings: AccordSettings, client: Client, graph: GraphServiceClient
+) -> Worker:
+    """Build the worker for commitment workflows and their activities.
+
+    Args:
+        settings: the task queue, tuning, agent mailbox, public URL and link keys.
+        client: a connected Temporal client (with Accord's data converter).
+        graph: the Graph client the activities call.
+
+    Returns:
+        The worker, not yet running.
+    """
+    messaging = MessagingActivities(
+        graph,
+        sender_mailbox=settings.agent_mailbox,
+        links=link_key_ring(settings),
+        public_url=settings.public_url,
+    )
+    return Worker(
+        client,
+        task_queue=settings.temporal_task_queue,
+        workflows=[CommitmentWorkflow],
+        activities=activity_methods(
+            DirectoryActivities(graph), messaging, CalendarActivities(graph)
+        ),
+        max_cached_workflows=settings.worker_max_cached_workflows,
+        max_concurrent_activities=settings.worker_max_concurrent_activities,
+        graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
+    )
+
+
+async def _register_search_attributes(settings: AccordSettings, client: Client) -> None:
+    # Temporal Cloud (API key) manages search attributes outside the client API; elsewhere a
+    # dev server started by hand lacks them, and workflows could not be listed by person.
+    if settings.temporal_api_key is not None:
+        return
+    try:
+        await ensure_search_attributes(client, settings.temporal_namespace)
+    except RPCError as exc:
+        log.warning("search_attributes_not_registered", reason=exc.message)
+
+
+async def run_worker(settings: AccordSettings) -> None:
+    """Run the worker until SIGINT or SIGTERM, then let running activities finish.
+
+    Args:
+        settings: Accord's settings.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in _STOP_SIGNALS:
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with graph_client(settings) as graph:
+            client = await connect(settings)
+            await _register_search_attributes(settings, client)
+            worker = await build_worker(settings, client, graph)
+            running = asyncio.create_task(worker.run(), name="worker")
+            stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+            log.info(
+                "worker_started",
+                task_queue=settings.temporal_task_queue,
+                namespace=settings.temporal_namespace,
+            )
+            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if stop.is_set():
+                log.info("worker_stopping", grace_seconds=settings.worker_graceful_shutdown_seconds)
+                await worker.shutdown()
+            stopping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await stopping
+            await running
+            log.info("worker_stopped")
+    finally:
+        for signum in _STOP_SIGNALS:
+            loop.remove_signal_handler(signum)
