@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
@@ -58,7 +59,13 @@ def _run(name: str, main: Coroutine[Any, Any, int | None]) -> int:
 def _worker(_args: argparse.Namespace, settings: AccordSettings) -> int:
     from worker import run_worker  # heavy imports: only this command needs them
 
-    return _run("worker", run_worker(settings))
+    code = _run("worker", run_worker(settings))
+    # The worker has shut down and drained by now. Temporal core's native threads can still
+    # touch the GIL while the interpreter finalizes, which aborts the process (seen as exit
+    # -6 after a clean SIGTERM), so leave without finalizing once the streams are flushed.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _api(_args: argparse.Namespace, settings: AccordSettings) -> int:

@@ -58,7 +58,7 @@ def configure_logging(
         level: the lowest level emitted (debug, info, warning, error).
         fmt: ``json``, ``console`` or ``auto`` (console on a terminal, JSON otherwise).
     """
-    global _configured  # noqa: PLW0603 - configuration is process-wide by nature
+    global _configured
     if _configured:
         return
     use_console = fmt == "console" or (fmt == "auto" and sys.stderr.isatty())
@@ -80,9 +80,10 @@ def configure_logging(
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer
-        ], foreign_pre_chain=shared)
+        structlog.stdlib.ProcessorFormatter(
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            foreign_pre_chain=shared,
+        )
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

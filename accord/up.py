@@ -227,7 +227,12 @@ async def _start_all(
             temporal = await supervisor.start(
                 "temporal", dev_server_command(settings, data_dir), env=env, output=temporal_log
             )
-        await supervisor.wait_ready(temporal, _namespace_ready(clients, child_settings), timeout)
+        try:
+            await supervisor.wait_ready(
+                temporal, _namespace_ready(clients, child_settings), timeout
+            )
+        except ChildFailedError as exc:
+            raise ChildFailedError(f"{exc}; see {data_dir / TEMPORAL_LOG_FILE}") from None
     else:
         try:
             await _namespace_ready(clients, child_settings)()
@@ -271,7 +276,8 @@ async def run_up(settings: AccordSettings) -> int:
     """
     plan = plan_for(settings)
     data_dir = settings.data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # Private: the sandbox's mailboxes under it are stored in the clear.
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     if plan.start_temporal and not venv_binary("temporal").exists():
         raise UpError(
             f"Temporal's dev server is missing at {venv_binary('temporal')}: run ./dev up"

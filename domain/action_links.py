@@ -58,7 +58,7 @@ class ActionClaims(BaseModel):
     expires_at: datetime
 
 
-class InvalidActionLink(Exception):
+class InvalidActionLink(Exception):  # noqa: N818 - names what the person sees: an invalid link
     """The link cannot be used; ``reason`` is safe to show to the person who clicked."""
 
     def __init__(self, reason: str) -> None:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, model_validator
 
 from domain.formatting import describe_date, describe_instant, describe_interval, describe_slot
 from domain.models import (
@@ -28,6 +28,7 @@ from domain.models import (
     CheckIn,
     CheckInAnswer,
     CommitmentSpec,
+    DomainModel,
     OptionalText,
     Person,
     Revision,
@@ -68,24 +69,21 @@ def _web_url(value: str) -> str:
 ActionUrl = Annotated[str, AfterValidator(_web_url)]
 
 
-class RenderedMessage(BaseModel):
+class RenderedMessage(DomainModel):
     """A message ready to send: a one-line subject, an HTML body and a plain-text body."""
-
-    model_config = ConfigDict(frozen=True)
 
     subject: str
     html: str
     text: str
 
 
-class MessageContext(BaseModel):
+class MessageContext(DomainModel):
     """What every message knows: the commitment, who reads it, and the zone they read in.
 
     ``recipient_time_zone`` (IANA or Windows name) is the reader's zone; for a calendar
     invitation, whose body both people read, give the owner's.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
     kind: ClassVar[MessageKind]
     recipients: ClassVar[frozenset[Actor]] = frozenset({Actor.OWNER})
 
@@ -332,6 +330,17 @@ def render_message(kind: MessageKind, context: MessageContext) -> RenderedMessag
     return RenderedMessage(subject=subject, html=_tidy(html), text=_tidy(str(text_module)))
 
 
+def preload_templates() -> None:
+    """Load and compile every template now, e.g. when a worker starts.
+
+    Rendering reads template files on first use; Temporal's workflow sandbox forbids file
+    access, so preload outside it before rendering inside a workflow. Activities need not.
+    """
+    environment = _environment()
+    for name in environment.list_templates(extensions=["html", "txt"]):
+        environment.get_template(name)
+
+
 def _tidy(body: str) -> str:
     body = _TRAILING_SPACE.sub("\n", body)
     return _BLANK_LINES.sub("\n\n", body).strip() + "\n"
@@ -345,6 +354,8 @@ def _environment() -> Environment:
             enabled_extensions=("html",), disabled_extensions=("txt",), default=True
         ),
         undefined=StrictUndefined,
+        # Templates ship with the package; not re-checking them keeps rendering free of I/O.
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

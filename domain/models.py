@@ -71,7 +71,9 @@ Title = Annotated[OneLine, AfterValidator(_not_blank), AfterValidator(_title_len
 RequiredText = Annotated[Text, AfterValidator(_not_blank)]
 
 
-class _Frozen(BaseModel):
+class DomainModel(BaseModel):
+    """Base of Accord's records: immutable, and unknown fields are an error."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -106,29 +108,28 @@ class CommitmentStatus(StrEnum):
 
 
 _CLOSED_STATUSES = frozenset({CommitmentStatus.DONE, CommitmentStatus.RELEASED})
-# Work can be finished, or the request withdrawn, from any open status.
-_CLOSING = _CLOSED_STATUSES
 
+# Work can be finished, or the request withdrawn, from any open status.
 ALLOWED_TRANSITIONS: Mapping[CommitmentStatus, frozenset[CommitmentStatus]] = {
     CommitmentStatus.AWAITING_ACCEPTANCE: frozenset(
-        {CommitmentStatus.ACTIVE, CommitmentStatus.CLARIFYING, *_CLOSING}
+        {CommitmentStatus.ACTIVE, CommitmentStatus.CLARIFYING, *_CLOSED_STATUSES}
     ),
     CommitmentStatus.CLARIFYING: frozenset(
-        {CommitmentStatus.AWAITING_ACCEPTANCE, CommitmentStatus.ACTIVE, *_CLOSING}
+        {CommitmentStatus.AWAITING_ACCEPTANCE, CommitmentStatus.ACTIVE, *_CLOSED_STATUSES}
     ),
     CommitmentStatus.ACTIVE: frozenset(
         {
             CommitmentStatus.MISSED,
             CommitmentStatus.AWAITING_RETURN,
             CommitmentStatus.IN_CONVERSATION,
-            *_CLOSING,
+            *_CLOSED_STATUSES,
         }
     ),
-    CommitmentStatus.MISSED: frozenset({CommitmentStatus.IN_CONVERSATION, *_CLOSING}),
+    CommitmentStatus.MISSED: frozenset({CommitmentStatus.IN_CONVERSATION, *_CLOSED_STATUSES}),
     CommitmentStatus.AWAITING_RETURN: frozenset(
-        {CommitmentStatus.MISSED, CommitmentStatus.IN_CONVERSATION, *_CLOSING}
+        {CommitmentStatus.MISSED, CommitmentStatus.IN_CONVERSATION, *_CLOSED_STATUSES}
     ),
-    CommitmentStatus.IN_CONVERSATION: frozenset({CommitmentStatus.ACTIVE, *_CLOSING}),
+    CommitmentStatus.IN_CONVERSATION: frozenset({CommitmentStatus.ACTIVE, *_CLOSED_STATUSES}),
     CommitmentStatus.DONE: frozenset(),
     CommitmentStatus.RELEASED: frozenset(),
 }
@@ -157,7 +158,7 @@ class CheckInAnswer(StrEnum):
     DONE = "done"
 
 
-class Person(_Frozen):
+class Person(DomainModel):
     """Someone Accord writes to; the email is stored lower-cased."""
 
     email: str
@@ -174,7 +175,7 @@ class Person(_Frozen):
         return email
 
 
-class CommitmentSpec(_Frozen):
+class CommitmentSpec(DomainModel):
     """What a manager asks of a report: the expectation a commitment starts from.
 
     ``cadence`` is how often to check in; ``None`` lets :func:`domain.cadence.default_cadence`
@@ -217,9 +218,9 @@ class CommitmentSpec(_Frozen):
         Raises:
             ValueError: for ``Actor.SYSTEM``, which is not a person.
         """
-        if role is Actor.OWNER:
+        if role == Actor.OWNER:
             return self.owner
-        if role is Actor.MANAGER:
+        if role == Actor.MANAGER:
             return self.manager
         raise ValueError("the system is not a person in a commitment")
 
@@ -244,7 +245,7 @@ def require_due_in_future(due: datetime, now: datetime) -> datetime:
     return due.astimezone(UTC)
 
 
-class TimeSlot(_Frozen):
+class TimeSlot(DomainModel):
     """A span of time, such as a meeting; ``end`` is exclusive."""
 
     start: UtcDatetime
@@ -273,7 +274,7 @@ class TimeSlot(_Frozen):
         return self.start < other.end and other.start < self.end
 
 
-class RevisionProposal(_Frozen):
+class RevisionProposal(DomainModel):
     """A proposed change to a commitment's due date or scope, not yet agreed."""
 
     old_due: UtcDatetime
@@ -327,7 +328,7 @@ class Revision(RevisionProposal):
         return self
 
 
-class CheckIn(_Frozen):
+class CheckIn(DomainModel):
     """One answer the owner gave to a check-in."""
 
     at: UtcDatetime
@@ -335,7 +336,7 @@ class CheckIn(_Frozen):
     note: OptionalText = None
 
 
-class HistoryEntry(_Frozen):
+class HistoryEntry(DomainModel):
     """One line of a commitment's history, e.g. ``kind="accepted"`` by the owner."""
 
     at: UtcDatetime

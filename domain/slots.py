@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from domain.models import TimeSlot, UtcDatetime
-from domain.working_time import PersonSchedule, reachable_periods
+from domain.models import DomainModel, TimeSlot, UtcDatetime
+from domain.working_time import PersonSchedule, TimeRange, reachable_periods
 
 FREE = "0"
 DEFAULT_MEETING_LENGTH = timedelta(minutes=30)
@@ -24,14 +24,9 @@ DEFAULT_GRANULARITY = timedelta(minutes=15)
 """Meetings start on the quarter hour, which is also whole in every zone's local time."""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-TimeRange = tuple[datetime, datetime]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ScheduleAvailability(_Frozen):
+class ScheduleAvailability(DomainModel):
     """One person's free/busy view from ``getSchedule``, over the window that was asked for.
 
     Attributes:
@@ -93,7 +88,7 @@ class ScheduleAvailability(_Frozen):
         return ranges
 
 
-class Participant(_Frozen):
+class Participant(DomainModel):
     """Someone who must attend: what their calendar says, and when they work."""
 
     availability: ScheduleAvailability

@@ -7,7 +7,7 @@ the mailbox was set up.
 from __future__ import annotations
 
 from datetime import tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,7 +33,7 @@ _SANDBOXED_ZONEINFO = (
 )
 
 
-@cache
+@lru_cache(maxsize=1024)
 def resolve_zone(name: str) -> ZoneInfo:
     """Turn an IANA or Windows time zone name into a ``ZoneInfo``.
 

@@ -17,14 +17,16 @@ Automatic replies:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import Annotated, Any, Literal, Self, get_args
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from domain.models import TimeSlot, UtcDatetime
+from domain.models import DomainModel, TimeSlot, UtcDatetime
 from domain.timezones import ZoneName, resolve_zone, zone_key
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -37,6 +39,7 @@ DEFAULT_END = time(17)
 """Outlook's own defaults, used when a mailbox has no working hours."""
 
 _ONE_DAY = timedelta(days=1)
+_LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
 TimeRange = tuple[datetime, datetime]
 
 
@@ -62,11 +65,7 @@ def _wall_clock_time(value: time) -> time:
 WallClockTime = Annotated[time, AfterValidator(_wall_clock_time)]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class WorkingHours(_Frozen):
+class WorkingHours(DomainModel):
     """The days and hours someone works, as Graph's ``workingHours`` describes them.
 
     ``days_of_week`` is kept in calendar order, Monday first.
@@ -92,7 +91,7 @@ class WorkingHours(_Frozen):
         return end - start if end > start else end + _ONE_DAY - start
 
 
-class AutomaticReplies(_Frozen):
+class AutomaticReplies(DomainModel):
     """Graph's ``automaticRepliesSetting``: whether the person has said they are away."""
 
     status: AutoReplyStatus = "disabled"
@@ -111,14 +110,13 @@ class AutomaticReplies(_Frozen):
     @property
     def scheduled_absence(self) -> TimeSlot | None:
         """The scheduled away window, when the status is ``scheduled``."""
-        if self.status != "scheduled" or self.scheduled_start is None:
+        start, end = self.scheduled_start, self.scheduled_end
+        if self.status != "scheduled" or start is None or end is None:
             return None
-        if self.scheduled_end is None:
-            return None
-        return TimeSlot(start=self.scheduled_start, end=self.scheduled_end)
+        return TimeSlot(start=start, end=end)
 
 
-class PersonSchedule(_Frozen):
+class PersonSchedule(DomainModel):
     """What Accord knows about someone's time: their zone, working hours and absence."""
 
     time_zone: ZoneName
@@ -194,13 +192,10 @@ def _graph_time(value: Any) -> time | None:
 
 def _graph_datetime(value: Any) -> datetime | None:
     """Read Graph's ``dateTimeTimeZone``: a wall-clock ``dateTime`` plus a ``timeZone`` name."""
-    if not value or not value.get("dateTime"):
+    if not isinstance(value, Mapping) or not value.get("dateTime"):
         return None
-    text = str(value["dateTime"])
-    whole, dot, fraction = text.partition(".")
-    if dot:
-        digits = "".join(ch for ch in fraction if ch.isdigit())
-        text = f"{whole}.{digits[:6]}{fraction[len(digits) :]}"
+    # Graph writes seven fractional digits; Python reads at most six.
+    text = _LONG_FRACTION.sub(r"\1", str(value["dateTime"]))
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=resolve_zone(value.get("timeZone") or "UTC"))
@@ -245,6 +240,23 @@ def _without_absence(window: TimeRange, absence: TimeSlot | None) -> list[TimeRa
     if absence.end < end:
         parts.append((absence.end, end))
     return parts
+
+
+def _reachable_days(
+    at: datetime, hours: WorkingHours, absence: TimeSlot | None
+) -> Iterator[tuple[datetime, list[TimeRange]]]:
+    """Yield each working day with reachable time from ``at`` on: its start and its parts.
+
+    Parts are clipped to ``at`` and cut around the absence; days spent wholly away are left
+    out, and an absence is jumped in one step rather than walked day by day (it may run for
+    years).
+    """
+    for window_start, window_end in _windows_ending_after(at, hours):
+        start = max(window_start, at)
+        if absence is not None and absence.start <= start and window_end <= absence.end:
+            yield from _reachable_days(absence.end, hours, None)
+            return
+        yield window_start, _without_absence((start, window_end), absence)
 
 
 def is_out_of_office(at: datetime, schedule: PersonSchedule) -> bool:
@@ -305,16 +317,9 @@ def next_reachable(at: datetime, schedule: PersonSchedule) -> datetime | None:
     """
     if schedule.automatic_replies.status == "alwaysEnabled":
         return None
-    at = _utc(at)
     absence = schedule.automatic_replies.scheduled_absence
-    if absence is not None and absence.start <= at < absence.end:
-        at = absence.end
-    for window in _windows_ending_after(at, schedule.working_hours):
-        window_from_at = (max(window[0], at), window[1])
-        parts = _without_absence(window_from_at, absence)
-        if parts:
-            return parts[0][0]
-    raise AssertionError("unreachable: working windows never run out")  # pragma: no cover
+    _day_start, parts = next(_reachable_days(_utc(at), schedule.working_hours, absence))
+    return parts[0][0]
 
 
 def add_working_time(start: datetime, duration: timedelta, schedule: PersonSchedule) -> datetime:
@@ -341,12 +346,12 @@ def add_working_time(start: datetime, duration: timedelta, schedule: PersonSched
     if not remaining:
         return start
     absence = schedule.automatic_replies.scheduled_absence
-    for window in _windows_ending_after(start, schedule.working_hours):
-        for part_start, part_end in _without_absence((max(window[0], start), window[1]), absence):
+    for _day_start, parts in _reachable_days(start, schedule.working_hours, absence):
+        for part_start, part_end in parts:
             if remaining <= part_end - part_start:
                 return part_start + remaining
             remaining -= part_end - part_start
-    raise AssertionError("unreachable: working windows never run out")  # pragma: no cover
+    raise AssertionError("unreachable: working days never run out")  # pragma: no cover
 
 
 def working_days_ahead(start: datetime, days: int, schedule: PersonSchedule) -> datetime:
@@ -371,16 +376,19 @@ def working_days_ahead(start: datetime, days: int, schedule: PersonSchedule) -> 
     if days < 1:
         raise ValueError("days must be at least 1")
     hours = schedule.working_hours
+    zone = hours.zone
     absence = schedule.automatic_replies.scheduled_absence
-    next_day = _utc(start).astimezone(hours.zone).date() + _ONE_DAY
-    counted = 0
-    for window in _windows_from_day(hours, next_day):
-        parts = _without_absence(window, absence)
-        if parts:
-            counted += 1
-            if counted == days:
-                return parts[0][0]
-    raise AssertionError("unreachable: working windows never run out")  # pragma: no cover
+    next_day = _utc(start).astimezone(zone).date() + _ONE_DAY
+    midnight = datetime.combine(next_day, time(0), tzinfo=zone).astimezone(UTC)
+    later_days = (
+        parts
+        for day_start, parts in _reachable_days(midnight, hours, absence)
+        if day_start.astimezone(zone).date() >= next_day
+    )
+    for counted, parts in enumerate(later_days, start=1):
+        if counted == days:
+            return parts[0][0]
+    raise AssertionError("unreachable: working days never run out")  # pragma: no cover
 
 
 def reachable_periods(
@@ -390,7 +398,8 @@ def reachable_periods(
 
     Args:
         start: where to start, timezone-aware; a working day in progress counts as the first.
-        working_days: how many working days (including absent ones) to cover; at least 1.
+        working_days: how many working days to cover (days spent wholly away do not count);
+            at least 1.
         schedule: the person's schedule.
 
     Returns:
@@ -403,11 +412,10 @@ def reachable_periods(
         raise ValueError("working_days must be at least 1")
     if schedule.automatic_replies.status == "alwaysEnabled":
         return []
-    start = _utc(start)
     absence = schedule.automatic_replies.scheduled_absence
-    periods = []
-    windows = _windows_ending_after(start, schedule.working_hours)
-    for _day, window in zip(range(working_days), windows, strict=False):
-        for part_start, part_end in _without_absence((max(window[0], start), window[1]), absence):
-            periods.append(TimeSlot(start=part_start, end=part_end))
-    return periods
+    days = _reachable_days(_utc(start), schedule.working_hours, absence)
+    return [
+        TimeSlot(start=part_start, end=part_end)
+        for _day_start, parts in islice(days, working_days)
+        for part_start, part_end in parts
+    ]

@@ -54,9 +54,7 @@ class TokenIssuer:
         public.update({"kid": self.key_id, "use": "sig", "alg": "RS256"})
         return {"keys": [public]}
 
-    def issue(
-        self, *, subject: str, audience: str, claims: dict[str, Any] | None = None
-    ) -> str:
+    def issue(self, *, subject: str, audience: str, claims: dict[str, Any] | None = None) -> str:
         """Sign a token.
 
         Args:
@@ -79,7 +77,9 @@ class TokenIssuer:
             "jti": str(uuid.uuid4()),
             **(claims or {}),
         }
-        return jwt.encode(payload, self._private_key, algorithm="RS256", headers={"kid": self.key_id})
+        return jwt.encode(
+            payload, self._private_key, algorithm="RS256", headers={"kid": self.key_id}
+        )
 
     def verify_graph_token(self, authorization: str | None) -> dict[str, Any]:
         """Check a request's ``Authorization`` header as Graph would.
@@ -92,7 +92,9 @@ class TokenIssuer:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise GraphError(
-                401, "InvalidAuthenticationToken", "Access token validation failure. Invalid scheme."
+                401,
+                "InvalidAuthenticationToken",
+                "Access token validation failure. Invalid scheme.",
             )
         try:
             claims: dict[str, Any] = jwt.decode(
@@ -111,6 +113,8 @@ class TokenIssuer:
             ) from None
         except jwt.PyJWTError:
             raise GraphError(
-                401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience or signature."
+                401,
+                "InvalidAuthenticationToken",
+                "Access token validation failure. Invalid audience or signature.",
             ) from None
         return claims

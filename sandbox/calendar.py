@@ -8,7 +8,7 @@ the copies share one ``iCalUId``. Every write to any copy is published as a Reso
 from __future__ import annotations
 
 import copy
-from typing import Any, cast
+from typing import Any
 
 from sandbox import meeting_messages
 from sandbox.changes import ChangeType, ResourceChange
@@ -233,8 +233,7 @@ class Calendars:
 
     def _copies(self, event: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         uid = event["iCalUId"]
-        # Store.list_all's annotation is read by mypy in the scope of Store.list.
-        every = cast("list[tuple[str, dict[str, Any]]]", self._state.store.list_all(EVENTS))
+        every = self._state.store.list_all(EVENTS)
         return [(owner, found) for owner, found in every if found.get("iCalUId") == uid]
 
     def _copy_for(self, user_id: str, event: dict[str, Any]) -> dict[str, Any] | None:

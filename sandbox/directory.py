@@ -175,5 +175,7 @@ class Directory:
         folder_id = folder_id_for(user_id, lowered) if lowered in WELL_KNOWN_FOLDERS else key
         found = self._store.get(FOLDERS, user_id, folder_id)
         if found is None:
-            raise GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+            raise GraphError(
+                404, "ErrorItemNotFound", "The specified object was not found in the store."
+            )
         return found

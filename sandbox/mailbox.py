@@ -135,7 +135,9 @@ class Mailboxes:
             "emailAddress": {"name": sender.get("displayName"), "address": sender["mail"]}
         }
         conversation = hashlib.sha1(uuid.uuid4().bytes, usedforsecurity=False).hexdigest()
-        base: dict[str, Any] = {field: message[field] for field in _COPIED_FIELDS if field in message}
+        base: dict[str, Any] = {
+            field: message[field] for field in _COPIED_FIELDS if field in message
+        }
         base.update(
             {
                 "from": message.get("from") or sender_address,
@@ -149,7 +151,9 @@ class Mailboxes:
             base["attachments"] = message["attachments"]
         outside: list[str] = []
         delivered: set[str] = set()
-        for address in recipient_addresses(message, "toRecipients", "ccRecipients", "bccRecipients"):
+        for address in recipient_addresses(
+            message, "toRecipients", "ccRecipients", "bccRecipients"
+        ):
             user = self._state.directory.find_user(address)
             if user is None:
                 outside.append(address)
@@ -163,7 +167,9 @@ class Mailboxes:
             self.store_message(str(sender["id"]), "sentitems", sent_copy, is_read=True)
         return outside
 
-    def update(self, user_id: str, message: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    def update(
+        self, user_id: str, message: dict[str, Any], patch: dict[str, Any]
+    ) -> dict[str, Any]:
         """Apply a PATCH to a stored message and return it."""
         message.update(patch)
         if "body" in patch:

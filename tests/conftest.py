@@ -134,7 +134,7 @@ async def eventually(
 
 async def eventually(
     predicate: Callable[[], Awaitable[T]] | Callable[[], T],
-    timeout: float = 10.0,  # noqa: ASYNC109 - a polling deadline, not a cancellation scope
+    timeout: float = 20.0,  # noqa: ASYNC109 - a polling deadline, not a cancellation scope
     interval: float = 0.05,
 ) -> T:
     """Poll ``predicate`` (sync or async) until it returns something truthy, and return it.

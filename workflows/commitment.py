@@ -277,9 +277,8 @@ class CommitmentWorkflow:
                 )
             )
             return
-        if workflow.now() < deadline:
-            if await self._wait_for_change(epoch, until=deadline):
-                return
+        if workflow.now() < deadline and await self._wait_for_change(epoch, until=deadline):
+            return
         self._transition(CommitmentStatus.MISSED, Actor.SYSTEM, "deadline_passed")
 
     async def _await_return(self) -> None:

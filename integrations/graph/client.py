@@ -16,8 +16,8 @@ from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
 from kiota_http.middleware.options import RetryHandlerOption
-from msgraph import GraphServiceClient
 from msgraph.graph_request_adapter import GraphRequestAdapter
+from msgraph.graph_service_client import GraphServiceClient
 from msgraph_core import GraphClientFactory
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
@@ -54,7 +54,9 @@ def build_graph_client(connection: GraphConnection) -> GraphServiceClient:
     )
     http_client = GraphClientFactory.create_with_default_middleware(
         client=httpx.AsyncClient(timeout=httpx.Timeout(connection.timeout_seconds)),
-        options={RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=0, should_retry=False)},
+        options={
+            RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=0, should_retry=False)
+        },
     )
     adapter = GraphRequestAdapter(auth, client=http_client)
     adapter.base_url = connection.base_url.rstrip("/")

@@ -74,5 +74,3 @@ async def stats(state: State) -> dict[str, Any]:
         "faults": {fault.value: count for fault, count in state.faults.injected.items()},
         "now": graph_datetime(state.clock.now()),
     }
-
-

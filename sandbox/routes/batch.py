@@ -50,7 +50,9 @@ def _items(body: dict[str, Any]) -> list[BatchItem]:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise GraphError(400, "BadRequest", f"Invalid batch request: {where}: {first['msg']}.") from None
+        raise GraphError(
+            400, "BadRequest", f"Invalid batch request: {where}: {first['msg']}."
+        ) from None
     ids = [item.id for item in items]
     if len(set(ids)) != len(ids):
         raise GraphError(400, "BadRequest", "Batch request ids must be unique.")
@@ -59,7 +61,9 @@ def _items(body: dict[str, Any]) -> list[BatchItem]:
         for dependency in item.depends_on:
             if dependency not in known or dependency == item.id:
                 raise GraphError(
-                    400, "BadRequest", f"Request '{item.id}' depends on unknown request '{dependency}'."
+                    400,
+                    "BadRequest",
+                    f"Request '{item.id}' depends on unknown request '{dependency}'.",
                 )
     return items
 
@@ -75,7 +79,9 @@ async def _run_item(
     if item.body is not None:
         content = json.dumps(item.body).encode()
         headers.setdefault("Content-Type", "application/json")
-    response = await client.request(item.method.upper(), f"/v1.0{path}", headers=headers, content=content)
+    response = await client.request(
+        item.method.upper(), f"/v1.0{path}", headers=headers, content=content
+    )
     answer: dict[str, Any] = {
         "id": item.id,
         "status": response.status_code,

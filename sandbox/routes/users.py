@@ -58,7 +58,10 @@ async def get_manager(user_key: str, request: Request, state: State) -> dict[str
             "Resource 'manager' does not exist or one of its queried reference-property "
             "objects are not present.",
         )
-    return {"@odata.context": context_url(request, "directoryObjects/$entity"), **_with_type(manager)}
+    return {
+        "@odata.context": context_url(request, "directoryObjects/$entity"),
+        **_with_type(manager),
+    }
 
 
 @router.get("/users/{user_key}/directReports")

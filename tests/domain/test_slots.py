@@ -1,16 +1,24 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from domain.models import TimeSlot
-from domain.slots import Participant, ScheduleAvailability, find_common_slot
+from domain.slots import (
+    DEFAULT_MEETING_LENGTH,
+    Participant,
+    ScheduleAvailability,
+    find_common_slot,
+)
 from domain.working_time import (
     WEEKDAYS,
     AutomaticReplies,
     AutoReplyStatus,
     PersonSchedule,
     WorkingHours,
+    is_reachable,
 )
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
@@ -155,3 +163,44 @@ def test_availability_from_graph_reports_errors() -> None:
 def test_availability_view_holds_only_known_codes() -> None:
     with pytest.raises(ValidationError):
         ScheduleAvailability(availability_view="01x", start=MONDAY, interval=HALF_HOUR)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    owner_view=st.text(alphabet="00001234", min_size=SLOTS_PER_DAY * 7, max_size=SLOTS_PER_DAY * 7),
+    manager_view=st.text(
+        alphabet="0000012", min_size=SLOTS_PER_DAY * 7, max_size=SLOTS_PER_DAY * 7
+    ),
+    manager_zone=st.sampled_from(["Europe/London", "Eastern Standard Time", "Asia/Kolkata"]),
+    start_offset=st.integers(0, 4 * 24 * 60),
+)
+def test_found_slots_are_free_and_in_hours_for_both(
+    owner_view: str, manager_view: str, manager_zone: str, start_offset: int
+) -> None:
+    owner = person().model_copy(
+        update={
+            "availability": person().availability.model_copy(
+                update={"availability_view": owner_view}
+            )
+        }
+    )
+    manager_base = person(manager_zone)
+    manager = manager_base.model_copy(
+        update={
+            "availability": manager_base.availability.model_copy(
+                update={"availability_view": manager_view}
+            )
+        }
+    )
+    not_before = MONDAY + timedelta(minutes=start_offset)
+    found = find_common_slot([owner, manager], not_before)
+    if found is None:
+        return
+    assert found.start >= not_before
+    assert found.length == DEFAULT_MEETING_LENGTH
+    for participant in (owner, manager):
+        last_instant = found.end - timedelta(microseconds=1)
+        assert is_reachable(found.start, participant.schedule)
+        assert is_reachable(last_instant, participant.schedule)
+        free = participant.availability.free_ranges()
+        assert any(start <= found.start and found.end <= end for start, end in free)

@@ -315,3 +315,9 @@ def test_action_links_must_be_web_urls(url: str) -> None:
 def test_unknown_recipient_zone_is_refused() -> None:
     with pytest.raises(ValidationError, match="unknown time zone"):
         ReleasedContext(commitment=commitment(), recipient_time_zone="Atlantis Standard Time")
+
+
+def test_templates_can_be_preloaded() -> None:
+    domain.messages.preload_templates()
+    message = render_message(MessageKind.RELEASED, SAMPLES[MessageKind.RELEASED](commitment()))
+    assert message.subject == "No longer needed: Quarterly revenue report"

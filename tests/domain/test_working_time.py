@@ -343,3 +343,28 @@ def test_scheduled_replies_must_end_after_they_start() -> None:
 def test_schedule_round_trips_through_json() -> None:
     parsed = PersonSchedule.from_graph(GRAPH_SETTINGS)
     assert PersonSchedule.model_validate_json(parsed.model_dump_json()) == parsed
+
+
+def test_from_graph_reads_offsets_and_ignores_malformed_date_objects() -> None:
+    settings = {
+        "timeZone": "UTC",
+        "automaticRepliesSetting": {
+            "status": "scheduled",
+            "scheduledStartDateTime": {"dateTime": "2026-11-23T09:00:00.1234567+01:00"},
+            "scheduledEndDateTime": {"dateTime": "2026-11-24T00:00:00", "timeZone": "UTC"},
+        },
+    }
+    replies = PersonSchedule.from_graph(settings).automatic_replies
+    assert replies.scheduled_start == datetime(2026, 11, 23, 8, 0, 0, 123456, tzinfo=UTC)
+    disabled = {"automaticRepliesSetting": {"status": "disabled", "scheduledStartDateTime": "x"}}
+    assert PersonSchedule.from_graph(disabled).automatic_replies.scheduled_start is None
+
+
+def test_a_very_long_absence_is_jumped_not_walked() -> None:
+    london = schedule(away=(utc(2026, 11, 21), utc(2126, 11, 21)))
+    friday_evening = utc(2026, 11, 20, 18)
+    back = utc(2126, 11, 21, 9)  # a Thursday, the day the absence ends
+    assert next_reachable(friday_evening, london) == back
+    assert add_working_time(friday_evening, timedelta(hours=1), london) == back + timedelta(hours=1)
+    assert working_days_ahead(friday_evening, 1, london) == back
+    assert reachable_periods(friday_evening, 1, london)[0].start == back

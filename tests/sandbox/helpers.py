@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from sandbox.server import SandboxServer
-from sandbox.tenant import GRAPH_APP_ROLES, DEMO_CLIENT_ID
+from sandbox.tenant import DEMO_CLIENT_ID, GRAPH_APP_ROLES
 
 
 def token_for(sandbox: SandboxServer) -> str:

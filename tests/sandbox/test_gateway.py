@@ -7,10 +7,10 @@ import asyncio
 import httpx
 import pytest
 from kiota_abstractions.api_error import APIError
-from msgraph import GraphServiceClient
 from msgraph.generated.users.item.mail_folders.item.messages.delta.delta_request_builder import (
     DeltaRequestBuilder,
 )
+from msgraph.graph_service_client import GraphServiceClient
 
 from sandbox.config import FaultConfig, LimitsConfig
 from sandbox.server import SandboxServer
@@ -42,9 +42,7 @@ async def test_bad_input_gets_graphs_error_shape_and_the_server_stays_up(
         _assert_graph_error(malformed, 400, "BadRequest")
         not_object = await client.post(f"/users/{MANAGER}/sendMail", json=[1, 2])
         _assert_graph_error(not_object, 400)
-        huge = await client.post(
-            f"/users/{MANAGER}/sendMail", content=b"x" * (5 * 1024 * 1024)
-        )
+        huge = await client.post(f"/users/{MANAGER}/sendMail", content=b"x" * (5 * 1024 * 1024))
         _assert_graph_error(huge, 413, "RequestEntityTooLarge")
         _assert_graph_error(await client.get("/nothing/here"), 400, "BadRequest")
         _assert_graph_error(await client.put(f"/users/{MANAGER}"), 405)
@@ -172,16 +170,18 @@ async def test_delta_returns_only_what_is_new(
 ) -> None:
     async with raw_client(sandbox) as client:
         for number in range(3):
-            await client.post(f"/users/{MANAGER}/sendMail", json=send_mail_body(AGENT, f"d{number}"))
+            await client.post(
+                f"/users/{MANAGER}/sendMail", json=send_mail_body(AGENT, f"d{number}")
+            )
     inbox = graph.users.by_user_id(AGENT).mail_folders.by_mail_folder_id("inbox")
     config = DeltaRequestBuilder.DeltaRequestBuilderGetRequestConfiguration()
     config.headers.add("Prefer", "odata.maxpagesize=2")
     first = await inbox.messages.delta.get(request_configuration=config)
     assert first is not None and first.value is not None and first.odata_next_link
-    seen = [m.subject for m in first.value]
+    seen = [str(m.subject) for m in first.value]
     nxt = await inbox.messages.delta.with_url(first.odata_next_link).get()
     assert nxt is not None and nxt.value is not None and nxt.odata_delta_link
-    seen += [m.subject for m in nxt.value]
+    seen += [str(m.subject) for m in nxt.value]
     assert sorted(seen) == ["d0", "d1", "d2"]
     empty = await inbox.messages.delta.with_url(nxt.odata_delta_link).get()
     assert empty is not None and empty.value == [] and empty.odata_delta_link
@@ -210,7 +210,12 @@ async def test_flag_due_date_needs_a_start_date(sandbox: SandboxServer) -> None:
         await client.post(f"/users/{MANAGER}/sendMail", json=send_mail_body(SAM, "Flag me"))
         listing = await client.get(f"/users/{MANAGER}/mailFolders/sentitems/messages")
         message_id = listing.json()["value"][0]["id"]
-        due_only = {"flag": {"flagStatus": "flagged", "dueDateTime": {"dateTime": "2026-12-01T17:00:00", "timeZone": "UTC"}}}
+        due_only = {
+            "flag": {
+                "flagStatus": "flagged",
+                "dueDateTime": {"dateTime": "2026-12-01T17:00:00", "timeZone": "UTC"},
+            }
+        }
         _assert_graph_error(
             await client.patch(f"/users/{MANAGER}/messages/{message_id}", json=due_only), 400
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from kiota_abstractions.api_error import APIError
-from msgraph import GraphServiceClient
 from msgraph.generated.models.body_type import BodyType
 from msgraph.generated.models.email_address import EmailAddress
 from msgraph.generated.models.internet_message_header import InternetMessageHeader
@@ -14,6 +13,7 @@ from msgraph.generated.models.recipient import Recipient
 from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
     SendMailPostRequestBody,
 )
+from msgraph.graph_service_client import GraphServiceClient
 
 from tests.conftest import MANAGER, SAM
 
@@ -40,9 +40,11 @@ async def test_sent_mail_arrives_in_the_recipients_inbox(graph: GraphServiceClie
     assert received.is_read is False
     assert received.from_ is not None and received.from_.email_address is not None
     assert received.from_.email_address.address == MANAGER
-    sent = await graph.users.by_user_id(MANAGER).mail_folders.by_mail_folder_id(
-        "sentitems"
-    ).messages.get()
+    sent = (
+        await graph.users.by_user_id(MANAGER)
+        .mail_folders.by_mail_folder_id("sentitems")
+        .messages.get()
+    )
     assert sent is not None and sent.value is not None and len(sent.value) == 1
 
 

@@ -1,27 +1,30 @@
-"""Temporary: the lead's time-skipping fixtures until the shared ones land in tests/conftest.py."""
+"""A time-skipping server of the lifecycle tests' own.
+
+Time skipping is server-wide: on the session's shared server, workflows that other test
+modules left waiting (stub workflows, abandoned runs) make every skip walk their timers too,
+and a long skip can then time out. The lifecycle tests move time by weeks, so they get a
+server to themselves, started once for the module.
+"""
 
 from __future__ import annotations
 
-import sys
-import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
+import pytest_asyncio
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
+from tests.conftest import venv_binary
 
-@pytest.fixture(scope="session")
-async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
-    binary = Path(sys.executable).parent / "temporal-test-server"
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def temporal_env(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server for this module's lifecycle tests."""
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(binary), data_converter=pydantic_data_converter
+        test_server_existing_path=venv_binary("temporal-test-server"),
+        data_converter=data_converter,
     )
-    yield env
-    await env.shutdown()
-
-
-@pytest.fixture
-def task_queue() -> str:
-    return f"test-{uuid.uuid4().hex}"
+    try:
+        yield env
+    finally:
+        await env.shutdown()

@@ -7,15 +7,13 @@ the workflow's view of time.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from msgraph import GraphServiceClient
+from msgraph.graph_service_client import GraphServiceClient
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import (
@@ -42,7 +40,7 @@ class _FollowTemporalTime(ActivityInboundInterceptor):
         super().__init__(next_interceptor)
         self._sandbox = sandbox
 
-    async def execute_activity(self, input: ExecuteActivityInput) -> Any:  # noqa: A002 - SDK name
+    async def execute_activity(self, input: ExecuteActivityInput) -> Any:
         assert self._sandbox.state is not None
         self._sandbox.state.clock.set(activity.info().current_attempt_scheduled_time)
         return await super().execute_activity(input)
@@ -54,7 +52,7 @@ class SandboxClockInterceptor(Interceptor):
     def __init__(self, sandbox: SandboxServer) -> None:
         self._sandbox = sandbox
 
-    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:  # noqa: A002 - SDK name
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
         """Wrap the activity inbound interceptor."""
         return _FollowTemporalTime(next, self._sandbox)
 
@@ -133,7 +131,7 @@ async def start_commitment(
 
 def mailbox(sandbox: SandboxServer, address: str, folder: str = "inbox") -> list[dict[str, Any]]:
     """Messages in one of a person's folders, oldest first."""
-    from sandbox.directory import folder_id_for  # noqa: PLC0415 - test helper
+    from sandbox.directory import folder_id_for
 
     assert sandbox.state is not None
     user_id = sandbox.state.directory.user(address)["id"]
@@ -168,17 +166,8 @@ def received_at(message: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(str(message["receivedDateTime"]).replace("Z", "+00:00"))
 
 
-async def eventually(
-    probe: Callable[[], Any], *, timeout: float = 20.0, interval: float = 0.05
-) -> Any:
-    """Poll ``probe`` (sync or async) until it returns something truthy, and return that."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = probe()
-        if inspect.isawaitable(value):
-            value = await value
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        await asyncio.sleep(interval)
+async def act(handle: WorkflowHandle[Any, Any], update: Any, argument: Any) -> CommitmentView:
+    """Run a typed update and return the view it answers with."""
+    view = await handle.execute_update(update, argument, result_type=CommitmentView)
+    assert isinstance(view, CommitmentView)
+    return view

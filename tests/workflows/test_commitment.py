@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
-from msgraph import GraphServiceClient
-from msgraph.generated.users.item.events.item.decline.decline_post_request_body import (
-    DeclinePostRequestBody,
-)
 from msgraph.generated.models.automatic_replies_setting import AutomaticRepliesSetting
 from msgraph.generated.models.automatic_replies_status import AutomaticRepliesStatus
 from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
 from msgraph.generated.models.mailbox_settings import MailboxSettings
-from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
+from msgraph.generated.users.item.events.item.decline.decline_post_request_body import (
+    DeclinePostRequestBody,
+)
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.testing import WorkflowEnvironment
 
@@ -24,9 +23,9 @@ from domain.models import Actor, CheckInAnswer, CommitmentStatus, Person
 from domain.working_time import PersonSchedule, next_reachable
 from sandbox.config import FaultConfig
 from sandbox.server import SandboxServer
-from tests.conftest import LUKAS, MANAGER, SAM
-from tests.workflows.harness import eventually
+from tests.conftest import LUKAS, MANAGER, SAM, eventually
 from tests.workflows.harness import (
+    act,
     events_of,
     from_agent,
     lifecycle_worker,
@@ -34,6 +33,7 @@ from tests.workflows.harness import (
     spec_for,
     start_commitment,
 )
+from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import (
     ActorAction,
     CheckInAnswerInput,
@@ -43,7 +43,6 @@ from workflows.contracts import (
     Release,
     ReviseExpectation,
 )
-from workflows.commitment import CommitmentWorkflow
 
 T = TypeVar("T")
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
@@ -85,11 +84,18 @@ def _subjects(messages: list[dict[str, Any]]) -> list[str]:
 
 
 async def _count(sandbox: SandboxServer, address: str, n: int) -> list[dict[str, Any]]:
-    return await eventually(lambda: (found := from_agent(sandbox, address)) and len(found) >= n and found)
+    def enough() -> list[dict[str, Any]]:
+        found = from_agent(sandbox, address)
+        return found if len(found) >= n else []
+
+    return await eventually(enough)
 
 
 async def test_expectation_check_ins_and_done_in_working_hours(
-    temporal_env: WorkflowEnvironment, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
 ) -> None:
     client = temporal_env.client
     now = await temporal_env.get_current_time()
@@ -105,7 +111,7 @@ async def test_expectation_check_ins_and_done_in_working_hours(
         assert _in_working_hours(received_at(expectation), NEW_YORK)
         assert "http://accord.test/a/" in expectation["body"]["content"]
 
-        view = await handle.execute_update(CommitmentWorkflow.accept, ActorAction(actor=SAM))
+        view = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
         assert view.status is CommitmentStatus.ACTIVE
 
         await temporal_env.sleep(timedelta(days=4))
@@ -113,8 +119,10 @@ async def test_expectation_check_ins_and_done_in_working_hours(
         check_ins = messages[1:]
         assert check_ins and all(_in_working_hours(received_at(m), NEW_YORK) for m in check_ins)
 
-        view = await handle.execute_update(
-            CommitmentWorkflow.check_in, CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.DONE, note="Shared.")
+        view = await act(
+            handle,
+            CommitmentWorkflow.check_in,
+            CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.DONE, note="Shared."),
         )
         assert view.status is CommitmentStatus.DONE
         result = await handle.result()
@@ -129,7 +137,10 @@ async def test_expectation_check_ins_and_done_in_working_hours(
 
 
 async def test_rejected_actions_change_nothing(
-    temporal_env: WorkflowEnvironment, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
 ) -> None:
     client = temporal_env.client
     now = await temporal_env.get_current_time()
@@ -139,59 +150,80 @@ async def test_rejected_actions_change_nothing(
         )
         attempts: list[tuple[Any, Any, str]] = [
             (CommitmentWorkflow.accept, ActorAction(actor=MANAGER), "owner"),
-            (CommitmentWorkflow.accept, ActorAction(actor="stranger@northwind.example"), "owner or the manager"),
-            (CommitmentWorkflow.check_in, CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.ON_TRACK), "awaiting"),
+            (
+                CommitmentWorkflow.accept,
+                ActorAction(actor="stranger@northwind.example"),
+                "owner or the manager",
+            ),
+            (
+                CommitmentWorkflow.check_in,
+                CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.ON_TRACK),
+                "awaiting",
+            ),
             (CommitmentWorkflow.release, Release(actor=SAM), "manager"),
             (
                 CommitmentWorkflow.revise_expectation,
                 ReviseExpectation(actor=MANAGER, due=now - timedelta(days=1)),
                 "future",
             ),
-            (CommitmentWorkflow.revise_expectation, ReviseExpectation(actor=MANAGER, title="  "), "empty"),
+            (
+                CommitmentWorkflow.revise_expectation,
+                ReviseExpectation(actor=MANAGER, title="  "),
+                "empty",
+            ),
         ]
         for name, argument, reason in attempts:
             with pytest.raises(WorkflowUpdateFailedError) as caught:
-                await handle.execute_update(name, argument)
+                _ = await handle.execute_update(name, argument)
             assert reason in str(caught.value.cause), (name, str(caught.value.cause))
         view = await handle.query(CommitmentWorkflow.view)
         assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE
         changes = [entry.kind for entry in view.history if not entry.kind.startswith("sent:")]
         assert changes == ["expectation_set"]
-        await handle.execute_update(CommitmentWorkflow.release, Release(actor=MANAGER, reason="Priorities changed."))
+        _ = await act(
+            handle, CommitmentWorkflow.release, Release(actor=MANAGER, reason="Priorities changed.")
+        )
         await handle.result()
 
 
 async def test_miss_conversation_and_revised_plan(
-    temporal_env: WorkflowEnvironment, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
 ) -> None:
     client = temporal_env.client
     now = await temporal_env.get_current_time()
     due = now + timedelta(days=5)
     async with lifecycle_worker(client, task_queue, sandbox, graph):
         handle = await start_commitment(client, task_queue, spec_for(SAM_PERSON, due), now)
-        await handle.execute_update(CommitmentWorkflow.accept, ActorAction(actor=SAM))
+        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
         await temporal_env.sleep(timedelta(days=9))
-        view = await eventually(
-            lambda: _status_is(handle, CommitmentStatus.IN_CONVERSATION)
-        )
+        view = await eventually(lambda: _status_is(handle, CommitmentStatus.IN_CONVERSATION))
         meeting = await eventually(lambda: _meeting_of(handle))
         # The 1:1 is inside both people's working hours.
         assert _in_working_hours(meeting.slot.start, NEW_YORK)
         assert _in_working_hours(meeting.slot.start, LONDON)
         organizer_events = events_of(sandbox, MANAGER)
         assert [event["id"] for event in organizer_events] == [meeting.event_id]
-        await eventually(lambda: any("coaching" in s.lower() or "conversation" in s.lower() for s in _subjects(from_agent(sandbox, MANAGER))))
+        await eventually(
+            lambda: any(
+                "coaching" in s.lower() or "conversation" in s.lower()
+                for s in _subjects(from_agent(sandbox, MANAGER))
+            )
+        )
         new_due = meeting.slot.end + timedelta(days=7)
-        await handle.execute_update(
+        _ = await act(
+            handle,
             CommitmentWorkflow.propose_revision,
             ProposeRevision(actor=SAM, new_due=new_due, reason="The finance data arrived late."),
         )
-        view = await handle.execute_update(CommitmentWorkflow.accept_revision, ActorAction(actor=MANAGER))
+        view = await act(handle, CommitmentWorkflow.accept_revision, ActorAction(actor=MANAGER))
         assert view.status is CommitmentStatus.ACTIVE
         (revision,) = view.revisions
         assert (revision.old_due, revision.new_due) == (due, new_due)
         assert revision.proposed_by is Actor.OWNER and revision.accepted_by is Actor.MANAGER
-        await handle.execute_update(CommitmentWorkflow.complete, Complete(actor=SAM))
+        _ = await act(handle, CommitmentWorkflow.complete, Complete(actor=SAM))
         final = await handle.result()
     kinds = [entry.kind for entry in final.history]
     assert "deadline_passed" in kinds and "revision_agreed" in kinds and "done_on_time" in kinds
@@ -208,7 +240,10 @@ async def _meeting_of(handle: Any) -> Any:
 
 
 async def test_deadline_in_an_absence_waits_for_the_owners_return(
-    temporal_env: WorkflowEnvironment, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
 ) -> None:
     client = temporal_env.client
     now = await temporal_env.get_current_time()
@@ -221,26 +256,35 @@ async def test_deadline_in_an_absence_waits_for_the_owners_return(
     due = absence.scheduled_start + timedelta(days=2, hours=10)
     async with lifecycle_worker(client, task_queue, sandbox, graph):
         handle = await start_commitment(client, task_queue, spec_for(LUKAS_PERSON, due), now)
-        await handle.execute_update(CommitmentWorkflow.accept, ActorAction(actor=LUKAS))
+        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=LUKAS))
         await temporal_env.sleep(due - now + timedelta(days=1))
         await eventually(lambda: _status_is(handle, CommitmentStatus.AWAITING_RETURN))
         notices = await eventually(
-            lambda: [m for m in from_agent(sandbox, MANAGER) if "away" in m["bodyPreview"].lower() or "back" in m["bodyPreview"].lower()]
+            lambda: [
+                m
+                for m in from_agent(sandbox, MANAGER)
+                if "away" in m["bodyPreview"].lower() or "back" in m["bodyPreview"].lower()
+            ]
         )
         assert notices
         # Nothing reached Lukas while he was away.
         for message in from_agent(sandbox, LUKAS):
             assert not (absence.scheduled_start <= received_at(message) < absence.scheduled_end)
-        await temporal_env.sleep(absence.scheduled_end - (due + timedelta(days=1)) + timedelta(days=4))
+        await temporal_env.sleep(
+            absence.scheduled_end - (due + timedelta(days=1)) + timedelta(days=4)
+        )
         view = await eventually(lambda: _status_is(handle, CommitmentStatus.IN_CONVERSATION))
         kinds = [entry.kind for entry in view.history]
         assert kinds.index("deadline_in_absence") < kinds.index("owner_returned")
-        await handle.execute_update(CommitmentWorkflow.release, Release(actor=MANAGER))
+        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
         await handle.result()
 
 
 async def test_a_declined_invitation_moves_to_the_next_free_slot(
-    temporal_env: WorkflowEnvironment, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
 ) -> None:
     client = temporal_env.client
     now = await temporal_env.get_current_time()
@@ -248,31 +292,44 @@ async def test_a_declined_invitation_moves_to_the_next_free_slot(
         handle = await start_commitment(
             client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=10)), now
         )
-        await temporal_env.sleep(next_reachable(now, _schedule(sandbox, SAM)) - now + timedelta(minutes=5))  # type: ignore[operator]
-        await handle.execute_update(CommitmentWorkflow.lets_talk, LetsTalk(actor=SAM, question="Which figures?"))
+        first_reachable = next_reachable(now, _schedule(sandbox, SAM))
+        assert first_reachable is not None
+        await temporal_env.sleep(first_reachable - now + timedelta(minutes=5))
+        _ = await act(
+            handle, CommitmentWorkflow.lets_talk, LetsTalk(actor=SAM, question="Which figures?")
+        )
         first = await eventually(lambda: _meeting_of(handle))
         sam_copy = await eventually(
-            lambda: [e for e in events_of(sandbox, SAM) if not e.get("isOrganizer") and not e.get("isCancelled")]
+            lambda: [
+                e
+                for e in events_of(sandbox, SAM)
+                if not e.get("isOrganizer") and not e.get("isCancelled")
+            ]
         )
-        await graph.users.by_user_id(SAM).events.by_event_id(sam_copy[0]["id"]).decline.post(
-            DeclinePostRequestBody(comment="I am at the dentist then.", send_response=True)
+        await (
+            graph.users.by_user_id(SAM)
+            .events.by_event_id(sam_copy[0]["id"])
+            .decline.post(
+                DeclinePostRequestBody(comment="I am at the dentist then.", send_response=True)
+            )
         )
         await temporal_env.sleep(timedelta(hours=3))
-        second = await eventually(
-            lambda: _meeting_of_other_than(handle, first.event_id)
-        )
+        second = await eventually(lambda: _meeting_of_other_than(handle, first.event_id))
         assert second.slot.start >= first.slot.end or second.slot.end <= first.slot.start
         assert first.slot in second.declined_slots
-        await handle.execute_update(CommitmentWorkflow.accept, ActorAction(actor=SAM))
+        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
         view = await handle.query(CommitmentWorkflow.view)
         assert view.status is CommitmentStatus.ACTIVE
         assert view.meeting is None
-        await handle.execute_update(CommitmentWorkflow.release, Release(actor=MANAGER))
+        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
         await handle.result()
 
 
 async def test_faults_in_graph_cause_no_duplicate_and_no_loss(
-    temporal_env: WorkflowEnvironment, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
 ) -> None:
     assert sandbox.state is not None
     sandbox.state.update_config(
@@ -293,10 +350,10 @@ async def test_faults_in_graph_cause_no_duplicate_and_no_loss(
     due = now + timedelta(days=4)
     async with lifecycle_worker(client, task_queue, sandbox, graph):
         handle = await start_commitment(client, task_queue, spec_for(SAM_PERSON, due), now)
-        await handle.execute_update(CommitmentWorkflow.accept, ActorAction(actor=SAM))
+        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
         await temporal_env.sleep(timedelta(days=8))
-        await eventually(lambda: _meeting_of(handle), timeout=60)
-        await handle.execute_update(CommitmentWorkflow.complete, Complete(actor=SAM))
+        await eventually(lambda: _meeting_of(handle), timeout=60.0)
+        _ = await act(handle, CommitmentWorkflow.complete, Complete(actor=SAM))
         final = await handle.result()
     sent = [entry.kind for entry in final.history if entry.kind.startswith("sent:")]
     received = from_agent(sandbox, SAM) + from_agent(sandbox, MANAGER)
@@ -321,7 +378,10 @@ async def _meeting_of_other_than(handle: Any, event_id: str) -> Any:
 
 
 async def test_the_same_commitment_started_twice_is_one_workflow(
-    temporal_env: WorkflowEnvironment, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
 ) -> None:
     client = temporal_env.client
     now = await temporal_env.get_current_time()
@@ -330,5 +390,5 @@ async def test_the_same_commitment_started_twice_is_one_workflow(
         first = await start_commitment(client, task_queue, spec, now, commitment_id="same-one")
         with pytest.raises(WorkflowAlreadyStartedError):
             await start_commitment(client, task_queue, spec, now, commitment_id="same-one")
-        await first.execute_update(CommitmentWorkflow.release, Release(actor=MANAGER))
+        _ = await act(first, CommitmentWorkflow.release, Release(actor=MANAGER))
         await first.result()
