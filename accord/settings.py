@@ -6,17 +6,61 @@ Nothing reads the environment at import time: callers ask for settings through
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import pydantic_settings
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "ACCORD_"
 
 
 class SettingsError(Exception):
     """Raised when the environment holds an invalid setting; names each variable at fault."""
+
+
+def _secret_list(value: Any) -> Any:
+    """Read a list of secrets from a JSON list or from comma-separated text.
+
+    Only text is parsed (what the environment holds); a list given in code passes through.
+    The messages never quote the value: it is a secret. They are pydantic's custom errors
+    rather than ``ValueError`` so that they read without a "Value error," prefix.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        raise PydanticCustomError(
+            "secret_list_empty",
+            "empty; set a JSON list or comma-separated secrets, or unset it to use a key "
+            "generated under the data directory",
+        )
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            # The position, not the decoder's message: nothing of the secret is repeated.
+            raise PydanticCustomError(
+                "secret_list_json",
+                "not a valid JSON list (error at character {position})",
+                {"position": exc.pos},
+            ) from None
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise PydanticCustomError("secret_list_json", "not a JSON list of strings")
+        return items
+    items = [item.strip() for item in text.split(",")]
+    if not all(items):
+        raise PydanticCustomError("secret_list_entry", "an entry between commas is empty")
+    return items
+
+
+# Read as plain text rather than decoded as JSON by pydantic-settings, so that both forms
+# reach `_secret_list` and a bad value is reported as a validation error naming the variable.
+SecretList = Annotated[list[SecretStr], NoDecode, BeforeValidator(_secret_list)]
 
 
 class AccordSettings(BaseSettings):
@@ -42,9 +86,10 @@ class AccordSettings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="Where people reach Accord's API; action links in emails point here.",
     )
-    link_keys: list[SecretStr] = Field(
+    link_keys: SecretList = Field(
         default_factory=list,
-        description="Secrets (32+ bytes each) that sign action links; the first signs. "
+        description="Secrets (32+ bytes each) that sign action links, as a JSON list or "
+        "comma-separated; the first signs. "
         "Unset: a key is generated and kept under data_dir (local use only).",
     )
     agent_mailbox: str = Field(
@@ -60,10 +105,11 @@ class AccordSettings(BaseSettings):
     temporal_api_key: SecretStr | None = None
     temporal_tls_cert: Path | None = None
     temporal_tls_key: Path | None = None
-    payload_keys: list[SecretStr] = Field(
+    payload_keys: SecretList = Field(
         default_factory=list,
-        description="AES-256 keys (base64, 32 bytes) for payload encryption; the first "
-        "encrypts. Unset: a key is generated and kept under data_dir (local use only).",
+        description="AES-256 keys (base64, 32 bytes) for payload encryption, as a JSON list "
+        "or comma-separated; the first encrypts. Unset: a key is generated and kept under "
+        "data_dir (local use only).",
     )
     temporal_dev_port: int = Field(
         default=7233,
@@ -114,6 +160,19 @@ def load_settings() -> AccordSettings:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"])
-            problems.append(f"{ENV_PREFIX}{field.upper()}: {error['msg']}")
+            # The location starts with the field; what follows (an index into a list) is
+            # not part of the variable's name.
+            field, *within = error["loc"]
+            where = f" (at {'.'.join(str(part) for part in within)})" if within else ""
+            problems.append(f"{_variable(str(field))}{where}: {error['msg']}")
         raise SettingsError("invalid settings: " + "; ".join(problems)) from None
+    except pydantic_settings.SettingsError as exc:
+        # pydantic-settings' own error, raised before validation when it cannot decode a
+        # variable (JSON for a structured field). It names the field only in its message.
+        match = re.search(r'field "(\w+)"', str(exc))
+        variable = _variable(match.group(1)) if match else "an ACCORD_* variable"
+        raise SettingsError(f"invalid settings: {variable}: cannot be read ({exc})") from None
+
+
+def _variable(field: str) -> str:
+    return f"{ENV_PREFIX}{field.upper()}"

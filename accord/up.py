@@ -10,7 +10,6 @@ and starting again therefore carries every commitment on where it was. With
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -287,8 +286,6 @@ async def run_up(settings: AccordSettings) -> int:
     payload_key_ring(settings.model_copy(update={"data_dir": data_dir}))
     link_key_ring(settings.model_copy(update={"data_dir": data_dir}))
 
-    # The readiness probes poll several times a second; their requests are not news.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     supervisor = Supervisor()
     loop = asyncio.get_running_loop()
     for signum in _STOP_SIGNALS:

@@ -33,6 +33,7 @@ async def send_for_json(graph: GraphServiceClient, request_info: Any) -> dict[st
             ``ODataError`` carrying Graph's code and message).
         ValueError: when the body is not a JSON object.
     """
+    # Kiota's error map keys status codes by pattern; "XXX" means every error status.
     raw: bytes | None = await graph.request_adapter.send_primitive_async(
         request_info, "bytes", {"XXX": ODataError}
     )

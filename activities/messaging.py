@@ -10,7 +10,8 @@ The key travels twice. The ``x-accord-idempotency-key`` internet message header 
 recipient's copy, but Exchange Online keeps no internet headers on the Sent Items copy
 (microsoft-graph-docs issues #2716 and #18761), so the key is also a named MAPI property
 (a single-value extended property), which the Sent Items copy keeps and Graph can expand.
-The search accepts either; the sandbox shows the header on Sent Items and ignores ``$expand``.
+The search accepts either; on Sent Items only the property is there, in the sandbox too, so the
+tests exercise the route production depends on.
 
 Exchange files the Sent Items copy shortly after accepting a send, so the retry policy of
 ``send_message`` should wait some seconds before its first retry (Graph's ``Retry-After``,

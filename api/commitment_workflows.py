@@ -20,7 +20,6 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import (
-    SearchAttributeKey,
     SearchAttributePair,
     TypedSearchAttributes,
     WorkflowIDConflictPolicy,
@@ -31,17 +30,16 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.models import CommitmentStatus
 from workflows.contracts import (
+    DUE_KEY,
+    MANAGER_KEY,
+    OWNER_KEY,
+    STATUS_KEY,
     VIEW_QUERY,
     WORKFLOW_NAME,
     CommitmentInput,
     CommitmentView,
     workflow_id_for,
 )
-
-OWNER_KEY = SearchAttributeKey.for_keyword("AccordOwner")
-MANAGER_KEY = SearchAttributeKey.for_keyword("AccordManager")
-STATUS_KEY = SearchAttributeKey.for_keyword("AccordStatus")
-DUE_KEY = SearchAttributeKey.for_datetime("AccordDue")
 
 QUERY_TIMEOUT = timedelta(seconds=10)
 UPDATE_TIMEOUT = timedelta(seconds=30)

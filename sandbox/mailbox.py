@@ -12,6 +12,7 @@ from typing import Any
 from sandbox.changes import ResourceChange
 from sandbox.clock import graph_datetime
 from sandbox.directory import folder_id_for
+from sandbox.extended_properties import PROPERTY
 from sandbox.state import SandboxState
 
 MESSAGES = "messages"
@@ -30,6 +31,8 @@ _COPIED_FIELDS = (
 )
 # Kept in the store but, as in Graph, only returned when a request selects them.
 HIDDEN_UNLESS_SELECTED = ("internetMessageHeaders", "attachments", "uniqueBody")
+# Kept in the store but only returned, filtered, when a request expands them.
+HIDDEN_UNLESS_EXPANDED = (PROPERTY,)
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -64,7 +67,13 @@ class Mailboxes:
         self._state = state
 
     def store_message(
-        self, user_id: str, folder: str, message: dict[str, Any], *, is_read: bool
+        self,
+        user_id: str,
+        folder: str,
+        message: dict[str, Any],
+        *,
+        is_read: bool,
+        without: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         """Put a copy of a message into one of a user's well-known folders.
 
@@ -73,6 +82,7 @@ class Mailboxes:
             folder: a well-known folder name (inbox, sentitems, ...).
             message: the message's Graph properties.
             is_read: whether the copy starts read.
+            without: properties the copy does not have at all (not even their defaults).
 
         Returns:
             The stored message.
@@ -108,6 +118,8 @@ class Mailboxes:
             "internetMessageHeaders": [],
         }
         document.update(message)
+        for name in without:
+            document.pop(name, None)
         document["id"] = message_id
         document["parentFolderId"] = folder_id
         document["bodyPreview"] = _preview(document.get("body"))
@@ -119,14 +131,26 @@ class Mailboxes:
         return document
 
     def deliver(
-        self, sender: dict[str, Any], message: dict[str, Any], *, save_to_sent: bool
+        self,
+        sender: dict[str, Any],
+        message: dict[str, Any],
+        *,
+        save_to_sent: bool,
+        extended_properties: list[dict[str, str]] | None = None,
     ) -> list[str]:
         """Send a message from a tenant user: each tenant recipient receives a copy.
+
+        The copies differ as in Exchange Online. A recipient's copy arrives with the message's
+        internet headers but none of the sender's extended (MAPI) properties, which do not
+        travel. The Sent Items copy keeps the extended properties but has no internet headers
+        at all (microsoft-graph-docs issues #2716 and #18761), so a sender that must find its
+        own messages again has to mark them with an extended property.
 
         Args:
             sender: the sending user.
             message: the message as the request gave it.
             save_to_sent: whether the sender keeps a copy in Sent Items.
+            extended_properties: the message's checked ``singleValueExtendedProperties``.
 
         Returns:
             The addresses that were outside the tenant (accepted, delivered nowhere).
@@ -164,7 +188,15 @@ class Mailboxes:
             self.store_message(str(user["id"]), "inbox", base, is_read=False)
         if save_to_sent:
             sent_copy = dict(base, bccRecipients=message.get("bccRecipients") or [])
-            self.store_message(str(sender["id"]), "sentitems", sent_copy, is_read=True)
+            if extended_properties:
+                sent_copy[PROPERTY] = extended_properties
+            self.store_message(
+                str(sender["id"]),
+                "sentitems",
+                sent_copy,
+                is_read=True,
+                without=("internetMessageHeaders",),
+            )
         return outside
 
     def update(

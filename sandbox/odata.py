@@ -3,6 +3,11 @@
 ``$filter`` understands comparisons (eq, ne, gt, ge, lt, le) of a property path with a string,
 number, boolean, null or date-time literal, joined by ``and``; that is what Accord sends. Any
 other expression is refused with Graph's error rather than silently ignored.
+
+``$expand`` is parsed by :func:`parse_expand`, for the routes that serve it: a comma-separated
+list of navigation properties, each optionally with a nested ``$filter`` whose alternatives
+are joined by ``or`` (``singleValueExtendedProperties($filter=id eq 'a' or id eq 'b')``).
+Which properties may be expanded, and how, is for the route to decide.
 """
 
 from __future__ import annotations
@@ -116,6 +121,149 @@ def parse_query(params: Mapping[str, str]) -> QueryOptions:
         prop, _, direction = order.strip().partition(" ")
         options.order_by = (prop, direction.strip().lower() == "desc")
     return options
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """One item of ``$expand``.
+
+    Attributes:
+        name: the navigation property as the request spells it.
+        any_of: the alternatives of the item's nested ``$filter`` (joined by ``or``), each a
+            conjunction of comparisons; ``None`` when the item has no ``$filter``.
+    """
+
+    name: str
+    any_of: tuple[tuple[Comparison, ...], ...] | None = None
+
+
+_EXPAND_ITEM = re.compile(
+    r"^\s*(?P<name>[A-Za-z_][\w.]*)\s*(?:\((?P<options>.*)\))?\s*$", re.DOTALL
+)
+_NESTED_OPTION = re.compile(r"^\s*(?P<name>\$?[A-Za-z]+)\s*=(?P<value>.*)$", re.DOTALL)
+
+
+def _expand_error(term: str) -> GraphError:
+    # ODataLib's wording, as Graph returns it for an $expand it cannot parse.
+    return GraphError(
+        400,
+        "BadRequest",
+        f"Parsing OData Select and Expand failed: Term '{term}' is not valid in a $select or "
+        "$expand expression.",
+    )
+
+
+def _split_top_level(text: str, separator: str) -> list[str] | None:
+    """Split at ``separator`` outside quotes and parentheses; ``None`` if they do not balance."""
+    parts: list[str] = []
+    depth = 0
+    quoted = False
+    start = 0
+    for index, char in enumerate(text):
+        if char == "'":
+            # A doubled quote inside a literal toggles twice: it stays inside.
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    if depth or quoted:
+        return None
+    parts.append(text[start:])
+    return parts
+
+
+def _split_words(text: str, word: str) -> list[str]:
+    """Split at a keyword such as ``or`` that stands between spaces outside quotes."""
+    pattern = re.compile(rf"\s+{word}\s+", re.IGNORECASE)
+    parts: list[str] = []
+    start = 0
+    quoted = False
+    index = 0
+    while index < len(text):
+        if text[index] == "'":
+            quoted = not quoted
+        elif not quoted and (match := pattern.match(text, index)):
+            parts.append(text[start:index])
+            start = index = match.end()
+            continue
+        index += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _comparison(term: str) -> Comparison:
+    match = _COMPARISON.match(term)
+    if match is None:
+        raise GraphError(
+            400, "BadRequest", f"Invalid filter clause: unsupported expression '{term.strip()}'."
+        )
+    return Comparison(
+        tuple(match["path"].split("/")), match["op"].lower(), _literal(match["value"])
+    )
+
+
+def _nested_filter(raw: str) -> tuple[tuple[Comparison, ...], ...]:
+    return tuple(
+        tuple(_comparison(term) for term in _split_words(alternative, "and"))
+        for alternative in _split_words(raw.strip(), "or")
+    )
+
+
+def parse_expand(raw: str | None) -> list[Expansion]:
+    """Parse a ``$expand`` query option.
+
+    Args:
+        raw: the option's value, or ``None`` when the request has none.
+
+    Returns:
+        The items in request order (empty without ``$expand``).
+
+    Raises:
+        GraphError: 400 for a malformed ``$expand``, a nested option other than ``$filter``, or
+            a nested ``$filter`` that is not comparisons joined by ``and`` and ``or``.
+    """
+    if raw is None:
+        return []
+    items = _split_top_level(raw, ",")
+    if items is None:
+        raise _expand_error(raw)
+    expansions: list[Expansion] = []
+    for item in items:
+        match = _EXPAND_ITEM.match(item)
+        if match is None:
+            raise _expand_error(item.strip())
+        options = match["options"]
+        if options is None or not options.strip():
+            expansions.append(Expansion(match["name"]))
+            continue
+        nested = _split_top_level(options, ";")
+        if nested is None:
+            raise _expand_error(item.strip())
+        any_of: tuple[tuple[Comparison, ...], ...] | None = None
+        for option in nested:
+            found = _NESTED_OPTION.match(option)
+            if found is None or not found["value"].strip():
+                raise _expand_error(f"({options})")
+            if found["name"].lower() != "$filter":
+                raise GraphError(
+                    400,
+                    "BadRequest",
+                    f"The sandbox does not support the option '{found['name']}' inside "
+                    "$expand; only $filter.",
+                )
+            if any_of is not None:
+                raise _expand_error(f"({options})")
+            any_of = _nested_filter(found["value"])
+        expansions.append(Expansion(match["name"], any_of))
+    return expansions
 
 
 def _resolve(document: Mapping[str, Any], path: tuple[str, ...]) -> Any:

@@ -249,6 +249,7 @@ class _Structured:
         "dynamic",
         "graph_name",
         "name",
+        "navigation",
         "outlook_name",
         "properties",
     )
@@ -260,6 +261,8 @@ class _Structured:
         self.outlook_name = f"Microsoft.OutlookServices.{short[:1].upper()}{short[1:]}"
         self.graph_name = name
         self.properties: dict[str, _Value] = {}
+        # Which of the properties are navigation properties: only those can be expanded.
+        self.navigation: set[str] = set()
         # Names of this type and every type derived from it: what @odata.type may name.
         self.assignable: set[str] = {name}
         # Which unknown names an open type accepts as dynamic properties. Outlook ignores
@@ -320,6 +323,7 @@ class GraphSchema:
                     structured.properties[prop] = _Value(spec["type"], spec["nullable"], self)
                 for prop, type_ref in data["navigation"].items():
                     structured.properties[prop] = _Value(type_ref, True, self)
+                    structured.navigation.add(prop)
         self._actions: dict[str, list[_Action]] = {
             name: [_Action(name, overload, self) for overload in overloads]
             for name, overloads in raw["actions"].items()
@@ -456,6 +460,42 @@ class GraphSchema:
             if path == "*":
                 continue
             self._resolve_path(structured, path, raise_unknown=True)
+
+    def expandable(self, type_name: str, name: str) -> str:
+        """Resolve a ``$expand`` item to the navigation (or complex) property it names.
+
+        Unlike ``$select``, Graph resolves ``$expand`` names without regard to case
+        (``SingleValueExtendedProperties(...)`` reaches Exchange).
+
+        Args:
+            type_name: the entity type the query addresses, e.g. ``message``.
+            name: the property as the request spells it.
+
+        Returns:
+            The property's name as the metadata spells it.
+
+        Raises:
+            GraphError: 400 ``RequestBroker--ParseUri`` when the type has no such property or
+                the property is neither a navigation nor a complex property.
+            KeyError: ``type_name`` is not an entity or complex type of the subset.
+        """
+        structured = self._structured(type_name)
+        found = {prop.lower(): prop for prop in structured.properties}.get(name.strip().lower())
+        if found is None:
+            raise GraphError(
+                400,
+                URI_PARSE,
+                f"Could not find a property named '{name.strip()}' on type '{structured.name}'.",
+            )
+        # ODataLib also expands complex properties (for the navigation properties inside).
+        if found not in structured.navigation and structured.properties[found].kind != STRUCTURED:
+            raise GraphError(
+                400,
+                URI_PARSE,
+                f"Property '{found}' on type '{structured.name}' is not a navigation property "
+                "or complex property. Only navigation properties can be expanded.",
+            )
+        return found
 
     def property_type(self, type_name: str, prop: str) -> str | None:
         """Return the declared type of a property, or ``None`` if the type has no such property.

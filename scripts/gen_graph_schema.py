@@ -32,6 +32,9 @@ OUTLOOK_ROOT_TYPES = (
     "mailboxSettings",
     "message",
     "outlookItem",
+    # A navigation target, but one Graph takes inline in a message or event body (the only
+    # way to set an extended property while sending), so the validator needs its shape.
+    "singleValueLegacyExtendedProperty",
 )
 OTHER_ROOT_TYPES = ("subscription", "user")
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
-import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -38,6 +36,7 @@ from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID
+from tests.browser import launch_chromium
 
 DOMAIN = "northwind.example"
 MAYA = f"maya.chen@{DOMAIN}"
@@ -47,16 +46,6 @@ ACCORD = f"accord@{DOMAIN}"
 NAMES = {MAYA: "Maya Chen", SAM: "Sam Okafor", PRIYA: "Priya Raman"}
 # Where Accord's action links would point; the page only has to show them as links.
 ACTIONS = "https://accord.northwind.example/a"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 _BUTTON = (
     "display:inline-block;padding:10px 18px;margin-right:8px;border-radius:6px;"
@@ -209,9 +198,6 @@ async def _populate(graph: GraphServiceClient, server: SandboxServer) -> None:
 
 async def take(out: Path) -> None:
     """Populate a fresh sandbox and save the screenshot to ``out``."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        sys.exit("Headless Chromium is missing: install Debian's 'chromium' package.")
     with tempfile.TemporaryDirectory() as data, SandboxServer(Path(data) / "sandbox") as server:
         assert server.state is not None  # noqa: S101 - the server is running
         async with SandboxClientCredential(
@@ -220,9 +206,7 @@ async def take(out: Path) -> None:
             graph = build_graph_client(GraphConnection(server.graph_url, credential))
             await _populate(graph, server)
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=executable, args=CHROMIUM_ARGS
-            )
+            browser = await launch_chromium(playwright)
             page = await browser.new_page(
                 base_url=server.url, viewport={"width": 1280, "height": 800}
             )

@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar, cast, overload
 
@@ -85,6 +86,13 @@ def data_converter(payload_key: bytes) -> DataConverter:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def temporal_env(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
     """One time-skipping Temporal test server for the whole session."""
+    async with time_skipping_server(data_converter) as env:
+        yield env
+
+
+@asynccontextmanager
+async def time_skipping_server(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
+    """Start Temporal's time-skipping test server from the venv, and stop it afterwards."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=venv_binary("temporal-test-server"),
         data_converter=data_converter,

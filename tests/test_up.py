@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import json
 import os
 import signal
@@ -11,16 +12,21 @@ import socket
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import httpx
+import jwt
 import pytest
 
 from accord.processes import ChildFailedError, Supervisor, child_environment, port_is_free
 from accord.settings import AccordSettings
 from accord.up import UpError, dev_server_command, plan_for, run_up
+from integrations.graph.credentials import SandboxClientCredential
 from sandbox.server import free_port
-from tests.conftest import MANAGER, SAM, eventually
+from sandbox.tenant import DEMO_CLIENT_ID
+from tests.conftest import AGENT, MANAGER, SAM, eventually
 from tests.test_worker import round_the_clock_tenant
 
 REPO = Path(__file__).resolve().parents[1]
@@ -150,8 +156,10 @@ class _Up:
     """An `accord up` process with its own ports and data directory."""
 
     def __init__(self, tmp_path: Path) -> None:
+        tenant = round_the_clock_tenant()
+        self.tenant_id = tenant.tenant_id
         tenant_file = tmp_path / "tenant.json"
-        tenant_file.write_text(round_the_clock_tenant().model_dump_json(), encoding="utf-8")
+        tenant_file.write_text(tenant.model_dump_json(), encoding="utf-8")
         self.ports = {name: free_port() for name in ("temporal", "ui", "sandbox", "api")}
         self.env = {
             **os.environ,
@@ -172,6 +180,10 @@ class _Up:
     @property
     def api(self) -> str:
         return f"http://127.0.0.1:{self.ports['api']}"
+
+    @property
+    def sandbox(self) -> str:
+        return f"http://127.0.0.1:{self.ports['sandbox']}"
 
     async def start(self) -> None:
         with self.log_file.open("ab") as log:
@@ -205,6 +217,25 @@ class _Up:
         return self.log_file.read_text(encoding="utf-8", errors="replace")
 
 
+TITLE = "Draft the Q1 budget"
+
+
+async def _create_commitment(http: httpx.AsyncClient) -> str:
+    created = await http.post(
+        "/commitments",
+        json={
+            "title": TITLE,
+            "success_criteria": "A reviewed spreadsheet shared with finance.",
+            "owner": SAM,
+            "manager": MANAGER,
+            "due": (datetime.now(UTC) + timedelta(days=14)).isoformat(),
+        },
+    )
+    assert created.status_code == 201, created.text
+    commitment_id: str = created.json()["commitment_id"]
+    return commitment_id
+
+
 async def _history_kinds(http: httpx.AsyncClient, commitment_id: str) -> list[str]:
     response = await http.get(f"/commitments/{commitment_id}")
     return [entry["kind"] for entry in response.json()["history"]]
@@ -224,18 +255,7 @@ async def test_accord_up_serves_everything_stops_cleanly_and_carries_on_after_a_
             assert (await http.get("/docs")).status_code == 200
             assert (await http.get(f"http://127.0.0.1:{up.ports['sandbox']}/")).status_code == 200
             assert (await http.get(f"http://127.0.0.1:{up.ports['ui']}/")).status_code == 200
-            created = await http.post(
-                "/commitments",
-                json={
-                    "title": "Draft the Q1 budget",
-                    "success_criteria": "A reviewed spreadsheet shared with finance.",
-                    "owner": SAM,
-                    "manager": MANAGER,
-                    "due": (datetime.now(UTC) + timedelta(days=14)).isoformat(),
-                },
-            )
-            assert created.status_code == 201, created.text
-            commitment_id = created.json()["commitment_id"]
+            commitment_id = await _create_commitment(http)
 
             async def expectation_sent() -> bool:
                 return "sent:expectation" in await _history_kinds(http, commitment_id)
@@ -271,3 +291,113 @@ def _events(logs: str) -> list[dict[str, str]]:
         with contextlib.suppress(ValueError):
             events.append(json.loads(line))
     return events
+
+
+class _Links(HTMLParser):
+    """The links of an HTML body, as (label, href) pairs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self._label: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+            self._label = []
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._label.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            self.links.append(("".join(self._label).strip(), self._href))
+            self._href = None
+
+
+def _link_labelled(body: str, label: str) -> str:
+    parser = _Links()
+    parser.feed(body)
+    hrefs = [href for text, href in parser.links if text == label]
+    assert len(hrefs) == 1, parser.links
+    return hrefs[0]
+
+
+async def _mail_from_accord(up: _Up, person: str) -> list[dict[str, Any]]:
+    """The messages from Accord in a person's inbox, read over the sandbox's Graph API."""
+    async with (
+        SandboxClientCredential(
+            up.sandbox, up.tenant_id, DEMO_CLIENT_ID, "test-only-client-secret"
+        ) as credential,
+        httpx.AsyncClient(base_url=f"{up.sandbox}/v1.0", timeout=10) as graph,
+    ):
+        token = await credential.get_token()
+        response = await graph.get(
+            f"/users/{person}/mailFolders/inbox/messages",
+            params={"$select": "subject,from,body", "$top": "50"},
+            headers={"Authorization": f"Bearer {token.token}"},
+        )
+    response.raise_for_status()
+    messages: list[dict[str, Any]] = response.json()["value"]
+    return [message for message in messages if message["from"]["emailAddress"]["address"] == AGENT]
+
+
+@pytest.mark.e2e
+async def test_an_owner_accepts_through_the_link_in_the_expectation_email(
+    tmp_path: Path,
+) -> None:
+    up = _Up(tmp_path)
+    try:
+        await up.start()
+        async with httpx.AsyncClient(base_url=up.api, timeout=30) as http:
+            commitment_id = await _create_commitment(http)
+
+            async def expectation_body() -> str:
+                for message in await _mail_from_accord(up, SAM):
+                    if TITLE in message["subject"] and message["body"]["contentType"] == "html":
+                        return str(message["body"]["content"])
+                return ""  # not yet
+
+            # Sam is reachable at any hour in this tenant, so it is sent at once.
+            body = await eventually(expectation_body, timeout=60)
+            accept = _link_labelled(body, "Accept")
+            assert accept.startswith(f"{up.api}/a/")
+            claims = jwt.decode(accept.rsplit("/", 1)[1], options={"verify_signature": False})
+            assert (claims["cid"], claims["sub"], claims["act"]) == (commitment_id, SAM, "accept")
+
+            async def status() -> str:
+                response = await http.get(f"/commitments/{commitment_id}")
+                assert response.status_code == 200, response.text
+                value: str = response.json()["status"]
+                return value
+
+            # Opening the link, as a mail scanner would, only asks for confirmation.
+            confirm = await http.get(accept)
+            assert confirm.status_code == 200, confirm.text
+            assert '<form id="act" method="post">' in confirm.text
+            assert TITLE in confirm.text
+            assert await status() == "awaiting_acceptance"
+
+            applied = await http.post(accept)
+            assert applied.status_code == 200, applied.text
+            assert "you've accepted it" in html.unescape(applied.text)
+            assert await status() == "active"
+
+            # A second click (or a reload) is the same update again: applied once.
+            again = await http.post(accept)
+            assert again.status_code == 200, again.text
+            assert "you've accepted it" in html.unescape(again.text)
+            assert await status() == "active"
+            assert (await _history_kinds(http, commitment_id)).count("accepted") == 1
+        assert await up.stop() == 0
+        # Four processes logged the whole story; none of it names a person or holds the link.
+        assert "northwind" not in up.logs()
+        assert accept.rsplit("/", 1)[1] not in up.logs()
+    except BaseException as failure:
+        failure.add_note("accord up log:\n" + up.logs())
+        raise
+    finally:
+        if up.process is not None and up.process.returncode is None:
+            await up.stop()

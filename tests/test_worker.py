@@ -27,14 +27,12 @@ from sandbox.server import SandboxServer
 from sandbox.tenant import TenantSeed, WorkingHoursSeed, demo_tenant
 from tests.conftest import AGENT, MANAGER, SAM, eventually
 from worker import activity_methods, build_worker
-from workflows.commitment import (
+from workflows.commitment import CommitmentWorkflow
+from workflows.contracts import (
     DUE_KEY,
     MANAGER_KEY,
     OWNER_KEY,
     STATUS_KEY,
-    CommitmentWorkflow,
-)
-from workflows.contracts import (
     ActorAction,
     CommitmentInput,
     CommitmentView,

@@ -16,7 +16,6 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import (
     RetryPolicy,
-    SearchAttributeKey,
 )
 from temporalio.exceptions import ActivityError, ApplicationError
 
@@ -54,6 +53,11 @@ with workflow.unsafe.imports_passed_through():
         next_reachable,
     )
     from workflows.contracts import (
+        DUE_KEY,
+        MANAGER_KEY,
+        NOTE_SUFFIX,
+        OWNER_KEY,
+        STATUS_KEY,
         WORKFLOW_NAME,
         ActorAction,
         CheckInAnswerInput,
@@ -69,10 +73,6 @@ with workflow.unsafe.imports_passed_through():
         Updates,
     )
 
-OWNER_KEY = SearchAttributeKey.for_keyword("AccordOwner")
-MANAGER_KEY = SearchAttributeKey.for_keyword("AccordManager")
-STATUS_KEY = SearchAttributeKey.for_keyword("AccordStatus")
-DUE_KEY = SearchAttributeKey.for_datetime("AccordDue")
 
 GRAPH_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
@@ -598,6 +598,9 @@ class CommitmentWorkflow:
         """The owner answers a check-in."""
         if self._already_applied(answer):
             return self.view()
+        if self._is_note_for_last_check_in(answer):
+            self._attach_note(answer)
+            return self.view()
         self._check_ins.append(CheckIn(at=workflow.now(), answer=answer.answer, note=answer.note))
         if answer.answer is CheckInAnswer.DONE:
             self._finish(answer.note, answer)
@@ -615,6 +618,24 @@ class CommitmentWorkflow:
             )
         self._epoch += 1
         return self.view()
+
+    def _is_note_for_last_check_in(self, answer: CheckInAnswerInput) -> bool:
+        action_id = answer.action_id or ""
+        return (
+            answer.note is not None
+            and action_id.endswith(NOTE_SUFFIX)
+            and action_id.removesuffix(NOTE_SUFFIX) in self._applied
+            and bool(self._check_ins)
+            and self._check_ins[-1].answer is answer.answer
+        )
+
+    def _attach_note(self, answer: CheckInAnswerInput) -> None:
+        self._check_ins[-1] = self._check_ins[-1].model_copy(update={"note": answer.note})
+        self._record(Actor.OWNER, "check_in_note", "", answer)
+        # A heads-up still waiting for the manager's working hours carries the note along.
+        for pending in self._queues[Actor.MANAGER]:
+            if pending.kind is MessageKind.MANAGER_HEADS_UP:
+                pending.details["owner_note"] = answer.note
 
     @check_in.validator
     def _validate_check_in(self, answer: CheckInAnswerInput) -> None:

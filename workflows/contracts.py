@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
+from temporalio.common import SearchAttributeKey
 
 from domain.models import (
     CheckIn,
@@ -25,6 +26,18 @@ from domain.models import (
 
 TASK_QUEUE = "accord-commitments"
 WORKFLOW_ID_PREFIX = "commitment-"
+
+
+NOTE_SUFFIX = ":note"
+
+
+def note_action_id(action_id: str) -> str:
+    """Return the action id of a note added to the check-in that ``action_id`` recorded.
+
+    The note travels as a second check-in update under this id; the workflow attaches it to
+    the check-in recorded under ``action_id`` instead of counting a second check-in.
+    """
+    return f"{action_id}{NOTE_SUFFIX}"
 
 
 def workflow_id_for(commitment_id: str) -> str:
@@ -172,10 +185,11 @@ class Updates:
 
 VIEW_QUERY = "view"
 WORKFLOW_NAME = "CommitmentWorkflow"
-SEARCH_ATTRIBUTES = {
-    "AccordOwner": "Keyword",
-    "AccordManager": "Keyword",
-    "AccordStatus": "Keyword",
-    "AccordDue": "Datetime",
-}
-"""Custom search attributes (name: Temporal type) that list commitments."""
+OWNER_KEY = SearchAttributeKey.for_keyword("AccordOwner")
+MANAGER_KEY = SearchAttributeKey.for_keyword("AccordManager")
+STATUS_KEY = SearchAttributeKey.for_keyword("AccordStatus")
+DUE_KEY = SearchAttributeKey.for_datetime("AccordDue")
+SEARCH_ATTRIBUTE_KEYS = (OWNER_KEY, MANAGER_KEY, STATUS_KEY, DUE_KEY)
+"""The custom search attributes that list commitments."""
+SEARCH_ATTRIBUTES = {key.name: key.indexed_value_type.name.title() for key in SEARCH_ATTRIBUTE_KEYS}
+"""The same attributes as the dev server's ``--search-attribute Name=Type`` flags want them."""

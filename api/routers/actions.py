@@ -33,12 +33,11 @@ from workflows.contracts import (
     Complete,
     LetsTalk,
     Updates,
+    note_action_id,
 )
 
 log = structlog.get_logger("accord.api.links")
 router = APIRouter(prefix="/a", tags=["action links"], include_in_schema=False)
-
-_NOTE_SUFFIX = ":note"
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def _update_for(claims: ActionClaims, note: str | None) -> tuple[str, ActorActio
     """
     who = {
         "actor": claims.person,
-        "action_id": claims.link_id + (_NOTE_SUFFIX if note is not None else ""),
+        "action_id": note_action_id(claims.link_id) if note is not None else claims.link_id,
     }
     match claims.action:
         case (

@@ -6,7 +6,7 @@ stored in the clear whichever cluster holds it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -24,19 +24,9 @@ from accord.keys import payload_key_ring
 from accord.settings import AccordSettings
 from integrations.temporal.codec import EncryptionCodec
 from integrations.temporal.converter import build_data_converter
-from workflows.contracts import SEARCH_ATTRIBUTES
+from workflows.contracts import SEARCH_ATTRIBUTE_KEYS
 
 log = structlog.get_logger("accord.temporal")
-
-_KEY_FACTORIES: dict[str, Callable[[str], SearchAttributeKey[Any]]] = {
-    "Text": SearchAttributeKey.for_text,
-    "Keyword": SearchAttributeKey.for_keyword,
-    "Int": SearchAttributeKey.for_int,
-    "Double": SearchAttributeKey.for_float,
-    "Bool": SearchAttributeKey.for_bool,
-    "Datetime": SearchAttributeKey.for_datetime,
-    "KeywordList": SearchAttributeKey.for_keyword_list,
-}
 
 
 class TemporalSetupError(Exception):
@@ -124,7 +114,7 @@ async def connect(
 
 def search_attribute_keys() -> list[SearchAttributeKey[Any]]:
     """Return Accord's custom search attributes as typed keys (for test servers)."""
-    return [_KEY_FACTORIES[kind](name) for name, kind in SEARCH_ATTRIBUTES.items()]
+    return list(SEARCH_ATTRIBUTE_KEYS)
 
 
 async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:

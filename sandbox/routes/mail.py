@@ -14,9 +14,22 @@ from fastapi.responses import Response
 
 from sandbox.directory import FOLDERS
 from sandbox.errors import GraphError
+from sandbox.extended_properties import (
+    PROPERTY,
+    PropertyKey,
+    checked_properties,
+    expanded,
+    wanted_keys,
+)
 from sandbox.http import collection_url, context_url, read_json_object, state_of
-from sandbox.mailbox import HIDDEN_UNLESS_SELECTED, MESSAGES, Mailboxes, recipient_addresses
-from sandbox.odata import QueryOptions, matches, page, parse_query, project
+from sandbox.mailbox import (
+    HIDDEN_UNLESS_EXPANDED,
+    HIDDEN_UNLESS_SELECTED,
+    MESSAGES,
+    Mailboxes,
+    recipient_addresses,
+)
+from sandbox.odata import QueryOptions, matches, page, parse_expand, parse_query, project
 from sandbox.schema import GraphSchema
 from sandbox.state import SandboxState
 
@@ -42,14 +55,46 @@ def check_flag(flag: dict[str, Any] | None) -> None:
         )
 
 
-def _visible(message: dict[str, Any], select: list[str] | None) -> dict[str, Any]:
+def _visible(
+    message: dict[str, Any],
+    select: list[str] | None,
+    expand: frozenset[PropertyKey] | None = None,
+) -> dict[str, Any]:
     wanted = {name.lower() for name in select or []}
     shown = {
         key: value
         for key, value in message.items()
-        if key not in HIDDEN_UNLESS_SELECTED or key.lower() in wanted
+        if key not in HIDDEN_UNLESS_EXPANDED
+        and (key not in HIDDEN_UNLESS_SELECTED or key.lower() in wanted)
     }
-    return project(shown, select)
+    visible = project(shown, select)
+    # As in Graph, the expanded collection holds only the properties the filter names, and
+    # is absent when the message has none of them.
+    if expand is not None and (found := expanded(message, expand)):
+        visible[PROPERTY] = found
+    return visible
+
+
+def _expansion(request: Request) -> frozenset[PropertyKey] | None:
+    """Read ``$expand``: the extended properties a request asks for, ``None`` for no expansion.
+
+    Raises:
+        GraphError: 400 for a malformed ``$expand``, a property that cannot be expanded, or one
+            the sandbox does not expand (only ``singleValueExtendedProperties``): refused, never
+            silently ignored.
+    """
+    wanted: frozenset[PropertyKey] | None = None
+    for expansion in parse_expand(request.query_params.get("$expand")):
+        name = GraphSchema.load().expandable("message", expansion.name)
+        if name != PROPERTY:
+            raise GraphError(
+                400,
+                "BadRequest",
+                f"The sandbox does not support $expand={name} on messages; it expands "
+                f"{PROPERTY} only.",
+            )
+        wanted = wanted_keys(expansion) | (wanted or frozenset())
+    return wanted
 
 
 def _message(state: SandboxState, user_id: str, message_id: str) -> dict[str, Any]:
@@ -86,15 +131,22 @@ async def send_mail(user_key: str, request: Request, state: State) -> Response:
                 f"At least one recipient is not valid., Recipient '{address}' is not resolved.",
             )
     check_flag(message.get("flag"))
+    extended_properties = checked_properties(message.get(PROPERTY))
     state.limits.admit_send(str(sender["id"]), len(recipients))
     save = body.get("SaveToSentItems")
-    Mailboxes(state).deliver(sender, message, save_to_sent=save is not False)
+    Mailboxes(state).deliver(
+        sender,
+        message,
+        save_to_sent=save is not False,
+        extended_properties=extended_properties,
+    )
     return Response(status_code=202)
 
 
 def _list(request: Request, state: State, items: list[dict[str, Any]], context: str) -> Any:
     options = parse_query(request.query_params)
     _check_query(options)
+    expand = _expansion(request)
     if options.order_by is None:
         options.order_by = ("receivedDateTime", True)
     selected = options.select
@@ -107,7 +159,7 @@ def _list(request: Request, state: State, items: list[dict[str, Any]], context: 
         default_top=10,
         context=context,
     )
-    body["value"] = [_visible(item, selected) for item in body["value"]]
+    body["value"] = [_visible(item, selected, expand) for item in body["value"]]
     return body
 
 
@@ -193,6 +245,7 @@ async def messages_delta(user_key: str, folder_key: str, request: Request, state
     params = request.query_params
     options = parse_query(params)
     _check_query(options)
+    expand = _expansion(request)
     page_size = _page_size(request, options)
     if (raw := params.get("$skiptoken")) is not None:
         token = _decode_token(raw)
@@ -222,9 +275,9 @@ async def messages_delta(user_key: str, folder_key: str, request: Request, state
                 }
             )
         else:
-            values.append(_visible(change.data, options.select))
+            values.append(_visible(change.data, options.select, expand))
     base = collection_url(request)
-    carried = {key: value for key, value in params.items() if key in {"$select"}}
+    carried = {key: value for key, value in params.items() if key in {"$select", "$expand"}}
     body: dict[str, Any] = {
         "@odata.context": context_url(request, "Collection(message)"),
         "value": values,
@@ -260,10 +313,11 @@ async def get_message(user_key: str, message_id: str, request: Request, state: S
     user = state.directory.user(user_key)
     options = parse_query(request.query_params)
     _check_query(options)
+    expand = _expansion(request)
     message = _message(state, str(user["id"]), message_id)
     return {
         "@odata.context": context_url(request, "messages/$entity"),
-        **_visible(message, options.select),
+        **_visible(message, options.select, expand),
     }
 
 

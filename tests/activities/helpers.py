@@ -11,6 +11,7 @@ from msgraph.generated.users.item.mail_folders.item.messages.messages_request_bu
 )
 from msgraph.graph_service_client import GraphServiceClient
 
+from activities.messaging import IDEMPOTENCY_PROPERTY
 from sandbox.config import FaultConfig
 from sandbox.faults import Fault
 from sandbox.server import SandboxServer
@@ -34,6 +35,26 @@ async def folder(graph: GraphServiceClient, user: str, name: str) -> list[Messag
     assert listed is not None
     assert listed.value is not None
     return listed.value
+
+
+async def sent_keys(graph: GraphServiceClient, user: str) -> list[str | None]:
+    """The idempotency property of each message in a user's Sent Items, as Graph expands it."""
+    parameters = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
+        expand=[f"singleValueExtendedProperties($filter=id eq '{IDEMPOTENCY_PROPERTY}')"],
+        top=500,
+    )
+    listed = (
+        await graph.users.by_user_id(user)
+        .mail_folders.by_mail_folder_id("sentitems")
+        .messages.get(RequestConfiguration(query_parameters=parameters))
+    )
+    assert listed is not None
+    assert listed.value is not None
+    keys: list[str | None] = []
+    for message in listed.value:
+        properties = message.single_value_extended_properties or []
+        keys.append(properties[0].value if properties else None)
+    return keys
 
 
 def header(message: Message, name: str) -> str | None:

@@ -11,11 +11,10 @@ import pytest
 from fastapi import FastAPI
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from api.commitment_workflows import OWNER_KEY, STATUS_KEY
 from api.dependencies import get_directory
 from tests.api.conftest import NOW, PUBLIC_URL
 from tests.conftest import MANAGER, PRIYA, SAM
-from workflows.contracts import workflow_id_for
+from workflows.contracts import OWNER_KEY, STATUS_KEY, workflow_id_for
 
 PROBLEM_JSON = "application/problem+json"
 

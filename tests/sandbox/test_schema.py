@@ -149,6 +149,8 @@ def test_subset_holds_the_roots_and_their_closure() -> None:
     assert types["microsoft.graph.importance"]["members"] == ["low", "normal", "high"]
     assert types["microsoft.graph.message"]["open"] is True
     assert types["microsoft.graph.outlookItem"]["abstract"] is True
+    # Extended properties travel inline in message bodies, so their type is in the subset.
+    assert types["microsoft.graph.singleValueLegacyExtendedProperty"]["outlook"] is True
     # user keeps its navigation properties' names but their targets are not followed.
     assert types["microsoft.graph.user"]["navigation"]["drive"] == "microsoft.graph.drive"
     assert "microsoft.graph.drive" not in types
@@ -237,6 +239,9 @@ def test_bodies_serialised_by_the_sdk_pass(schema: GraphSchema) -> None:
     from msgraph.generated.models.mailbox_settings import MailboxSettings
     from msgraph.generated.models.message import Message
     from msgraph.generated.models.recipient import Recipient
+    from msgraph.generated.models.single_value_legacy_extended_property import (
+        SingleValueLegacyExtendedProperty,
+    )
     from msgraph.generated.models.subscription import Subscription
     from msgraph.generated.models.working_hours import WorkingHours
     from msgraph.generated.users.item.calendar.get_schedule.get_schedule_post_request_body import (
@@ -258,6 +263,12 @@ def test_bodies_serialised_by_the_sdk_pass(schema: GraphSchema) -> None:
         to_recipients=[Recipient(email_address=ada)],
         importance=Importance.High,
         internet_message_headers=[InternetMessageHeader(name="x-accord-id", value="1")],
+        single_value_extended_properties=[
+            SingleValueLegacyExtendedProperty(
+                id="String {9a03eba4-b327-4cea-b748-28a68e4256c1} Name AccordIdempotencyKey",
+                value="1",
+            )
+        ],
     )
     send_mail = serialise(SendMailPostRequestBody(message=message, save_to_sent_items=False))
     assert set(send_mail) == {"Message", "SaveToSentItems"}
@@ -330,6 +341,12 @@ def test_unknown_property_uses_graphs_exact_message(schema: GraphSchema) -> None
             {"toRecipients": [{"emailAddress": {"address": "a@b.c", "Address": "x"}}]},
             "Microsoft.OutlookServices.EmailAddress",
             "Address",
+        ),
+        (
+            "message",
+            {"singleValueExtendedProperties": [{"id": "String 0x0037", "val": "x"}]},
+            "Microsoft.OutlookServices.SingleValueLegacyExtendedProperty",
+            "val",
         ),
         ("subscription", {"secret": "x"}, "microsoft.graph.subscription", "secret"),
         ("user", {"favouriteColour": "red"}, "microsoft.graph.user", "favouriteColour"),
@@ -770,6 +787,25 @@ def test_check_properties(schema: GraphSchema) -> None:
     with pytest.raises(GraphError) as caught:
         schema.check_properties("message", ["subject/length"])
     assert caught.value.message == "Could not find a property named 'length' on type 'Edm.String'."
+
+
+def test_expandable(schema: GraphSchema) -> None:
+    assert schema.expandable("message", "singleValueExtendedProperties") == (
+        "singleValueExtendedProperties"
+    )
+    assert schema.expandable("message", " SingleValueExtendedProperties") == (
+        "singleValueExtendedProperties"
+    )
+    assert schema.expandable("message", "attachments") == "attachments"
+    assert schema.expandable("message", "flag") == "flag"
+    error = graph_error(schema.expandable, "message", "subject")
+    assert error.code == "RequestBroker--ParseUri"
+    assert error.message == (
+        "Property 'subject' on type 'microsoft.graph.message' is not a navigation property or "
+        "complex property. Only navigation properties can be expanded."
+    )
+    error = graph_error(schema.expandable, "message", "x")
+    assert error.message == "Could not find a property named 'x' on type 'microsoft.graph.message'."
 
 
 def test_property_type(schema: GraphSchema) -> None:

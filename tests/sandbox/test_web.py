@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
 
@@ -28,30 +27,18 @@ from playwright.async_api import Browser, Page, Route, async_playwright, expect
 from sandbox.server import SandboxServer
 from sandbox.tenant import user_id_for
 from sandbox.web.safe_mail import plain_text
+from tests.browser import launch_chromium
 from tests.conftest import MANAGER, SAM
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 REMOTE_HOST = "tracker.remote.example"
 
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("needs Debian's chromium package (the dev script installs it)")
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        launched = await launch_chromium(playwright)
         yield launched
         await launched.close()
 

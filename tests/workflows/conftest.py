@@ -14,17 +14,11 @@ import pytest_asyncio
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
-from tests.conftest import venv_binary
+from tests.conftest import time_skipping_server
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def temporal_env(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping server for this module's lifecycle tests."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=venv_binary("temporal-test-server"),
-        data_converter=data_converter,
-    )
-    try:
+    async with time_skipping_server(data_converter) as env:
         yield env
-    finally:
-        await env.shutdown()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from msgraph.generated.users.item.events.item.decline.decline_post_request_body 
     DeclinePostRequestBody,
 )
 from msgraph.graph_service_client import GraphServiceClient
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.testing import WorkflowEnvironment
 
@@ -42,6 +43,7 @@ from workflows.contracts import (
     ProposeRevision,
     Release,
     ReviseExpectation,
+    note_action_id,
 )
 
 T = TypeVar("T")
@@ -392,3 +394,74 @@ async def test_the_same_commitment_started_twice_is_one_workflow(
             await start_commitment(client, task_queue, spec, now, commitment_id="same-one")
         _ = await act(first, CommitmentWorkflow.release, Release(actor=MANAGER))
         await first.result()
+
+
+async def test_continue_as_new_carries_the_whole_commitment(
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    client = temporal_env.client
+    now = await temporal_env.get_current_time()
+    async with lifecycle_worker(client, task_queue, sandbox, graph):
+        handle = await start_commitment(
+            client,
+            task_queue,
+            spec_for(SAM_PERSON, now + timedelta(days=20), cadence=timedelta(days=1)),
+            now,
+            continue_as_new_after_events=40,
+        )
+        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+        await temporal_env.sleep(timedelta(days=6))
+        await eventually(lambda: len(from_agent(sandbox, SAM)) >= 4)
+        first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+        first_run = await eventually(_closed_run(first))
+        assert first_run.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+        latest = client.get_workflow_handle(handle.id)
+        assert (await latest.describe()).run_id != first_run.run_id
+        view = await latest.query(CommitmentWorkflow.view)
+        assert view.status is CommitmentStatus.ACTIVE
+        assert [entry.kind for entry in view.history][:2] == ["expectation_set", "accepted"]
+        sent_before = len(from_agent(sandbox, SAM))
+        view = await act(latest, CommitmentWorkflow.complete, Complete(actor=SAM))
+        assert view.status is CommitmentStatus.DONE
+        await eventually(lambda: len(from_agent(sandbox, SAM)) == sent_before + 1)
+    # Every message went out once across the runs: no check-in was sent again after the hand-over.
+    keys = [_idempotency_key(sandbox, message) for message in from_agent(sandbox, SAM)]
+    assert len(set(keys)) == len(keys)
+
+
+def _closed_run(handle: Any) -> Callable[[], Any]:
+    async def probe() -> Any:
+        described = await handle.describe()
+        return described if described.status is not WorkflowExecutionStatus.RUNNING else None
+
+    return probe
+
+
+async def test_a_note_added_after_a_check_in_joins_that_check_in(
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    client = temporal_env.client
+    now = await temporal_env.get_current_time()
+    async with lifecycle_worker(client, task_queue, sandbox, graph):
+        handle = await start_commitment(
+            client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=10)), now
+        )
+        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+        link = "link-1"
+        answer = CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.AT_RISK, action_id=link)
+        _ = await act(handle, CommitmentWorkflow.check_in, answer)
+        with_note = answer.model_copy(
+            update={"note": "Finance data is late.", "action_id": note_action_id(link)}
+        )
+        view = await act(handle, CommitmentWorkflow.check_in, with_note)
+        assert [(c.answer, c.note) for c in view.check_ins] == [
+            (CheckInAnswer.AT_RISK, "Finance data is late.")
+        ]
+        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
+        await handle.result()

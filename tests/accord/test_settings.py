@@ -1,0 +1,111 @@
+"""Settings from the environment: both list forms for keys, and errors that name the variable."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import Field
+
+import accord.settings
+from accord.settings import AccordSettings, SettingsError, load_settings
+
+FIRST = "first-secret-of-at-least-thirty-two-bytes"
+SECOND = "second-secret-of-at-least-thirty-two-bytes"
+KEY_VARIABLES = [
+    ("ACCORD_LINK_KEYS", "link_keys"),
+    ("ACCORD_PAYLOAD_KEYS", "payload_keys"),
+]
+
+
+def _secrets(settings: AccordSettings, field: str) -> list[str]:
+    return [secret.get_secret_value() for secret in getattr(settings, field)]
+
+
+@pytest.mark.parametrize(("variable", "field"), KEY_VARIABLES)
+@pytest.mark.parametrize(
+    "value",
+    [
+        f'["{FIRST}", "{SECOND}"]',
+        f'  [ "{FIRST}" ,"{SECOND}" ]  ',
+        f"{FIRST},{SECOND}",
+        f" {FIRST} , {SECOND} ",
+    ],
+    ids=["json", "json-with-spaces", "commas", "commas-with-spaces"],
+)
+def test_key_lists_are_read_as_json_or_comma_separated(
+    monkeypatch: pytest.MonkeyPatch, variable: str, field: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    assert _secrets(load_settings(), field) == [FIRST, SECOND]
+
+
+@pytest.mark.parametrize(("variable", "field"), KEY_VARIABLES)
+def test_a_single_key_needs_no_brackets(
+    monkeypatch: pytest.MonkeyPatch, variable: str, field: str
+) -> None:
+    monkeypatch.setenv(variable, FIRST)
+
+    assert _secrets(load_settings(), field) == [FIRST]
+
+
+def test_unset_key_lists_are_empty_so_local_keys_are_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for variable, _ in KEY_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+
+    settings = load_settings()
+
+    assert settings.link_keys == []
+    assert settings.payload_keys == []
+
+
+def test_key_lists_given_in_code_are_taken_as_they_are() -> None:
+    settings = AccordSettings(link_keys=[FIRST, SECOND])
+
+    assert _secrets(settings, "link_keys") == [FIRST, SECOND]
+
+
+@pytest.mark.parametrize(("variable", "field"), KEY_VARIABLES)
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (f'["{FIRST}", ', "not a valid JSON list"),
+        ("[1, 2]", "not a JSON list of strings"),
+        (f"{FIRST},,{SECOND}", "an entry between commas is empty"),
+        ("   ", "empty"),
+    ],
+    ids=["broken-json", "json-numbers", "empty-entry", "blank"],
+)
+def test_a_bad_key_list_is_reported_by_variable_without_its_value(
+    monkeypatch: pytest.MonkeyPatch, variable: str, field: str, value: str, problem: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(SettingsError, match=f"{variable}: {problem}") as raised:
+        load_settings()
+
+    assert FIRST not in str(raised.value)
+    assert raised.value.__cause__ is None
+
+
+def test_pydantic_settings_own_decoding_error_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A structured field without NoDecode still goes through pydantic-settings' JSON decoding,
+    # whose failure is its own SettingsError rather than a validation error.
+    class WithJsonField(AccordSettings):
+        extra_hosts: list[str] = Field(default_factory=list)
+
+    monkeypatch.setattr(accord.settings, "AccordSettings", WithJsonField)
+    monkeypatch.setenv("ACCORD_EXTRA_HOSTS", "a.example,b.example")
+
+    with pytest.raises(SettingsError, match="ACCORD_EXTRA_HOSTS: cannot be read"):
+        load_settings()
+
+
+def test_other_invalid_values_name_their_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACCORD_API_PORT", "eighty")
+
+    with pytest.raises(SettingsError, match="ACCORD_API_PORT: "):
+        load_settings()
