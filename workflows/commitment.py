@@ -9,6 +9,7 @@ loop does all the talking, so every message waits for its reader's working hours
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -81,10 +82,19 @@ GRAPH_RETRY = RetryPolicy(
     maximum_attempts=25,
     non_retryable_error_types=["GraphClientError"],
 )
+# Exchange files the Sent Items copy a little after it accepts a message; a send retried too
+# soon could miss the copy its duplicate check looks for, so sends wait longer before a retry.
+SEND_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=20),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
+    maximum_attempts=25,
+    non_retryable_error_types=["GraphClientError", "InvalidMessage"],
+)
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 ABSENCE_RECHECK = timedelta(hours=12)
 MEETING_POLL = timedelta(hours=2)
-MEETING_LENGTH = timedelta(minutes=30)
+GRAPH_FAILURE_PAUSE = timedelta(hours=1)
 
 
 def invalid(message: str) -> ApplicationError:
@@ -166,18 +176,31 @@ class CommitmentWorkflow:
             )
         self._upsert_search_attributes()
         while not self._status.is_closed:
-            await self._cancel_meetings_left_behind()
-            if self._status.is_closed:
-                break
             if self._history_is_long():
                 await self._continue_as_new(start)
-            await self._run_phase()
-        await self._cancel_meetings_left_behind()
+            await self._step(self._run_phase)
+        await self._step(self._cancel_meetings_left_behind)
         await workflow.wait_condition(lambda: not self._couriers)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view()
 
+    async def _step(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run one step; a failure Graph will not retry pauses the step instead of ending us.
+
+        The commitment outlives any one failure (a mailbox being moved, a permission being
+        fixed): the failure is recorded in the history, and the step is tried again later.
+        """
+        epoch = self._epoch
+        try:
+            await step()
+        except ActivityError as failure:
+            self._record(Actor.SYSTEM, "graph_failed", str(failure.cause or failure))
+            await self._wait_for_change(epoch, until=workflow.now() + GRAPH_FAILURE_PAUSE)
+
     async def _run_phase(self) -> None:
+        await self._cancel_meetings_left_behind()
+        if self._status.is_closed:
+            return
         status = self._status
         if status is CommitmentStatus.AWAITING_ACCEPTANCE:
             await self._await_acceptance()
@@ -447,7 +470,7 @@ class CommitmentWorkflow:
             ),
             result_type=SentMessage,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=GRAPH_RETRY,
+            retry_policy=SEND_RETRY,
         )
         self._record(
             Actor.SYSTEM, f"sent:{pending.kind.value}", f"Sent to the {pending.role.value}."

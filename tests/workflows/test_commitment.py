@@ -465,3 +465,34 @@ async def test_a_note_added_after_a_check_in_joins_that_check_in(
         ]
         _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
         await handle.result()
+
+
+async def test_a_failure_graph_will_not_retry_is_recorded_and_the_commitment_lives_on(
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    client = temporal_env.client
+    now = await temporal_env.get_current_time()
+    stranger = Person(email="left.the.company@northwind.example", display_name="Former Colleague")
+    async with lifecycle_worker(client, task_queue, sandbox, graph):
+        handle = await start_commitment(
+            client, task_queue, spec_for(stranger, now + timedelta(days=10)), now
+        )
+        view = await eventually(lambda: _history_has(handle, "graph_failed"))
+        failures = [
+            entry
+            for entry in view.history
+            if entry.kind.startswith(("graph_failed", "send_failed"))
+        ]
+        assert failures and all("404" in entry.detail for entry in failures)
+        assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE
+        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
+        final = await handle.result()
+    assert final.status is CommitmentStatus.RELEASED
+
+
+async def _history_has(handle: Any, kind: str) -> Any:
+    view = await handle.query(CommitmentWorkflow.view)
+    return view if any(entry.kind == kind for entry in view.history) else None
