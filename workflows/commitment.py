@@ -156,6 +156,9 @@ class CommitmentWorkflow:
         self._couriers: dict[Actor, asyncio.Task[None]] = {}
         self._meetings_to_cancel: list[MeetingRecord] = []
         self._history_limit = start.continue_as_new_after_events
+        if not self._continued:
+            # Recorded here, not in run(): an update delivered with the start runs before run().
+            self._record(Actor.MANAGER, "expectation_set", "The expectation was set.")
         # Bumped on every change a person makes, so waits in the main loop wake and re-plan.
         self._epoch = 0
         self._after_deadline = False
@@ -166,7 +169,6 @@ class CommitmentWorkflow:
     async def run(self, start: CommitmentInput) -> CommitmentView:
         """Carry the commitment from its expectation to its end."""
         if not self._continued:
-            self._record(Actor.MANAGER, "expectation_set", "The expectation was set.")
             self._queue(
                 PendingMessage(
                     MessageKind.EXPECTATION,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,10 @@ import pytest
 from msgraph.generated.models.automatic_replies_setting import AutomaticRepliesSetting
 from msgraph.generated.models.automatic_replies_status import AutomaticRepliesStatus
 from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
+from msgraph.generated.models.day_of_week import DayOfWeek
 from msgraph.generated.models.mailbox_settings import MailboxSettings
+from msgraph.generated.models.time_zone_base import TimeZoneBase
+from msgraph.generated.models.working_hours import WorkingHours
 from msgraph.generated.users.item.events.item.decline.decline_post_request_body import (
     DeclinePostRequestBody,
 )
@@ -428,41 +431,67 @@ async def test_the_same_commitment_started_twice_is_one_workflow(
 
 
 async def test_continue_as_new_carries_the_whole_commitment(
-    temporal_env: WorkflowEnvironment,
+    dev_server: WorkflowEnvironment,
     task_queue: str,
     sandbox: SandboxServer,
     graph: GraphServiceClient,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
+    # On the real dev server: the time-skipping test server intermittently rejects a
+    # continue-as-new ("invalid history builder state for action"). Updates, not time, grow
+    # the history here, and both work round the clock so no message waits for a morning.
+    await _work_round_the_clock(graph, SAM)
+    await _work_round_the_clock(graph, MANAGER)
+    client = dev_server.client
+    now = await dev_server.get_current_time()
     async with lifecycle_worker(client, task_queue, sandbox, graph):
         handle = await start_commitment(
             client,
             task_queue,
-            spec_for(SAM_PERSON, now + timedelta(days=20), cadence=timedelta(days=1)),
+            spec_for(SAM_PERSON, now + timedelta(days=20)),
             now,
-            continue_as_new_after_events=40,
+            continue_as_new_after_events=60,
         )
         _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
-        await temporal_env.sleep(timedelta(days=6))
-        await eventually(lambda: len(from_agent(sandbox, SAM)) >= 4)
+        for number in range(12):
+            _ = await act(
+                handle,
+                CommitmentWorkflow.check_in,
+                CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.ON_TRACK, note=f"Step {number}"),
+            )
         first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
         first_run = await eventually(_closed_run(first))
         assert first_run.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
-        latest = client.get_workflow_handle(handle.id)
+        latest = client.get_workflow_handle_for(CommitmentWorkflow.run, handle.id)
         assert (await latest.describe()).run_id != first_run.run_id
         view = await latest.query(CommitmentWorkflow.view)
         assert view.status is CommitmentStatus.ACTIVE
         assert [entry.kind for entry in view.history][:2] == ["expectation_set", "accepted"]
-        sent_before = len(from_agent(sandbox, SAM))
+        assert [c.note for c in view.check_ins] == [f"Step {number}" for number in range(12)]
         view = await act(latest, CommitmentWorkflow.complete, Complete(actor=SAM))
         assert view.status is CommitmentStatus.DONE
-        # The thanks waits for Sam's working hours; let time run until it has gone.
-        await temporal_env.sleep(timedelta(days=3))
-        await eventually(lambda: len(from_agent(sandbox, SAM)) == sent_before + 1)
-    # Every message went out once across the runs: no check-in was sent again after the hand-over.
+        final = await latest.result()
+    assert final.status is CommitmentStatus.DONE
+    # Every message went out once across the runs: the expectation was not sent again.
+    subjects = _subjects(from_agent(sandbox, SAM))
     keys = [_idempotency_key(sandbox, message) for message in from_agent(sandbox, SAM)]
-    assert len(set(keys)) == len(keys)
+    assert len(set(keys)) == len(keys) == len(subjects) == 2
+
+
+async def _work_round_the_clock(graph: GraphServiceClient, address: str) -> None:
+    everyday = [
+        DayOfWeek(day)
+        for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    ]
+    await graph.users.by_user_id(address).mailbox_settings.patch(
+        MailboxSettings(
+            working_hours=WorkingHours(
+                days_of_week=everyday,
+                start_time=time(0, 0),
+                end_time=time(23, 59),
+                time_zone=TimeZoneBase(name="UTC"),
+            )
+        )
+    )
 
 
 def _closed_run(handle: Any) -> Callable[[], Any]:
