@@ -24,6 +24,7 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.testing import WorkflowEnvironment
 
+from domain.cadence import REMINDER_LIMIT
 from domain.models import Actor, CheckInAnswer, CommitmentSpec, CommitmentStatus, Person
 from domain.working_time import PersonSchedule, next_reachable
 from sandbox.config import FaultConfig
@@ -34,6 +35,7 @@ from tests.workflows.harness import (
     events_of,
     from_agent,
     lifecycle_worker,
+    mailbox,
     received_at,
     spec_for,
     start_commitment,
@@ -558,3 +560,104 @@ async def test_a_failure_graph_will_not_retry_is_recorded_and_the_commitment_liv
 async def _history_has(handle: Any, kind: str) -> Any:
     view = await handle.query(CommitmentWorkflow.view)
     return view if any(entry.kind == kind for entry in view.history) else None
+
+
+async def test_lets_talk_then_a_revised_expectation_goes_back_to_the_owner(
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    client = temporal_env.client
+    now = await temporal_env.get_current_time()
+    due = now + timedelta(days=10)
+    async with lifecycle_worker(client, task_queue, sandbox, graph):
+        handle = await start_commitment(client, task_queue, spec_for(SAM_PERSON, due), now)
+        view = await act(
+            handle, CommitmentWorkflow.lets_talk, LetsTalk(actor=SAM, question="Which figures?")
+        )
+        assert view.status is CommitmentStatus.CLARIFYING
+        meeting = await eventually(lambda: _meeting_of(handle))
+        assert _in_working_hours(meeting.slot.start, NEW_YORK)
+        assert _in_working_hours(meeting.slot.start, LONDON)
+        invitations = await eventually(
+            lambda: [m for m in mailbox(sandbox, SAM) if "eventMessage" in m["@odata.type"]]
+        )
+        assert len(invitations) == 1
+        new_due = due + timedelta(days=5)
+        view = await act(
+            handle,
+            CommitmentWorkflow.revise_expectation,
+            ReviseExpectation(actor=MANAGER, due=new_due, reason="Finance needs a week more."),
+        )
+        assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE
+        assert view.spec.due == new_due
+        first_reachable = next_reachable(
+            await temporal_env.get_current_time(), _schedule(sandbox, SAM)
+        )
+        assert first_reachable is not None
+        await temporal_env.sleep(first_reachable - now + timedelta(hours=1))
+        sent = await eventually(lambda: _history_has(handle, "sent:expectation_revised"))
+        assert sent.status is CommitmentStatus.AWAITING_ACCEPTANCE
+        view = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+        assert view.status is CommitmentStatus.ACTIVE
+        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
+        await handle.result()
+
+
+async def test_at_risk_brings_an_early_conversation_before_the_deadline(
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    client = temporal_env.client
+    now = await temporal_env.get_current_time()
+    due = now + timedelta(days=10)
+    async with lifecycle_worker(client, task_queue, sandbox, graph):
+        handle = await start_commitment(client, task_queue, spec_for(SAM_PERSON, due), now)
+        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+        _ = await act(
+            handle,
+            CommitmentWorkflow.check_in,
+            CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.BLOCKED, note="Waiting on data."),
+        )
+        await temporal_env.sleep(timedelta(days=3))
+        heads_up = await eventually(lambda: _history_has(handle, "sent:manager_heads_up"))
+        assert heads_up.status is CommitmentStatus.ACTIVE
+        view = await act(
+            handle, CommitmentWorkflow.request_conversation, ActorAction(actor=MANAGER)
+        )
+        assert view.status is CommitmentStatus.IN_CONVERSATION
+        meeting = await eventually(lambda: _meeting_of(handle))
+        assert meeting.slot.start < due
+        await temporal_env.sleep(timedelta(days=2))
+        view = await eventually(lambda: _history_has(handle, "sent:coaching_note"))
+        kinds = [entry.kind for entry in view.history]
+        # Before the deadline there is no "deadline passed" message to the owner.
+        assert "sent:deadline_passed_owner" not in kinds and "deadline_passed" not in kinds
+        _ = await act(handle, CommitmentWorkflow.complete, Complete(actor=SAM))
+        await handle.result()
+
+
+async def test_an_unanswered_expectation_gets_a_bounded_number_of_gentle_reminders(
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    client = temporal_env.client
+    now = await temporal_env.get_current_time()
+    async with lifecycle_worker(client, task_queue, sandbox, graph):
+        handle = await start_commitment(
+            client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=30)), now
+        )
+        await temporal_env.sleep(timedelta(days=14))
+        await eventually(lambda: _history_has(handle, "sent:expectation_reminder"))
+        view = await handle.query(CommitmentWorkflow.view)
+        reminders = [e for e in view.history if e.kind == "sent:expectation_reminder"]
+        assert len(reminders) == REMINDER_LIMIT
+        for message in from_agent(sandbox, SAM):
+            assert _in_working_hours(received_at(message), NEW_YORK)
+        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
+        await handle.result()
