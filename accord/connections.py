@@ -42,6 +42,15 @@ def _sandbox_ids(settings: AccordSettings) -> tuple[str, str]:
     )
 
 
+def sandbox_ids(settings: AccordSettings) -> tuple[str, str]:
+    """Return the sandbox's ``(tenant id, app client id)`` the settings point at.
+
+    Raises:
+        GraphSetupError: when the sandbox's tenant file cannot be read.
+    """
+    return _sandbox_ids(settings)
+
+
 @asynccontextmanager
 async def graph_client(settings: AccordSettings) -> AsyncIterator[GraphServiceClient]:
     """Yield a Graph client for the configured tenant, or for the sandbox when none is.

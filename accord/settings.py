@@ -145,6 +145,34 @@ class AccordSettings(BaseSettings):
     graph_client_id: str | None = None
     graph_client_secret: SecretStr | None = None
 
+    auth_authority: str | None = Field(
+        default=None,
+        description="Where people sign in, e.g. https://login.microsoftonline.com/<tenant id>; "
+        "its /v2.0/.well-known/openid-configuration names the issuer and signing keys. "
+        "Unset: login.microsoftonline.com for a real tenant (graph_base_url set), else the "
+        "sandbox.",
+    )
+    auth_tenant_id: str | None = Field(
+        default=None,
+        description="The tenant tokens must carry (tid); unset: graph_tenant_id, else the "
+        "sandbox's tenant.",
+    )
+    auth_audience: str = Field(
+        default="api://accord",
+        description="The API's application ID URI (or client id): the aud tokens must carry.",
+    )
+    auth_admin_role: str = Field(
+        default="Accord.Admin", description="The app role that lets a person see everything."
+    )
+    auth_cli_client_id: str | None = Field(
+        default=None,
+        description="The public client app `accord login` signs in as (device code); unset: "
+        "the sandbox tenant's app.",
+    )
+    api_max_body_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Larger request bodies get 413."
+    )
+
 
 def load_settings() -> AccordSettings:
     """Read and validate the settings from the environment.

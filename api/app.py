@@ -14,13 +14,14 @@ from fastapi.responses import JSONResponse
 from temporalio.client import Client
 
 from accord.settings import AccordSettings
+from api.auth import AuthContext, TokenValidator, install_auth, validator_from_settings
 from api.commitment_workflows import (
     ActionRejectedError,
     CommitmentNotFoundError,
     CommitmentUnavailableError,
 )
 from api.dependencies import ApiContext, Clock
-from api.people import DirectoryUnavailableError, PeopleDirectory
+from api.people import DirectoryUnavailableError, FlatOrgChart, OrgChart, PeopleDirectory
 from api.problems import (
     PROBLEM_TYPE_PREFIX,
     Problem,
@@ -43,6 +44,8 @@ def create_app(
     links: LinkKeyRing,
     directory: PeopleDirectory,
     clock: Clock = utc_now,
+    org: OrgChart | None = None,
+    validator: TokenValidator | None = None,
 ) -> FastAPI:
     """Build the API.
 
@@ -52,6 +55,8 @@ def create_app(
         links: the key ring that verifies action links.
         directory: where people are looked up.
         clock: returns the current, timezone-aware instant.
+        org: who manages whom, for authorization; unset: nobody sees anyone else's.
+        validator: checks bearer tokens; unset: the tenant of ``settings`` (``auth_*``).
 
     Returns:
         The FastAPI application. Its dependencies (``api.dependencies.get_*``) can be
@@ -66,6 +71,13 @@ def create_app(
         settings=settings, temporal=temporal, links=links, directory=directory, clock=clock
     )
     install_problem_handlers(app)
+    install_auth(
+        app,
+        AuthContext(
+            validator=validator or validator_from_settings(settings),
+            org=org or FlatOrgChart(),
+        ),
+    )
     app.add_exception_handler(CommitmentNotFoundError, _on_not_found)
     app.add_exception_handler(ActionRejectedError, _on_rejected)
     app.add_exception_handler(CommitmentUnavailableError, _on_unavailable)

@@ -1,0 +1,389 @@
+"""Sign-in and authorization: who is calling, and what they may see.
+
+Every JSON endpoint takes a :data:`PrincipalDep`: the caller's Entra ID access token
+(``Authorization: Bearer ...``) is checked for its RS256 signature against the tenant's
+published keys, its issuer, audience, tenant, expiry and not-before (with a minute's leeway
+for clock skew). There is deliberately no setting that skips these checks: locally the sandbox
+plays Entra ID and signs tokens with its own key, so the same code runs everywhere.
+
+People see what is theirs: their own data, that of the people who report to them (directly or
+further down, from the directory's manager chain), or everything with the admin app role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, cast
+
+import jwt
+import structlog
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from accord.settings import AccordSettings
+from api.people import OrgChart
+from api.problems import PROBLEM_TYPE_PREFIX, Problem, problem_doc, problem_response
+from integrations.entra.keys import (
+    KeysUnavailableError,
+    OpenIdSigningKeys,
+    SigningKeys,
+    metadata_url,
+)
+
+log = structlog.get_logger("accord.api.auth")
+
+LEEWAY_SECONDS = 60
+# How far up a manager chain access is looked for; deeper org charts are cut off here.
+MAX_CHAIN_DEPTH = 12
+REALM = "accord"
+
+
+class Principal(BaseModel):
+    """The signed-in person, as their access token names them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    object_id: str = Field(description="Entra ID object id (`oid`).")
+    email: str = Field(description="User principal name, lower-cased (`upn`/`preferred_username`).")
+    display_name: str = Field(description="The person's name (`name`), or their email.")
+    tenant_id: str = Field(description="The tenant (`tid`).")
+    roles: tuple[str, ...] = Field(default=(), description="App roles granted (`roles`).")
+    is_admin: bool = Field(default=False, description="Holds Accord's admin app role.")
+
+
+# Why PyJWT refused a token, in words for the caller and a short code for the logs.
+_REJECTIONS: tuple[tuple[type[jwt.PyJWTError], str, str], ...] = (
+    (jwt.ExpiredSignatureError, "expired", "The access token has expired."),
+    (jwt.ImmatureSignatureError, "not_yet_valid", "The access token is not valid yet."),
+    (jwt.InvalidAudienceError, "audience", "The access token is not for Accord."),
+    (jwt.InvalidIssuerError, "issuer", "The access token's issuer is not trusted."),
+    (jwt.InvalidSignatureError, "signature", "The access token's signature is invalid."),
+)
+
+
+class AuthenticationError(Exception):
+    """The request carries no usable token; ``reason`` is a short code safe to log."""
+
+    def __init__(self, reason: str, description: str) -> None:
+        super().__init__(description)
+        self.reason = reason
+        self.description = description
+
+
+class TokenValidator:
+    """Checks access tokens and turns them into a :class:`Principal`."""
+
+    def __init__(
+        self,
+        keys: SigningKeys,
+        *,
+        audience: str | list[str],
+        tenant_id: str,
+        admin_role: str = "Accord.Admin",
+        leeway: int = LEEWAY_SECONDS,
+    ) -> None:
+        self._keys = keys
+        self._audience = audience
+        self._tenant_id = tenant_id
+        self._admin_role = admin_role
+        self._leeway = leeway
+
+    async def validate(self, token: str) -> Principal:
+        """Check a token's signature and claims.
+
+        Args:
+            token: the compact JWT from the ``Authorization`` header.
+
+        Returns:
+            The person the token was issued to.
+
+        Raises:
+            AuthenticationError: when the token is malformed, wrongly signed, expired, not
+                yet valid, or for another issuer, audience or tenant.
+            KeysUnavailableError: when the identity provider's keys cannot be fetched.
+        """
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise AuthenticationError("malformed", "The access token is malformed.") from None
+        if header.get("alg") != "RS256":
+            raise AuthenticationError("algorithm", "The access token must be signed with RS256.")
+        key_id = header.get("kid")
+        key = await self._keys.key(key_id) if isinstance(key_id, str) else None
+        if key is None:
+            raise AuthenticationError("unknown_key", "The access token's signing key is unknown.")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=["RS256"],
+                audience=self._audience,
+                issuer=await self._keys.issuer(),
+                leeway=self._leeway,
+                options={"require": ["exp", "iss", "aud", "tid", "oid"]},
+            )
+        except jwt.MissingRequiredClaimError as exc:
+            raise AuthenticationError(
+                "missing_claim", f"The access token lacks the {exc.claim!r} claim."
+            ) from None
+        except jwt.PyJWTError as exc:
+            reason, description = next(
+                (
+                    (reason, description)
+                    for kind, reason, description in _REJECTIONS
+                    if isinstance(exc, kind)
+                ),
+                ("invalid", "The access token is not valid."),
+            )
+            raise AuthenticationError(reason, description) from None
+        return self._principal(claims)
+
+    def _principal(self, claims: dict[str, Any]) -> Principal:
+        if claims.get("tid") != self._tenant_id:
+            raise AuthenticationError("tenant", "The access token is for another tenant.")
+        email = next(
+            (
+                value
+                for name in ("upn", "preferred_username", "email")
+                if isinstance(value := claims.get(name), str) and "@" in value
+            ),
+            None,
+        )
+        object_id = claims.get("oid")
+        if email is None or not isinstance(object_id, str):
+            # App-only tokens name no person; Accord's API acts only for people.
+            raise AuthenticationError("not_a_person", "The access token does not name a person.")
+        raw_roles = claims.get("roles", [])
+        roles = (
+            tuple(role for role in raw_roles if isinstance(role, str))
+            if isinstance(raw_roles, list)
+            else ()
+        )
+        name = claims.get("name")
+        return Principal(
+            object_id=object_id,
+            email=email.strip().lower(),
+            display_name=name if isinstance(name, str) and name.strip() else email,
+            tenant_id=self._tenant_id,
+            roles=roles,
+            is_admin=self._admin_role in roles,
+        )
+
+
+def sandbox_tenant_id(settings: AccordSettings) -> str:
+    """Return the tenant id of the local sandbox Accord uses when no real tenant is set."""
+    # Imported here: accord.connections pulls in the Graph SDK and azure-identity.
+    from accord.connections import sandbox_ids
+
+    return sandbox_ids(settings)[0]
+
+
+def authority_of(settings: AccordSettings) -> tuple[str, str]:
+    """Return the sign-in authority and tenant id the settings point at.
+
+    ``auth_authority`` and ``auth_tenant_id`` win; otherwise a real tenant (``graph_base_url``
+    set) signs in at ``login.microsoftonline.com/<graph_tenant_id>``, and the local setup at
+    the sandbox.
+
+    Args:
+        settings: Accord's settings.
+
+    Returns:
+        ``(authority URL, tenant id)``.
+    """
+    if settings.graph_base_url is not None:
+        tenant_id = settings.auth_tenant_id or settings.graph_tenant_id or "organizations"
+        default_authority = f"https://login.microsoftonline.com/{tenant_id}"
+    else:
+        tenant_id = settings.auth_tenant_id or sandbox_tenant_id(settings)
+        default_authority = f"http://{settings.sandbox_host}:{settings.sandbox_port}/{tenant_id}"
+    return (settings.auth_authority or default_authority).rstrip("/"), tenant_id
+
+
+def validator_from_settings(settings: AccordSettings) -> TokenValidator:
+    """Build the validator for the configured tenant (its keys are fetched on first use).
+
+    Args:
+        settings: Accord's settings (``auth_*``).
+
+    Returns:
+        The validator.
+    """
+    authority, tenant_id = authority_of(settings)
+    return TokenValidator(
+        OpenIdSigningKeys(metadata_url(authority)),
+        audience=settings.auth_audience,
+        tenant_id=tenant_id,
+        admin_role=settings.auth_admin_role,
+    )
+
+
+@dataclass(frozen=True)
+class AuthContext:
+    """What sign-in and authorization need: the token validator and the org chart."""
+
+    validator: TokenValidator
+    org: OrgChart
+
+
+def install_auth(app: FastAPI, context: AuthContext) -> None:
+    """Make ``app`` check tokens with ``context`` and answer failures as problems.
+
+    Args:
+        app: the application.
+        context: the validator and org chart.
+    """
+    app.state.accord_auth = context
+    app.add_exception_handler(AuthenticationError, _on_unauthenticated)
+    app.add_exception_handler(KeysUnavailableError, _on_keys_unavailable)
+
+
+def get_auth(request: Request) -> AuthContext:
+    """Return the app's sign-in context."""
+    context: AuthContext = request.app.state.accord_auth
+    return context
+
+
+def get_org_chart(request: Request) -> OrgChart:
+    """Return the org chart authorization consults."""
+    return get_auth(request).org
+
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    bearerFormat="JWT",
+    description="An Entra ID access token for Accord's API (the sandbox issues them locally).",
+)
+
+
+async def get_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """Return the signed-in person, or answer 401.
+
+    Raises:
+        AuthenticationError: when the token is missing or not valid.
+    """
+    if credentials is None:
+        raise AuthenticationError("missing", "Sign in: send an Entra ID bearer token.")
+    try:
+        principal = await get_auth(request).validator.validate(credentials.credentials)
+    except AuthenticationError as exc:
+        # The reason only: never the token, which is a credential.
+        log.info("token_rejected", reason=exc.reason)
+        raise
+    structlog.contextvars.bind_contextvars(principal=principal.object_id)
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+OrgChartDep = Annotated[OrgChart, Depends(get_org_chart)]
+
+
+async def can_view_person(principal: Principal, person_email: str, org: OrgChart) -> bool:
+    """Decide whether ``principal`` may see and act on ``person_email``'s data.
+
+    Yes for the person themselves, for anyone above them in the directory's manager chain,
+    and for admins.
+
+    Args:
+        principal: the signed-in person.
+        person_email: whose data it is.
+        org: the directory's manager chain.
+
+    Returns:
+        Whether access is allowed.
+
+    Raises:
+        api.people.DirectoryUnavailableError: when the directory cannot answer.
+    """
+    if principal.is_admin:
+        return True
+    person = person_email.strip().lower()
+    if person == principal.email:
+        return True
+    seen = {person}
+    for _ in range(MAX_CHAIN_DEPTH):
+        manager = await org.manager_of(person)
+        if manager is None or manager in seen:
+            return False
+        if manager == principal.email:
+            return True
+        seen.add(manager)
+        person = manager
+    return False
+
+
+@dataclass(frozen=True)
+class Access:
+    """The signed-in person with the org chart at hand, for routes that check access."""
+
+    principal: Principal
+    org: OrgChart
+
+    async def can_view_person(self, person_email: str) -> bool:
+        """See :func:`can_view_person`."""
+        return await can_view_person(self.principal, person_email, self.org)
+
+
+def get_access(principal: PrincipalDep, org: OrgChartDep) -> Access:
+    """Return the signed-in person's :class:`Access`."""
+    return Access(principal, org)
+
+
+AccessDep = Annotated[Access, Depends(get_access)]
+
+AUTH_RESPONSES = {
+    **problem_doc(401, "Missing, expired or invalid bearer token."),
+    **problem_doc(403, "Signed in, but not allowed to do this."),
+}
+"""The OpenAPI description of sign-in problems, for routes behind :data:`PrincipalDep`."""
+
+
+def forbidden(detail: str) -> Problem:
+    """Return the 403 problem for a signed-in person who may not do something.
+
+    Args:
+        detail: what they may not do, without repeating what they sent.
+
+    Returns:
+        The problem.
+    """
+    return Problem(
+        type=f"{PROBLEM_TYPE_PREFIX}forbidden",
+        title="Not allowed",
+        status=403,
+        detail=detail,
+    )
+
+
+async def _on_unauthenticated(_request: Request, exc: Exception) -> JSONResponse:
+    error = cast(AuthenticationError, exc)
+    challenge = f'Bearer realm="{REALM}"'
+    if error.reason != "missing":
+        # RFC 6750: a token was sent and is not acceptable.
+        challenge += f', error="invalid_token", error_description="{error.description}"'
+    return problem_response(
+        Problem(
+            type=f"{PROBLEM_TYPE_PREFIX}unauthenticated",
+            title="Sign-in required",
+            status=401,
+            detail=error.description,
+        ),
+        headers={"WWW-Authenticate": challenge},
+    )
+
+
+async def _on_keys_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
+    return problem_response(
+        Problem(
+            type=f"{PROBLEM_TYPE_PREFIX}unavailable",
+            title="Accord cannot answer right now",
+            status=503,
+            detail="Sign-in cannot be checked right now. Please try again in a moment.",
+        ),
+        headers={"Retry-After": "5"},
+    )

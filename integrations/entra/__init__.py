@@ -1,0 +1,1 @@
+"""Entra ID (Azure AD): the signing keys that tokens are checked against."""
