@@ -80,6 +80,12 @@ def _up(_args: argparse.Namespace, settings: AccordSettings) -> int:
     return _run("up", run_up(settings))
 
 
+def _codec_server(_args: argparse.Namespace, settings: AccordSettings) -> int:
+    from accord.codec_server import run_codec_server  # heavy imports: only this command
+
+    return _run("codec-server", run_codec_server(settings))
+
+
 def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
     """Build the argument parser, with defaults taken from the settings."""
     parser = argparse.ArgumentParser(
@@ -105,6 +111,11 @@ def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
         help="Run everything locally: Temporal's dev server, the sandbox, the worker and the "
         "API (state under ACCORD_DATA_DIR; Ctrl-C stops it all).",
     ).set_defaults(handler=_up)
+    commands.add_parser(
+        "codec-server",
+        help="Serve Temporal's remote codec protocol, so that operators see decrypted payloads "
+        f"in the Temporal UI or CLI ({settings.codec_server_host}:{settings.codec_server_port}).",
+    ).set_defaults(handler=_codec_server)
     return parser
 
 

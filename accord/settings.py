@@ -173,6 +173,22 @@ class AccordSettings(BaseSettings):
         default=64 * 1024, ge=1024, description="Larger request bodies get 413."
     )
 
+    codec_server_host: str = Field(
+        default="127.0.0.1", description="Where `accord codec-server` listens."
+    )
+    codec_server_port: int = Field(
+        default=8234, ge=1, le=65535, description="Port of `accord codec-server`."
+    )
+    codec_cors_origins: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8233", "http://localhost:8233"],
+        description="Web origins (the Temporal UI's) allowed to call the codec server, as a "
+        'JSON list, e.g. ["https://temporal.example.com"].',
+    )
+    codec_operator_role: str = Field(
+        default="Accord.Operator",
+        description="The app role a person needs to decode payloads at the codec server.",
+    )
+
 
 def load_settings() -> AccordSettings:
     """Read and validate the settings from the environment.
