@@ -1,0 +1,402 @@
+"""Finding the ask in an email's text, and the title and success criteria it implies.
+
+An ask is a sentence that requests something ("could you", "please", "I need you to") or
+starts with a work verb ("Draft the Q1 budget by Friday"). Boilerplate such as "please let me
+know if you have questions" is not an ask, and "no action needed" rules one out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TITLE_MAX_CHARS = 120
+CRITERIA_MAX_CHARS = 500
+DESCRIPTION_MAX_CHARS = 2_000
+
+_REQUEST_CUE = re.compile(
+    r"\b(?:please|pls|plz|kindly|could\s+you|can\s+you|would\s+you|will\s+you|could\s+we\s+get"
+    r"|can\s+we\s+get|can\s+i\s+get|can\s+i\s+have|could\s+i\s+(?:get|have)|need\s+you\s+to"
+    r"|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+want\s+you\s+to"
+    r"|i'?d\s+love\s+(?:for\s+)?you\s+to|you(?:'ll|\s+will)\s+need\s+to|you\s+need\s+to"
+    r"|make\s+sure|your\s+action|action(?:\s+items?)?\s*:|task\s*:|ask\s*:|to\s*do\s*:"
+    r"|are\s+you\s+able\s+to|would\s+you\s+mind|i\s+need\s+(?:the|a|an|your|you)\b"
+    r"|we\s+need\s+(?:the|a|an|your|you)\b|i'?d\s+like\s+(?:the|a|an|your)\b"
+    r"|let\s+me\s+have|can\s+i\s+ask\s+you\s+to|could\s+i\s+ask\s+you\s+to"
+    r"|i'?m\s+asking\s+you\s+to|over\s+to\s+you|you'?re\s+(?:on|taking)\b"
+    r"|you\s+own\b|can\s+you\s+own|i'?m\s+counting\s+on\s+you)",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"\b(?:please|kindly)\s+(?:do\s+)?(?:let\s+(?:me|us)\s+know\s+if|feel\s+free|don'?t\s+hesitate"
+    r"|keep\s+up|enjoy|see\s+(?:attached|below|above)|find\s+attached|note\s+that|ignore"
+    r"|disregard|excuse|forgive|accept\s+my|consider\s+the\s+environment|do\s+not\s+reply"
+    r"|don'?t\s+reply|join\s+me\s+in\s+(?:thanking|congratulating|welcoming)|welcome)"
+    r"|\bcan\s+you\s+believe\b|\bwould\s+you\s+believe\b|\bif\s+you\s+need\s+anything\b"
+    r"|\blet\s+me\s+know\s+if\b",
+    re.IGNORECASE,
+)
+_NO_ACTION = re.compile(
+    r"\b(?:no\s+action\s+(?:is\s+)?(?:needed|required|necessary)|nothing\s+(?:is\s+)?"
+    r"(?:needed|required)\s+(?:from\s+you|on\s+your\s+(?:side|end))|no\s+need\s+to\s+"
+    r"(?:do|reply|respond|act)|nothing\s+(?:for\s+you\s+)?to\s+do|for\s+information\s+only"
+    r"|no\s+response\s+(?:needed|required))\b",
+    re.IGNORECASE,
+)
+_WORK_VERBS = (
+    "add|analyse|analyze|approve|arrange|assemble|audit|book|build|calculate|call|chase|check"
+    "|circulate|clean up|close|collect|compile|complete|confirm|configure|contact|coordinate"
+    "|create|deliver|deploy|design|document|draft|edit|email|estimate|finalise|finalize|finish"
+    "|fix|follow up|forecast|gather|get|hand over|handle|hire|implement|install|interview"
+    "|investigate|launch|lead|look into|map out|merge|migrate|move|order|organise|organize|own"
+    "|pay|ping|plan|prep|prepare|present|process|produce|proofread|publish|pull together"
+    "|put together|reach out|reconcile|record|refresh|remove|renew|replace|reply|research"
+    "|resolve|respond|review|rewrite|run|schedule|send|set up|share|ship|sign|sort out|submit"
+    "|summarise|summarize|take care of|take over|test|train|translate|update|upgrade|validate"
+    "|verify|write|write up|work out|figure out|come up with|line up|pick up|put in"
+)
+_IMPERATIVE = re.compile(r"^(?:" + _WORK_VERBS + r")\b", re.IGNORECASE)
+_GREETING_LINE = re.compile(
+    r"^(?:(?:hi|hello|hey|dear|morning|good\s+(?:morning|afternoon|evening)|hiya|greetings)\b"
+    r"[^.!?]{0,60}[,!:.]?|[A-Z][\w'-]+(?:\s+(?:and|&)\s+[A-Z][\w'-]+)?\s*[,:!])$",
+    re.IGNORECASE,
+)
+_SIGN_OFF_LINE = re.compile(
+    r"^(?:thanks(?:\s+(?:so\s+much|a\s+lot|again|in\s+advance))?|thank\s+you(?:\s+so\s+much)?"
+    r"|many\s+thanks|best(?:\s+(?:regards|wishes))?|kind\s+regards|warm(?:est)?\s+regards"
+    r"|regards|cheers|ta|thx|all\s+the\s+best|speak\s+soon|talk\s+soon|br|cordially"
+    r"|sincerely|yours(?:\s+sincerely)?)\s*[,!.]?(?:\s+[A-Z][\w'-]*)?\s*$",
+    re.IGNORECASE,
+)
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:so|and|also|then|now|ok(?:ay)?|right|quick\s+one|one\s+more\s+thing"
+    r"|as\s+discussed|as\s+agreed|following\s+(?:up\s+on\s+)?(?:our|today'?s|the)\s+"
+    r"(?:chat|call|meeting|conversation|discussion)|per\s+our\s+(?:chat|call|conversation)"
+    r"|when\s+you\s+get\s+a\s+(?:chance|moment)|if\s+you\s+(?:can|could)|ideally)"
+    r"\s*[,:;-]?\s+)",
+    re.IGNORECASE,
+)
+_REQUEST_PREFIX = re.compile(
+    r"^(?:please|pls|plz|kindly|could\s+you|can\s+you|would\s+you|will\s+you"
+    r"|are\s+you\s+able\s+to|would\s+you\s+mind|i\s+need\s+you\s+to|need\s+you\s+to"
+    r"|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+want\s+you\s+to"
+    r"|i'?d\s+love\s+(?:for\s+)?you\s+to|you(?:'ll|\s+will)\s+need\s+to|you\s+need\s+to"
+    r"|can\s+i\s+ask\s+you\s+to|could\s+i\s+ask\s+you\s+to|i'?m\s+asking\s+you\s+to"
+    r"|i'?m\s+counting\s+on\s+you\s+to|action(?:\s+items?)?\s*:|task\s*:|ask\s*:|to\s*do\s*:"
+    r"|your\s+action\s*:|can\s+you\s+own|you\s+own|just|quickly|also|possibly|perhaps"
+    r"|maybe|still|then|both)\s*[,:]?\s+",
+    re.IGNORECASE,
+)
+_TRAILING_FILLER = re.compile(
+    r"(?:[\s,;:-]+(?:please|pls|thanks|thank\s+you|thx|if\s+possible|if\s+you\s+can"
+    r"|if\s+that\s+works|at\s+the\s+latest|latest|ideally|for\s+me|for\s+us|by|before|on|at"
+    r"|no\s+later\s+than|until|due|due\s+on|asap|as\s+soon\s+as\s+possible|then|ok|okay"
+    r"|the|and|or|so|with)\b)+[\s?.!,;:]*$|[\s?.!,;:-]+$",
+    re.IGNORECASE,
+)
+_VAGUE_END = re.compile(r"\b(?:this|it|that|these|those|them)$", re.IGNORECASE)
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:re|fw|fwd|aw|wg|tr|sv|vs|rv|action(?:\s+required)?|request|urgent|important"
+    r"|reminder|ask|task|todo|\[[^\]]{0,30}\])\s*[:\-]\s*",
+    re.IGNORECASE,
+)
+_CRITERIA_CUE = re.compile(
+    r"(?:\b(?:it'?s|it\s+is|we'?re|we\s+are|this\s+is|that'?s|i'?ll\s+consider\s+it)\s+done"
+    r"\s+(?:when|once|if)|\bdone\s+(?:means|when|once|looks\s+like|=)|\bsuccess\s+(?:looks\s+like"
+    r"|means|is|criteria(?:\s+(?:is|are))?|would\s+be|will\s+be|here\s+is|=)"
+    r"|\bdefinition\s+of\s+done(?:\s+is)?|\bDoD\b|\bacceptance\s+criteria(?:\s+(?:is|are))?"
+    r"|\b(?:finished|complete)\s+(?:when|once)|\bwhat\s+good\s+looks\s+like(?:\s+is)?"
+    r"|\bgood\s+looks\s+like|\bthe\s+(?:goal|outcome)\s+(?:is|should\s+be)|\bwhat\s+i\s+need"
+    r"\s+(?:at\s+the\s+end|to\s+see)\s+is)\s*[:=\-\u2013\u2014]?\s*",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25e6\u2013]|\d{1,2}[.)]|[a-z][.)])\s+(?P<item>.+)$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+_ENGLISH_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "the a an and or to of in on for by with is are be it this that you your we our i me my"
+        " can could would will please need by before send draft get have has do does at from"
+        " if as so what when who let make sure thanks thank hi hello team all next week"
+        " friday monday today tomorrow",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """The sentence that carries the request, and the text around it."""
+
+    sentence: str
+    lines: list[str]
+
+
+def clean_subject(subject: str) -> str:
+    """Remove reply/forward prefixes and tags ("Re:", "FW:", "[External]") from a subject.
+
+    Args:
+        subject: a subject line.
+
+    Returns:
+        The subject's own words.
+    """
+    cleaned = " ".join(subject.split())
+    while True:
+        shorter = _SUBJECT_PREFIX.sub("", cleaned, count=1)
+        if shorter == cleaned:
+            return cleaned.strip()
+        cleaned = shorter
+
+
+def content_lines(text: str) -> list[str]:
+    """Return the text's lines without greeting and sign-off.
+
+    Args:
+        text: visible text, one block per line.
+
+    Returns:
+        The non-empty lines between the greeting and the sign-off.
+    """
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if lines and _GREETING_LINE.match(lines[0]):
+        lines = lines[1:]
+    for index in range(len(lines) - 1, max(-1, len(lines) - 5), -1):
+        if _SIGN_OFF_LINE.match(lines[index]):
+            lines = lines[:index]
+            break
+    return lines
+
+
+def sentences(lines: list[str]) -> list[str]:
+    """Split lines into sentences (each bullet item is one).
+
+    Args:
+        lines: text lines.
+
+    Returns:
+        The sentences, in order.
+    """
+    found: list[str] = []
+    for line in lines:
+        bullet = _BULLET.match(line)
+        text = bullet["item"] if bullet else line
+        found.extend(part.strip() for part in _SENTENCE_END.split(text) if part.strip())
+    return found
+
+
+def _strip_greeting(sentence: str, names: list[str]) -> str:
+    greeting = re.match(
+        r"^(?:(?:hi|hey|hello|dear)\s+)?(?P<name>[A-Z][\w'-]+(?:\s+(?:and|&)\s+[A-Z][\w'-]+)?)"
+        r"\s*[,:\-\u2013\u2014]\s*",
+        sentence,
+    )
+    if greeting:
+        name = greeting["name"].lower()
+        addressed = {"team", "all", "both", "everyone", "folks", "guys", "y'all", "hi", "hey"}
+        if name in addressed or any(part in names for part in re.split(r"\s+|&", name) if part):
+            return sentence[greeting.end() :]
+    return sentence
+
+
+def is_ask(sentence: str, names: list[str]) -> bool:
+    """Tell whether a sentence asks someone to do something.
+
+    Args:
+        sentence: one sentence.
+        names: the recipients' first names, lower-cased (so "Sam, draft..." counts).
+
+    Returns:
+        True for a request or an imperative with a work verb.
+    """
+    if _BOILERPLATE.search(sentence) and not _REQUEST_CUE.search(_BOILERPLATE.sub("", sentence)):
+        return False
+    if _REQUEST_CUE.search(sentence):
+        return True
+    body = _LEADING_FILLER.sub("", _strip_greeting(sentence, names))
+    return bool(_IMPERATIVE.match(body))
+
+
+def says_no_action(text: str) -> bool:
+    """Tell whether the text says explicitly that nothing is asked ("no action needed").
+
+    Args:
+        text: the visible text.
+
+    Returns:
+        True when the sender rules out an ask.
+    """
+    return bool(_NO_ACTION.search(text))
+
+
+def looks_english(text: str) -> bool:
+    """Tell whether a text is (mostly) English, by its share of very common English words.
+
+    Args:
+        text: any text.
+
+    Returns:
+        True for English text, and for texts too short to tell.
+    """
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 6:
+        return True
+    common = sum(1 for word in words if word in _ENGLISH_WORDS)
+    return common / len(words) >= 0.12
+
+
+def find_ask(lines: list[str], names: list[str]) -> Ask | None:
+    """Return the first ask among the lines.
+
+    Args:
+        lines: content lines (greeting and sign-off removed).
+        names: the recipients' first names, lower-cased.
+
+    Returns:
+        The ask, or ``None`` when the text requests nothing.
+    """
+    for sentence in sentences(lines):
+        if is_ask(sentence, names) and looks_english(sentence):
+            return Ask(sentence=sentence, lines=lines)
+    return None
+
+
+def asks(lines: list[str], names: list[str]) -> list[str]:
+    """Return every ask sentence among the lines, in order.
+
+    Args:
+        lines: content lines.
+        names: the recipients' first names, lower-cased.
+
+    Returns:
+        The ask sentences.
+    """
+    return [
+        sentence
+        for sentence in sentences(lines)
+        if is_ask(sentence, names) and looks_english(sentence)
+    ]
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-")
+    return cut + "\u2026"
+
+
+def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) -> str:
+    """Write a concise, imperative title from the ask sentence.
+
+    Greeting, request words ("could you please") and the due date's words are removed; a
+    title that ends in a bare "this" or "it" borrows the subject ("Take care of this" with
+    subject "Vendor renewal" becomes "Take care of the vendor renewal").
+
+    Args:
+        sentence: the ask.
+        due_text: the words the due date came from (removed from the title).
+        subject: the email's subject.
+        names: the recipients' first names, lower-cased.
+
+    Returns:
+        The title (at most :data:`TITLE_MAX_CHARS` characters), or "" when none is readable.
+    """
+    text = _strip_greeting(sentence.strip(), names)
+    if due_text:
+        text = re.sub(re.escape(due_text), " ", text, flags=re.IGNORECASE)
+    text = " ".join(text.split())
+    for _ in range(6):
+        shorter = _REQUEST_PREFIX.sub("", _LEADING_FILLER.sub("", text))
+        if shorter == text:
+            break
+        text = shorter
+    text = re.sub(r"\bfor\s+me\b|\bif\s+possible\b|\bplease\b", " ", text, flags=re.IGNORECASE)
+    text = " ".join(text.split())
+    for _ in range(4):
+        shorter = _TRAILING_FILLER.sub("", text)
+        if shorter == text:
+            break
+        text = shorter
+    text = text.strip(" ,;:-\u2013\u2014")
+    topic = clean_subject(subject)
+    if _VAGUE_END.search(text) and topic:
+        text = _VAGUE_END.sub("", text).rstrip() + " " + _topic_phrase(topic)
+    if len(text.split()) < 2:
+        text = topic if len(topic.split()) >= 2 else ""
+    return _shorten(_capitalise(text), TITLE_MAX_CHARS)
+
+
+def _topic_phrase(topic: str) -> str:
+    first = topic.split()[0]
+    # Keep "Q1", "ACME" and names as written; lower-case an ordinary leading word.
+    if first[:1].isupper() and first[1:].islower():
+        topic = first.lower() + topic[len(first) :]
+    return "the " + topic if not topic.lower().startswith(("the ", "a ", "an ", "our ")) else topic
+
+
+def criteria_from(lines: list[str]) -> str:
+    """Return the success criteria the text states, or "" when it states none.
+
+    Reads "done when ...", "success looks like ...", "definition of done: ..." (with the
+    bullet list that follows a colon), and otherwise a bullet list of deliverables.
+
+    Args:
+        lines: content lines.
+
+    Returns:
+        The criteria as one line, or "".
+    """
+    for index, line in enumerate(lines):
+        cue = _CRITERIA_CUE.search(line)
+        if cue is None:
+            continue
+        rest = line[cue.end() :].strip()
+        rest = _SENTENCE_END.split(rest)[0].strip() if rest else ""
+        bullets = _bullets_after(lines, index)
+        if not rest or rest.endswith(":"):
+            rest = (rest + " " + "; ".join(bullets)).strip() if bullets else rest
+        if rest:
+            return _shorten(_capitalise(rest.rstrip(" .")), CRITERIA_MAX_CHARS)
+    for index, line in enumerate(lines):
+        bullets = _bullets_after(lines, index)
+        if len(bullets) >= 2 and line.endswith(":") and not _BULLET.match(line):
+            return _shorten(_capitalise(f"{line} {'; '.join(bullets)}"), CRITERIA_MAX_CHARS)
+    return ""
+
+
+def _bullets_after(lines: list[str], index: int) -> list[str]:
+    items = []
+    for line in lines[index + 1 :]:
+        bullet = _BULLET.match(line)
+        if bullet is None:
+            break
+        items.append(bullet["item"].strip().rstrip(".;"))
+    return items
+
+
+def derived_criteria(title: str, manager_first_name: str) -> str:
+    """Write concrete success criteria from the ask when the email states none.
+
+    Args:
+        title: the commitment's title.
+        manager_first_name: who receives the result.
+
+    Returns:
+        E.g. "Draft the Q1 budget: finished and shared with Maya".
+    """
+    return f"{title}: finished and shared with {manager_first_name}"
+
+
+def description_from(lines: list[str]) -> str:
+    """Return the body's content as the commitment's description.
+
+    Args:
+        lines: content lines.
+
+    Returns:
+        The lines joined, at most :data:`DESCRIPTION_MAX_CHARS` characters.
+    """
+    return _shorten("\n".join(lines), DESCRIPTION_MAX_CHARS)

@@ -1,0 +1,179 @@
+"""What intake reads (an email and who sent it) and what it understood (a :class:`Reading`).
+
+These are the fixed interface between the parser and its callers (the mail pipeline and the
+Outlook add-in): fields may be added, none renamed.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from domain.models import DomainModel, UtcDatetime
+
+
+class Mailbox(DomainModel):
+    """An email address with its display name; the address is stored trimmed and lower-cased."""
+
+    address: str
+    name: str = ""
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _normalise_address(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _one_line_name(cls, value: Any) -> Any:
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+    @property
+    def domain(self) -> str:
+        """The part after the last ``@`` (empty when there is none)."""
+        return self.address.rpartition("@")[2] if "@" in self.address else ""
+
+    @property
+    def first_name(self) -> str:
+        """The first word of the display name, or the address's local part."""
+        if self.name:
+            return self.name.split()[0]
+        return self.address.partition("@")[0]
+
+
+class InboundEmail(DomainModel):
+    """One message as Graph returns it, reduced to what intake reads."""
+
+    message_id: str
+    internet_message_id: str = ""
+    conversation_id: str = ""
+    subject: str = ""
+    body: str = ""
+    body_is_html: bool = False
+    sender: Mailbox
+    to: list[Mailbox] = Field(default_factory=list)
+    cc: list[Mailbox] = Field(default_factory=list)
+    sent_at: UtcDatetime
+    headers: dict[str, str] = Field(default_factory=dict)
+    has_attachments: bool = False
+
+    @field_validator("headers", mode="before")
+    @classmethod
+    def _lower_case_header_names(cls, value: Any) -> Any:
+        # Header names are case-insensitive (RFC 5322); rules look them up lower-cased.
+        if isinstance(value, dict):
+            return {str(name).strip().lower(): text for name, text in value.items()}
+        return value
+
+
+class SenderContext(DomainModel):
+    """What intake knows about the sender's organisation and mailbox settings.
+
+    ``time_zone`` is the sender's zone by IANA or Windows name; an unknown one makes intake
+    read dates in UTC and say so in the reading's notes, rather than fail.
+    """
+
+    agent_address: str
+    tenant_domains: list[str]
+    time_zone: str
+    working_day_end: time = time(17, 0)
+    working_day_start: time = time(9, 0)
+
+    @field_validator("agent_address", mode="before")
+    @classmethod
+    def _normalise_agent(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("tenant_domains", mode="before")
+    @classmethod
+    def _normalise_domains(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [item.strip().lower() if isinstance(item, str) else item for item in value]
+        return value
+
+
+class Draft(DomainModel):
+    """One commitment Accord understood, for one owner.
+
+    ``criteria_derived`` is true when the email named no success criteria and Accord wrote
+    them from the ask; the manager confirms them before the owner hears anything.
+    """
+
+    owner: Mailbox
+    title: str
+    description: str = ""
+    success_criteria: str
+    due: UtcDatetime
+    due_text: str
+    criteria_derived: bool = False
+
+
+class Missing(StrEnum):
+    """Something essential intake could not read; the manager is asked, nothing starts."""
+
+    OWNER = "owner"
+    DUE_DATE = "due_date"
+    DUE_IN_PAST = "due_in_past"
+    DUE_AMBIGUOUS = "due_ambiguous"
+    TITLE = "title"
+
+
+class Ignored(StrEnum):
+    """Why a message is left alone entirely (only the reason is logged)."""
+
+    AUTO_REPLY = "auto_reply"
+    BULK = "bulk"
+    OWN_MAIL = "own_mail"
+    OUTSIDE_TENANT = "outside_tenant"
+    NOT_A_REQUEST = "not_a_request"
+    TOO_LARGE = "too_large"
+
+
+class DueParse(DomainModel):
+    """A due date read from words.
+
+    Attributes:
+        due: the reading chosen (for an ambiguous date, the sender's locale's reading).
+        text: the words it came from, e.g. ``"by Friday 3pm"``.
+        ambiguous: true when the words allow more than one plausible date.
+        alternatives: the other plausible readings when ambiguous.
+        in_past: true when ``due`` is not after the moment the words were written.
+    """
+
+    due: UtcDatetime
+    text: str
+    ambiguous: bool = False
+    alternatives: list[UtcDatetime] = Field(default_factory=list)
+    in_past: bool = False
+
+
+class Reading(DomainModel):
+    """What intake understood from one email.
+
+    Exactly one of three outcomes: ``ignored`` is set (do nothing), ``missing`` is non-empty
+    (ask the manager; ``owners`` and the partial fields say what was understood), or
+    ``drafts`` holds one complete commitment per owner. The partial fields (``title``,
+    ``due`` and so on) are filled whenever they could be read, so that the manager's answer
+    can complete the reading (see :func:`domain.intake.complete_due`).
+    """
+
+    drafts: list[Draft] = Field(default_factory=list)
+    missing: list[Missing] = Field(default_factory=list)
+    ignored: Ignored | None = None
+    owners: list[Mailbox] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    manager: Mailbox | None = None
+    title: str = ""
+    description: str = ""
+    success_criteria: str = ""
+    criteria_derived: bool = False
+    due: UtcDatetime | None = None
+    due_text: str = ""
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether commitments can be proposed to the manager as they are."""
+        return self.ignored is None and not self.missing and bool(self.drafts)

@@ -1,0 +1,281 @@
+"""read_email: from one email to a :class:`Reading` (drafts, what is missing, or why ignored).
+
+Nothing is guessed: when the owner, the due date or the title cannot be read with confidence,
+the reading lists what is missing so that the manager is asked, and no commitment starts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.intake.ask import (
+    clean_subject,
+    content_lines,
+    criteria_from,
+    derived_criteria,
+    description_from,
+    find_ask,
+    looks_english,
+    says_no_action,
+    title_from,
+)
+from domain.intake.dates import find_due_dates
+from domain.intake.models import (
+    Draft,
+    DueParse,
+    Ignored,
+    InboundEmail,
+    Mailbox,
+    Missing,
+    Reading,
+    SenderContext,
+)
+from domain.intake.screening import screen
+from domain.intake.text import MAX_ANALYSED_CHARS, split_body, split_quoted_header
+from domain.timezones import resolve_zone
+
+RAW_BODY_READ_CHARS = 300_000
+"""Only this much of a raw body is parsed: the sender's new words come first."""
+
+
+def _owners(email: InboundEmail, context: SenderContext, notes: list[str]) -> list[Mailbox]:
+    owners: list[Mailbox] = []
+    for recipient in email.to:
+        if recipient.address in (context.agent_address, email.sender.address):
+            continue
+        if recipient.domain not in context.tenant_domains:
+            notes.append(
+                f"{recipient.name or recipient.address} is outside your organisation, "
+                "so I did not set up a commitment for them."
+            )
+            continue
+        if all(recipient.address != owner.address for owner in owners):
+            owners.append(recipient)
+    return owners
+
+
+def _due(
+    texts: list[tuple[str, bool]], sent_at: datetime, context: SenderContext, zone: str
+) -> DueParse | None:
+    for text, require_cue in texts:
+        found = find_due_dates(
+            text,
+            sent_at=sent_at,
+            time_zone=zone,
+            working_day_end=context.working_day_end,
+            working_day_start=context.working_day_start,
+            require_cue=require_cue,
+        )
+        if found:
+            return found[0]
+    return None
+
+
+def _zone(context: SenderContext, notes: list[str]) -> str:
+    try:
+        return resolve_zone(context.time_zone).key
+    except ValueError:
+        notes.append(
+            f"I could not recognise the time zone {context.time_zone!r}, "
+            "so I read the dates in UTC."
+        )
+        return "UTC"
+
+
+def _due_notes(due: DueParse | None, text: str) -> tuple[list[Missing], list[str]]:
+    if due is None:
+        vague = any(word in text.lower() for word in ("asap", "as soon as possible", "urgent"))
+        hint = ' "As soon as possible" does not give a date to plan around.' if vague else ""
+        return [Missing.DUE_DATE], [
+            f"I could not find a due date.{hint} Reply with one, for example "
+            '"Friday 3pm" or "by 4 December".'
+        ]
+    if due.ambiguous:
+        return [Missing.DUE_AMBIGUOUS], [
+            f'"{due.text}" could mean more than one date. Reply with the date written out, '
+            'for example "4 December".'
+        ]
+    if due.in_past:
+        return [Missing.DUE_IN_PAST], [
+            f'"{due.text}" is already past. Reply with a new date, for example "next Friday".'
+        ]
+    return [], []
+
+
+def _forwarded_lines(email: InboundEmail, quoted: str, quoted_from: str) -> list[str] | None:
+    """The forwarded message's own lines, when the forwarder wrote it themselves."""
+    sender = email.sender
+    address, name = split_quoted_header(quoted_from)
+    same_person = address == sender.address or (
+        not address and bool(sender.name) and name.lower() == sender.name.lower()
+    )
+    if not same_person or not quoted:
+        return None
+    inner = split_body(quoted, is_html=False)
+    return content_lines(inner.new)
+
+
+def read_email(email: InboundEmail, context: SenderContext) -> Reading:
+    """Read an email sent to (or copied to) Accord into commitments.
+
+    The sender is the manager; each To recipient inside the organisation, other than Accord
+    and the sender, is an owner with a commitment of their own. Only the sender's new text is
+    read (quoted history is not). A forward whose new text asks nothing is read from the
+    forwarded message when the forwarder wrote it.
+
+    Args:
+        email: the message.
+        context: Accord's address, the organisation's domains and the sender's time zone
+            and working day.
+
+    Returns:
+        What was understood: ``ignored`` (do nothing), ``missing`` (ask the manager) or one
+        draft per owner.
+    """
+    reason = screen(email, context)
+    if reason is not None:
+        return Reading(ignored=reason, manager=email.sender)
+    notes: list[str] = []
+    zone = _zone(context, notes)
+    split = split_body(email.body[:RAW_BODY_READ_CHARS], is_html=email.body_is_html)
+    owners = _owners(email, context, notes)
+    names = [owner.first_name.lower() for owner in owners]
+    lines = content_lines(split.new)
+    ask = None if says_no_action(split.new) else find_ask(lines, names)
+    if ask is None and split.quoted:
+        forwarded = _forwarded_lines(email, split.quoted, split.quoted_from)
+        if forwarded is not None and not says_no_action("\n".join(forwarded)):
+            lines = forwarded
+            ask = find_ask(lines, names)
+            if not owners:
+                owners = [
+                    Mailbox(address=address)
+                    for address in split.quoted_to
+                    if address.rpartition("@")[2] in context.tenant_domains
+                    and address not in (context.agent_address, email.sender.address)
+                ]
+                names = [owner.first_name.lower() for owner in owners]
+    if ask is None:
+        if not looks_english(split.new) or not looks_english(email.subject):
+            notes.append("I read requests in English only, and found none here.")
+        return Reading(
+            ignored=Ignored.NOT_A_REQUEST, owners=owners, notes=notes, manager=email.sender
+        )
+    if len(email.body) > MAX_ANALYSED_CHARS:
+        notes.append(
+            f"Your message is long, so I read only its first {MAX_ANALYSED_CHARS:,} characters."
+        )
+    text = "\n".join(lines)
+    due = _due(
+        [(ask.sentence, False), (text, True), (email.subject, True)],
+        email.sent_at,
+        context,
+        zone,
+    )
+    title = title_from(
+        ask.sentence,
+        due_text=due.text if due else "",
+        subject=email.subject,
+        names=names,
+    )
+    criteria = criteria_from(lines)
+    derived = False
+    if title and not criteria:
+        criteria = derived_criteria(title, email.sender.first_name)
+        derived = True
+        notes.append(
+            f'You did not say what done looks like, so I suggest: "{criteria}". '
+            "Change it if you had something else in mind."
+        )
+    missing: list[Missing] = []
+    if not owners:
+        missing.append(Missing.OWNER)
+        notes.append(
+            "I could not tell who this is for. Write to them directly with me in Cc, "
+            "or reply with their email address."
+        )
+    if not title:
+        missing.append(Missing.TITLE)
+        notes.append("I could not tell what is being asked. Reply with a one-line summary.")
+    due_missing, due_notes = _due_notes(due, text)
+    missing += due_missing
+    notes += due_notes
+    description = description_from(lines)
+    reading = Reading(
+        missing=missing,
+        owners=owners,
+        notes=notes,
+        manager=email.sender,
+        title=title,
+        description=description,
+        success_criteria=criteria,
+        criteria_derived=derived,
+        due=due.due if due else None,
+        due_text=due.text if due else "",
+    )
+    if missing or due is None:
+        return reading
+    return reading.model_copy(update={"drafts": _drafts(reading, due.due)})
+
+
+def _drafts(reading: Reading, due: datetime) -> list[Draft]:
+    return [
+        Draft(
+            owner=owner,
+            title=reading.title,
+            description=reading.description,
+            success_criteria=reading.success_criteria,
+            due=due,
+            due_text=reading.due_text,
+            criteria_derived=reading.criteria_derived,
+        )
+        for owner in reading.owners
+    ]
+
+
+def complete_due(reading: Reading, due: DueParse) -> Reading:
+    """Complete a reading that lacked a usable due date with the manager's answer.
+
+    Typical use: the manager answered "Friday 3pm"; the caller parses it with
+    :func:`domain.intake.parse_due` relative to the answer's sent time, then calls this.
+
+    Args:
+        reading: a reading whose ``missing`` lists a due-date problem.
+        due: the date read from the answer.
+
+    Returns:
+        The reading with the date; complete (with drafts) when nothing else is missing,
+        otherwise still listing what is missing (including the answer's own date problem).
+    """
+    if reading.ignored is not None:
+        return reading
+    others = [
+        item
+        for item in reading.missing
+        if item not in (Missing.DUE_DATE, Missing.DUE_IN_PAST, Missing.DUE_AMBIGUOUS)
+    ]
+    due_missing, due_notes = _due_notes(due, "")
+    updated = reading.model_copy(
+        update={
+            "missing": others + due_missing,
+            "notes": due_notes,
+            "due": due.due,
+            "due_text": due.text,
+            "drafts": [],
+        }
+    )
+    if updated.missing or not updated.owners or not updated.title:
+        return updated
+    return updated.model_copy(update={"drafts": _drafts(updated, due.due)})
+
+
+def subject_topic(email: InboundEmail) -> str:
+    """Return the email's subject without "Re:"/"Fw:" prefixes (for replies to the manager).
+
+    Args:
+        email: the message.
+
+    Returns:
+        The subject's own words.
+    """
+    return clean_subject(email.subject)

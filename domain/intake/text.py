@@ -1,0 +1,263 @@
+"""An email body as plain text: HTML sanitised, quoted history and signatures cut off.
+
+Only the sender's *new* words are read, so a reply never re-parses the thread it quotes. The
+quoted part is kept separately, because a forward whose new text is empty carries its ask in
+the forwarded message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+from domain.intake.models import InboundEmail
+
+MAX_ANALYSED_CHARS = 20_000
+"""Only the start of a body is read: an ask sits near the top, and big bodies stay cheap."""
+
+_QUOTE_MARK = "\u2063QUOTED\u2063"
+# Elements that never hold anything to read, or that could act (scripts, tracking pixels).
+_DROPPED_TAGS = (
+    "script",
+    "style",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "noscript",
+    "iframe",
+    "object",
+    "embed",
+    "img",
+    "svg",
+    "template",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "tr",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "hr",
+        "pre",
+        "section",
+        "article",
+        "blockquote",
+        "dt",
+        "dd",
+    }
+)
+# Where clients put the message being replied to or forwarded; everything from here is quoted.
+_QUOTE_START_SELECTORS = (
+    "#divRplyFwdMsg",
+    "#appendonsend",
+    "div.gmail_quote",
+    "div.gmail_quote_container",
+    "div.yahoo_quoted",
+    "blockquote[type=cite]",
+    "div.moz-cite-prefix",
+    "#mail-editor-reference-message-container",
+)
+_SIGNATURE_SELECTORS = ("div.gmail_signature", "#Signature", "div.moz-signature", "#signature")
+
+_QUOTE_LINE_PATTERNS = (
+    re.compile(r"^-{2,}\s*original message\s*-{2,}\s*$", re.IGNORECASE),
+    re.compile(r"^-{2,}\s*forwarded message\s*-{2,}\s*$", re.IGNORECASE),
+    re.compile(r"^begin forwarded message:?\s*$", re.IGNORECASE),
+    re.compile(r"^_{10,}\s*$"),
+    re.compile(r"^on\s.{4,200}\swrote:\s*$", re.IGNORECASE),
+)
+_HEADER_BLOCK_START = re.compile(r"^\*?from:\*?\s+\S", re.IGNORECASE)
+_HEADER_BLOCK_FOLLOW = re.compile(r"^\*?(sent|date|to|subject|cc):\*?\s", re.IGNORECASE)
+_WROTE_OPENING = re.compile(r"^on\s.{4,200}$", re.IGNORECASE)
+_SIGNATURE_LINES = (
+    re.compile(r"^--\s*$"),
+    re.compile(r"^sent from my \w+", re.IGNORECASE),
+    re.compile(r"^get outlook for \w+", re.IGNORECASE),
+    re.compile(r"^sent from outlook", re.IGNORECASE),
+)
+_FROM_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@dataclass(frozen=True)
+class SplitText:
+    """A body split into the sender's new words and what they quoted or forwarded.
+
+    Attributes:
+        new: the sender's own text.
+        quoted: the quoted or forwarded text (empty when none).
+        quoted_from: the "From:" line of the quoted message, as written (empty when none).
+        quoted_to: the addresses on the quoted message's "To:" line, lower-cased.
+    """
+
+    new: str
+    quoted: str
+    quoted_from: str
+    quoted_to: tuple[str, ...] = ()
+
+
+def html_to_text(html: str) -> str:
+    """Turn HTML into readable plain text without running or fetching anything.
+
+    Scripts, styles, images (tracking pixels included) and forms are dropped; block elements
+    become line breaks and list items bullets. Quoted history is marked so that
+    :func:`split_body` can cut it off.
+
+    Args:
+        html: an HTML document or fragment, possibly malformed.
+
+    Returns:
+        The text, one block per line.
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
+        comment.extract()
+    for name in _DROPPED_TAGS:
+        for element in soup.find_all(name):
+            element.decompose()
+    for selector in _SIGNATURE_SELECTORS:
+        for element in soup.select(selector):
+            element.decompose()
+    for selector in _QUOTE_START_SELECTORS:
+        for element in soup.select(selector):
+            element.insert_before(f"\n{_QUOTE_MARK}\n")
+    for item in soup.find_all("li"):
+        item.insert_before("\n- ")
+    for cell in soup.find_all(["td", "th"]):
+        cell.insert_after(" ")
+    for element in soup.find_all(_BLOCK_TAGS):
+        if isinstance(element, Tag):
+            element.insert_before("\n")
+            element.insert_after("\n")
+    return soup.get_text()
+
+
+def _normalise_lines(text: str) -> list[str]:
+    lines = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = " ".join(raw.replace("\xa0", " ").split())
+        lines.append(line)
+    return lines
+
+
+def _quote_start(lines: list[str]) -> int | None:
+    for index, line in enumerate(lines):
+        if line == _QUOTE_MARK.strip() or any(p.match(line) for p in _QUOTE_LINE_PATTERNS):
+            return index
+        # "On Tue, 3 Dec 2026 at 10:00, Maya Chen <maya@...>" wraps before "wrote:".
+        if (
+            _WROTE_OPENING.match(line)
+            and index + 1 < len(lines)
+            and lines[index + 1].lower().endswith("wrote:")
+            and len(lines[index + 1]) < 120
+        ):
+            return index
+        if _HEADER_BLOCK_START.match(line):
+            following = [next_line for next_line in lines[index + 1 : index + 5] if next_line]
+            if following and _HEADER_BLOCK_FOLLOW.match(following[0]):
+                return index
+    return None
+
+
+def _cut_signature(lines: list[str]) -> list[str]:
+    for index, line in enumerate(lines):
+        if any(pattern.match(line) for pattern in _SIGNATURE_LINES):
+            return lines[:index]
+    return lines
+
+
+def _join(lines: list[str]) -> str:
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def split_body(body: str, *, is_html: bool) -> SplitText:
+    """Split a body into new text and quoted history.
+
+    Args:
+        body: the body as Graph returns it.
+        is_html: whether ``body`` is HTML.
+
+    Returns:
+        The sender's new text (``>`` quoting and signatures removed) and the quoted part.
+    """
+    text = html_to_text(body) if is_html else body
+    lines = _normalise_lines(text)
+    start = _quote_start(lines)
+    new_lines = lines if start is None else lines[:start]
+    quoted_lines = [] if start is None else lines[start:]
+    new_lines = [line for line in new_lines if not line.startswith(">")]
+    new_lines = _cut_signature(new_lines)
+    quoted_from = ""
+    quoted_to: tuple[str, ...] = ()
+    for line in quoted_lines[:14]:
+        if not quoted_from and _HEADER_BLOCK_START.match(line):
+            quoted_from = line.split(":", 1)[1].strip(" *")
+        elif quoted_from and re.match(r"^\*?to:\*?\s", line, re.IGNORECASE):
+            quoted_to = tuple(address.lower() for address in _FROM_ADDRESS.findall(line))
+            break
+    quoted_body = [
+        line.lstrip("> ").strip()
+        for line in quoted_lines
+        if line != _QUOTE_MARK.strip()
+        and not _HEADER_BLOCK_START.match(line)
+        and not _HEADER_BLOCK_FOLLOW.match(line)
+        and not any(p.match(line) for p in _QUOTE_LINE_PATTERNS)
+    ]
+    if start is None:
+        # Plain ">" quoting without a header: the quoted lines are still history.
+        quoted_body = [line.lstrip("> ") for line in lines if line.startswith(">")]
+    return SplitText(
+        new=_join(new_lines)[:MAX_ANALYSED_CHARS],
+        quoted=_join(_cut_signature(quoted_body))[:MAX_ANALYSED_CHARS],
+        quoted_from=quoted_from,
+        quoted_to=quoted_to,
+    )
+
+
+def split_quoted_header(quoted_from: str) -> tuple[str, str]:
+    """Split a quoted "From:" value into its address (lower-cased) and display name.
+
+    Args:
+        quoted_from: the text after "From:", e.g. ``"Maya Chen <maya@northwind.example>"``.
+
+    Returns:
+        ``(address, name)``; either may be empty.
+    """
+    match = _FROM_ADDRESS.search(quoted_from)
+    address = match.group(0).lower() if match else ""
+    name = _FROM_ADDRESS.sub("", quoted_from).strip(" <>[]()\"'mailto:")
+    return address, " ".join(name.split())
+
+
+def visible_text(email: InboundEmail) -> str:
+    """Return what the sender wrote in this email, as plain text.
+
+    HTML is sanitised (scripts, styles and images dropped, nothing fetched or run); quoted
+    history (Outlook's ``divRplyFwdMsg``/``appendonsend`` and "From: ... Sent: ..." blocks,
+    ``>`` quoting, Gmail quotes, "-----Original Message-----") and signatures ("--") are
+    removed; at most :data:`MAX_ANALYSED_CHARS` characters are kept.
+
+    Args:
+        email: the message.
+
+    Returns:
+        The sender's new text.
+    """
+    return split_body(email.body, is_html=email.body_is_html).new
