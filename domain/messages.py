@@ -22,6 +22,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from pydantic import AfterValidator, model_validator
 
+from domain.digest import TeamDigest
 from domain.formatting import describe_date, describe_instant, describe_interval, describe_slot
 from domain.models import (
     Actor,
@@ -57,6 +58,7 @@ class MessageKind(StrEnum):
     DONE_NOTICE = "done_notice"
     RELEASED = "released"
     ABSENCE_NOTICE = "absence_notice"
+    DIGEST = "digest"
 
 
 def _web_url(value: str) -> str:
@@ -270,7 +272,49 @@ class AbsenceNoticeContext(_ToManager):
     back_on: UtcDatetime | None = None
 
 
-CONTEXT_TYPES: Mapping[MessageKind, type[MessageContext]] = {
+_CONTENT_ID = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
+
+
+def _content_id(value: str | None) -> str | None:
+    if value is not None and not _CONTENT_ID.fullmatch(value):
+        raise ValueError("a content id is letters, digits, '.', '_', '@' or '-'")
+    return value
+
+
+class DigestContext(DomainModel):
+    """A manager's weekly digest; not about one commitment, so not a :class:`MessageContext`.
+
+    ``chart_content_id`` names the inline image attachment the HTML shows (``cid:``); the
+    alt text stands in for it, and the plain text carries it instead of the picture.
+    """
+
+    kind: ClassVar[MessageKind] = MessageKind.DIGEST
+
+    digest: TeamDigest
+    recipient_time_zone: ZoneName
+    chart_content_id: Annotated[str | None, AfterValidator(_content_id)] = None
+    chart_alt_text: str = ""
+
+    @property
+    def recipient(self) -> Person:
+        """The manager reading the digest."""
+        return self.digest.manager
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The reader's zone."""
+        return resolve_zone(self.recipient_time_zone)
+
+    def template_variables(self) -> dict[str, Any]:
+        """Return the names the templates see: the fields, the reader, zone and ``message``."""
+        variables = {name: getattr(self, name) for name in type(self).model_fields}
+        variables.update(
+            message=self, recipient=self.recipient, recipient_role=Actor.MANAGER, zone=self.zone
+        )
+        return variables
+
+
+CONTEXT_TYPES: Mapping[MessageKind, type[MessageContext] | type[DigestContext]] = {
     context.kind: context
     for context in (
         ExpectationContext,
@@ -288,6 +332,7 @@ CONTEXT_TYPES: Mapping[MessageKind, type[MessageContext]] = {
         DoneNoticeContext,
         ReleasedContext,
         AbsenceNoticeContext,
+        DigestContext,
     )
 }
 """The context type each kind of message is rendered from."""
@@ -302,7 +347,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
-def render_message(kind: MessageKind, context: MessageContext) -> RenderedMessage:
+def render_message(kind: MessageKind, context: MessageContext | DigestContext) -> RenderedMessage:
     """Render one message from its templates.
 
     Args:

@@ -15,6 +15,7 @@ from domain.messages import (
     CoachingNoteContext,
     ConversationAgendaContext,
     DeadlinePassedOwnerContext,
+    DigestContext,
     DoneNoticeContext,
     DoneThanksContext,
     ExpectationContext,
@@ -37,6 +38,7 @@ from domain.models import (
     RevisionProposal,
     TimeSlot,
 )
+from tests.domain.digest_samples import digest_context
 
 OWNER = Person(email="alex@example.com", display_name="Alex Doe")
 MANAGER = Person(email="sam@example.com", display_name="Sam Lee")
@@ -77,7 +79,7 @@ MEETING = TimeSlot(
 LAST_CHECK_IN = CheckIn(
     at=datetime(2026, 11, 25, 17, tzinfo=UTC), answer=CheckInAnswer.AT_RISK, note="Waiting on data"
 )
-SAMPLES: dict[MessageKind, Callable[[CommitmentSpec], MessageContext]] = {
+SAMPLES: dict[MessageKind, Callable[[CommitmentSpec], MessageContext | DigestContext]] = {
     MessageKind.EXPECTATION: lambda c: ExpectationContext(
         commitment=c, recipient_time_zone=OWNER_ZONE, accept_url=LINK + "a", talk_url=LINK + "t"
     ),
@@ -151,6 +153,7 @@ SAMPLES: dict[MessageKind, Callable[[CommitmentSpec], MessageContext]] = {
     MessageKind.ABSENCE_NOTICE: lambda c: AbsenceNoticeContext(
         commitment=c, recipient_time_zone=MANAGER_ZONE, back_on=datetime(2026, 12, 7, 9, tzinfo=UTC)
     ),
+    MessageKind.DIGEST: digest_context,
 }
 
 BLAME_PATTERNS = [
