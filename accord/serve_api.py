@@ -9,7 +9,7 @@ from accord.connections import graph_client
 from accord.keys import link_key_ring
 from accord.settings import AccordSettings
 from api.app import create_app
-from api.people import GraphPeopleDirectory
+from api.people import CachedOrgChart, GraphOrgChart, GraphPeopleDirectory
 from integrations.temporal.client import connect
 
 log = structlog.get_logger("accord.api")
@@ -32,6 +32,7 @@ async def run_api(settings: AccordSettings) -> int:
             temporal=temporal,
             links=links,
             directory=GraphPeopleDirectory(graph),
+            org=CachedOrgChart(GraphOrgChart(graph)),
         )
         server = uvicorn.Server(
             uvicorn.Config(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 from temporalio.client import (
     Client,
     RPCTimeoutOrCancelledError,
+    WorkflowExecution,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
@@ -35,6 +37,7 @@ from workflows.contracts import (
     OWNER_KEY,
     STATUS_KEY,
     VIEW_QUERY,
+    WORKFLOW_ID_PREFIX,
     WORKFLOW_NAME,
     CommitmentInput,
     CommitmentView,
@@ -44,6 +47,8 @@ from workflows.contracts import (
 QUERY_TIMEOUT = timedelta(seconds=10)
 UPDATE_TIMEOUT = timedelta(seconds=30)
 INVALID_ACTION = "InvalidAction"
+# The memo key of the title as set at creation, for lists (memos are encrypted like payloads).
+TITLE_MEMO = "title"
 
 log = structlog.get_logger("accord.api.workflows")
 
@@ -126,6 +131,7 @@ async def start_commitment(client: Client, start: CommitmentInput, task_queue: s
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 search_attributes=initial_search_attributes(start),
+                memo={TITLE_MEMO: start.spec.title},
             )
     except WorkflowAlreadyStartedError:
         # Only a closed workflow gets here (a running one is reused): the commitment existed
@@ -225,3 +231,132 @@ async def _raise_if_closed(client: Client, commitment_id: str) -> None:
         return
     log.info("action_on_ended_commitment", commitment_id=commitment_id)
     raise ActionRejectedError("This commitment has already ended, so nothing was changed.")
+
+
+@dataclass(frozen=True)
+class CommitmentFilter:
+    """What a list asks for; ``visible_owners``/``visible_manager`` scope it to a person.
+
+    ``None`` for a field means "any". A non-admin's list is limited to commitments whose
+    owner is one of ``visible_owners`` or whose manager is ``visible_manager``.
+    """
+
+    owner: str | None = None
+    manager: str | None = None
+    status: CommitmentStatus | None = None
+    due_after: datetime | None = None
+    due_before: datetime | None = None
+    visible_owners: tuple[str, ...] | None = None
+    visible_manager: str | None = None
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """One commitment as visibility knows it (no query to the workflow needed)."""
+
+    commitment_id: str
+    owner: str
+    manager: str
+    status: CommitmentStatus
+    due: datetime
+    title: str | None
+    started_at: datetime | None
+
+
+def _quoted(value: str) -> str:
+    # Values come validated (emails, enum values), but quotes are escaped all the same.
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def visibility_query(wanted: CommitmentFilter) -> str:
+    """Return the Temporal visibility query for a list.
+
+    Args:
+        wanted: the filters and the caller's scope.
+
+    Returns:
+        The query (a ``WHERE`` clause in Temporal's list filter language).
+    """
+    clauses = [f"WorkflowType = {_quoted(WORKFLOW_NAME)}", f"{OWNER_KEY.name} IS NOT NULL"]
+    if wanted.owner is not None:
+        clauses.append(f"{OWNER_KEY.name} = {_quoted(wanted.owner)}")
+    if wanted.manager is not None:
+        clauses.append(f"{MANAGER_KEY.name} = {_quoted(wanted.manager)}")
+    if wanted.status is not None:
+        clauses.append(f"{STATUS_KEY.name} = {_quoted(wanted.status.value)}")
+    if wanted.due_after is not None:
+        clauses.append(f"{DUE_KEY.name} >= {_quoted(wanted.due_after.isoformat())}")
+    if wanted.due_before is not None:
+        clauses.append(f"{DUE_KEY.name} < {_quoted(wanted.due_before.isoformat())}")
+    scope = []
+    if wanted.visible_owners:
+        owners = ", ".join(_quoted(owner) for owner in wanted.visible_owners)
+        scope.append(f"{OWNER_KEY.name} IN ({owners})")
+    if wanted.visible_manager is not None:
+        scope.append(f"{MANAGER_KEY.name} = {_quoted(wanted.visible_manager)}")
+    if wanted.visible_owners is not None or wanted.visible_manager is not None:
+        clauses.append("(" + (" OR ".join(scope) or "false") + ")")
+    return " AND ".join(clauses)
+
+
+async def list_commitments(
+    client: Client, query: str, *, page_size: int, page_token: bytes | None
+) -> tuple[list[CommitmentRow], bytes | None]:
+    """Read one page of commitments from Temporal's visibility.
+
+    Visibility is eventually consistent: a commitment created a moment ago, or a status that
+    just changed, may show a second later.
+
+    Args:
+        client: the Temporal client.
+        query: from :func:`visibility_query`.
+        page_size: at most this many rows.
+        page_token: Temporal's token for the page after the previous one; ``None``: the first.
+
+    Returns:
+        The rows and Temporal's token for the next page (``None`` after the last).
+
+    Raises:
+        CommitmentUnavailableError: when Temporal cannot answer.
+    """
+    listing = client.list_workflows(
+        query, page_size=page_size, next_page_token=page_token, rpc_timeout=QUERY_TIMEOUT
+    )
+    try:
+        with _temporal_errors("*"):
+            await listing.fetch_next_page(page_size=page_size)
+    except CommitmentNotFoundError as exc:
+        raise CommitmentUnavailableError from exc
+    rows = []
+    for execution in listing.current_page or []:
+        row = await _row(execution)
+        if row is not None:
+            rows.append(row)
+    return rows, listing.next_page_token
+
+
+async def _row(execution: WorkflowExecution) -> CommitmentRow | None:
+    attributes = execution.typed_search_attributes
+    owner, manager = attributes.get(OWNER_KEY), attributes.get(MANAGER_KEY)
+    status, due = attributes.get(STATUS_KEY), attributes.get(DUE_KEY)
+    if owner is None or manager is None or status is None or due is None:
+        return None
+    try:
+        memo = await execution.memo()
+    except Exception:  # a memo that cannot be read costs the title only, not the row
+        log.warning("memo_unreadable", workflow_id=execution.id)
+        memo = {}
+    title = memo.get(TITLE_MEMO)
+    try:
+        commitment_status = CommitmentStatus(status)
+    except ValueError:
+        return None
+    return CommitmentRow(
+        commitment_id=execution.id.removeprefix(WORKFLOW_ID_PREFIX),
+        owner=owner,
+        manager=manager,
+        status=commitment_status,
+        due=due,
+        title=title if isinstance(title, str) else None,
+        started_at=execution.start_time,
+    )

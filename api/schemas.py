@@ -99,7 +99,11 @@ class CommitmentCreate(_Request):
     description: Text = ""
     success_criteria: RequiredText
     owner: Email = Field(description="The report's email address.")
-    manager: Email = Field(description="The manager's email address.")
+    manager: Email | None = Field(
+        default=None,
+        description="The manager's email address: the signed-in person (only an admin may "
+        "name someone else). Unset: the signed-in person.",
+    )
     due: AwareDatetime = Field(
         description="ISO 8601 date-time with a UTC offset, e.g. `2026-09-30T17:00:00+02:00`."
     )
@@ -119,7 +123,7 @@ class CommitmentCreate(_Request):
 
     @field_validator("manager")
     @classmethod
-    def _manager_is_not_owner(cls, value: str, info: ValidationInfo) -> str:
+    def _manager_is_not_owner(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value == info.data.get("owner"):
             raise ValueError("must be someone other than the owner")
         return value
@@ -224,61 +228,61 @@ class CommitmentPublic(BaseModel):
 
 
 # --- actions -----------------------------------------------------------------------------
-# The acting person is named in the body until sign-in arrives; each request turns into the
-# workflow's update input, with the action id that makes a retried request change nothing.
+# The acting person is the signed-in one (from the access token), never named in the body;
+# each request turns into the workflow's update input, with the action id that makes a
+# retried request change nothing.
 
 
-class ActorRequest(_Request):
+class ActionRequest(_Request):
     """An action with no details: accept, accept a revision, ask for a conversation."""
 
-    actor: Email = Field(description="The acting person's email address.")
-
-    def to_input(self, action_id: str | None) -> ActorAction:
+    def to_input(self, actor: str, action_id: str | None) -> ActorAction:
         """Return the workflow update's input.
 
         Args:
+            actor: the signed-in person's email address.
             action_id: identifies the request, so a retry is applied once.
 
         Returns:
             The update input.
         """
-        return ActorAction(actor=self.actor, action_id=action_id)
+        return ActorAction(actor=actor, action_id=action_id)
 
 
-class LetsTalkRequest(ActorRequest):
+class LetsTalkRequest(ActionRequest):
     """The owner wants to talk the expectation through before accepting."""
 
     question: Note = None
 
-    def to_input(self, action_id: str | None) -> LetsTalk:
-        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
-        return LetsTalk(actor=self.actor, action_id=action_id, question=self.question)
+    def to_input(self, actor: str, action_id: str | None) -> LetsTalk:
+        """Return the workflow update's input (see :meth:`ActionRequest.to_input`)."""
+        return LetsTalk(actor=actor, action_id=action_id, question=self.question)
 
 
-class CheckInRequest(ActorRequest):
+class CheckInRequest(ActionRequest):
     """The owner's answer to a check-in."""
 
     answer: CheckInAnswer
     note: Note = None
 
-    def to_input(self, action_id: str | None) -> CheckInAnswerInput:
-        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
+    def to_input(self, actor: str, action_id: str | None) -> CheckInAnswerInput:
+        """Return the workflow update's input (see :meth:`ActionRequest.to_input`)."""
         return CheckInAnswerInput(
-            actor=self.actor, action_id=action_id, answer=self.answer, note=self.note
+            actor=actor, action_id=action_id, answer=self.answer, note=self.note
         )
 
 
-class CompleteRequest(ActorRequest):
+class CompleteRequest(ActionRequest):
     """The owner reports the work done."""
 
     note: Note = None
 
-    def to_input(self, action_id: str | None) -> Complete:
-        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
-        return Complete(actor=self.actor, action_id=action_id, note=self.note)
+    def to_input(self, actor: str, action_id: str | None) -> Complete:
+        """Return the workflow update's input (see :meth:`ActionRequest.to_input`)."""
+        return Complete(actor=actor, action_id=action_id, note=self.note)
 
 
-class RevisionRequest(ActorRequest):
+class RevisionRequest(ActionRequest):
     """Either person proposes a new due date, a new scope, or both."""
 
     new_due: AwareDatetime | None = None
@@ -293,10 +297,10 @@ class RevisionRequest(ActorRequest):
             raise ValueError("give a new due date (new_due), a new scope, or both")
         return value
 
-    def to_input(self, action_id: str | None) -> ProposeRevision:
-        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
+    def to_input(self, actor: str, action_id: str | None) -> ProposeRevision:
+        """Return the workflow update's input (see :meth:`ActionRequest.to_input`)."""
         return ProposeRevision(
-            actor=self.actor,
+            actor=actor,
             action_id=action_id,
             new_due=self.new_due,
             new_scope=self.new_scope,
@@ -304,17 +308,17 @@ class RevisionRequest(ActorRequest):
         )
 
 
-class ReleaseRequest(ActorRequest):
+class ReleaseRequest(ActionRequest):
     """The manager releases the owner from the commitment."""
 
     reason: Note = None
 
-    def to_input(self, action_id: str | None) -> Release:
-        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
-        return Release(actor=self.actor, action_id=action_id, reason=self.reason)
+    def to_input(self, actor: str, action_id: str | None) -> Release:
+        """Return the workflow update's input (see :meth:`ActionRequest.to_input`)."""
+        return Release(actor=actor, action_id=action_id, reason=self.reason)
 
 
-class ExpectationChangeRequest(ActorRequest):
+class ExpectationChangeRequest(ActionRequest):
     """The manager changes the expectation while it is still being agreed."""
 
     title: Title | None = None
@@ -324,10 +328,10 @@ class ExpectationChangeRequest(ActorRequest):
     support: Note = None
     reason: Note = None
 
-    def to_input(self, action_id: str | None) -> ReviseExpectation:
-        """Return the workflow update's input (see :meth:`ActorRequest.to_input`)."""
+    def to_input(self, actor: str, action_id: str | None) -> ReviseExpectation:
+        """Return the workflow update's input (see :meth:`ActionRequest.to_input`)."""
         return ReviseExpectation(
-            actor=self.actor,
+            actor=actor,
             action_id=action_id,
             title=self.title,
             description=self.description,
@@ -336,3 +340,31 @@ class ExpectationChangeRequest(ActorRequest):
             support=self.support,
             reason=self.reason,
         )
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+class CommitmentSummary(BaseModel):
+    """One row of a list: enough to find a commitment; `GET /commitments/{id}` has the rest."""
+
+    commitment_id: str
+    title: str | None = Field(
+        description="The title as first set (the commitment itself has the current one); "
+        "null when it cannot be read."
+    )
+    status: CommitmentStatus
+    owner: str = Field(description="The owner's email address.")
+    manager: str = Field(description="The manager's email address.")
+    due: datetime
+    created_at: datetime | None
+
+
+class CommitmentPage(BaseModel):
+    """A page of commitments, newest first."""
+
+    items: list[CommitmentSummary]
+    next_page_token: str | None = Field(
+        description="Pass as `page_token` (with the same filters) for the next page; null on "
+        "the last page."
+    )

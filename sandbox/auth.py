@@ -10,7 +10,11 @@ token its client cached a second ago.
 from __future__ import annotations
 
 import json
+import secrets
+import string
+import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,10 +25,87 @@ from jwt.algorithms import RSAAlgorithm
 
 from sandbox.errors import GraphError
 from sandbox.store import Store
+from sandbox.tenant import user_id_for
 
 GRAPH_AUDIENCE = "https://graph.microsoft.com"
 TOKEN_LIFETIME = timedelta(hours=1)
+DEVICE_CODE_LIFETIME = timedelta(minutes=15)
+DEVICE_CODE_INTERVAL = 1
+# Scopes that ask for sign-in itself rather than for an API.
+_OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
 _KEY_META = "signing_key_pem"
+
+
+def audience_of(scope: str) -> str | None:
+    """Return the resource a ``scope`` parameter asks a token for, as Entra ID reads it.
+
+    ``api://accord/access_as_user offline_access`` and ``api://accord/.default`` both ask for
+    ``api://accord``; sign-in scopes alone (``openid profile``) ask for no API.
+    """
+    for item in scope.split():
+        if item in _OIDC_SCOPES:
+            continue
+        resource, slash, _name = item.rpartition("/")
+        return resource if slash and resource else item
+    return None
+
+
+@dataclass
+class DeviceCode:
+    """One device-code sign-in (RFC 8628) waiting for its person to approve it."""
+
+    device_code: str
+    user_code: str
+    client_id: str
+    scope: str
+    expires_at: float
+    approved_upn: str | None = None
+    redeemed: bool = False
+
+
+class DeviceCodes:
+    """Device-code sign-ins in progress (kept in memory: they live for minutes)."""
+
+    def __init__(self) -> None:
+        self._by_device: dict[str, DeviceCode] = {}
+
+    def start(self, client_id: str, scope: str) -> DeviceCode:
+        """Begin a sign-in and return its codes."""
+        self._forget_expired()
+        alphabet = string.ascii_uppercase + string.digits
+        code = DeviceCode(
+            device_code=secrets.token_urlsafe(32),
+            user_code="".join(secrets.choice(alphabet) for _ in range(9)),
+            client_id=client_id,
+            scope=scope,
+            expires_at=time.monotonic() + DEVICE_CODE_LIFETIME.total_seconds(),
+        )
+        self._by_device[code.device_code] = code
+        return code
+
+    def approve(self, user_code: str, upn: str) -> bool:
+        """Let the person ``upn`` approve the sign-in showing ``user_code``.
+
+        Returns:
+            Whether a pending sign-in had this code.
+        """
+        self._forget_expired()
+        wanted = user_code.strip().upper().replace("-", "")
+        for code in self._by_device.values():
+            if code.user_code == wanted and code.approved_upn is None:
+                code.approved_upn = upn
+                return True
+        return False
+
+    def get(self, device_code: str) -> DeviceCode | None:
+        """Return the sign-in behind a device code, unless it expired."""
+        self._forget_expired()
+        return self._by_device.get(device_code)
+
+    def _forget_expired(self) -> None:
+        now = time.monotonic()
+        for key in [key for key, code in self._by_device.items() if code.expires_at < now]:
+            del self._by_device[key]
 
 
 class TokenIssuer:
@@ -47,6 +128,7 @@ class TokenIssuer:
         self.key_id = uuid.uuid5(uuid.NAMESPACE_OID, pem).hex[:16]
         self.tenant_id = tenant_id
         self.issuer = f"{issuer_base.rstrip('/')}/{tenant_id}/v2.0"
+        self.device_codes = DeviceCodes()
 
     def jwks(self) -> dict[str, Any]:
         """Return the public signing key as a JSON Web Key Set."""
@@ -79,6 +161,45 @@ class TokenIssuer:
         }
         return jwt.encode(
             payload, self._private_key, algorithm="RS256", headers={"kid": self.key_id}
+        )
+
+    def issue_for_user(
+        self,
+        *,
+        upn: str,
+        display_name: str,
+        audience: str,
+        client_id: str,
+        roles: list[str] | None = None,
+        scope: str = "access_as_user",
+    ) -> str:
+        """Sign a delegated access token for a person, shaped like Entra ID's v2 tokens.
+
+        Args:
+            upn: the person's user principal name.
+            display_name: their name.
+            audience: the API the token is for.
+            client_id: the app that asked for it (``azp``).
+            roles: the app roles the person holds for that API.
+            scope: the delegated scopes granted (``scp``).
+
+        Returns:
+            The compact JWT.
+        """
+        object_id = user_id_for(upn)
+        return self.issue(
+            subject=object_id,
+            audience=audience,
+            claims={
+                "oid": object_id,
+                "upn": upn,
+                "preferred_username": upn,
+                "name": display_name,
+                "azp": client_id,
+                "scp": scope,
+                "roles": list(roles or []),
+                "ver": "2.0",
+            },
         )
 
     def verify_graph_token(self, authorization: str | None) -> dict[str, Any]:

@@ -55,6 +55,11 @@ class UserSeed(BaseModel):
     time_zone: str = "UTC"
     working_hours: WorkingHoursSeed = Field(default_factory=WorkingHoursSeed)
     out_of_office: OutOfOfficeSeed | None = None
+    app_roles: list[str] = Field(
+        default_factory=list,
+        description="Accord's app roles granted to the user (e.g. Accord.Admin), as Entra ID "
+        "puts them in the `roles` claim of the user's tokens for Accord's API.",
+    )
 
 
 class AppSeed(BaseModel):
@@ -167,6 +172,34 @@ def demo_tenant(now: datetime) -> TenantSeed:
                 out_of_office=OutOfOfficeSeed(
                     start=next_monday, end=next_monday + timedelta(days=5)
                 ),
+            ),
+            # A second team, so that one manager's view can be told apart from another's.
+            UserSeed(
+                upn=f"omar.haddad@{domain}",
+                display_name="Omar Haddad",
+                job_title="Support Lead",
+                time_zone="Pacific Standard Time",
+            ),
+            UserSeed(
+                upn=f"elena.rossi@{domain}",
+                display_name="Elena Rossi",
+                job_title="Support Engineer",
+                manager=f"omar.haddad@{domain}",
+                time_zone="W. Europe Standard Time",
+            ),
+            UserSeed(
+                upn=f"jun.park@{domain}",
+                display_name="Jun Park",
+                job_title="Support Engineer",
+                manager=f"omar.haddad@{domain}",
+                time_zone="Korea Standard Time",
+            ),
+            UserSeed(
+                upn=f"ines.alvarez@{domain}",
+                display_name="Inés Álvarez",
+                job_title="People Operations",
+                time_zone="Romance Standard Time",
+                app_roles=["Accord.Admin"],
             ),
             UserSeed(
                 upn=f"accord@{domain}",

@@ -1,7 +1,9 @@
-"""``/commitments``: create a commitment, read it, and act on it.
+"""``/commitments``: create, list and read commitments, and act on them.
 
-Until sign-in arrives (a later issue), the acting person is named in each action's body and
-believed; the workflow still checks that they are the commitment's owner or manager.
+Every route needs a signed-in person (:data:`api.auth.PrincipalDep`), who is also the one
+acting: the workflow still checks that they are the commitment's owner or manager. People see
+their own commitments, those they manage, those of anyone below them in the directory, or (as
+admins) all; a commitment they may not see answers 404, exactly like one that does not exist.
 """
 
 from __future__ import annotations
@@ -11,15 +13,23 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Body, Header, Path, Query, Response
+from pydantic import AwareDatetime
 
+from api.auth import AUTH_RESPONSES, Access, AccessDep
 from api.commitment_workflows import (
+    CommitmentFilter,
+    CommitmentNotFoundError,
     CommitmentUnavailableError,
     apply_update,
+    list_commitments,
     read_view,
     start_commitment,
+    visibility_query,
 )
 from api.dependencies import ClockDep, DirectoryDep, SettingsDep, TemporalDep
+from api.page_tokens import InvalidPageTokenError, decode_page_token, encode_page_token
+from api.people import everyone_below
 from api.problems import (
     PROBLEM_RESPONSES,
     FieldError,
@@ -29,18 +39,21 @@ from api.problems import (
 )
 from api.schemas import (
     COMMITMENT_ID_PATTERN,
-    ActorRequest,
+    ActionRequest,
     CheckInRequest,
     CommitmentCreate,
+    CommitmentPage,
     CommitmentPublic,
+    CommitmentSummary,
     CompleteRequest,
+    Email,
     ExpectationChangeRequest,
     LetsTalkRequest,
     ReleaseRequest,
     RevisionRequest,
 )
-from domain.models import CommitmentSpec
-from workflows.contracts import CommitmentInput, Updates
+from domain.models import CommitmentSpec, CommitmentStatus
+from workflows.contracts import CommitmentInput, CommitmentView, Updates
 
 # Fixed forever: commitment ids derived from idempotency keys must stay the same across
 # releases, or a retried request would create a second commitment.
@@ -48,6 +61,7 @@ _IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1d4c1e-2b0a-4f4e-9a57-acc0acc0acc0")
 # After starting, the new workflow gets this long to answer its first query.
 FIRST_VIEW_TIMEOUT = timedelta(seconds=5)
 
+OptionalBody = Annotated[ActionRequest | None, Body(description="Nothing to add: `{}` or none.")]
 CommitmentIdPath = Annotated[
     str, Path(pattern=COMMITMENT_ID_PATTERN, description="The commitment's id.")
 ]
@@ -60,21 +74,41 @@ IdempotencyKey = Annotated[
     ),
 ]
 
-_NOT_FOUND = problem_doc(404, "There is no commitment with this id.")
+_NOT_FOUND = problem_doc(404, "There is no commitment with this id that you may see.")
 _UNAVAILABLE = problem_doc(503, "Accord cannot reach its workflows right now; nothing changed.")
 _REJECTED = problem_doc(409, "The commitment refused the action; `detail` says why.")
 _ACTION_RESPONSES = {**PROBLEM_RESPONSES, **_NOT_FOUND, **_REJECTED, **_UNAVAILABLE}
 
-router = APIRouter(prefix="/commitments", tags=["commitments"])
+router = APIRouter(prefix="/commitments", tags=["commitments"], responses=AUTH_RESPONSES)
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
 
 
-def _commitment_id(body: CommitmentCreate, idempotency_key: str | None) -> str:
+def _commitment_id(body: CommitmentCreate, manager: str, idempotency_key: str | None) -> str:
     if body.commitment_id:
         return body.commitment_id
     if idempotency_key:
         # Scoped by manager, so two managers' clients picking the same key don't collide.
-        return str(uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{body.manager}\n{idempotency_key}"))
+        return str(uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{manager}\n{idempotency_key}"))
     return str(uuid.uuid4())
+
+
+async def _may_see(access: Access, view: CommitmentView) -> bool:
+    principal = access.principal
+    if principal.email in {view.spec.owner.email.lower(), view.spec.manager.email.lower()}:
+        return True
+    return await access.can_view_person(view.spec.owner.email)
+
+
+async def _visible_view(
+    temporal: TemporalDep, access: Access, commitment_id: str
+) -> CommitmentView:
+    view = await read_view(temporal, commitment_id)
+    if not await _may_see(access, view):
+        # The same answer as for a commitment that does not exist: nothing is revealed.
+        raise CommitmentNotFoundError(commitment_id)
+    return view
 
 
 def _field(name: str, message: str, kind: str) -> FieldError:
@@ -102,18 +136,31 @@ async def create_commitment(
     temporal: TemporalDep,
     directory: DirectoryDep,
     clock: ClockDep,
+    access: AccessDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommitmentPublic:
     """Set an expectation: start a commitment and ask its owner to accept it.
 
-    Creating the same commitment twice (same `commitment_id`, or same `Idempotency-Key`
-    from the same manager) yields one commitment.
+    The signed-in person is the manager (an admin may name another one). Creating the same
+    commitment twice (same `commitment_id`, or same `Idempotency-Key` from the same
+    manager) yields one commitment.
     """
+    principal = access.principal
+    manager_email = body.manager or principal.email
+    if manager_email != principal.email and not principal.is_admin:
+        raise ProblemError(
+            403,
+            "forbidden",
+            "Not allowed",
+            "You can set expectations as their manager only: leave `manager` out or name yourself.",
+        )
     now = clock()
     errors = []
+    if body.owner == manager_email:
+        errors.append(_field("owner", "must be someone other than the manager", "same_person"))
     if body.due <= now:
         errors.append(_field("due", "must be in the future", "due_in_past"))
-    owner, manager = await asyncio.gather(directory.find(body.owner), directory.find(body.manager))
+    owner, manager = await asyncio.gather(directory.find(body.owner), directory.find(manager_email))
     errors += [
         _field(role, "is not a person in the directory", "unknown_person")
         for role, person in (("owner", owner), ("manager", manager))
@@ -132,7 +179,9 @@ async def create_commitment(
         support=body.support,
     )
     start = CommitmentInput(
-        commitment_id=_commitment_id(body, idempotency_key), spec=spec, created_at=now
+        commitment_id=_commitment_id(body, manager_email, idempotency_key),
+        spec=spec,
+        created_at=now,
     )
     await start_commitment(temporal, start, settings.temporal_task_queue)
     try:
@@ -155,41 +204,124 @@ async def create_commitment(
     return public
 
 
+@router.get(
+    "",
+    responses={
+        **PROBLEM_RESPONSES,
+        **_UNAVAILABLE,
+    },
+)
+async def list_all(
+    temporal: TemporalDep,
+    access: AccessDep,
+    owner: Annotated[Email | None, Query(description="Only this owner's.")] = None,
+    manager: Annotated[Email | None, Query(description="Only this manager's.")] = None,
+    status: Annotated[CommitmentStatus | None, Query(description="Only in this state.")] = None,
+    due_after: Annotated[
+        AwareDatetime | None, Query(description="Due at or after (with an offset).")
+    ] = None,
+    due_before: Annotated[
+        AwareDatetime | None, Query(description="Due before (with an offset).")
+    ] = None,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    page_token: Annotated[
+        str | None,
+        Query(min_length=1, max_length=4096, description="`next_page_token` of the previous page."),
+    ] = None,
+) -> CommitmentPage:
+    """List the commitments you may see, newest first, filtered and a page at a time.
+
+    Lists come from Temporal's visibility, which trails changes by a moment: a commitment
+    created or changed a second ago may not show (or show its old status) yet.
+    """
+    principal = access.principal
+    # Admins see everything; anyone else what they own, manage, or is owned below them.
+    visible_owners: tuple[str, ...] | None = None
+    visible_manager: str | None = None
+    if not principal.is_admin:
+        reports = await everyone_below(access.org, principal.email)
+        visible_owners, visible_manager = (principal.email, *reports), principal.email
+    query = visibility_query(
+        CommitmentFilter(
+            owner=owner,
+            manager=manager,
+            status=status,
+            due_after=due_after,
+            due_before=due_before,
+            visible_owners=visible_owners,
+            visible_manager=visible_manager,
+        )
+    )
+    temporal_token = None
+    if page_token is not None:
+        try:
+            temporal_token = decode_page_token(query, page_token)
+        except InvalidPageTokenError:
+            raise field_errors(
+                FieldError(
+                    field="page_token",
+                    location="query",
+                    message="is not a page token of this list (keep the same filters)",
+                    type="invalid_page_token",
+                )
+            ) from None
+    rows, next_token = await list_commitments(
+        temporal, query, page_size=page_size, page_token=temporal_token
+    )
+    return CommitmentPage(
+        items=[
+            CommitmentSummary(
+                commitment_id=row.commitment_id,
+                title=row.title,
+                status=row.status,
+                owner=row.owner,
+                manager=row.manager,
+                due=row.due,
+                created_at=row.started_at,
+            )
+            for row in rows
+        ],
+        next_page_token=encode_page_token(query, next_token) if next_token else None,
+    )
+
+
 @router.get("/{commitment_id}", responses={**PROBLEM_RESPONSES, **_NOT_FOUND, **_UNAVAILABLE})
 async def get_commitment(
-    commitment_id: CommitmentIdPath, temporal: TemporalDep
+    commitment_id: CommitmentIdPath, temporal: TemporalDep, access: AccessDep
 ) -> CommitmentPublic:
-    """Read a commitment: the expectation, where it stands, and its history."""
-    return CommitmentPublic.from_view(await read_view(temporal, commitment_id))
+    """Read a commitment: the expectation, where it stands, its revisions and history."""
+    return CommitmentPublic.from_view(await _visible_view(temporal, access, commitment_id))
 
 
 async def _act(
     temporal: TemporalDep,
+    access: Access,
     commitment_id: str,
     update: str,
-    request: ActorRequest,
+    request: ActionRequest | None,
     idempotency_key: str | None,
 ) -> CommitmentPublic:
+    await _visible_view(temporal, access, commitment_id)
     action_id = None
     if idempotency_key:
         action_id = str(
             uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{commitment_id}\n{update}\n{idempotency_key}")
         )
-    view = await apply_update(
-        temporal, commitment_id, update, request.to_input(action_id), update_id=action_id
-    )
+    arg = (request or ActionRequest()).to_input(access.principal.email, action_id)
+    view = await apply_update(temporal, commitment_id, update, arg, update_id=action_id)
     return CommitmentPublic.from_view(view)
 
 
 @router.post("/{commitment_id}/accept", responses=_ACTION_RESPONSES)
 async def accept(
     commitment_id: CommitmentIdPath,
-    body: ActorRequest,
     temporal: TemporalDep,
+    access: AccessDep,
+    body: OptionalBody = None,
     idempotency_key: IdempotencyKey = None,
 ) -> CommitmentPublic:
-    """The owner accepts the expectation (`actor` names them until sign-in arrives)."""
-    return await _act(temporal, commitment_id, Updates.ACCEPT, body, idempotency_key)
+    """The owner accepts the expectation."""
+    return await _act(temporal, access, commitment_id, Updates.ACCEPT, body, idempotency_key)
 
 
 @router.post("/{commitment_id}/lets-talk", responses=_ACTION_RESPONSES)
@@ -197,10 +329,11 @@ async def lets_talk(
     commitment_id: CommitmentIdPath,
     body: LetsTalkRequest,
     temporal: TemporalDep,
+    access: AccessDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommitmentPublic:
     """The owner asks to talk the expectation through before accepting it."""
-    return await _act(temporal, commitment_id, Updates.LETS_TALK, body, idempotency_key)
+    return await _act(temporal, access, commitment_id, Updates.LETS_TALK, body, idempotency_key)
 
 
 @router.patch("/{commitment_id}", responses=_ACTION_RESPONSES)
@@ -209,11 +342,14 @@ async def revise_expectation(
     body: ExpectationChangeRequest,
     temporal: TemporalDep,
     clock: ClockDep,
+    access: AccessDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommitmentPublic:
     """The manager changes the expectation while it is still being agreed."""
     _require_future("due", body.due, clock())
-    return await _act(temporal, commitment_id, Updates.REVISE_EXPECTATION, body, idempotency_key)
+    return await _act(
+        temporal, access, commitment_id, Updates.REVISE_EXPECTATION, body, idempotency_key
+    )
 
 
 @router.post("/{commitment_id}/check-ins", responses=_ACTION_RESPONSES)
@@ -221,10 +357,11 @@ async def check_in(
     commitment_id: CommitmentIdPath,
     body: CheckInRequest,
     temporal: TemporalDep,
+    access: AccessDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommitmentPublic:
     """The owner answers a check-in: on track, at risk, blocked or done."""
-    return await _act(temporal, commitment_id, Updates.CHECK_IN, body, idempotency_key)
+    return await _act(temporal, access, commitment_id, Updates.CHECK_IN, body, idempotency_key)
 
 
 @router.post("/{commitment_id}/complete", responses=_ACTION_RESPONSES)
@@ -232,10 +369,11 @@ async def complete(
     commitment_id: CommitmentIdPath,
     body: CompleteRequest,
     temporal: TemporalDep,
+    access: AccessDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommitmentPublic:
     """The owner reports the work done."""
-    return await _act(temporal, commitment_id, Updates.COMPLETE, body, idempotency_key)
+    return await _act(temporal, access, commitment_id, Updates.COMPLETE, body, idempotency_key)
 
 
 @router.post("/{commitment_id}/revisions", responses=_ACTION_RESPONSES)
@@ -244,33 +382,42 @@ async def propose_revision(
     body: RevisionRequest,
     temporal: TemporalDep,
     clock: ClockDep,
+    access: AccessDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommitmentPublic:
     """Either person proposes a new due date or scope; the other one agrees to it."""
     _require_future("new_due", body.new_due, clock())
-    return await _act(temporal, commitment_id, Updates.PROPOSE_REVISION, body, idempotency_key)
+    return await _act(
+        temporal, access, commitment_id, Updates.PROPOSE_REVISION, body, idempotency_key
+    )
 
 
 @router.post("/{commitment_id}/revisions/accept", responses=_ACTION_RESPONSES)
 async def accept_revision(
     commitment_id: CommitmentIdPath,
-    body: ActorRequest,
     temporal: TemporalDep,
+    access: AccessDep,
+    body: OptionalBody = None,
     idempotency_key: IdempotencyKey = None,
 ) -> CommitmentPublic:
     """The other person agrees to the pending revision."""
-    return await _act(temporal, commitment_id, Updates.ACCEPT_REVISION, body, idempotency_key)
+    return await _act(
+        temporal, access, commitment_id, Updates.ACCEPT_REVISION, body, idempotency_key
+    )
 
 
 @router.post("/{commitment_id}/conversations", responses=_ACTION_RESPONSES)
 async def request_conversation(
     commitment_id: CommitmentIdPath,
-    body: ActorRequest,
     temporal: TemporalDep,
+    access: AccessDep,
+    body: OptionalBody = None,
     idempotency_key: IdempotencyKey = None,
 ) -> CommitmentPublic:
     """The manager asks for a conversation (Accord finds a time for a 1:1)."""
-    return await _act(temporal, commitment_id, Updates.REQUEST_CONVERSATION, body, idempotency_key)
+    return await _act(
+        temporal, access, commitment_id, Updates.REQUEST_CONVERSATION, body, idempotency_key
+    )
 
 
 @router.post("/{commitment_id}/release", responses=_ACTION_RESPONSES)
@@ -278,7 +425,8 @@ async def release(
     commitment_id: CommitmentIdPath,
     body: ReleaseRequest,
     temporal: TemporalDep,
+    access: AccessDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommitmentPublic:
     """The manager releases the owner from the commitment."""
-    return await _act(temporal, commitment_id, Updates.RELEASE, body, idempotency_key)
+    return await _act(temporal, access, commitment_id, Updates.RELEASE, body, idempotency_key)

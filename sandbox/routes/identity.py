@@ -1,23 +1,78 @@
-"""Entra ID's side, as far as Accord needs it: the client-credentials token endpoint and keys."""
+"""Entra ID's side, as far as Accord needs it: token endpoint, device-code sign-in and keys.
+
+Apps get app-only tokens for Graph (client credentials). People get delegated tokens for
+Accord's API through the device-code flow (what ``accord login`` uses against Entra ID; the
+person approves at ``/devicelogin``) or, for tests and scripts, the resource-owner password
+grant. Like the client secret, the password is required but not compared: the sandbox is a
+local tool and keeps no passwords.
+"""
 
 from __future__ import annotations
 
+import html
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from sandbox.auth import GRAPH_AUDIENCE, TOKEN_LIFETIME
+from sandbox.auth import (
+    DEVICE_CODE_INTERVAL,
+    DEVICE_CODE_LIFETIME,
+    GRAPH_AUDIENCE,
+    TOKEN_LIFETIME,
+    audience_of,
+)
 from sandbox.http import state_of
 from sandbox.state import SandboxState
-from sandbox.tenant import GRAPH_APP_ROLES
+from sandbox.tenant import GRAPH_APP_ROLES, UserSeed
 
 router = APIRouter(tags=["identity"])
 State = Annotated[SandboxState, Depends(state_of)]
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
 def _oauth_error(error: str, description: str) -> JSONResponse:
     return JSONResponse({"error": error, "error_description": description}, status_code=400)
+
+
+def _known_tenant(state: SandboxState, tenant: str) -> bool:
+    return tenant in {state.tenant.tenant_id, state.tenant.domain, "organizations"}
+
+
+def _known_app(state: SandboxState, client_id: str) -> bool:
+    return any(app.client_id == client_id for app in state.tenant.apps)
+
+
+def _user(state: SandboxState, upn: str) -> UserSeed | None:
+    wanted = upn.strip().lower()
+    return next((user for user in state.tenant.users if user.upn.lower() == wanted), None)
+
+
+def _token_response(access_token: str, scope: str | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "token_type": "Bearer",
+        "expires_in": int(TOKEN_LIFETIME.total_seconds()),
+        "ext_expires_in": int(TOKEN_LIFETIME.total_seconds()),
+        "access_token": access_token,
+    }
+    if scope is not None:
+        body["scope"] = scope
+    return JSONResponse(body)
+
+
+def _user_token(state: SandboxState, user: UserSeed, client_id: str, scope: str) -> JSONResponse:
+    audience = audience_of(scope)
+    if audience is None:
+        return _oauth_error("invalid_scope", "AADSTS70011: ask for a scope of an API.")
+    access_token = state.tokens.issue_for_user(
+        upn=user.upn,
+        display_name=user.display_name,
+        audience=audience,
+        client_id=client_id,
+        # App roles belong to Accord's API; Graph tokens carry none of them.
+        roles=[] if audience == GRAPH_AUDIENCE else user.app_roles,
+    )
+    return _token_response(access_token, scope)
 
 
 @router.post("/{tenant}/oauth2/v2.0/token")
@@ -28,21 +83,31 @@ async def token(
     client_id: Annotated[str, Form()],
     scope: Annotated[str, Form()] = f"{GRAPH_AUDIENCE}/.default",
     client_secret: Annotated[str | None, Form()] = None,
+    username: Annotated[str | None, Form()] = None,
+    password: Annotated[str | None, Form()] = None,
+    device_code: Annotated[str | None, Form()] = None,
 ) -> JSONResponse:
-    """Issue an app-only token for Graph (OAuth 2.0 client credentials).
+    """Issue a token: app-only (client credentials) or for a person (device code, password).
 
     The sandbox checks that the app is registered in its tenant and that a secret was sent;
     it does not compare secrets, so no secret needs to live in a tenant file.
     """
-    if tenant not in {state.tenant.tenant_id, state.tenant.domain, "organizations"}:
+    if not _known_tenant(state, tenant):
         return _oauth_error("invalid_request", f"AADSTS90002: Tenant '{tenant}' not found.")
-    if grant_type != "client_credentials":
-        return _oauth_error("unsupported_grant_type", "AADSTS70003: only client_credentials.")
-    if not any(app.client_id == client_id for app in state.tenant.apps):
+    if not _known_app(state, client_id):
         return _oauth_error(
             "unauthorized_client",
             f"AADSTS700016: Application with identifier '{client_id}' was not found.",
         )
+    if grant_type == "password":
+        user = _user(state, username or "")
+        if user is None or not password:
+            return _oauth_error("invalid_grant", "AADSTS50126: Invalid username or password.")
+        return _user_token(state, user, client_id, scope)
+    if grant_type == DEVICE_CODE_GRANT:
+        return _redeem_device_code(state, client_id, device_code or "")
+    if grant_type != "client_credentials":
+        return _oauth_error("unsupported_grant_type", "AADSTS70003: unsupported grant type.")
     if not client_secret:
         return _oauth_error("invalid_client", "AADSTS7000215: Invalid client secret provided.")
     if not scope.endswith("/.default"):
@@ -52,13 +117,91 @@ async def token(
         audience=GRAPH_AUDIENCE,
         claims={"appid": client_id, "roles": list(GRAPH_APP_ROLES)},
     )
+    return _token_response(access_token)
+
+
+def _redeem_device_code(state: SandboxState, client_id: str, device_code: str) -> JSONResponse:
+    pending = state.tokens.device_codes.get(device_code)
+    if pending is None or pending.client_id != client_id or pending.redeemed:
+        return _oauth_error("expired_token", "AADSTS70019: the device code has expired.")
+    if pending.approved_upn is None:
+        return _oauth_error("authorization_pending", "AADSTS70016: the user has not signed in.")
+    user = _user(state, pending.approved_upn)
+    if user is None:
+        return _oauth_error("invalid_grant", "AADSTS50034: the user does not exist.")
+    pending.redeemed = True
+    return _user_token(state, user, client_id, pending.scope)
+
+
+@router.post("/{tenant}/oauth2/v2.0/devicecode")
+async def devicecode(
+    tenant: str,
+    state: State,
+    client_id: Annotated[str, Form()],
+    scope: Annotated[str, Form()],
+) -> JSONResponse:
+    """Start a device-code sign-in (RFC 8628), as Entra ID's endpoint does."""
+    if not _known_tenant(state, tenant):
+        return _oauth_error("invalid_request", f"AADSTS90002: Tenant '{tenant}' not found.")
+    if not _known_app(state, client_id):
+        return _oauth_error(
+            "unauthorized_client",
+            f"AADSTS700016: Application with identifier '{client_id}' was not found.",
+        )
+    if audience_of(scope) is None:
+        return _oauth_error("invalid_scope", "AADSTS70011: ask for a scope of an API.")
+    code = state.tokens.device_codes.start(client_id, scope)
+    verification_uri = f"{state.public_url}/devicelogin"
     return JSONResponse(
         {
-            "token_type": "Bearer",
-            "expires_in": int(TOKEN_LIFETIME.total_seconds()),
-            "ext_expires_in": int(TOKEN_LIFETIME.total_seconds()),
-            "access_token": access_token,
+            "device_code": code.device_code,
+            "user_code": code.user_code,
+            "verification_uri": verification_uri,
+            "expires_in": int(DEVICE_CODE_LIFETIME.total_seconds()),
+            "interval": DEVICE_CODE_INTERVAL,
+            "message": f"To sign in, open {verification_uri} and enter the code "
+            f"{code.user_code} to authenticate.",
         }
+    )
+
+
+def _device_login_page(state: SandboxState, note: str = "") -> HTMLResponse:
+    people = "".join(
+        f'<option value="{html.escape(user.upn)}">{html.escape(user.display_name)} '
+        f"({html.escape(user.upn)})</option>"
+        for user in state.tenant.users
+    )
+    return HTMLResponse(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Sign in</title></head>"
+        "<body><h1>Sign in to the sandbox</h1>"
+        f"<p>{html.escape(note)}</p>"
+        '<form method=post action="/devicelogin">'
+        "<label>Code <input name=user_code required autocomplete=off></label> "
+        f"<label>As <select name=upn>{people}</select></label> "
+        "<button type=submit>Sign in</button></form></body></html>"
+    )
+
+
+@router.get("/devicelogin", response_class=HTMLResponse)
+async def device_login(state: State) -> HTMLResponse:
+    """The page where a person enters the code a device shows (no password: a local tool)."""
+    return _device_login_page(state)
+
+
+@router.post("/devicelogin", response_class=HTMLResponse)
+async def approve_device_login(
+    state: State,
+    user_code: Annotated[str, Form(max_length=64)],
+    upn: Annotated[str, Form(max_length=320)],
+) -> HTMLResponse:
+    """Approve a device's sign-in as the chosen person."""
+    user = _user(state, upn)
+    if user is None or not state.tokens.device_codes.approve(user_code, user.upn):
+        return _device_login_page(state, "That code is not valid or has expired.")
+    return HTMLResponse(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Signed in</title></head>"
+        f"<body><p>Signed in as {html.escape(user.display_name)}. You can close this page."
+        "</p></body></html>"
     )
 
 
@@ -75,5 +218,8 @@ async def openid_configuration(tenant: str, state: State) -> dict[str, Any]:
         "issuer": state.tokens.issuer,
         "jwks_uri": f"{state.public_url}/{state.tenant.tenant_id}/discovery/v2.0/keys",
         "token_endpoint": f"{state.public_url}/{state.tenant.tenant_id}/oauth2/v2.0/token",
+        "device_authorization_endpoint": (
+            f"{state.public_url}/{state.tenant.tenant_id}/oauth2/v2.0/devicecode"
+        ),
         "id_token_signing_alg_values_supported": ["RS256"],
     }

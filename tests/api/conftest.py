@@ -24,7 +24,8 @@ from domain.action_links import LinkKeyRing
 from domain.models import Person
 from integrations.temporal.client import search_attribute_keys
 from tests.api.stub_workflow import StubCommitmentWorkflow
-from tests.conftest import MANAGER, PRIYA, SAM
+from tests.api.tokens import FakeEntra
+from tests.conftest import ADMIN, ELENA, JUN, MANAGER, OMAR, PRIYA, SAM
 
 PUBLIC_URL = "https://accord.test"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -50,12 +51,26 @@ class FakeDirectory:
                 Person(email=MANAGER, display_name="Maya Chen"),
                 Person(email=SAM, display_name="Sam Okafor"),
                 Person(email=PRIYA, display_name="Priya Raman"),
+                Person(email=OMAR, display_name="Omar Haddad"),
+                Person(email=ELENA, display_name="Elena Rossi"),
+                Person(email=JUN, display_name="Jun Park"),
+                Person(email=ADMIN, display_name="Ines Alvarez"),
             )
         }
+    )
+    # Two teams: Maya manages Sam and Priya, Omar manages Elena and Jun.
+    managers: dict[str, str] = field(
+        default_factory=lambda: {SAM: MANAGER, PRIYA: MANAGER, ELENA: OMAR, JUN: OMAR}
     )
 
     async def find(self, email: str) -> Person | None:
         return self.people.get(email)
+
+    async def manager_of(self, email: str) -> str | None:
+        return self.managers.get(email)
+
+    async def reports_of(self, email: str) -> list[str]:
+        return [person for person, manager in self.managers.items() if manager == email]
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -110,6 +125,12 @@ def settings(task_queue: str) -> AccordSettings:
     return AccordSettings(public_url=PUBLIC_URL, temporal_task_queue=task_queue)
 
 
+@pytest.fixture(scope="session")
+def entra() -> FakeEntra:
+    """Signs the tests' access tokens (one key per session: RSA keys are slow to make)."""
+    return FakeEntra()
+
+
 @pytest.fixture
 def app(
     settings: AccordSettings,
@@ -117,14 +138,25 @@ def app(
     links: LinkKeyRing,
     clock: FakeClock,
     stub_worker: Worker,
+    entra: FakeEntra,
 ) -> FastAPI:
+    directory = FakeDirectory()
     return create_app(
-        settings=settings, temporal=temporal, links=links, directory=FakeDirectory(), clock=clock
+        settings=settings,
+        temporal=temporal,
+        links=links,
+        directory=directory,
+        clock=clock,
+        org=directory,
+        validator=entra.validator(),
     )
 
 
 @pytest.fixture
-async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+async def http(app: FastAPI, entra: FakeEntra) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in as Maya, the demo manager (pass other `headers` to act as others)."""
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url=PUBLIC_URL, headers=entra.headers(MANAGER)
+    ) as client:
         yield client

@@ -11,6 +11,8 @@ from temporalio.exceptions import ApplicationError
 
 from domain.models import Actor, CheckIn, CommitmentStatus, HistoryEntry
 from workflows.contracts import (
+    OWNER_KEY,
+    STATUS_KEY,
     VIEW_QUERY,
     WORKFLOW_NAME,
     ActorAction,
@@ -73,16 +75,22 @@ class StubCommitmentWorkflow:
         self.action_ids.append(action.action_id)
         self._history.append(HistoryEntry(at=workflow.now(), actor=role, kind=kind))
 
+    def _move(self, status: CommitmentStatus) -> None:
+        # Kept current in visibility, as the real workflow does, so lists can filter on it.
+        self._status = status
+        if workflow.info().typed_search_attributes.get(OWNER_KEY) is not None:
+            workflow.upsert_search_attributes([STATUS_KEY.value_set(status.value)])
+
     @workflow.update(name=Updates.ACCEPT)
     def accept(self, action: ActorAction) -> CommitmentView:
         self._apply(action, Actor.OWNER, "accepted", CommitmentStatus.AWAITING_ACCEPTANCE)
-        self._status = CommitmentStatus.ACTIVE
+        self._move(CommitmentStatus.ACTIVE)
         return self.view()
 
     @workflow.update(name=Updates.LETS_TALK)
     def lets_talk(self, action: LetsTalk) -> CommitmentView:
         self._apply(action, Actor.OWNER, "lets_talk", CommitmentStatus.AWAITING_ACCEPTANCE)
-        self._status = CommitmentStatus.CLARIFYING
+        self._move(CommitmentStatus.CLARIFYING)
         return self.view()
 
     @workflow.update(name=Updates.CHECK_IN)
@@ -94,12 +102,12 @@ class StubCommitmentWorkflow:
     @workflow.update(name=Updates.COMPLETE)
     def complete(self, action: Complete) -> CommitmentView:
         self._apply(action, Actor.OWNER, "done", CommitmentStatus.ACTIVE)
-        self._status = CommitmentStatus.DONE
+        self._move(CommitmentStatus.DONE)
         return self.view()
 
     @workflow.update(name=Updates.RELEASE)
     def release(self, action: Release) -> CommitmentView:
         open_statuses = [status for status in CommitmentStatus if not status.is_closed]
         self._apply(action, Actor.MANAGER, "released", *open_statuses)
-        self._status = CommitmentStatus.RELEASED
+        self._move(CommitmentStatus.RELEASED)
         return self.view()

@@ -19,16 +19,20 @@ from api.dependencies import get_links
 from domain.action_links import ActionClaims, LinkAction, LinkKeyRing
 from tests.api.conftest import NOW, FakeClock
 from tests.api.test_commitments import commitment
+from tests.api.tokens import FakeEntra
 from tests.conftest import MANAGER, SAM
 from workflows.contracts import workflow_id_for
 
 
-async def create(http: httpx.AsyncClient, *, accepted: bool = False, **changes: str) -> str:
+async def create(
+    http: httpx.AsyncClient, *, accept_as: dict[str, str] | None = None, **changes: str
+) -> str:
+    """Create a commitment as Maya; with ``accept_as`` (the owner's headers), accept it too."""
     response = await http.post("/commitments", json=commitment(**changes))
     assert response.status_code == 201, response.text
     commitment_id = str(response.json()["commitment_id"])
-    if accepted:
-        accept = await http.post(f"/commitments/{commitment_id}/accept", json={"actor": SAM})
+    if accept_as is not None:
+        accept = await http.post(f"/commitments/{commitment_id}/accept", headers=accept_as)
         assert accept.status_code == 200
     return commitment_id
 
@@ -65,9 +69,9 @@ def text_of(response: httpx.Response) -> str:
 
 
 async def test_get_shows_what_will_happen_and_changes_nothing(
-    http: httpx.AsyncClient, links: LinkKeyRing
+    http: httpx.AsyncClient, links: LinkKeyRing, entra: FakeEntra
 ) -> None:
-    commitment_id = await create(http, accepted=True)
+    commitment_id = await create(http, accept_as=entra.headers(SAM))
     before = await view(http, commitment_id)
 
     page = await http.get(link(links, commitment_id, LinkAction.CHECK_IN_ON_TRACK))
@@ -86,9 +90,9 @@ async def test_get_shows_what_will_happen_and_changes_nothing(
 
 
 async def test_post_applies_once_however_often_it_is_sent(
-    http: httpx.AsyncClient, links: LinkKeyRing, temporal: Client
+    http: httpx.AsyncClient, links: LinkKeyRing, temporal: Client, entra: FakeEntra
 ) -> None:
-    commitment_id = await create(http, accepted=True)
+    commitment_id = await create(http, accept_as=entra.headers(SAM))
     url = link(links, commitment_id, LinkAction.CHECK_IN_ON_TRACK)
 
     first = await http.post(url)
@@ -107,8 +111,10 @@ async def test_post_applies_once_however_often_it_is_sent(
     assert applied == [None, claims.link_id]
 
 
-async def test_a_note_follows_a_check_in_once(http: httpx.AsyncClient, links: LinkKeyRing) -> None:
-    commitment_id = await create(http, accepted=True)
+async def test_a_note_follows_a_check_in_once(
+    http: httpx.AsyncClient, links: LinkKeyRing, entra: FakeEntra
+) -> None:
+    commitment_id = await create(http, accept_as=entra.headers(SAM))
     url = link(links, commitment_id, LinkAction.CHECK_IN_AT_RISK)
     await http.post(url)
 
@@ -154,9 +160,9 @@ async def test_the_page_escapes_commitment_text(
 
 
 async def test_a_link_to_a_commitment_that_moved_on_changes_nothing(
-    http: httpx.AsyncClient, links: LinkKeyRing
+    http: httpx.AsyncClient, links: LinkKeyRing, entra: FakeEntra
 ) -> None:
-    commitment_id = await create(http, accepted=True)
+    commitment_id = await create(http, accept_as=entra.headers(SAM))
     before = await view(http, commitment_id)
 
     page = await http.post(link(links, commitment_id, LinkAction.ACCEPT))

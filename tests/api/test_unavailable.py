@@ -21,6 +21,8 @@ from domain.models import Person
 from tests.api.conftest import PUBLIC_URL, FakeClock, FakeDirectory
 from tests.api.test_action_links import link, text_of
 from tests.api.test_commitments import PROBLEM_JSON, commitment
+from tests.api.tokens import FakeEntra
+from tests.conftest import MANAGER
 
 SHORT = timedelta(milliseconds=300)
 
@@ -36,21 +38,31 @@ def idle_app(
     temporal: Client,
     links: LinkKeyRing,
     clock: FakeClock,
+    entra: FakeEntra,
     monkeypatch: pytest.MonkeyPatch,
 ) -> FastAPI:
     """The API on a task queue no worker polls, with short waits."""
     monkeypatch.setattr(commitments, "FIRST_VIEW_TIMEOUT", SHORT)
     monkeypatch.setattr(commitment_workflows, "QUERY_TIMEOUT", SHORT)
     monkeypatch.setattr(commitment_workflows, "UPDATE_TIMEOUT", SHORT)
+    directory = FakeDirectory()
     return create_app(
-        settings=settings, temporal=temporal, links=links, directory=FakeDirectory(), clock=clock
+        settings=settings,
+        temporal=temporal,
+        links=links,
+        directory=directory,
+        clock=clock,
+        org=directory,
+        validator=entra.validator(),
     )
 
 
 @pytest.fixture
-async def idle_http(idle_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+async def idle_http(idle_app: FastAPI, entra: FakeEntra) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=idle_app)
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url=PUBLIC_URL, headers=entra.headers(MANAGER)
+    ) as client:
         yield client
 
 
@@ -67,7 +79,7 @@ async def test_reads_and_actions_are_503(idle_http: httpx.AsyncClient, links: Li
     await idle_http.post("/commitments", json=commitment(commitment_id="queued-2"))
 
     read = await idle_http.get("/commitments/queued-2")
-    acted = await idle_http.post("/commitments/queued-2/release", json={"actor": "m@x.example"})
+    acted = await idle_http.post("/commitments/queued-2/release", json={})
     page = await idle_http.post(link(links, "queued-2", LinkAction.ACCEPT))
 
     for response in (read, acted):
