@@ -21,6 +21,7 @@ from api.commitment_workflows import (
     CommitmentUnavailableError,
 )
 from api.dependencies import ApiContext, Clock
+from api.limits import BodySizeLimit
 from api.people import DirectoryUnavailableError, FlatOrgChart, OrgChart, PeopleDirectory
 from api.problems import (
     PROBLEM_TYPE_PREFIX,
@@ -82,6 +83,7 @@ def create_app(
     app.add_exception_handler(ActionRejectedError, _on_rejected)
     app.add_exception_handler(CommitmentUnavailableError, _on_unavailable)
     app.add_exception_handler(DirectoryUnavailableError, _on_unavailable)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
     app.include_router(health.router)
     app.include_router(commitments.router)
     app.include_router(actions.router)
