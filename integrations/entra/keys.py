@@ -98,12 +98,14 @@ class OpenIdSigningKeys:
         refresh_interval: float = 60.0,
         timeout: float = 10.0,
         monotonic: Callable[[], float] = time.monotonic,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._metadata_url = metadata_url
         self._max_age = max_age
         self._refresh_interval = refresh_interval
         self._timeout = timeout
         self._monotonic = monotonic
+        self._transport = transport
         self._issuer: str | None = None
         self._keys: dict[str, PyJWK] = {}
         self._fetched_at: float | None = None
@@ -137,7 +139,9 @@ class OpenIdSigningKeys:
                     return
             try:
                 # Fetched rarely (start, rotation, once a day), so a client per fetch is fine.
-                async with httpx.AsyncClient(timeout=self._timeout) as http:
+                async with httpx.AsyncClient(
+                    timeout=self._timeout, transport=self._transport
+                ) as http:
                     metadata = await self._get_json(http, self._metadata_url)
                     issuer, jwks_uri = metadata.get("issuer"), metadata.get("jwks_uri")
                     if not isinstance(issuer, str) or not isinstance(jwks_uri, str):
