@@ -17,12 +17,15 @@ import structlog
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client
 from temporalio.service import RPCError
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkerTuner
 
 from accord.connections import graph_client
 from accord.keys import link_key_ring
 from accord.settings import AccordSettings
+from accord.worker_health import WorkerHealth, WorkerPhase, serve_probes
 from activities import CalendarActivities, DirectoryActivities, MessagingActivities
+from integrations.telemetry.runtime import build_runtime
+from integrations.telemetry.tracing import tracing_interceptors
 from integrations.temporal.client import connect, ensure_search_attributes
 from workflows.commitment import CommitmentWorkflow
 
@@ -77,9 +80,31 @@ async def build_worker(
             DirectoryActivities(graph), messaging, CalendarActivities(graph)
         ),
         max_cached_workflows=settings.worker_max_cached_workflows,
-        max_concurrent_activities=settings.worker_max_concurrent_activities,
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
+        **worker_tuning(settings),
     )
+
+
+def worker_tuning(settings: AccordSettings) -> dict[str, Any]:
+    """Return the worker's slot options: fixed slot counts, or a resource-based tuner.
+
+    Args:
+        settings: ``worker_tuner`` and the slot counts or resource targets.
+
+    Returns:
+        Keyword arguments for ``Worker`` (the SDK refuses slot counts next to a tuner).
+    """
+    if settings.worker_tuner == "resource_based":
+        return {
+            "tuner": WorkerTuner.create_resource_based(
+                target_memory_usage=settings.worker_target_memory_usage,
+                target_cpu_usage=settings.worker_target_cpu_usage,
+            )
+        }
+    return {
+        "max_concurrent_workflow_tasks": settings.worker_max_concurrent_workflow_tasks,
+        "max_concurrent_activities": settings.worker_max_concurrent_activities,
+    }
 
 
 async def _register_search_attributes(settings: AccordSettings, client: Client) -> None:
@@ -96,6 +121,10 @@ async def _register_search_attributes(settings: AccordSettings, client: Client) 
 async def run_worker(settings: AccordSettings) -> None:
     """Run the worker until SIGINT or SIGTERM, then let running activities finish.
 
+    On a stop signal the worker turns unready, stops polling and gives running activities
+    ``worker_graceful_shutdown_seconds`` to finish; activities still running then are
+    cancelled and handed back to Temporal, which retries them on another worker.
+
     Args:
         settings: Accord's settings.
     """
@@ -104,26 +133,52 @@ async def run_worker(settings: AccordSettings) -> None:
     for signum in _STOP_SIGNALS:
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with graph_client(settings) as graph:
-            client = await connect(settings)
-            await _register_search_attributes(settings, client)
-            worker = await build_worker(settings, client, graph)
-            running = asyncio.create_task(worker.run(), name="worker")
-            stopping = asyncio.create_task(stop.wait(), name="stop-signal")
-            log.info(
-                "worker_started",
-                task_queue=settings.temporal_task_queue,
-                namespace=settings.temporal_namespace,
-            )
-            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            if stop.is_set():
-                log.info("worker_stopping", grace_seconds=settings.worker_graceful_shutdown_seconds)
-                await worker.shutdown()
-            stopping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await stopping
-            await running
-            log.info("worker_stopped")
+        runtime = build_runtime(settings)
+        with tracing_interceptors(settings) as interceptors:
+            async with graph_client(settings) as graph:
+                client = await connect(settings, runtime=runtime, interceptors=interceptors)
+                await _register_search_attributes(settings, client)
+                worker = await build_worker(settings, client, graph)
+                health = WorkerHealth(
+                    client,
+                    settings.temporal_task_queue,
+                    max_poll_age=timedelta(seconds=settings.worker_ready_max_poll_age_seconds),
+                )
+                async with contextlib.AsyncExitStack() as probes:
+                    if settings.worker_health_port is not None:
+                        await probes.enter_async_context(
+                            serve_probes(
+                                health, settings.worker_http_host, settings.worker_health_port
+                            )
+                        )
+                    await _run_until_stopped(settings, worker, health, stop)
     finally:
         for signum in _STOP_SIGNALS:
             loop.remove_signal_handler(signum)
+
+
+async def _run_until_stopped(
+    settings: AccordSettings, worker: Worker, health: WorkerHealth, stop: asyncio.Event
+) -> None:
+    running = asyncio.create_task(worker.run(), name="worker")
+    stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+    health.phase = WorkerPhase.RUNNING
+    log.info(
+        "worker_started",
+        task_queue=settings.temporal_task_queue,
+        namespace=settings.temporal_namespace,
+        tuner=settings.worker_tuner,
+        metrics_port=settings.worker_metrics_port,
+        health_port=settings.worker_health_port,
+        tracing=settings.tracing_enabled,
+    )
+    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    health.phase = WorkerPhase.STOPPING
+    if stop.is_set():
+        log.info("worker_stopping", grace_seconds=settings.worker_graceful_shutdown_seconds)
+        await worker.shutdown()
+    stopping.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await stopping
+    await running
+    log.info("worker_stopped")

@@ -105,6 +105,16 @@ class AccordSettings(BaseSettings):
     temporal_api_key: SecretStr | None = None
     temporal_tls_cert: Path | None = None
     temporal_tls_key: Path | None = None
+    temporal_tls_ca_cert: Path | None = Field(
+        default=None,
+        description="PEM file of the CA that signed Temporal's server certificate (a "
+        "self-hosted cluster with a private CA); unset: the system's roots.",
+    )
+    temporal_tls_server_name: str | None = Field(
+        default=None,
+        description="The name Temporal's server certificate is checked against, when it "
+        "differs from the address's host.",
+    )
     payload_keys: SecretList = Field(
         default_factory=list,
         description="AES-256 keys (base64, 32 bytes) for payload encryption, as a JSON list "
@@ -132,6 +142,51 @@ class AccordSettings(BaseSettings):
         default=10.0,
         ge=0,
         description="How long a stopping worker lets running activities finish.",
+    )
+    worker_max_concurrent_workflow_tasks: int = Field(
+        default=100, ge=2, description="Workflow tasks a worker runs at once (fixed tuner)."
+    )
+    worker_tuner: Literal["fixed", "resource_based"] = Field(
+        default="fixed",
+        description="`fixed`: the max_concurrent_* slots above; `resource_based`: slots "
+        "follow the pod's memory and CPU use towards the targets below.",
+    )
+    worker_target_memory_usage: float = Field(
+        default=0.8, gt=0, le=1, description="Memory share the resource-based tuner aims at."
+    )
+    worker_target_cpu_usage: float = Field(
+        default=0.9, gt=0, le=1, description="CPU share the resource-based tuner aims at."
+    )
+    worker_http_host: str = Field(
+        default="127.0.0.1", description="Where the worker's probe and metrics ports listen."
+    )
+    worker_health_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port of the worker's /livez and /readyz; unset: no probe endpoint.",
+    )
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port of the worker's Prometheus /metrics; unset: no metrics endpoint.",
+    )
+    worker_ready_max_poll_age_seconds: float = Field(
+        default=150.0,
+        gt=0,
+        description="A worker is ready while Temporal saw it poll its task queue this recently.",
+    )
+    tracing_enabled: bool = Field(
+        default=False, description="Send OpenTelemetry traces of workflows and activities."
+    )
+    tracing_otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP traces URL, e.g. http://otel-collector:4318/v1/traces; unset: "
+        "the exporter reads OTEL_EXPORTER_OTLP_* variables.",
+    )
+    tracing_service_name: str = Field(
+        default="accord-worker", description="service.name of the traces."
     )
     up_startup_timeout_seconds: float = Field(
         default=90.0, gt=0, description="How long `accord up` waits for each process to be ready."

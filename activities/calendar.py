@@ -54,6 +54,7 @@ from domain.slots import (
 )
 from domain.working_time import reachable_periods
 from integrations.graph.errors import graph_errors, graph_status
+from integrations.telemetry.metrics import count_invitation_sent
 
 log = structlog.get_logger("accord.activities.calendar")
 
@@ -212,6 +213,7 @@ class CalendarActivities:
         if created is None or not created.id:
             raise RuntimeError("Graph created the event but sent back no id")
         logger.info("meeting_scheduled", event_id=created.id)
+        count_invitation_sent(activity.metric_meter(), kind=str(request.kind))
         return MeetingCreated(event_id=created.id, transaction_id=request.transaction_id)
 
     async def _event_with_transaction(self, organizer: str, transaction_id: str) -> str | None:

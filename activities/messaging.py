@@ -49,6 +49,7 @@ from domain.action_links import DEFAULT_LINK_LIFETIME, ActionClaims, LinkAction,
 from domain.messages import RenderedMessage
 from domain.models import Actor, Person
 from integrations.graph.errors import graph_errors
+from integrations.telemetry.metrics import EMAIL, count_message_sent
 
 IDEMPOTENCY_HEADER = "x-accord-idempotency-key"
 IDEMPOTENCY_PROPERTY = "String {9a03eba4-b327-4cea-b748-28a68e4256c1} Name AccordIdempotencyKey"
@@ -141,6 +142,7 @@ class MessagingActivities:
         with graph_errors():
             await self._graph.users.by_user_id(self._sender).send_mail.post(request)
         logger.info("message_sent")
+        count_message_sent(activity.metric_meter(), channel=EMAIL, kind=str(message.kind))
         return SentMessage(
             idempotency_key=message.idempotency_key, recipient=recipient.email, already_sent=False
         )

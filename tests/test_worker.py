@@ -26,7 +26,7 @@ from sandbox.directory import folder_id_for
 from sandbox.server import SandboxServer
 from sandbox.tenant import TenantSeed, WorkingHoursSeed, demo_tenant
 from tests.conftest import AGENT, MANAGER, SAM, eventually
-from worker import activity_methods, build_worker
+from worker import activity_methods, build_worker, worker_tuning
 from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import (
     DUE_KEY,
@@ -115,6 +115,14 @@ async def test_build_worker_registers_the_workflow_and_every_activity_it_calls(
     }
     assert worker.config()["max_cached_workflows"] == 7
     assert worker.config()["graceful_shutdown_timeout"] == timedelta(seconds=10)
+
+
+def test_worker_slots_are_fixed_by_default_or_follow_resources() -> None:
+    fixed = worker_tuning(AccordSettings(worker_max_concurrent_activities=9))
+    resource_based = worker_tuning(AccordSettings(worker_tuner="resource_based"))
+
+    assert fixed == {"max_concurrent_workflow_tasks": 100, "max_concurrent_activities": 9}
+    assert set(resource_based) == {"tuner"}
 
 
 def test_activity_methods_finds_only_activities() -> None:

@@ -53,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
         is_out_of_office,
         next_reachable,
     )
+    from integrations.telemetry.metrics import count_status_transition
     from workflows.contracts import (
         DUE_KEY,
         MANAGER_KEY,
@@ -852,6 +853,10 @@ class CommitmentWorkflow:
             if self._meeting.slot.start > workflow.now():
                 self._meetings_to_cancel.append(self._meeting)
             self._meeting = None
+        # A metric is not a command: no patch needed, and the meter is silent during replay.
+        count_status_transition(
+            workflow.metric_meter(), source=self._status.value, target=target.value
+        )
         self._status = target
         self._record(actor, kind, "", action)
         self._epoch += 1

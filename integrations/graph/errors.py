@@ -28,6 +28,8 @@ import httpx
 from kiota_abstractions.api_error import APIError
 from temporalio.exceptions import ApplicationError
 
+from integrations.telemetry.metrics import activity_meter, count_graph_error
+
 CLIENT_ERROR = "GraphClientError"
 THROTTLED = "GraphThrottled"
 UNAVAILABLE = "GraphUnavailable"
@@ -96,6 +98,9 @@ def graph_errors() -> Iterator[None]:
     try:
         yield
     except (APIError, httpx.TransportError) as exc:
+        meter = activity_meter()
+        if meter is not None and isinstance(exc, APIError):
+            count_graph_error(meter, status=graph_status(exc))
         raise graph_error_to_temporal(exc) from None
 
 

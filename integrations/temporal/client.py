@@ -6,7 +6,8 @@ stored in the clear whichever cluster holds it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -15,9 +16,10 @@ from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
     ListSearchAttributesRequest,
 )
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
 from temporalio.converter import DataConverter
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from accord.keys import payload_key_ring
@@ -51,17 +53,18 @@ def data_converter_for(settings: AccordSettings) -> DataConverter:
 
 
 def tls_config(settings: AccordSettings) -> TLSConfig | bool | None:
-    """Return the TLS setting for the client: mTLS, system TLS, or off.
+    """Return the TLS setting for the client: mTLS, TLS with a private CA, system TLS, or off.
 
     Args:
         settings: Accord's settings.
 
     Returns:
-        A ``TLSConfig`` with the client certificate, ``True`` for server-verified TLS, or
-        ``None`` to let the SDK decide (TLS exactly when an API key is set).
+        A ``TLSConfig`` when a client certificate, a CA or a server name is configured,
+        ``True`` for TLS verified against the system's roots, or ``None`` to let the SDK
+        decide (TLS exactly when an API key is set).
 
     Raises:
-        TemporalSetupError: when only one of the certificate and key is set or either
+        TemporalSetupError: when only one of the certificate and key is set or a file
             cannot be read.
     """
     cert, key = settings.temporal_tls_cert, settings.temporal_tls_key
@@ -69,24 +72,41 @@ def tls_config(settings: AccordSettings) -> TLSConfig | bool | None:
         raise TemporalSetupError(
             "ACCORD_TEMPORAL_TLS_CERT and ACCORD_TEMPORAL_TLS_KEY must be set together"
         )
-    if cert is not None and key is not None:
-        try:
-            return TLSConfig(client_cert=cert.read_bytes(), client_private_key=key.read_bytes())
-        except OSError as exc:
-            raise TemporalSetupError(
-                f"cannot read the Temporal client certificate or key: {exc}"
-            ) from None
-    return True if settings.temporal_tls else None
+    ca, server_name = settings.temporal_tls_ca_cert, settings.temporal_tls_server_name
+    if cert is None and ca is None and server_name is None:
+        return True if settings.temporal_tls else None
+    return TLSConfig(
+        server_root_ca_cert=_read_pem(ca, "ACCORD_TEMPORAL_TLS_CA_CERT"),
+        domain=server_name,
+        client_cert=_read_pem(cert, "ACCORD_TEMPORAL_TLS_CERT"),
+        client_private_key=_read_pem(key, "ACCORD_TEMPORAL_TLS_KEY"),
+    )
+
+
+def _read_pem(path: Path | None, variable: str) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        # The OS's reason (missing, no permission), not the content: it may be a key.
+        raise TemporalSetupError(f"{variable}: cannot read {path}: {exc.strerror}") from None
 
 
 async def connect(
-    settings: AccordSettings, *, data_converter: DataConverter | None = None
+    settings: AccordSettings,
+    *,
+    data_converter: DataConverter | None = None,
+    runtime: Runtime | None = None,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Client:
     """Connect to Temporal as the settings say.
 
     Args:
         settings: address, namespace, TLS (mTLS files or Temporal Cloud API key) and keys.
         data_converter: overrides the encrypting converter built from the settings.
+        runtime: the SDK runtime (the worker's carries its metrics); default: the SDK's.
+        interceptors: client interceptors (workers built on the client inherit them).
 
     Returns:
         A connected client.
@@ -107,6 +127,8 @@ async def connect(
         tls=tls_config(settings),
         rpc_metadata=metadata,
         data_converter=data_converter or data_converter_for(settings),
+        runtime=runtime,
+        interceptors=interceptors,
     )
     log.info("temporal_connected", address=temporal_target(settings), namespace=client.namespace)
     return client

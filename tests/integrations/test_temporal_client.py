@@ -107,3 +107,20 @@ def test_mutual_tls_needs_both_files(tmp_path: Path) -> None:
 def test_tls_is_off_locally_and_on_when_asked() -> None:
     assert tls_config(AccordSettings()) is None
     assert tls_config(AccordSettings(temporal_tls=True)) is True
+
+
+def test_a_private_ca_and_server_name_verify_a_self_hosted_cluster(tmp_path: Path) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(b"ca certificate")
+
+    config = tls_config(
+        AccordSettings(temporal_tls_ca_cert=ca, temporal_tls_server_name="temporal.internal")
+    )
+
+    assert not isinstance(config, bool)
+    assert config is not None
+    assert config.server_root_ca_cert == b"ca certificate"
+    assert config.domain == "temporal.internal"
+    assert config.client_cert is None
+    with pytest.raises(TemporalSetupError, match="ACCORD_TEMPORAL_TLS_CA_CERT"):
+        tls_config(AccordSettings(temporal_tls_ca_cert=tmp_path / "missing.pem"))

@@ -1,0 +1,1 @@
+"""Telemetry: Prometheus metrics through Temporal's runtime, and optional OpenTelemetry traces."""

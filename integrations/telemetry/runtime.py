@@ -1,0 +1,44 @@
+"""The Temporal runtime of the worker process, exporting its metrics to Prometheus.
+
+Temporal's Rust core serves ``/metrics`` itself (``PrometheusConfig``) rather than Accord
+draining a ``MetricBuffer`` into prometheus-client: no buffer to size or poll, histograms are
+bucketed natively, and Accord's own counters (recorded through the same meters, see
+:mod:`integrations.telemetry.metrics`) appear on the same endpoint. The price is a port of its
+own, next to the probe port.
+"""
+
+from __future__ import annotations
+
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+
+from accord.settings import AccordSettings
+
+SCHEDULE_TO_START_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
+"""Seconds; alerts look at the 95th percentile around a few seconds."""
+
+
+def build_runtime(settings: AccordSettings) -> Runtime:
+    """Build the worker's runtime: Prometheus metrics on ``worker_metrics_port`` when set.
+
+    Args:
+        settings: ``worker_http_host`` and ``worker_metrics_port``.
+
+    Returns:
+        A runtime of its own; the SDK's default runtime when no metrics port is set.
+
+    Raises:
+        RuntimeError: when the metrics port cannot be bound (from the SDK).
+    """
+    if settings.worker_metrics_port is None:
+        return Runtime.default()
+    prometheus = PrometheusConfig(
+        bind_address=f"{settings.worker_http_host}:{settings.worker_metrics_port}",
+        # Prometheus's own conventions: counters end in _total, durations are in seconds.
+        counters_total_suffix=True,
+        durations_as_seconds=True,
+        histogram_bucket_overrides={
+            "temporal_workflow_task_schedule_to_start_latency": SCHEDULE_TO_START_BUCKETS,
+            "temporal_activity_schedule_to_start_latency": SCHEDULE_TO_START_BUCKETS,
+        },
+    )
+    return Runtime(telemetry=TelemetryConfig(metrics=prometheus))

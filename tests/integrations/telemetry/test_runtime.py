@@ -1,0 +1,26 @@
+"""The worker's runtime serves Prometheus metrics only when a port is set."""
+
+from __future__ import annotations
+
+import httpx
+from temporalio.runtime import Runtime
+
+from accord.settings import AccordSettings
+from integrations.telemetry.metrics import count_message_sent
+from integrations.telemetry.runtime import build_runtime
+from sandbox.server import free_port
+
+
+def test_without_a_metrics_port_the_default_runtime_is_used() -> None:
+    assert build_runtime(AccordSettings()) is Runtime.default()
+
+
+def test_with_a_port_accord_and_temporal_metrics_share_one_endpoint() -> None:
+    port = free_port()
+    runtime = build_runtime(AccordSettings(worker_metrics_port=port))
+
+    count_message_sent(runtime.metric_meter, channel="email", kind="expectation")
+
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    assert "# TYPE accord_messages_sent_total counter" in text
+    assert 'channel="email"' in text
