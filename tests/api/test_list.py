@@ -1,0 +1,212 @@
+"""``GET /commitments``: Temporal visibility, scoped to the signed-in person, a page at a time.
+
+These run on the session's real Temporal dev server (the time-skipping server cannot list by
+search attributes). Other tests share that server, so each test puts its commitments' due
+dates in a window of its own and lists only that window.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from accord.settings import AccordSettings
+from api.app import create_app
+from domain.action_links import LinkKeyRing
+from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, FakeDirectory
+from tests.api.stub_workflow import StubCommitmentWorkflow
+from tests.api.test_commitments import commitment
+from tests.api.tokens import ADMIN_ROLE, FakeEntra
+from tests.conftest import ADMIN, ELENA, JUN, MANAGER, OMAR, PRIYA, SAM, eventually
+
+
+@pytest.fixture
+async def dev_worker(dev_server: WorkflowEnvironment, task_queue: str) -> AsyncIterator[Worker]:
+    async with Worker(
+        dev_server.client,
+        task_queue=task_queue,
+        workflows=[StubCommitmentWorkflow],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    ) as worker:
+        yield worker
+
+
+@pytest.fixture
+def list_app(
+    settings: AccordSettings,
+    dev_server: WorkflowEnvironment,
+    links: LinkKeyRing,
+    clock: FakeClock,
+    entra: FakeEntra,
+    dev_worker: Worker,
+) -> FastAPI:
+    directory = FakeDirectory()
+    return create_app(
+        settings=settings,
+        temporal=dev_server.client,
+        links=links,
+        directory=directory,
+        clock=clock,
+        org=directory,
+        validator=entra.validator(),
+    )
+
+
+@pytest.fixture
+async def api(list_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=list_app)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
+        yield client
+
+
+@pytest.fixture
+def window() -> datetime:
+    """The start of this test's own hour of due dates, years ahead of the fake clock."""
+    return (NOW + timedelta(days=800, hours=secrets.randbelow(200_000))).replace(minute=0)
+
+
+class Team:
+    """Creates commitments in the test's window and lists them as someone."""
+
+    def __init__(self, api: httpx.AsyncClient, entra: FakeEntra, window: datetime) -> None:
+        self.api, self.entra, self.window = api, entra, window
+
+    def headers(self, person: str) -> dict[str, str]:
+        roles = (ADMIN_ROLE,) if person == ADMIN else ()
+        return self.entra.headers(person, roles=roles)
+
+    async def create(self, manager: str, owner: str, *, minute: int, title: str) -> str:
+        due = (self.window + timedelta(minutes=minute)).isoformat()
+        response = await self.api.post(
+            "/commitments",
+            json=commitment(owner=owner, manager=None, due=due, title=title),
+            headers=self.headers(manager),
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["commitment_id"])
+
+    async def page(self, person: str, **params: Any) -> httpx.Response:
+        query = {
+            "due_after": self.window.isoformat(),
+            "due_before": (self.window + timedelta(hours=1)).isoformat(),
+            **params,
+        }
+        return await self.api.get("/commitments", params=query, headers=self.headers(person))
+
+    async def ids(self, person: str, **params: Any) -> set[str]:
+        response = await self.page(person, **params)
+        assert response.status_code == 200, response.text
+        return {item["commitment_id"] for item in response.json()["items"]}
+
+
+@pytest.fixture
+async def team(api: httpx.AsyncClient, entra: FakeEntra, window: datetime) -> Team:
+    return Team(api, entra, window)
+
+
+async def test_each_person_lists_what_they_may_see(team: Team) -> None:
+    sam_1 = await team.create(MANAGER, SAM, minute=1, title="Budget draft")
+    sam_2 = await team.create(MANAGER, SAM, minute=2, title="Onboarding guide")
+    priya = await team.create(MANAGER, PRIYA, minute=3, title="Churn analysis")
+    elena = await team.create(OMAR, ELENA, minute=4, title="Support rota")
+    everything = {sam_1, sam_2, priya, elena}
+
+    await eventually(lambda: _equal(team.ids(ADMIN), everything))
+
+    assert await team.ids(MANAGER) == {sam_1, sam_2, priya}
+    assert await team.ids(SAM) == {sam_1, sam_2}
+    assert await team.ids(PRIYA) == {priya}
+    assert await team.ids(OMAR) == {elena}
+    assert await team.ids(ELENA) == {elena}
+    assert await team.ids(JUN) == set()
+    # Filters narrow what one may see; they never widen it.
+    assert await team.ids(MANAGER, owner=ELENA) == set()
+    assert await team.ids(MANAGER, manager=OMAR) == set()
+    assert await team.ids(ADMIN, manager=OMAR) == {elena}
+
+
+async def _equal(ids: Any, expected: set[str]) -> bool:
+    return bool(await ids == expected)
+
+
+async def test_rows_carry_the_summary_and_filters_apply(team: Team) -> None:
+    first = await team.create(MANAGER, SAM, minute=10, title="Budget draft")
+    second = await team.create(MANAGER, SAM, minute=20, title="Quarterly review")
+    accepted = await team.api.post(f"/commitments/{second}/accept", headers=team.headers(SAM))
+    assert accepted.status_code == 200
+
+    await eventually(lambda: _equal(team.ids(MANAGER, status="active"), {second}))
+
+    response = await team.page(MANAGER, owner=SAM)
+    rows = {row["commitment_id"]: row for row in response.json()["items"]}
+    assert set(rows) == {first, second}
+    assert rows[first]["title"] == "Budget draft"
+    assert rows[first]["status"] == "awaiting_acceptance"
+    assert rows[first]["owner"] == SAM
+    assert rows[first]["manager"] == MANAGER
+    assert datetime.fromisoformat(rows[first]["due"]) == team.window + timedelta(minutes=10)
+    assert rows[first]["created_at"]
+    later = (team.window + timedelta(minutes=15)).isoformat()
+    assert await team.ids(MANAGER, due_after=later) == {second}
+    assert await team.ids(MANAGER, status="awaiting_acceptance") == {first}
+
+
+async def test_pages_are_stable_and_tokens_belong_to_their_list(team: Team) -> None:
+    created = {await team.create(MANAGER, SAM, minute=i, title=f"Step {i}") for i in range(5)}
+    await eventually(lambda: _equal(team.ids(MANAGER), created))
+
+    seen: list[str] = []
+    token = None
+    pages = 0
+    while True:
+        params = {"page_size": 2, **({"page_token": token} if token else {})}
+        response = await team.page(MANAGER, **params)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert len(body["items"]) <= 2
+        seen += [item["commitment_id"] for item in body["items"]]
+        pages += 1
+        token = body["next_page_token"]
+        if token is None:
+            break
+    assert sorted(seen) == sorted(created)
+    assert pages >= 3
+
+    first = (await team.page(MANAGER, page_size=2)).json()
+    other_list = await team.page(
+        MANAGER, page_size=2, owner=SAM, page_token=first["next_page_token"]
+    )
+    other_person = await team.page(SAM, page_size=2, page_token=first["next_page_token"])
+    garbage = await team.page(MANAGER, page_token="not-a-token")
+    for response in (other_list, other_person, garbage):
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "page_token"
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": 101}, "page_size"),
+        ({"status": "lost"}, "status"),
+        ({"owner": "not-an-email"}, "owner"),
+        ({"due_after": "2026-03-02T09:00:00"}, "due_after"),
+        ({"due_before": "yesterday"}, "due_before"),
+    ],
+)
+async def test_bad_filters_are_422_naming_the_parameter(
+    team: Team, params: dict[str, Any], field: str
+) -> None:
+    response = await team.api.get("/commitments", params=params, headers=team.headers(MANAGER))
+
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["field"], error["location"]) == (field, "query")
