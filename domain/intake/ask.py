@@ -24,7 +24,8 @@ _REQUEST_CUE = re.compile(
     r"|we\s+need\s+(?:the|a|an|your|you)\b|i'?d\s+like\s+(?:the|a|an|your)\b"
     r"|let\s+me\s+have|can\s+i\s+ask\s+you\s+to|could\s+i\s+ask\s+you\s+to"
     r"|i'?m\s+asking\s+you\s+to|over\s+to\s+you|you'?re\s+(?:on|taking)\b"
-    r"|you\s+own\b|can\s+you\s+own|i'?m\s+counting\s+on\s+you)",
+    r"|you\s+own\b|can\s+you\s+own|i'?m\s+counting\s+on\s+you|action\s+items?\b"
+    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)\b)",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
@@ -51,7 +52,8 @@ _WORK_VERBS = (
     "|investigate|launch|lead|look into|map out|merge|migrate|move|order|organise|organize|own"
     "|pay|ping|plan|prep|prepare|present|process|produce|proofread|publish|pull together"
     "|put together|reach out|reconcile|record|refresh|remove|renew|replace|reply|research"
-    "|resolve|respond|review|rewrite|run|schedule|send|set up|share|ship|sign|sort out|submit"
+    "|resolve|respond|review|rewrite|run|schedule|send|set up|share|ship|shortlist|sign"
+    "|sort out|submit"
     "|summarise|summarize|take care of|take over|test|train|translate|update|upgrade|validate"
     "|verify|write|write up|work out|figure out|come up with|line up|pick up|put in"
 )
@@ -69,7 +71,7 @@ _SIGN_OFF_LINE = re.compile(
     re.IGNORECASE,
 )
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:so|and|also|then|now|ok(?:ay)?|right|quick\s+one|one\s+more\s+thing"
+    r"^(?:(?:so|and|also|then|now|ok(?:ay)?|right|quick\s+one|one\s+more\s+thing|change\s+of\s+plans?"
     r"|as\s+discussed|as\s+agreed|following\s+(?:up\s+on\s+)?(?:our|today'?s|the)\s+"
     r"(?:chat|call|meeting|conversation|discussion)|per\s+our\s+(?:chat|call|conversation)"
     r"|when\s+you\s+get\s+a\s+(?:chance|moment)|if\s+you\s+(?:can|could)|ideally)"
@@ -83,7 +85,9 @@ _REQUEST_PREFIX = re.compile(
     r"|i'?d\s+love\s+(?:for\s+)?you\s+to|you(?:'ll|\s+will)\s+need\s+to|you\s+need\s+to"
     r"|can\s+i\s+ask\s+you\s+to|could\s+i\s+ask\s+you\s+to|i'?m\s+asking\s+you\s+to"
     r"|i'?m\s+counting\s+on\s+you\s+to|action(?:\s+items?)?\s*:|task\s*:|ask\s*:|to\s*do\s*:"
-    r"|your\s+action\s*:|can\s+you\s+own|you\s+own|just|quickly|also|possibly|perhaps"
+    r"|your\s+action\s*:|action\s+items?\s+for\s+you\s*[:\-\u2013\u2014]?|can\s+you\s+own"
+    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)|you\s+own|just|quickly|also"
+    r"|possibly|perhaps"
     r"|maybe|still|then|both)\s*[,:]?\s+",
     re.IGNORECASE,
 )
@@ -91,10 +95,15 @@ _TRAILING_FILLER = re.compile(
     r"(?:[\s,;:-]+(?:please|pls|thanks|thank\s+you|thx|if\s+possible|if\s+you\s+can"
     r"|if\s+that\s+works|at\s+the\s+latest|latest|ideally|for\s+me|for\s+us|by|before|on|at"
     r"|no\s+later\s+than|until|due|due\s+on|asap|as\s+soon\s+as\s+possible|then|ok|okay"
+    r"|instead|as\s+well|too"
     r"|the|and|or|so|with)\b)+[\s?.!,;:]*$|[\s?.!,;:-]+$",
     re.IGNORECASE,
 )
 _VAGUE_END = re.compile(r"\b(?:this|it|that|these|those|them)$", re.IGNORECASE)
+_VAGUE_WORDS = frozenset(
+    {"this", "it", "that", "these", "those", "them", "one", "thing", "stuff", "something"}
+    | {"up", "on", "over", "care", "of"}
+)
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(?:re|fw|fwd|aw|wg|tr|sv|vs|rv|action(?:\s+required)?|request|urgent|important"
     r"|reminder|ask|task|todo|\[[^\]]{0,30}\])\s*[:\-]\s*",
@@ -216,6 +225,18 @@ def is_ask(sentence: str, names: list[str]) -> bool:
     return bool(_IMPERATIVE.match(body))
 
 
+def has_request_cue(text: str) -> bool:
+    """Tell whether a text holds an explicit request word ("please", "could you"...).
+
+    Args:
+        text: any text, e.g. a subject line.
+
+    Returns:
+        True when a request word is present outside boilerplate.
+    """
+    return bool(_REQUEST_CUE.search(_BOILERPLATE.sub("", text)))
+
+
 def says_no_action(text: str) -> bool:
     """Tell whether the text says explicitly that nothing is asked ("no action needed").
 
@@ -322,7 +343,12 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
         text = shorter
     text = text.strip(" ,;:-\u2013\u2014")
     topic = clean_subject(subject)
-    if _VAGUE_END.search(text) and topic:
+    words = text.lower().split()
+    vague = len(words) <= 4 and all(word in _VAGUE_WORDS for word in words[1:])
+    if vague:
+        # "Take this one", "Pick this up": the subject says what "this" is.
+        text = f"{text}: {topic}" if topic else ""
+    elif _VAGUE_END.search(text) and topic:
         text = _VAGUE_END.sub("", text).rstrip() + " " + _topic_phrase(topic)
     if len(text.split()) < 2:
         text = topic if len(topic.split()) >= 2 else ""

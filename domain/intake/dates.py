@@ -134,19 +134,34 @@ _MONTH_FIRST_ZONE_PREFIXES = (
     "US/",
 )
 
+RECENT_PAST = timedelta(days=90)
+"""How far back a date without a year is still read as this (past) date rather than next year's."""
+
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\.?"
 _NUMBER = r"(?P<count>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 _ORDINAL = r"(?:st|nd|rd|th)"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 
-_CUE = re.compile(
+# How strongly the words before a date make it a deadline: "by Friday" beats "for January".
+_STRONG_CUE = re.compile(
     r"(?:\bby|\bbefore|\bdue(?:\s+(?:on|by|date|at))?:?|\bdeadline(?:\s+(?:is|of))?:?|\buntil"
     r"|\btill|\bno\s+later\s+than|\bnot\s+later\s+than|\bon\s+or\s+before|\bahead\s+of"
-    r"|\bprior\s+to|\bfor|\bon|\bready|\bwrapped\s+up|\bdone|\bcomplete[d]?|\bfinished)"
-    r"\s*(?:the\s+)?$",
+    r"|\bprior\s+to|\bneeded|\bdue\s+to\s+\w+(?:\s+\w+)?\s+on)\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+_WEAK_CUE = re.compile(
+    r"(?:\bfor|\bon|\bready|\bwrapped\s+up|\bdone|\bcomplete[d]?|\bfinished|\bsay|\baim\s+for"
+    r"|\btarget(?:ing)?:?|\beta:?|\bgoal:?|\bwithin)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_AFTER_CUE = re.compile(
+    r"^\s*(?:,\s*)?(?:at\s+the\s+latest|latest|sharp|(?:is|as)\s+(?:the|our|a|my)\s+"
+    r"(?:deadline|due\s+date|cut-?off)|is\s+when\s+i\s+need|hard\s+stop)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_CUE = re.compile(r"\b(?:deadline|due\s+date|cut-?off)\b|\bdue\b", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"[.!?\n]\s*(?=[^.!?\n]*$)")
 _BEFORE_CUE = re.compile(r"\b(?:by|before|prior\s+to|ahead\s+of)\s*(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -216,14 +231,18 @@ def _valid_date(year: int, month: int, day: int) -> date | None:
 
 
 def _nearest_year(local: _Local, month: int, day: int) -> date | None:
+    """The date a day and month without a year mean: the next one, or a recent past one.
+
+    A date up to :data:`RECENT_PAST` ago is read as that (already past) date, because a
+    deadline written that way is most likely a slip to ask about; older ones mean next year.
+    """
     options = [
         candidate
         for year in (local.today.year - 1, local.today.year, local.today.year + 1)
         if (candidate := _valid_date(year, month, day)) is not None
+        and candidate >= local.today - RECENT_PAST
     ]
-    if not options:
-        return None
-    return min(options, key=lambda candidate: abs((candidate - local.today).days))
+    return min(options) if options else None
 
 
 def _last_weekday_of_month(year: int, month: int) -> date:
@@ -350,7 +369,7 @@ def _day_of_month(match: re.Match[str], local: _Local) -> _DateValue | None:
 
 
 def _relative_day(match: re.Match[str], local: _Local) -> _DateValue | None:
-    word = " ".join(match["rel"].lower().split())
+    word = " ".join(match["rel"].lower().split()).removeprefix("the ")
     if word in ("today", "tonight", "this evening", "this afternoon"):
         default = time(23, 59) if word == "tonight" else None
         return _DateValue([local.today], default_time=default)
@@ -510,6 +529,7 @@ _DATE_PATTERNS = [
             + _NUMBER
             + r"\s+(?P<working>(?:working|business)\s+)?(?P<unit>hours?|hrs?|days?|weeks?"
             r"|months?|fortnights?)(?:'s\s+time|\s+time)?\b"
+            r"(?!\s+(?:of|after|before|from)\s+(?!now\b|today\b))"
             r"|\b"
             + _NUMBER.replace("count", "count2")
             + r"\s+(?P<working2>(?:working|business)\s+)?(?P<unit2>days?|weeks?)"
@@ -662,7 +682,11 @@ class _Candidate:
     due: datetime
     alternatives: list[datetime]
     ambiguous: bool
-    cued: bool
+    cue: int
+
+    @property
+    def cued(self) -> bool:
+        return self.cue > 0
 
 
 def _resolve(span: _Span, text: str, local: _Local) -> _Candidate | None:
@@ -685,15 +709,16 @@ def _resolve(span: _Span, text: str, local: _Local) -> _Candidate | None:
         date_value = dates[0]
     else:
         date_value = None
-    before = text[max(0, span.start - 30) : span.start]
-    cued = bool(_CUE.search(before))
+    cue = _cue_strength(text, span)
+    cued = cue > 0
     if date_value is not None:
-        cued = cued or date_value.self_cued
+        if date_value.self_cued:
+            cue, cued = max(cue, 1), True
         if date_value.needs_cue and not cued:
             return None
         if date_value.exact is not None and time_value is None:
             exact = date_value.exact
-            return _Candidate(span.start, span.end, exact, [], False, True)
+            return _Candidate(span.start, span.end, exact, [], False, max(cue, 1))
         default = date_value.default_time or local.day_end
         at, zone = (time_value.at, time_value.zone) if time_value else (default, None)
         readings = [_at(reading, at, zone or local.zone, local) for reading in date_value.readings]
@@ -706,20 +731,36 @@ def _resolve(span: _Span, text: str, local: _Local) -> _Candidate | None:
             year_ahead = local.now + timedelta(days=365)
             plausible = [reading for reading in readings if local.now < reading <= year_ahead]
             if len(plausible) == 1:
-                return _Candidate(span.start, span.end, plausible[0], [], False, cued)
-        return _Candidate(span.start, span.end, readings[0], readings[1:], ambiguous, cued)
+                return _Candidate(span.start, span.end, plausible[0], [], False, cue)
+            if all(reading <= local.now for reading in readings):
+                # Every reading is past: the date needs fixing whichever was meant.
+                return _Candidate(span.start, span.end, readings[0], [], False, cue)
+        return _Candidate(span.start, span.end, readings[0], readings[1:], ambiguous, cue)
     if time_value is None:
         return None
     # A time alone ("by 3pm", "EOD") is today's, or tomorrow's once it has passed.
-    cued = cued or time_value.self_cued
-    if not cued:
+    if time_value.self_cued:
+        cue = max(cue, 1)
+    if not cue:
         return None
     due = _at(local.today, time_value.at, time_value.zone or local.zone, local)
     if due <= local.now:
         due = _at(
             local.today + timedelta(days=1), time_value.at, time_value.zone or local.zone, local
         )
-    return _Candidate(span.start, span.end, due, [], False, cued)
+    return _Candidate(span.start, span.end, due, [], False, cue)
+
+
+def _cue_strength(text: str, span: _Span) -> int:
+    """2 for a deadline word ("by", "due", "at the latest"), 1 for a weaker one, else 0."""
+    before = text[max(0, span.start - 40) : span.start]
+    if _STRONG_CUE.search(before) or _AFTER_CUE.match(text[span.end : span.end + 40]):
+        return 2
+    sentence = text[max(0, span.start - 200) : span.start]
+    boundary = _SENTENCE_START.search(sentence)
+    if _SENTENCE_CUE.search(sentence[boundary.end() :] if boundary else sentence):
+        return 2
+    return 1 if _WEAK_CUE.search(before) else 0
 
 
 def _at(day: date, at: time, zone: tzinfo, local: _Local) -> datetime:
@@ -789,7 +830,7 @@ def find_due_dates(
     ]
     if require_cue:
         candidates = [candidate for candidate in candidates if candidate.cued]
-    candidates.sort(key=lambda candidate: (not candidate.cued, candidate.start))
+    candidates.sort(key=lambda candidate: (-candidate.cue, candidate.ambiguous, candidate.start))
     results = []
     for candidate in candidates:
         cue = _CUE_WORDS.search(text[max(0, candidate.start - 30) : candidate.start])

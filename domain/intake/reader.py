@@ -6,15 +6,18 @@ the reading lists what is missing so that the manager is asked, and no commitmen
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from domain.intake.ask import (
+    Ask,
     clean_subject,
     content_lines,
     criteria_from,
     derived_criteria,
     description_from,
     find_ask,
+    has_request_cue,
     looks_english,
     says_no_action,
     title_from,
@@ -115,6 +118,27 @@ def _forwarded_lines(email: InboundEmail, quoted: str, quoted_from: str) -> list
     return content_lines(inner.new)
 
 
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd|wg|tr|rv|vs)\s*:", re.IGNORECASE)
+_FORWARD_MARK = re.compile(
+    r"^-{2,}\s*forwarded message|^begin forwarded message", re.IGNORECASE | re.MULTILINE
+)
+
+
+def _is_forward(email: InboundEmail, new_text: str) -> bool:
+    # A reply quotes history that must not be re-read; only a forward hands over an ask.
+    del new_text
+    return bool(_FORWARD_SUBJECT.match(email.subject) or _FORWARD_MARK.search(email.body[:50_000]))
+
+
+def _subject_ask(email: InboundEmail, names: list[str]) -> Ask | None:
+    """An ask written in the subject alone ("Sam - please send the Q1 forecast by Friday")."""
+    topic = clean_subject(email.subject)
+    if not topic or not has_request_cue(topic):
+        return None
+    found = find_ask([topic], names)
+    return None if found is None else Ask(sentence=found.sentence, lines=[topic])
+
+
 def read_email(email: InboundEmail, context: SenderContext) -> Reading:
     """Read an email sent to (or copied to) Accord into commitments.
 
@@ -141,8 +165,9 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
     owners = _owners(email, context, notes)
     names = [owner.first_name.lower() for owner in owners]
     lines = content_lines(split.new)
-    ask = None if says_no_action(split.new) else find_ask(lines, names)
-    if ask is None and split.quoted:
+    no_action = says_no_action(split.new)
+    ask = None if no_action else find_ask(lines, names)
+    if ask is None and not no_action and split.quoted and _is_forward(email, split.new):
         forwarded = _forwarded_lines(email, split.quoted, split.quoted_from)
         if forwarded is not None and not says_no_action("\n".join(forwarded)):
             lines = forwarded
@@ -155,6 +180,8 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
                     and address not in (context.agent_address, email.sender.address)
                 ]
                 names = [owner.first_name.lower() for owner in owners]
+    if ask is None and not no_action:
+        ask = _subject_ask(email, names)
     if ask is None:
         if not looks_english(split.new) or not looks_english(email.subject):
             notes.append("I read requests in English only, and found none here.")

@@ -1,0 +1,281 @@
+"""How well intake reads email: per-field accuracy over the labelled corpus.
+
+Run ``./dev python -m bench.intake_accuracy`` (``--output FILE`` also writes the Markdown
+table, ``--failures`` lists every miss). tests/domain/intake/test_accuracy.py runs the same
+evaluation and holds each field to a threshold. The corpus lives in tests/intake_corpus/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time as clock
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from domain.intake import InboundEmail, Mailbox, Reading, SenderContext, read_email
+from domain.timezones import resolve_zone
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "intake_corpus"
+OUTCOMES = ("request", "needs_info", "ignored")
+FIELDS = (
+    "classification",
+    "ignored_reason",
+    "owners",
+    "due",
+    "title",
+    "success_criteria",
+    "missing",
+    "no_unasked_commitment",
+)
+_PADDING_LINE = "2026-11-23 09:00:01 INFO ingest worker heartbeat ok queue=0 lag_ms=3\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One labelled email."""
+
+    case_id: str
+    category: str
+    email: InboundEmail
+    context: SenderContext
+    expect: dict[str, Any]
+
+
+@dataclass
+class Score:
+    """Right answers out of the cases a field applies to."""
+
+    correct: int = 0
+    total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        """Share of right answers (1.0 when the field applies to no case)."""
+        return self.correct / self.total if self.total else 1.0
+
+    def record(self, ok: bool, case_id: str, detail: str) -> None:
+        """Count one case."""
+        self.total += 1
+        if ok:
+            self.correct += 1
+        else:
+            self.misses.append(f"{case_id}: {detail}")
+
+
+@dataclass
+class Report:
+    """The evaluation of the whole corpus."""
+
+    scores: dict[str, Score]
+    confusion: Counter[tuple[str, str]]
+    by_category: dict[str, Score]
+    cases: int
+    seconds: float
+
+
+def _mailbox(value: str, people: dict[str, str]) -> Mailbox:
+    text = people.get(value, value)
+    if "<" in text:
+        name, _, rest = text.partition("<")
+        return Mailbox(address=rest.rstrip(">").strip(), name=name.strip())
+    return Mailbox(address=text)
+
+
+def _body(raw: dict[str, Any]) -> str:
+    body = str(raw.get("body", ""))
+    body *= int(raw.get("body_repeat", 1))
+    padding = int(raw.get("padding", 0))
+    if padding:
+        line = f"<p>{_PADDING_LINE.strip()}</p>" if raw.get("html") else _PADDING_LINE
+        body += line * (padding // len(line) + 1)
+    return body
+
+
+def load_corpus(directory: Path = CORPUS_DIR) -> list[Case]:
+    """Load every labelled case.
+
+    Args:
+        directory: the corpus folder (tenant.yaml plus one YAML file per category).
+
+    Returns:
+        The cases, file by file.
+    """
+    tenant = yaml.safe_load((directory / "tenant.yaml").read_text(encoding="utf-8"))
+    people: dict[str, str] = tenant["people"]
+    cases: list[Case] = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == "tenant.yaml":
+            continue
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        defaults = document.get("defaults", {})
+        for raw_case in document["cases"]:
+            raw = {**defaults, **raw_case}
+            email = InboundEmail(
+                message_id=f"corpus-{raw['id']}",
+                conversation_id=f"conversation-{raw['id']}",
+                subject=str(raw.get("subject", "")),
+                body=_body(raw),
+                body_is_html=bool(raw.get("html", False)),
+                sender=_mailbox(raw["from"], people),
+                to=[_mailbox(item, people) for item in raw.get("to", [])],
+                cc=[_mailbox(item, people) for item in raw.get("cc", [])],
+                sent_at=datetime.fromisoformat(raw["sent"]),
+                headers={str(k): str(v) for k, v in (raw.get("headers") or {}).items()},
+                has_attachments=bool(raw.get("attachments", False)),
+            )
+            context = SenderContext(
+                agent_address=tenant["agent"],
+                tenant_domains=tenant["domains"],
+                time_zone=raw["zone"],
+            )
+            expect = dict(raw["expect"])
+            if "owners" not in expect and expect["outcome"] != "ignored":
+                expect["owners"] = [
+                    item for item in raw.get("to", []) if item != "accord" and "@" not in item
+                ]
+            expect["owners"] = [_mailbox(item, people).address for item in expect.get("owners", [])]
+            cases.append(Case(raw["id"], path.stem, email, context, expect))
+    return cases
+
+
+def outcome_of(reading: Reading) -> str:
+    """Classify a reading: "request" (drafts), "needs_info" (missing) or "ignored"."""
+    if reading.ignored is not None:
+        return "ignored"
+    if reading.drafts and not reading.missing:
+        return "request"
+    return "needs_info"
+
+
+def _check_title(title: str, keywords: list[str]) -> bool:
+    lowered = title.lower()
+    shaped = 0 < len(title) <= 120 and not lowered.startswith(("re:", "fw:", "fwd:"))
+    return shaped and all(str(keyword).lower() in lowered for keyword in keywords)
+
+
+def _score_case(case: Case, reading: Reading, scores: dict[str, Score]) -> None:
+    expect = case.expect
+    expected, actual = expect["outcome"], outcome_of(reading)
+    cid = case.case_id
+    scores["classification"].record(expected == actual, cid, f"{expected} -> {actual}")
+    if expected != "request":
+        scores["no_unasked_commitment"].record(
+            not reading.drafts, cid, f"{len(reading.drafts)} drafts from a non-request"
+        )
+    if expected == "ignored":
+        scores["ignored_reason"].record(
+            reading.ignored == expect["ignored"],
+            cid,
+            f"{expect['ignored']} -> {reading.ignored}",
+        )
+        return
+    owners = sorted(owner.address for owner in reading.owners)
+    scores["owners"].record(
+        owners == sorted(expect["owners"]), cid, f"{sorted(expect['owners'])} -> {owners}"
+    )
+    if "due" in expect:
+        zone = resolve_zone(case.context.time_zone)
+        local = reading.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if reading.due else None
+        scores["due"].record(local == expect["due"], cid, f"{expect['due']} -> {local}")
+    if "title" in expect:
+        scores["title"].record(
+            _check_title(reading.title, expect["title"]),
+            cid,
+            f"{expect['title']} -> {reading.title!r}",
+        )
+    if "criteria" in expect:
+        derived = expect["criteria"] == "derived"
+        ok = bool(reading.success_criteria) and reading.criteria_derived == derived
+        scores["success_criteria"].record(
+            ok, cid, f"{expect['criteria']} -> {reading.success_criteria!r}"
+        )
+    if expected == "needs_info":
+        wanted = sorted(expect.get("missing", []))
+        got = sorted(str(item) for item in reading.missing)
+        scores["missing"].record(got == wanted, cid, f"{wanted} -> {got}")
+
+
+def evaluate(cases: list[Case]) -> Report:
+    """Read every case and score each field.
+
+    Args:
+        cases: the labelled corpus.
+
+    Returns:
+        Per-field scores, the confusion of outcomes and per-category classification.
+    """
+    scores = {name: Score() for name in FIELDS}
+    confusion: Counter[tuple[str, str]] = Counter()
+    by_category: dict[str, Score] = {}
+    started = clock.perf_counter()
+    for case in cases:
+        reading = read_email(case.email, case.context)
+        _score_case(case, reading, scores)
+        expected, actual = case.expect["outcome"], outcome_of(reading)
+        confusion[(expected, actual)] += 1
+        by_category.setdefault(case.category, Score()).record(
+            expected == actual, case.case_id, f"{expected} -> {actual}"
+        )
+    return Report(scores, confusion, by_category, len(cases), clock.perf_counter() - started)
+
+
+def render(report: Report, *, failures: bool = False) -> str:
+    """Format a report as Markdown tables.
+
+    Args:
+        report: the evaluation.
+        failures: also list every miss.
+
+    Returns:
+        The text.
+    """
+    lines = [
+        f"Intake accuracy over {report.cases} labelled emails "
+        f"({report.seconds * 1000 / max(report.cases, 1):.1f} ms per email)",
+        "",
+        "| Field | Correct | Cases | Accuracy |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in FIELDS:
+        score = report.scores[name]
+        lines.append(f"| {name} | {score.correct} | {score.total} | {score.accuracy:.1%} |")
+    lines += ["", "Outcomes (rows: labelled, columns: read)", ""]
+    lines.append("| labelled \\ read | " + " | ".join(OUTCOMES) + " |")
+    lines.append("|---|" + "---:|" * len(OUTCOMES))
+    for expected in OUTCOMES:
+        row = [str(report.confusion[(expected, actual)]) for actual in OUTCOMES]
+        lines.append(f"| {expected} | " + " | ".join(row) + " |")
+    lines += ["", "| Category | Outcome right | Cases | Accuracy |", "|---|---:|---:|---:|"]
+    for category, score in sorted(report.by_category.items()):
+        lines.append(f"| {category} | {score.correct} | {score.total} | {score.accuracy:.1%} |")
+    if failures:
+        lines += ["", "Misses:"]
+        for name in FIELDS:
+            lines += [f"- {name}: {miss}" for miss in report.scores[name].misses]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Evaluate the corpus and print (and optionally write) the accuracy table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--output", type=Path, help="also write the Markdown table here")
+    parser.add_argument("--failures", action="store_true", help="list every miss")
+    parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="corpus folder")
+    args = parser.parse_args(argv)
+    report = evaluate(load_corpus(args.corpus))
+    text = render(report, failures=args.failures)
+    sys.stdout.write(text)
+    if args.output:
+        args.output.write_text(render(report), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
