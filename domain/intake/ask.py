@@ -71,31 +71,44 @@ _SIGN_OFF_LINE = re.compile(
     re.IGNORECASE,
 )
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:so|and|also|then|now|ok(?:ay)?|right|quick\s+one|one\s+more\s+thing|change\s+of\s+plans?"
-    r"|as\s+discussed|as\s+agreed|following\s+(?:up\s+on\s+)?(?:our|today'?s|the)\s+"
+    r"^(?:(?:so|and|also|then|now|ok(?:ay)?|right|yes|yep|sure|great|perfect|thanks|thank\s+you"
+    r"|sounds\s+good|quick\s+one|one\s+more\s+thing|change\s+of\s+plans?|as\s+discussed"
+    r"|as\s+agreed|following\s+(?:up\s+on\s+)?(?:our|today'?s|the)\s+"
     r"(?:chat|call|meeting|conversation|discussion)|per\s+our\s+(?:chat|call|conversation)"
-    r"|when\s+you\s+get\s+a\s+(?:chance|moment)|if\s+you\s+(?:can|could)|ideally)"
-    r"\s*[,:;-]?\s+)",
+    r"|when(?:ever)?\s+you\s+(?:get|have)\s+(?:a\s+)?(?:chance|moment|minute|time)"
+    r"|if\s+you\s+(?:can|could)|ideally)"
+    r"\s*[,:;.!\-\u2013\u2014]*\s+)",
     re.IGNORECASE,
 )
-_REQUEST_PREFIX = re.compile(
-    r"^(?:please|pls|plz|kindly|could\s+you|can\s+you|would\s+you|will\s+you"
-    r"|are\s+you\s+able\s+to|would\s+you\s+mind|i\s+need\s+you\s+to|need\s+you\s+to"
-    r"|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+want\s+you\s+to"
+# Longer alternatives first: "would you mind" must win over "would you".
+_REQUEST_WORDS = (
+    r"(?:please|pls|plz|kindly|would\s+you\s+mind|would\s+you\s+be\s+able\s+to"
+    r"|could\s+you\s+be\s+able\s+to|will\s+you\s+be\s+able\s+to|are\s+you\s+able\s+to"
+    r"|(?:could|can|would|will)\s+you(?:\s+two|\s+both|\s+all)?|i\s+need\s+you\s+to"
+    r"|need\s+you\s+to|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+want\s+you\s+to"
     r"|i'?d\s+love\s+(?:for\s+)?you\s+to|you(?:'ll|\s+will)\s+need\s+to|you\s+need\s+to"
     r"|can\s+i\s+ask\s+you\s+to|could\s+i\s+ask\s+you\s+to|i'?m\s+asking\s+you\s+to"
-    r"|i'?m\s+counting\s+on\s+you\s+to|action(?:\s+items?)?\s*:|task\s*:|ask\s*:|to\s*do\s*:"
-    r"|your\s+action\s*:|action\s+items?\s+for\s+you\s*[:\-\u2013\u2014]?|can\s+you\s+own"
-    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)|you\s+own|just|quickly|also"
-    r"|possibly|perhaps"
-    r"|maybe|still|then|both)\s*[,:]?\s+",
+    r"|i'?m\s+counting\s+on\s+you\s+to|action\s+items?\s+for\s+you|action(?:\s+items?)?\s*:"
+    r"|task\s*:|ask\s*:|to\s*do\s*:|your\s+action\s*:"
+    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)(?:\s+in\s+\w+)?)"
+)
+_REQUEST_PREFIX = re.compile(
+    r"^(?:" + _REQUEST_WORDS + r"|just|quickly|also|possibly|perhaps|maybe|still|then|each"
+    r"|both|you\s+own)\s*[,:\-\u2013\u2014]?\s+",
     re.IGNORECASE,
 )
+_REQUEST_ANYWHERE = re.compile(r"\b" + _REQUEST_WORDS + r"\s", re.IGNORECASE)
+_ADDRESSING = re.compile(
+    r"^(?:(?:hi|hey|hello|dear|morning|good\s+morning|hiya)\s+)?"
+    r"(?P<names>[A-Z][\w'-]*(?:\s*(?:,|and|&)\s*[A-Z][\w'-]*){0,4})"
+    r"(?:\s*[,:!\-\u2013\u2014]+\s*|\s+(?=" + _REQUEST_WORDS + r"\s))",
+)
+_CLAUSE_BREAK = re.compile(r"(?::|\s[\-\u2013\u2014]+)\s+")
 _TRAILING_FILLER = re.compile(
     r"(?:[\s,;:-]+(?:please|pls|thanks|thank\s+you|thx|if\s+possible|if\s+you\s+can"
     r"|if\s+that\s+works|at\s+the\s+latest|latest|ideally|for\s+me|for\s+us|by|before|on|at"
     r"|no\s+later\s+than|until|due|due\s+on|asap|as\s+soon\s+as\s+possible|then|ok|okay"
-    r"|instead|as\s+well|too"
+    r"|instead|as\s+well|too|sometime|soon|at\s+some\s+point|whenever\s+you\s+can"
     r"|the|and|or|so|with)\b)+[\s?.!,;:]*$|[\s?.!,;:-]+$",
     re.IGNORECASE,
 )
@@ -193,20 +206,6 @@ def sentences(lines: list[str]) -> list[str]:
     return found
 
 
-def _strip_greeting(sentence: str, names: list[str]) -> str:
-    greeting = re.match(
-        r"^(?:(?:hi|hey|hello|dear)\s+)?(?P<name>[A-Z][\w'-]+(?:\s+(?:and|&)\s+[A-Z][\w'-]+)?)"
-        r"\s*[,:\-\u2013\u2014]\s*",
-        sentence,
-    )
-    if greeting:
-        name = greeting["name"].lower()
-        addressed = {"team", "all", "both", "everyone", "folks", "guys", "y'all", "hi", "hey"}
-        if name in addressed or any(part in names for part in re.split(r"\s+|&", name) if part):
-            return sentence[greeting.end() :]
-    return sentence
-
-
 def is_ask(sentence: str, names: list[str]) -> bool:
     """Tell whether a sentence asks someone to do something.
 
@@ -221,7 +220,7 @@ def is_ask(sentence: str, names: list[str]) -> bool:
         return False
     if _REQUEST_CUE.search(sentence):
         return True
-    body = _LEADING_FILLER.sub("", _strip_greeting(sentence, names))
+    body = _LEADING_FILLER.sub("", _strip_addressing(sentence, names))
     return bool(_IMPERATIVE.match(body))
 
 
@@ -309,12 +308,58 @@ def _shorten(text: str, limit: int) -> str:
     return cut + "\u2026"
 
 
+def _strip_addressing(text: str, names: list[str]) -> str:
+    """Drop "Hi Sam,", "Sam, Priya —" or "Omar pls"-style addressing before the ask."""
+    match = _ADDRESSING.match(text)
+    if match is None:
+        return text
+    rest = text[match.end() :]
+    named = [part.lower() for part in re.split(r"\s*(?:,|\band\b|&)\s*", match["names"]) if part]
+    if all(name in names or name in _ADDRESSED for name in named) or _starts_with_ask(rest):
+        return rest
+    return text
+
+
+_ADDRESSED = frozenset({"team", "all", "both", "everyone", "folks", "guys", "hi", "hey", "hello"})
+
+
+def _starts_with_ask(text: str) -> bool:
+    body = _LEADING_FILLER.sub("", text)
+    return bool(_REQUEST_PREFIX.match(body) or _IMPERATIVE.match(body))
+
+
+def _base_verb(text: str) -> str:
+    """Turn a leading gerund into the imperative ("pulling together" -> "pull together")."""
+    first, _, rest = text.partition(" ")
+    if not first.lower().endswith("ing") or len(first) < 6:
+        return text
+    stem = first[:-3]
+    for candidate in (stem, stem + "e", stem[:-1]):
+        if _IMPERATIVE.match(f"{candidate} {rest}"):
+            return f"{candidate} {rest}".strip()
+    return text
+
+
+def _core_request(text: str, names: list[str]) -> str:
+    """Cut away what comes before the request ("As discussed, I'd like you to ...")."""
+    text = _strip_addressing(text, names)
+    if _starts_with_ask(text):
+        return text
+    for clause in _CLAUSE_BREAK.finditer(text):
+        rest = _strip_addressing(text[clause.end() :], names)
+        if _starts_with_ask(rest):
+            return rest
+    request = _REQUEST_ANYWHERE.search(text)
+    return text[request.start() :] if request and request.start() > 0 else text
+
+
 def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) -> str:
     """Write a concise, imperative title from the ask sentence.
 
-    Greeting, request words ("could you please") and the due date's words are removed; a
-    title that ends in a bare "this" or "it" borrows the subject ("Take care of this" with
-    subject "Vendor renewal" becomes "Take care of the vendor renewal").
+    Greeting and addressing ("Hi Sam,"), lead-ins ("As discussed,"), request words ("could
+    you please") and the due date's words are removed; a title that ends in a bare "this" or
+    "it" borrows the subject ("Send it" with subject "Board pack" becomes "Send the board
+    pack"), and one that is only vague words is followed by the subject.
 
     Args:
         sentence: the ask.
@@ -325,17 +370,18 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
     Returns:
         The title (at most :data:`TITLE_MAX_CHARS` characters), or "" when none is readable.
     """
-    text = _strip_greeting(sentence.strip(), names)
+    text = sentence.strip()
     if due_text:
         text = re.sub(re.escape(due_text), " ", text, flags=re.IGNORECASE)
-    text = " ".join(text.split())
+    text = _core_request(" ".join(text.split()), names)
     for _ in range(6):
         shorter = _REQUEST_PREFIX.sub("", _LEADING_FILLER.sub("", text))
+        shorter = _strip_addressing(shorter, names)
         if shorter == text:
             break
         text = shorter
     text = re.sub(r"\bfor\s+me\b|\bif\s+possible\b|\bplease\b", " ", text, flags=re.IGNORECASE)
-    text = " ".join(text.split())
+    text = _base_verb(" ".join(text.split()))
     for _ in range(4):
         shorter = _TRAILING_FILLER.sub("", text)
         if shorter == text:
@@ -344,12 +390,11 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
     text = text.strip(" ,;:-\u2013\u2014")
     topic = clean_subject(subject)
     words = text.lower().split()
-    vague = len(words) <= 4 and all(word in _VAGUE_WORDS for word in words[1:])
-    if vague:
+    if _VAGUE_END.search(text) and len(words) > 1:
+        text = (_VAGUE_END.sub("", text).rstrip() + " " + _topic_phrase(topic)) if topic else ""
+    elif words and all(word in _VAGUE_WORDS for word in words[1:]) and len(words) <= 4:
         # "Take this one", "Pick this up": the subject says what "this" is.
         text = f"{text}: {topic}" if topic else ""
-    elif _VAGUE_END.search(text) and topic:
-        text = _VAGUE_END.sub("", text).rstrip() + " " + _topic_phrase(topic)
     if len(text.split()) < 2:
         text = topic if len(topic.split()) >= 2 else ""
     return _shorten(_capitalise(text), TITLE_MAX_CHARS)
@@ -389,7 +434,8 @@ def criteria_from(lines: list[str]) -> str:
     for index, line in enumerate(lines):
         bullets = _bullets_after(lines, index)
         if len(bullets) >= 2 and line.endswith(":") and not _BULLET.match(line):
-            return _shorten(_capitalise(f"{line} {'; '.join(bullets)}"), CRITERIA_MAX_CHARS)
+            lead_in = _SENTENCE_END.split(line)[-1]
+            return _shorten(_capitalise(f"{lead_in} {'; '.join(bullets)}"), CRITERIA_MAX_CHARS)
     return ""
 
 

@@ -835,7 +835,7 @@ def find_due_dates(
     for candidate in candidates:
         cue = _CUE_WORDS.search(text[max(0, candidate.start - 30) : candidate.start])
         start = candidate.start - (len(cue.group(0)) if cue else 0)
-        words = " ".join(text[start : candidate.end].split())
+        words = " ".join(text[start : candidate.end].split()).rstrip(".,;")
         due = candidate.due.astimezone(UTC)
         results.append(
             DueParse(

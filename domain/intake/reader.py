@@ -163,7 +163,7 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
     zone = _zone(context, notes)
     split = split_body(email.body[:RAW_BODY_READ_CHARS], is_html=email.body_is_html)
     owners = _owners(email, context, notes)
-    names = [owner.first_name.lower() for owner in owners]
+    names = [person.first_name.lower() for person in [*email.to, *email.cc]]
     lines = content_lines(split.new)
     no_action = says_no_action(split.new)
     ask = None if no_action else find_ask(lines, names)
@@ -179,7 +179,7 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
                     if address.rpartition("@")[2] in context.tenant_domains
                     and address not in (context.agent_address, email.sender.address)
                 ]
-                names = [owner.first_name.lower() for owner in owners]
+                names += [owner.first_name.lower() for owner in owners]
     if ask is None and not no_action:
         ask = _subject_ask(email, names)
     if ask is None:
