@@ -12,6 +12,7 @@ from typing import Any
 
 import structlog
 
+from accord.commitments_cli import add_commands as add_commitment_commands
 from accord.logs import configure_logging
 from accord.settings import AccordSettings, SettingsError, load_settings
 
@@ -116,6 +117,7 @@ def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
         help="Serve Temporal's remote codec protocol, so that operators see decrypted payloads "
         f"in the Temporal UI or CLI ({settings.codec_server_host}:{settings.codec_server_port}).",
     ).set_defaults(handler=_codec_server)
+    add_commitment_commands(commands, settings)
     return parser
 
 
