@@ -30,7 +30,7 @@ _REQUEST_CUE = re.compile(
 )
 _BOILERPLATE = re.compile(
     r"\b(?:please|kindly)\s+(?:do\s+)?(?:let\s+(?:me|us)\s+know\s+if|feel\s+free|don'?t\s+hesitate"
-    r"|keep\s+up|enjoy|see\s+(?:attached|below|above)|find\s+attached|note\s+that|ignore"
+    r"|keep\s+(?:it\s+|this\s+)?up|enjoy|see\s+(?:attached|below|above)|find\s+attached|note\s+that|ignore"
     r"|disregard|excuse|forgive|accept\s+my|consider\s+the\s+environment|do\s+not\s+reply"
     r"|don'?t\s+reply|join\s+me\s+in\s+(?:thanking|congratulating|welcoming)|welcome)"
     r"|\bcan\s+you\s+believe\b|\bwould\s+you\s+believe\b|\bif\s+you\s+need\s+anything\b"

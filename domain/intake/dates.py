@@ -147,7 +147,8 @@ _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 _STRONG_CUE = re.compile(
     r"(?:\bby|\bbefore|\bdue(?:\s+(?:on|by|date|at))?:?|\bdeadline(?:\s+(?:is|of))?:?|\buntil"
     r"|\btill|\bno\s+later\s+than|\bnot\s+later\s+than|\bon\s+or\s+before|\bahead\s+of"
-    r"|\bprior\s+to|\bneeded|\bdue\s+to\s+\w+(?:\s+\w+)?\s+on)\s*(?:the\s+)?$",
+    r"|\bprior\s+to|\bneeded|\bdue\s+to\s+\w+(?:\s+\w+)?\s+on|\b(?:target|due|end)\s+date\s*:?"
+    r"|\beta\s*:)\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 _WEAK_CUE = re.compile(
@@ -428,6 +429,35 @@ def _end_of_period(match: re.Match[str], local: _Local) -> _DateValue | None:
     return _DateValue([_last_weekday_of_month(year, 12)], self_cued=True)
 
 
+def _quarter_end(match: re.Match[str], local: _Local) -> _DateValue | None:
+    quarter = int(match["q"] or match["q2"])
+    month = quarter * 3
+    year = local.today.year
+    reading = _last_weekday_of_month(year, month)
+    if reading < local.today - RECENT_PAST:
+        reading = _last_weekday_of_month(year + 1, month)
+    return _DateValue([reading], self_cued=True)
+
+
+_ORDINAL_WEEKS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+
+
+def _week_of_month(match: re.Match[str], local: _Local) -> _DateValue | None:
+    # "the first week of January": the Friday of that month's first full working week.
+    month = _MONTHS[match["month"].lower()]
+    first = _nearest_year(local, month, 1)
+    if first is None:
+        return None
+    which = match["nth"].lower()
+    if which == "last":
+        last = date(first.year, month, calendar.monthrange(first.year, month)[1])
+        monday = last - timedelta(days=last.weekday())
+    else:
+        monday = first + timedelta(days=(7 - first.weekday()) % 7)
+        monday += timedelta(weeks=_ORDINAL_WEEKS[which])
+    return _DateValue([monday + timedelta(days=4)], self_cued=True)
+
+
 def _week_phrase(match: re.Match[str], local: _Local) -> _DateValue | None:
     which = match["which"].lower()
     monday = _week_start(local.today)
@@ -515,6 +545,22 @@ _DATE_PATTERNS = [
     (re.compile(r"\bmid[-\s]" + _MONTH + r"\b", re.IGNORECASE), _mid_month),
     (
         re.compile(
+            r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?Q(?P<q>[1-4])\b|\bQ(?P<q2>[1-4])[-\s]end\b",
+            re.IGNORECASE,
+        ),
+        _quarter_end,
+    ),
+    (
+        re.compile(
+            r"\b(?:the\s+)?(?P<nth>first|1st|second|2nd|third|3rd|last)\s+week\s+of\s+"
+            + _MONTH
+            + r"\b",
+            re.IGNORECASE,
+        ),
+        _week_of_month,
+    ),
+    (
+        re.compile(
             r"\b(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?"
             r"(?P<period>week|month|quarter|year)"
             r"|(?P<p2>week|month|quarter|year)[-\s]end"
@@ -586,8 +632,25 @@ _NAMED_TIME = re.compile(
     r"|first\s+thing(?:\s+in\s+the\s+morning)?|EOD|COB|EOB|SOD|COP|morning|afternoon)\b",
     re.IGNORECASE,
 )
+_CITY_ZONES = {
+    "london": "Europe/London",
+    "uk": "Europe/London",
+    "berlin": "Europe/Berlin",
+    "paris": "Europe/Paris",
+    "new york": "America/New_York",
+    "eastern": "America/New_York",
+    "central": "America/Chicago",
+    "mountain": "America/Denver",
+    "pacific": "America/Los_Angeles",
+    "tokyo": "Asia/Tokyo",
+    "india": "Asia/Kolkata",
+    "sydney": "Australia/Sydney",
+    "singapore": "Asia/Singapore",
+}
 _ZONE_SUFFIX = re.compile(
-    r"^\s*\(?(?P<zone>" + "|".join(_ZONE_ABBREVIATIONS) + r")\)?\b", re.IGNORECASE
+    r"^\s*\(?(?P<zone>" + "|".join(_ZONE_ABBREVIATIONS) + r")\)?\b"
+    r"|^\s*,?\s*(?P<city>" + "|".join(_CITY_ZONES) + r")\s+time\b",
+    re.IGNORECASE,
 )
 
 
@@ -615,13 +678,21 @@ def _time_spans(text: str, local: _Local) -> Iterator[_Span]:
             value = _TimeValue(
                 local.day_end, self_cued=name != "afternoon", relative_to_day_end=True
             )
-        yield _Span(match.start(), match.end(), _Kind.TIME, time_value=value)
+        suffixed = _zone_suffixed(text, match.start(), match.end(), value.at)
+        if suffixed.time_value is not None and suffixed.time_value.zone is not None:
+            value.zone = suffixed.time_value.zone
+        yield _Span(match.start(), suffixed.end, _Kind.TIME, time_value=value)
 
 
 def _zone_suffixed(text: str, start: int, end: int, at: time) -> _Span:
     suffix = _ZONE_SUFFIX.match(text[end:])
     if suffix:
-        zone = resolve_zone(_ZONE_ABBREVIATIONS[suffix["zone"].lower()])
+        name = (
+            _ZONE_ABBREVIATIONS[suffix["zone"].lower()]
+            if suffix["zone"]
+            else _CITY_ZONES[" ".join(suffix["city"].lower().split())]
+        )
+        zone = resolve_zone(name)
         return _Span(start, end + suffix.end(), _Kind.TIME, time_value=_TimeValue(at, zone))
     return _Span(start, end, _Kind.TIME, time_value=_TimeValue(at))
 
@@ -712,7 +783,7 @@ def _resolve(span: _Span, text: str, local: _Local) -> _Candidate | None:
     cue = _cue_strength(text, span)
     cued = cue > 0
     if date_value is not None:
-        if date_value.self_cued:
+        if date_value.self_cued or (time_value is not None and time_value.self_cued):
             cue, cued = max(cue, 1), True
         if date_value.needs_cue and not cued:
             return None
@@ -749,6 +820,25 @@ def _resolve(span: _Span, text: str, local: _Local) -> _Candidate | None:
             local.today + timedelta(days=1), time_value.at, time_value.zone or local.zone, local
         )
     return _Candidate(span.start, span.end, due, [], False, cue)
+
+
+def _later_of_alternatives(candidates: list[_Candidate], text: str) -> list[_Candidate]:
+    """In "tonight or first thing tomorrow" the later time is the deadline."""
+    kept: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda item: item.start):
+        if kept and re.fullmatch(r"\s*,?\s*or\s*", text[kept[-1].end : candidate.start]):
+            earlier = kept.pop()
+            later = candidate if candidate.due >= earlier.due else earlier
+            candidate = _Candidate(
+                earlier.start,
+                candidate.end,
+                later.due,
+                later.alternatives,
+                later.ambiguous,
+                max(earlier.cue, candidate.cue),
+            )
+        kept.append(candidate)
+    return kept
 
 
 def _cue_strength(text: str, span: _Span) -> int:
@@ -828,6 +918,7 @@ def find_due_dates(
         for span in _combine(spans, text)
         if (candidate := _resolve(span, text, local)) is not None
     ]
+    candidates = _later_of_alternatives(candidates, text)
     if require_cue:
         candidates = [candidate for candidate in candidates if candidate.cued]
     candidates.sort(key=lambda candidate: (-candidate.cue, candidate.ambiguous, candidate.start))

@@ -15,7 +15,8 @@ MAX_BODY_CHARS = 2_000_000
 
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:automatic\s+reply|auto(?:matic)?[\s-]*(?:reply|response)|autoreply"
-    r"|(?:out\s+of\s+(?:the\s+)?office|ooo|away\s+from\s+(?:the\s+)?office)\s*(?::|$|\(|-)"
+    r"|(?:out\s+of\s+(?:the\s+)?office|ooo|away\s+from\s+(?:the\s+)?office)"
+    r"\s*(?::|$|\(|-|\s(?:until|till|from|back|returning)\b)"
     r"|undeliverable|undelivered\s+mail|delivery\s+(?:status\s+notification|has\s+failed"
     r"|failure)|mail\s+delivery\s+(?:failed|subsystem)|returned\s+mail|read:\s|not\s+read:"
     r"|abwesenheitsnotiz|automatische\s+antwort|r[ée]ponse\s+automatique"
