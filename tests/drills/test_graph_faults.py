@@ -1,0 +1,105 @@
+"""Drill (b): Graph fails in every way the sandbox can make it fail, during whole lifecycles.
+
+503s, 504s, dropped connections, slow answers, requests that take effect and then fail
+(accepted-then-failed), and 429 storms from Exchange's limits tightened and sped up. Still no
+one gets anything twice and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from sandbox.config import FaultConfig, LimitsConfig, SandboxConfig
+from sandbox.server import SandboxServer
+from tests.drills.harness import (
+    DrillFigures,
+    Lifecycle,
+    Mailboxes,
+    WorkerProcess,
+    add_sandbox_counts,
+    count,
+    run_lifecycle,
+    scale,
+    worker_env,
+)
+from tests.test_worker import round_the_clock_tenant
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+
+
+def faults() -> FaultConfig:
+    """Every kind of fault; the heavier variant adds answers slower than the client waits."""
+    heavy = scale() > 1
+    return FaultConfig(
+        service_unavailable_rate=0.04,
+        gateway_timeout_rate=0.04,
+        drop_connection_rate=0.03,
+        accepted_then_failed_rate=0.05,
+        slow_rate=0.04,
+        # Past the Graph client's 30 s timeout: the activity gives up and retries.
+        slow_seconds=35.0 if heavy else 1.0,
+        retry_after_seconds=1,
+        seed=2026,
+    )
+
+
+def storm_limits() -> LimitsConfig:
+    """Exchange's limits made tight enough that bursts of lifecycles hit 429s."""
+    return LimitsConfig(concurrent_requests=2, messages_per_minute=20, time_scale=2.0)
+
+
+@pytest.fixture
+def faulty_sandbox(tmp_path: Path) -> SandboxServer:
+    config = SandboxConfig(limits=storm_limits(), faults=faults())
+    return SandboxServer(tmp_path / "sandbox", tenant=round_the_clock_tenant(), config=config)
+
+
+async def test_graph_faults_and_429_storms_lose_nothing_and_send_nothing_twice(
+    dev_server: WorkflowEnvironment,
+    faulty_sandbox: SandboxServer,
+    payload_key_b64: str,
+    task_queue: str,
+    tmp_path: Path,
+    figures_dir: Path,
+) -> None:
+    lifecycles = [Lifecycle(number) for number in range(6 * scale())]
+    client = dev_server.client
+    figures = DrillFigures("graph_faults")
+    started = time.monotonic()
+    with faulty_sandbox as sandbox:
+        worker = WorkerProcess(
+            worker_env(
+                temporal_address=client.service_client.config.target_host,
+                task_queue=task_queue,
+                payload_key_b64=payload_key_b64,
+                sandbox=sandbox,
+                data_dir=tmp_path / "accord",
+            ),
+            tmp_path,
+        )
+        mail = Mailboxes(sandbox)
+        await worker.start()
+        try:
+            await asyncio.gather(
+                *(
+                    run_lifecycle(client, task_queue, mail, lifecycle, timedelta(seconds=20))
+                    for lifecycle in lifecycles
+                )
+            )
+        finally:
+            await worker.stop()
+        figures.seconds = round(time.monotonic() - started, 1)
+        add_sandbox_counts(figures, sandbox)
+        count(figures, mail, lifecycles)
+    figures.publish(figures_dir)
+
+    assert figures.duplicates == 0, figures.problems
+    assert figures.losses == 0, (figures.problems, worker.logs())
+    assert sum(figures.faults_injected.values()) > 0
+    assert figures.faults_injected.get("accepted_then_failed", 0) > 0
