@@ -36,13 +36,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 def faults() -> FaultConfig:
     """Every kind of fault; the heavier variant adds answers slower than the client waits."""
     heavy = scale() > 1
+    # Quick: a few faults of each kind per run. Each costs a retry, and a send waits 20 s
+    # before its retry (then longer), so the rates set how long the drill takes.
+    rate = 0.04 if heavy else 0.02
     return FaultConfig(
-        service_unavailable_rate=0.04,
-        gateway_timeout_rate=0.04,
-        drop_connection_rate=0.03,
-        accepted_then_failed_rate=0.05,
-        slow_rate=0.04,
-        # Past the Graph client's 30 s timeout: the activity gives up and retries.
+        service_unavailable_rate=rate,
+        gateway_timeout_rate=rate,
+        drop_connection_rate=rate,
+        accepted_then_failed_rate=rate * 2,
+        slow_rate=rate,
+        # Heavy: past the Graph client's 30 s timeout, so the activity gives up and retries.
         slow_seconds=35.0 if heavy else 1.0,
         retry_after_seconds=1,
         seed=2026,
@@ -68,7 +71,7 @@ async def test_graph_faults_and_429_storms_lose_nothing_and_send_nothing_twice(
     tmp_path: Path,
     figures_dir: Path,
 ) -> None:
-    lifecycles = [Lifecycle(number) for number in range(6 * scale())]
+    lifecycles = [Lifecycle(number) for number in range(4 * scale())]
     client = dev_server.client
     figures = DrillFigures("graph_faults")
     started = time.monotonic()

@@ -35,8 +35,8 @@ async def test_sigkilled_workers_lose_nothing_and_send_nothing_twice(
     tmp_path: Path,
     figures_dir: Path,
 ) -> None:
-    lifecycles = [Lifecycle(number) for number in range(6 * scale())]
-    kills = 3 * scale()
+    lifecycles = [Lifecycle(number) for number in range(4 * scale())]
+    kills = 2 * scale()
     rng = random.Random(8)
     client = dev_server.client
     worker = WorkerProcess(
@@ -66,7 +66,7 @@ async def test_sigkilled_workers_lose_nothing_and_send_nothing_twice(
             )
         )
         # Lifecycles start a little apart, so kills land in every phase of them.
-        await random_moments(rng, kills, within=25.0 * scale(), act=kill_and_restart)
+        await random_moments(rng, kills, within=15.0 * scale(), act=kill_and_restart)
         await drive
     finally:
         await worker.stop()
