@@ -12,6 +12,7 @@ from typing import Any
 
 import structlog
 
+from accord.addin_command import add_manifest_arguments, write_manifest
 from accord.commitments_cli import add_commands as add_commitment_commands
 from accord.logs import configure_logging
 from accord.settings import AccordSettings, SettingsError, load_settings
@@ -117,6 +118,12 @@ def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
         help="Serve Temporal's remote codec protocol, so that operators see decrypted payloads "
         f"in the Temporal UI or CLI ({settings.codec_server_host}:{settings.codec_server_port}).",
     ).set_defaults(handler=_codec_server)
+    addin_manifest = commands.add_parser(
+        "addin-manifest",
+        help="Write the Outlook add-in's manifest for Accord's https address (docs/addin.md).",
+    )
+    add_manifest_arguments(addin_manifest, settings)
+    addin_manifest.set_defaults(handler=write_manifest)
     add_commitment_commands(commands, settings)
     return parser
 

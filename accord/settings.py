@@ -227,6 +227,16 @@ class AccordSettings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Larger request bodies get 413."
     )
+    addin_client_id: str | None = Field(
+        default=None,
+        description="The Outlook add-in's single sign-on: the Entra ID client id of Accord's "
+        "API registration (GET /addin/manifest.xml needs it).",
+    )
+    addin_resource: str | None = Field(
+        default=None,
+        description="That registration's Application ID URI; unset: "
+        "api://<public host>/<addin_client_id>.",
+    )
 
     codec_server_host: str = Field(
         default="127.0.0.1", description="Where `accord codec-server` listens."

@@ -29,7 +29,7 @@ from api.problems import (
     install_problem_handlers,
     problem_response,
 )
-from api.routers import actions, commitments, health
+from api.routers import actions, addin, commitments, health
 from domain.action_links import LinkKeyRing
 
 
@@ -87,6 +87,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(commitments.router)
     app.include_router(actions.router)
+    app.include_router(addin.router)
     return app
 
 

@@ -1,0 +1,143 @@
+"""``/addin``: the Outlook add-in's task pane, its assets, its manifest and its pre-fill.
+
+The task pane is static (no build step, nothing from a CDN except Office.js itself, which
+Microsoft requires to be loaded from its own CDN). It is served with a Content-Security-Policy
+that allows scripts from Accord and from Office.js's origin only, and lets only Outlook's
+origins frame it. ``POST /addin/prefill`` reads the open or composed email; creating happens
+through ``POST /commitments``, as any other client does.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from fastapi import APIRouter, Response
+from fastapi.responses import FileResponse, HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from api.addin_manifest import ManifestOptions, render_manifest
+from api.addin_prefill import AddinItem, AddinPrefill, MailAddress, prefill
+from api.auth import AUTH_RESPONSES, PrincipalDep
+from api.dependencies import ClockDep, SettingsDep
+from api.problems import PROBLEM_RESPONSES, ProblemError
+
+OFFICE_JS_ORIGIN: Final = "https://appsforoffice.microsoft.com"
+# Outlook on the web and the new Outlook host the pane in an iframe on these origins; the
+# desktop clients show it in a web view, where frame-ancestors does not apply.
+OUTLOOK_FRAME_ANCESTORS: Final = (
+    "https://outlook.office.com",
+    "https://outlook.office365.com",
+    "https://outlook.live.com",
+    "https://*.outlook.com",
+    "https://*.office.com",
+    "https://*.office365.com",
+    "https://*.microsoft365.com",
+)
+TASKPANE_CSP: Final = (
+    "default-src 'none'; "
+    f"script-src 'self' {OFFICE_JS_ORIGIN}; "
+    "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'none'; base-uri 'none'; "
+    f"frame-ancestors 'self' {' '.join(OUTLOOK_FRAME_ANCESTORS)}"
+)
+_STATIC = Path(__file__).resolve().parents[1] / "static" / "addin"
+_ASSETS: Final = {
+    "taskpane.js": "text/javascript; charset=utf-8",
+    "taskpane.css": "text/css; charset=utf-8",
+    "icon-16.png": "image/png",
+    "icon-32.png": "image/png",
+    "icon-64.png": "image/png",
+    "icon-80.png": "image/png",
+    "icon-128.png": "image/png",
+}
+_ASSET_HEADERS: Final = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    # Short: a new release reaches open panes quickly, yet Outlook need not re-fetch each time.
+    "Cache-Control": "public, max-age=300",
+}
+
+_ENVELOPE_BYTES = 8 * 1024
+
+router = APIRouter(prefix="/addin", tags=["outlook add-in"])
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("api", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@router.get("/manifest.xml", response_class=Response)
+async def manifest(settings: SettingsDep) -> Response:
+    """The add-in's manifest for this deployment (its pages at `ACCORD_PUBLIC_URL`).
+
+    Outlook accepts only https pages, so a deployment whose public URL is plain http gets
+    a 409 explaining why.
+    """
+    try:
+        xml = render_manifest(ManifestOptions.from_settings(settings))
+    except ValueError as exc:
+        raise ProblemError(
+            409, "manifest-unavailable", "No add-in manifest for this deployment", str(exc)
+        ) from None
+    return Response(
+        xml,
+        media_type="application/xml",
+        headers={"Content-Disposition": 'attachment; filename="accord-manifest.xml"'},
+    )
+
+
+@router.get("/taskpane.html", response_class=HTMLResponse, include_in_schema=False)
+async def taskpane(settings: SettingsDep) -> HTMLResponse:
+    """The task pane Outlook opens next to an email."""
+    html = (
+        _environment()
+        .get_template("addin_taskpane.html")
+        .render(
+            agent_mailbox=settings.agent_mailbox,
+            # Room for the other fields and JSON escaping within the API's body limit.
+            max_body_bytes=max(settings.api_max_body_bytes * 3 // 4 - _ENVELOPE_BYTES, 1024),
+        )
+    )
+    return HTMLResponse(
+        html,
+        headers={
+            **_ASSET_HEADERS,
+            "Content-Security-Policy": TASKPANE_CSP,
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+@router.get("/{name}", include_in_schema=False)
+async def asset(name: str) -> Response:
+    """Serve the task pane's script, style sheet and icons (nothing else from the folder)."""
+    media_type = _ASSETS.get(name)
+    if media_type is None:
+        raise ProblemError(404, "not-found", "No such file")
+    return FileResponse(_STATIC / name, media_type=media_type, headers=_ASSET_HEADERS)
+
+
+@router.post("/prefill", responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
+async def prefill_commitments(
+    item: AddinItem,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> AddinPrefill:
+    """Read the open or composed email into commitments to pre-fill; starts nothing.
+
+    Send what Office.js gives about the item. The answer has one draft per owner (To
+    recipients other than you; for an email someone sent you, its sender), due dates in your
+    time zone, and what is missing or ambiguous in words.
+    """
+    manager = MailAddress(address=principal.email, name=principal.display_name)
+    return prefill(item, manager=manager, agent_mailbox=settings.agent_mailbox, now=clock())
