@@ -388,6 +388,9 @@ def _weekday(match: re.Match[str], local: _Local) -> _DateValue | None:
         next_monday = _week_start(local.today) + timedelta(days=7)
         return _DateValue([next_monday + timedelta(days=weekday)])
     ahead = (weekday - local.today.weekday()) % 7
+    if ahead == 0 and "this" not in modifier:
+        # "By Monday", said on a Monday, means next Monday: today would be "today".
+        ahead = 7
     return _DateValue(
         [local.today + timedelta(days=ahead)],
         roll=lambda day: day + timedelta(days=7),
