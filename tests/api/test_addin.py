@@ -387,18 +387,39 @@ async def test_a_manager_creates_a_commitment_while_writing_the_email(
         hour=17, minute=30, second=0, microsecond=0
     )
     await due.fill(london(deadline))
-    await page.get_by_role("button", name="Create", exact=True).click()
-    created = page.locator("section.created")
-    await expect(created).to_contain_text(
-        "Created: Draft the Q1 budget for the planning review", timeout=CREATING
-    )
-    await expect(created).to_be_focused()
 
-    [commitment_id] = await created_ids(pane)
-    commitment = await accord.commitment(commitment_id)
+    # Priya should do it too: another card, with the first one's text.
+    await page.get_by_role("button", name="Add another person").click()
+    second = pane.draft(1)
+    await expect(second.get_by_label("Owner's email")).to_be_focused()
+    await expect(second.get_by_label("Due")).to_have_value(london(deadline))
+    await second.get_by_label("Owner's email").fill(PRIYA)
+
+    # An impatient double click sends each commitment once.
+    creates: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            creates.append(request.url)
+            if request.method == "POST" and request.url.endswith("/commitments")
+            else None
+        ),
+    )
+    await page.get_by_role("button", name="Create", exact=True).dblclick()
+    created = page.locator("section.created")
+    await expect(created).to_have_count(2, timeout=CREATING)
+    await expect(created.first).to_contain_text(
+        "Created: Draft the Q1 budget for the planning review"
+    )
+    await expect(created.first).to_be_focused()
+    assert len(creates) == 2
+
+    sam_id, priya_id = await created_ids(pane)
+    commitment = await accord.commitment(sam_id)
     # The wall time Maya chose, in her zone, with its offset.
     assert datetime.fromisoformat(commitment["due"]) == deadline
     assert commitment["owner"]["email"] == SAM
+    assert (await accord.commitment(priya_id))["owner"]["email"] == PRIYA
     # The item keeps its own key, so re-opening the draft creates nothing new.
     calls = await pane.office_calls()
     assert "customProperties.set:accordItemKey" in calls
