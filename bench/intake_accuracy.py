@@ -41,7 +41,8 @@ FIELDS = (
     "title",
     "success_criteria",
     "missing",
-    "no_unasked_commitment",
+    "no_commitment_from_non_request",
+    "nothing_started_when_info_missing",
 )
 _PADDING_LINE = "2026-11-23 09:00:01 INFO ingest worker heartbeat ok queue=0 lag_ms=3\n"
 
@@ -176,9 +177,13 @@ def _score_case(case: Case, reading: Reading, scores: dict[str, Score]) -> None:
     expected, actual = expect["outcome"], outcome_of(reading)
     cid = case.case_id
     scores["classification"].record(expected == actual, cid, f"{expected} -> {actual}")
-    if expected != "request":
-        scores["no_unasked_commitment"].record(
-            not reading.drafts, cid, f"{len(reading.drafts)} drafts from a non-request"
+    if expected == "ignored":
+        scores["no_commitment_from_non_request"].record(
+            not reading.drafts, cid, f"{len(reading.drafts)} drafts from mail that asks nothing"
+        )
+    if expected == "needs_info":
+        scores["nothing_started_when_info_missing"].record(
+            not reading.drafts, cid, f"{len(reading.drafts)} drafts while something is missing"
         )
     if expected == "ignored":
         scores["ignored_reason"].record(
