@@ -63,7 +63,7 @@ async def test_arbitrary_tokens_get_a_page_and_change_nothing(http: httpx.AsyncC
         assert response.status_code < 500, response.text
         assert response.status_code in PAGE_STATUSES | {405}, response.status_code
 
-    await fuzz_on_loop(lambda bridge: fuzz(bridge))  # type: ignore[call-arg]
+    await fuzz_on_loop(fuzz)
     assert await _status_of(http, commitment_id) == before
 
 
@@ -96,7 +96,7 @@ async def test_mutated_links_are_refused_and_change_nothing(
         response = bridge.run(lambda: http.post(f"/a/{quote(mutated, safe='')}"))
         assert response.status_code == 400, (response.status_code, at)
 
-    await fuzz_on_loop(lambda bridge: fuzz(bridge))  # type: ignore[call-arg]
+    await fuzz_on_loop(fuzz)
     assert await _status_of(http, commitment_id) == before
 
 
@@ -129,4 +129,4 @@ async def test_valid_links_with_any_note_never_fail_the_server(
         assert response.status_code < 500, response.text
         assert response.status_code in PAGE_STATUSES, response.status_code
 
-    await fuzz_on_loop(lambda bridge: fuzz(bridge))  # type: ignore[call-arg]
+    await fuzz_on_loop(fuzz)
