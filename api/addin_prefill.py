@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.intake import parse_due, read_email, visible_text
 from domain.intake.models import (
@@ -100,13 +100,6 @@ class AddinItem(BaseModel):
         "`userProfile.timeZone`); empty: UTC.",
     )
 
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if value.strip():
-            resolve_zone(value)  # raises ValueError, which becomes a 422 naming the field
-        return value.strip()
-
 
 class DraftPrefill(BaseModel):
     """The fields of one commitment to show, for one owner; empty strings when unknown."""
@@ -140,6 +133,16 @@ class AddinPrefill(BaseModel):
     notes: list[str]
     ignored: str | None = Field(description="Why intake would leave this email alone, if so.")
     agent_mailbox: str = Field(description="Accord's address, for copying it on an email.")
+
+
+def _zone(name: str) -> tuple[ZoneInfo, str]:
+    """The manager's zone, or UTC with a note: an odd name from Outlook must not stop the pane."""
+    if not name.strip():
+        return ZoneInfo("UTC"), "Outlook didn't say your time zone, so times are in UTC."
+    try:
+        return resolve_zone(name), ""
+    except ValueError:
+        return ZoneInfo("UTC"), "Outlook gave a time zone Accord doesn't know, so times are in UTC."
 
 
 def _title_fallback(subject: str) -> str:
@@ -200,7 +203,7 @@ def prefill(
         One draft per owner (a single one with an empty owner when nobody could be read),
         what is missing in words, and notes.
     """
-    zone = resolve_zone(item.time_zone) if item.time_zone else ZoneInfo("UTC")
+    zone, zone_note = _zone(item.time_zone)
     me = _mailbox(manager)
     email = InboundEmail(
         message_id=_ADDIN_MESSAGE_ID,
@@ -226,6 +229,7 @@ def prefill(
     # Intake's own notes are written for its email reply ("reply with the date"); the pane
     # says the same next to each field instead.
     notes = [_IGNORED_NOTES[reading.ignored]] if reading.ignored is not None else []
+    notes += [zone_note] if zone_note else []
     return AddinPrefill(
         manager=manager,
         time_zone=zone.key,

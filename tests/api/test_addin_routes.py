@@ -239,7 +239,6 @@ async def test_prefill_offers_the_sender_of_a_received_email_as_owner(
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
         ({"mode": "draft"}, "mode"),
         ({"sent_at": "2026-03-02T09:00:00"}, "sent_at"),
         ({"to": [{"address": SAM, "role": "owner"}]}, "to.0.role"),
@@ -252,6 +251,19 @@ async def test_prefill_names_each_field_it_cannot_take(
 
     assert response.status_code == 422
     assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+@pytest.mark.parametrize("time_zone", ["Mars/Olympus_Mons", ""])
+async def test_an_unknown_time_zone_shows_times_in_utc_and_says_so(
+    http: httpx.AsyncClient, time_zone: str
+) -> None:
+    response = await http.post("/addin/prefill", json=item(time_zone=time_zone))
+
+    assert response.status_code == 200, response.text
+    prefill = response.json()
+    assert prefill["time_zone"] == "UTC"
+    assert [note for note in prefill["notes"] if "UTC" in note]
+    assert prefill["drafts"][0]["due_local"] == "2026-03-06T15:00"
 
 
 async def test_a_body_beyond_the_limit_is_refused_clearly(http: httpx.AsyncClient) -> None:

@@ -251,6 +251,9 @@
       return "Accord couldn't confirm who you are. Close and reopen the pane to sign in again.";
     }
     const problem = result.problem || {};
+    if (problem.errors && problem.errors.length) {
+      return problem.errors.map((error) => sentence(`${error.field}: ${error.message}`)).join(" ");
+    }
     return sentence(problem.detail || problem.title || `Accord answered ${result.status}.`);
   }
 
@@ -293,7 +296,11 @@
   }
 
   function refreshOwner(card) {
-    card.root.querySelector(".owner-name").textContent = ownerLabel(card);
+    // Long addresses may wrap after "@" and ".", never in the middle of a word.
+    const parts = ownerLabel(card).split(/(?<=[@.])/);
+    const nodes = parts.flatMap((part, index) =>
+      index < parts.length - 1 ? [part, document.createElement("wbr")] : [part]);
+    card.root.querySelector(".owner-name").replaceChildren(...nodes);
   }
 
   function addCard(draft, hints) {
