@@ -22,12 +22,15 @@ from temporalio.worker import Worker, WorkerTuner
 from accord.connections import graph_client
 from accord.keys import link_key_ring
 from accord.settings import AccordSettings
+from accord.teams_setup import new_teams_channel
 from accord.worker_health import WorkerHealth, WorkerPhase, serve_probes
 from activities import CalendarActivities, DirectoryActivities, MessagingActivities
+from activities.teams import TeamsChannel
 from integrations.telemetry.runtime import build_runtime
 from integrations.telemetry.tracing import tracing_interceptors
 from integrations.temporal.client import connect, ensure_search_attributes
 from workflows.commitment import CommitmentWorkflow
+from workflows.person import PersonWorkflow
 
 log = structlog.get_logger("accord.worker")
 
@@ -54,7 +57,10 @@ def activity_methods(*instances: object) -> list[Callable[..., Any]]:
 
 
 async def build_worker(
-    settings: AccordSettings, client: Client, graph: GraphServiceClient
+    settings: AccordSettings,
+    client: Client,
+    graph: GraphServiceClient,
+    teams: TeamsChannel | None = None,
 ) -> Worker:
     """Build the worker for commitment workflows and their activities.
 
@@ -62,6 +68,8 @@ async def build_worker(
         settings: the task queue, tuning, agent mailbox, public URL and link keys.
         client: a connected Temporal client (with Accord's data converter).
         graph: the Graph client the activities call.
+        teams: the Teams channel for messages; unset: built from the settings (none when
+            ``teams_app_id`` is unset).
 
     Returns:
         The worker, not yet running.
@@ -71,11 +79,12 @@ async def build_worker(
         sender_mailbox=settings.agent_mailbox,
         links=link_key_ring(settings),
         public_url=settings.public_url,
+        teams=teams or new_teams_channel(settings, client),
     )
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
-        workflows=[CommitmentWorkflow],
+        workflows=[CommitmentWorkflow, PersonWorkflow],
         activities=activity_methods(
             DirectoryActivities(graph), messaging, CalendarActivities(graph)
         ),

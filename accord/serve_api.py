@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import structlog
 import uvicorn
 
 from accord.connections import graph_client
 from accord.keys import link_key_ring
 from accord.settings import AccordSettings
+from accord.teams_setup import teams_bot
 from api.app import create_app
 from api.people import CachedOrgChart, GraphOrgChart, GraphPeopleDirectory
 from integrations.temporal.client import connect
@@ -25,7 +28,7 @@ async def run_api(settings: AccordSettings) -> int:
         The exit code: 0 after a clean stop, 1 when the server could not start.
     """
     links = link_key_ring(settings)
-    async with graph_client(settings) as graph:
+    async with graph_client(settings) as graph, contextlib.AsyncExitStack() as stack:
         temporal = await connect(settings)
         app = create_app(
             settings=settings,
@@ -34,6 +37,7 @@ async def run_api(settings: AccordSettings) -> int:
             directory=GraphPeopleDirectory(graph),
             org=CachedOrgChart(GraphOrgChart(graph)),
         )
+        app.state.teams_bot = await stack.enter_async_context(teams_bot(settings, temporal, graph))
         server = uvicorn.Server(
             uvicorn.Config(
                 app,

@@ -254,6 +254,35 @@ class AccordSettings(BaseSettings):
         description="The app role a person needs to decode payloads at the codec server.",
     )
 
+    teams_app_id: str | None = Field(
+        default=None,
+        description="The Teams bot's Microsoft App ID (the audience of incoming activities); "
+        "unset: Teams is off and every message goes by email.",
+    )
+    teams_app_secret: SecretStr | None = Field(
+        default=None, description="The bot's client secret (client-credentials flow)."
+    )
+    teams_token_url: str | None = Field(
+        default=None,
+        description="The bot's token endpoint; unset: Bot Framework's (the sandbox's when "
+        "Graph is the sandbox).",
+    )
+    teams_openid_metadata_url: str | None = Field(
+        default=None,
+        description="OpenID metadata that publishes the Bot Connector's signing keys; unset: "
+        "Bot Framework's (the sandbox's when Graph is the sandbox).",
+    )
+    teams_issuers: list[str] = Field(
+        default_factory=list,
+        description="Trusted issuers of incoming activities' tokens, as a JSON list; empty: "
+        "https://api.botframework.com (the sandbox's when Graph is the sandbox).",
+    )
+    teams_default_channel: Literal["email", "teams", "both"] = Field(
+        default="email",
+        description="Where messages go for people who chose nothing (they write "
+        "'prefer teams|email|both' to the bot).",
+    )
+
 
 def load_settings() -> AccordSettings:
     """Read and validate the settings from the environment.

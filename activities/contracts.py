@@ -51,6 +51,12 @@ class SentMessage(_Contract):
     idempotency_key: str
     recipient: str
     already_sent: bool = Field(description="True when an earlier attempt had sent it.")
+    channel: str = Field(default="email", description="email, or teams for a card alone.")
+    teams_unreachable: bool = Field(
+        default=False,
+        description="The person wanted Teams alone, but Teams could not reach them: it went "
+        "by email instead.",
+    )
 
 
 class SlotSearch(_Contract):

@@ -45,9 +45,11 @@ from temporalio import activity
 
 from activities.contracts import OutgoingMessage, SentMessage
 from activities.rendering import recipient_of, render_for
+from activities.teams import TeamsChannel, TeamsRoute
 from domain.action_links import DEFAULT_LINK_LIFETIME, ActionClaims, LinkAction, LinkKeyRing
 from domain.messages import RenderedMessage
 from domain.models import Actor, Person
+from domain.preferences import Channel
 from integrations.graph.errors import graph_errors
 from integrations.telemetry.metrics import EMAIL, count_message_sent
 
@@ -84,6 +86,8 @@ class MessagingActivities:
         clock: the current instant, for link expiry and the Sent Items window; it should
             agree with the mail server's clock.
         duplicate_window: how far back Sent Items are searched for an earlier attempt.
+        teams: delivers cards to people who prefer Teams (see ``activities/teams.py``);
+            unset: email only.
     """
 
     def __init__(
@@ -95,7 +99,9 @@ class MessagingActivities:
         public_url: str,
         clock: Callable[[], datetime] = _utc_now,
         duplicate_window: timedelta = DEFAULT_DUPLICATE_WINDOW,
+        teams: TeamsChannel | None = None,
     ) -> None:
+        self._teams = teams
         self._graph = graph
         self._sender = sender_mailbox
         self._links = links
@@ -114,6 +120,16 @@ class MessagingActivities:
             The recipient's address and whether an earlier attempt had sent it.
         """
         recipient = recipient_of(message.spec, message.recipient_role)
+        route = await self._route_to_teams(message, recipient)
+        if route is not None and not route.email_needed:
+            return SentMessage(
+                idempotency_key=message.idempotency_key,
+                recipient=recipient.email,
+                already_sent=route.already_sent,
+                channel=Channel.TEAMS.value,
+            )
+        # Told to the workflow, which tells the manager once (Teams alone was wanted).
+        unreachable = route is not None and route.unreachable and route.channel is Channel.TEAMS
         rendered = render_for(
             message.kind,
             spec=message.spec,
@@ -135,6 +151,7 @@ class MessagingActivities:
                 idempotency_key=message.idempotency_key,
                 recipient=recipient.email,
                 already_sent=True,
+                teams_unreachable=unreachable,
             )
         request = SendMailPostRequestBody(
             message=self._graph_message(message, recipient, rendered), save_to_sent_items=True
@@ -144,8 +161,26 @@ class MessagingActivities:
         logger.info("message_sent")
         count_message_sent(activity.metric_meter(), channel=EMAIL, kind=str(message.kind))
         return SentMessage(
-            idempotency_key=message.idempotency_key, recipient=recipient.email, already_sent=False
+            idempotency_key=message.idempotency_key,
+            recipient=recipient.email,
+            already_sent=False,
+            teams_unreachable=unreachable,
         )
+
+    async def _route_to_teams(
+        self, message: OutgoingMessage, recipient: Person
+    ) -> TeamsRoute | None:
+        if self._teams is None:
+            return None
+        expires_at = self._clock() + DEFAULT_LINK_LIFETIME
+        tokens = {
+            field: self._token(message, recipient.email, field, action, expires_at)
+            for field, action in message.actions.items()
+        }
+        route = await self._teams.route(message, recipient, tokens)
+        if route.delivered and not route.already_sent:
+            count_message_sent(activity.metric_meter(), channel="teams", kind=str(message.kind))
+        return route
 
     def _sign_links(self, message: OutgoingMessage, person: str) -> dict[str, str]:
         expires_at = self._clock() + DEFAULT_LINK_LIFETIME
@@ -194,6 +229,20 @@ class MessagingActivities:
                 )
             ],
         )
+
+    async def already_sent(self, idempotency_key: str) -> bool:
+        """Tell whether a message with this key is in the sender's recent Sent Items.
+
+        For other activities that send from Accord's mailbox in ways of their own (a reply
+        in a thread) and want the same exactly-once guarantee.
+
+        Args:
+            idempotency_key: the key the message carries.
+
+        Returns:
+            True when an earlier attempt sent it.
+        """
+        return await self._already_sent(idempotency_key)
 
     async def _already_sent(self, idempotency_key: str) -> bool:
         since = _graph_instant(self._clock() - self._window)

@@ -8,7 +8,14 @@ from typing import Any
 from pydantic import ValidationError
 from temporalio.exceptions import ApplicationError
 
-from domain.messages import CONTEXT_TYPES, MessageKind, RenderedMessage, render_message
+from domain.messages import (
+    CONTEXT_TYPES,
+    DigestContext,
+    MessageContext,
+    MessageKind,
+    RenderedMessage,
+    render_message,
+)
 from domain.models import Actor, CommitmentSpec, Person
 
 INVALID_MESSAGE = "InvalidMessage"
@@ -49,6 +56,33 @@ def render_for(
 ) -> RenderedMessage:
     """Build the kind's context from an activity's input and render it.
 
+    See :func:`context_for` for the arguments and errors.
+
+    Returns:
+        The rendered message.
+    """
+    context = context_for(
+        kind,
+        spec=spec,
+        recipient_role=recipient_role,
+        recipient_time_zone=recipient_time_zone,
+        details=details,
+        links=links,
+    )
+    return render_message(kind, context)
+
+
+def context_for(
+    kind: MessageKind,
+    *,
+    spec: CommitmentSpec,
+    recipient_role: Actor,
+    recipient_time_zone: str,
+    details: Mapping[str, Any],
+    links: Mapping[str, str] | None = None,
+) -> MessageContext | DigestContext:
+    """Build the kind's context from an activity's input.
+
     ``details`` may arrive as JSON (dates as ISO strings, slots as objects), since activity
     inputs travel through Temporal's payload converter; the context model reads them back.
 
@@ -61,7 +95,7 @@ def render_for(
         links: the kind's action-link fields, already signed.
 
     Returns:
-        The rendered message.
+        The context the templates (and Teams cards) are built from.
 
     Raises:
         ApplicationError: not retryable (``InvalidMessage``) when the input does not fit the
@@ -92,4 +126,4 @@ def render_for(
         raise ApplicationError(
             f"{kind} input is invalid: {problems}", type=INVALID_MESSAGE, non_retryable=True
         ) from None
-    return render_message(kind, context)
+    return context

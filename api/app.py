@@ -30,6 +30,7 @@ from api.problems import (
     problem_response,
 )
 from api.routers import actions, addin, commitments, health
+from api.routers import bot
 from domain.action_links import LinkKeyRing
 
 
@@ -88,6 +89,7 @@ def create_app(
     app.include_router(commitments.router)
     app.include_router(actions.router)
     app.include_router(addin.router)
+    app.include_router(bot.router)
     return app
 
 

@@ -58,6 +58,8 @@ class MessageKind(StrEnum):
     DONE_NOTICE = "done_notice"
     RELEASED = "released"
     ABSENCE_NOTICE = "absence_notice"
+    TEAMS_FALLBACK = "teams_fallback"
+    INTAKE_CONFIRMATION = "intake_confirmation"
     DIGEST = "digest"
 
 
@@ -314,6 +316,28 @@ class DigestContext(DomainModel):
         return variables
 
 
+class IntakeConfirmationContext(_ToManager):
+    """Tells the manager what Accord read from their email, before the owner hears of it.
+
+    ``grace_ends_at`` is when the owner is contacted unless the manager corrects or cancels;
+    ``criteria_derived`` says the success criteria were written by Accord from the ask.
+    """
+
+    kind: ClassVar[MessageKind] = MessageKind.INTAKE_CONFIRMATION
+    grace_ends_at: UtcDatetime
+    due_text: OptionalText = None
+    criteria_derived: bool = False
+    confirm_url: ActionUrl
+    correct_url: ActionUrl
+    cancel_url: ActionUrl
+
+
+class TeamsFallbackContext(_ToManager):
+    """Tells the manager, once per commitment, that Teams could not reach the owner."""
+
+    kind: ClassVar[MessageKind] = MessageKind.TEAMS_FALLBACK
+
+
 CONTEXT_TYPES: Mapping[MessageKind, type[MessageContext] | type[DigestContext]] = {
     context.kind: context
     for context in (
@@ -332,6 +356,8 @@ CONTEXT_TYPES: Mapping[MessageKind, type[MessageContext] | type[DigestContext]] 
         DoneNoticeContext,
         ReleasedContext,
         AbsenceNoticeContext,
+        TeamsFallbackContext,
+        IntakeConfirmationContext,
         DigestContext,
     )
 }
@@ -372,6 +398,26 @@ def render_message(kind: MessageKind, context: MessageContext | DigestContext) -
     # Subjects are one line in every mail client; templates may wrap them for readability.
     subject = " ".join(str(vars(text_module)["subject"]).split())
     html = environment.get_template(f"{kind}.html").render(variables, subject=subject)
+    return RenderedMessage(subject=subject, html=_tidy(html), text=_tidy(str(text_module)))
+
+
+def render_templates(name: str, variables: Mapping[str, Any]) -> RenderedMessage:
+    """Render a pair of templates (``<name>.txt`` with its subject, ``<name>.html``).
+
+    For messages that are not about one commitment (e.g. intake's question to a manager
+    whose email lacked something); they get the same filters and layout.
+
+    Args:
+        name: the templates' common name.
+        variables: what the templates see; ``zone`` must be the reader's ``ZoneInfo``.
+
+    Returns:
+        The subject, HTML body and plain-text body.
+    """
+    environment = _environment()
+    text_module = environment.get_template(f"{name}.txt").make_module(dict(variables))
+    subject = " ".join(str(vars(text_module)["subject"]).split())
+    html = environment.get_template(f"{name}.html").render(dict(variables), subject=subject)
     return RenderedMessage(subject=subject, html=_tidy(html), text=_tidy(str(text_module)))
 
 

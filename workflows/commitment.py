@@ -459,7 +459,7 @@ class CommitmentWorkflow:
                 schedule = await self._schedule_of(person.email)
         self._sequence += 1
         key = f"{self._id}:{self._sequence}:{pending.kind.value}"
-        await workflow.execute_activity(
+        sent: SentMessage = await workflow.execute_activity(
             "send_message",
             OutgoingMessage(
                 idempotency_key=key,
@@ -478,6 +478,15 @@ class CommitmentWorkflow:
         self._record(
             Actor.SYSTEM, f"sent:{pending.kind.value}", f"Sent to the {pending.role.value}."
         )
+        if sent.teams_unreachable:
+            self._note_teams_unreachable(pending.role)
+
+    def _note_teams_unreachable(self, role: Actor) -> None:
+        """Teams could not reach someone who wants Teams alone; tell the manager, once."""
+        first = not any(entry.kind == "teams_unreachable" for entry in self._history)
+        self._record(Actor.SYSTEM, "teams_unreachable", f"Sent to the {role.value} by email.")
+        if first and role is Actor.OWNER and workflow.patched("teams-fallback-notice"):
+            self._queue(PendingMessage(MessageKind.TEAMS_FALLBACK, Actor.MANAGER))
 
     async def _schedule_of(self, email: str) -> PersonSchedule:
         schedule: PersonSchedule = await workflow.execute_activity(

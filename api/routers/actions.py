@@ -246,3 +246,24 @@ async def apply_link(
         action=claims.action.value,
     )
     return _done_page(claims, view, note_recorded=note is not None)
+
+
+def link_update(claims: ActionClaims) -> tuple[str, ActorAction]:
+    """Return the update an action (from a link or a Teams card) performs, and its input.
+
+    Teams cards carry the same signed claims as links, so both channels apply the same
+    update with the same authorization and the same idempotency (the link's id).
+
+    Args:
+        claims: the verified claims.
+
+    Returns:
+        The update's name and its input, acting as the claims' person.
+    """
+    return _update_for(claims, None)
+
+
+def link_thanks(action: LinkAction) -> tuple[str, str]:
+    """Return what is said once an action is recorded: the thanks and a follow-up line."""
+    copy = _COPY[action]
+    return copy.thanks, copy.follow_up

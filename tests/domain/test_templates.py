@@ -27,6 +27,7 @@ from domain.messages import (
     ReleasedContext,
     RevisionAgreedContext,
     RevisionProposedContext,
+    TeamsFallbackContext,
     render_message,
 )
 from domain.models import (
@@ -154,6 +155,9 @@ SAMPLES: dict[MessageKind, Callable[[CommitmentSpec], MessageContext | DigestCon
         commitment=c, recipient_time_zone=MANAGER_ZONE, back_on=datetime(2026, 12, 7, 9, tzinfo=UTC)
     ),
     MessageKind.DIGEST: digest_context,
+    MessageKind.TEAMS_FALLBACK: lambda c: TeamsFallbackContext(
+        commitment=c, recipient_time_zone=MANAGER_ZONE
+    ),
 }
 
 BLAME_PATTERNS = [

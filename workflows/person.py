@@ -1,0 +1,148 @@
+"""The person entity: one long-lived workflow per person, ``person-<email>``.
+
+It holds the person's channel preference, their Teams conversation and the Teams activities
+Accord sent them.
+
+Temporal is already Accord's durable store, so this needs no database of its own. Changes are
+updates (answered once applied, with Temporal's update id making a repeat a no-op); readers
+use the ``record`` query. The workflow never ends on its own; it continues as new when its
+history grows, carrying the record.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.preferences import (
+        MAX_REMEMBERED_SENDS,
+        Channel,
+        ConversationReference,
+        PersonRecord,
+        SentActivity,
+    )
+
+PERSON_WORKFLOW_NAME = "PersonWorkflow"
+PERSON_ID_PREFIX = "person-"
+RECORD_QUERY = "record"
+_HISTORY_LIMIT = 2_000
+
+
+def person_workflow_id(email: str) -> str:
+    """Return the entity workflow id of the person with this address."""
+    return f"{PERSON_ID_PREFIX}{email.strip().lower()}"
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PersonInput(_Input):
+    """Starts (or continues) a person's entity."""
+
+    record: PersonRecord
+    history_limit: int | None = Field(default=None, description="For tests of continue-as-new.")
+
+
+class SetChannel(_Input):
+    """The person chose where Accord's messages go."""
+
+    channel: Channel
+
+
+class RememberConversation(_Input):
+    """The bot learnt (or re-learnt) the person's personal chat."""
+
+    reference: ConversationReference
+
+
+class ForgetConversation(_Input):
+    """The chat is gone (app removed, 403/404 from the Bot Connector)."""
+
+    conversation_id: str
+
+
+class RecordSent(_Input):
+    """A message key became this Teams activity."""
+
+    message_key: str = Field(min_length=1)
+    sent: SentActivity
+
+
+class PersonUpdates:
+    """The names of the entity's updates."""
+
+    SET_CHANNEL = "set_channel"
+    REMEMBER_CONVERSATION = "remember_conversation"
+    FORGET_CONVERSATION = "forget_conversation"
+    RECORD_SENT = "record_sent"
+
+
+@workflow.defn(name=PERSON_WORKFLOW_NAME)
+class PersonWorkflow:
+    """One person's channel record, for as long as they use Accord."""
+
+    @workflow.init
+    def __init__(self, start: PersonInput) -> None:
+        self._record = start.record
+
+    @workflow.run
+    async def run(self, start: PersonInput) -> None:
+        """Hold the record; continue as new before the history grows long."""
+        limit = start.history_limit or _HISTORY_LIMIT
+        await workflow.wait_condition(
+            lambda: (
+                workflow.info().is_continue_as_new_suggested()
+                or workflow.info().get_current_history_length() > limit
+            )
+        )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.continue_as_new(start.model_copy(update={"record": self._record}))
+
+    @workflow.query(name=RECORD_QUERY)
+    def record(self) -> PersonRecord:
+        """The person's record."""
+        return self._record
+
+    @workflow.update(name=PersonUpdates.SET_CHANNEL)
+    def set_channel(self, change: SetChannel) -> PersonRecord:
+        """Change where the person's messages go."""
+        self._record = self._record.model_copy(update={"channel": change.channel})
+        return self._record
+
+    @set_channel.validator
+    def _validate_set_channel(self, change: SetChannel) -> None:
+        if change.channel is Channel.TEAMS and self._record.conversation is None:
+            # Teams alone with no chat would send everything to the email fallback.
+            raise ApplicationError(
+                "Accord has no chat with you in Teams yet; add the app first.",
+                type="InvalidAction",
+                non_retryable=True,
+            )
+
+    @workflow.update(name=PersonUpdates.REMEMBER_CONVERSATION)
+    def remember_conversation(self, change: RememberConversation) -> PersonRecord:
+        """Keep the chat the bot writes to."""
+        self._record = self._record.model_copy(update={"conversation": change.reference})
+        return self._record
+
+    @workflow.update(name=PersonUpdates.FORGET_CONVERSATION)
+    def forget_conversation(self, change: ForgetConversation) -> PersonRecord:
+        """Drop the chat, if it is still the one on record."""
+        current = self._record.conversation
+        if current is not None and current.conversation_id == change.conversation_id:
+            self._record = self._record.model_copy(update={"conversation": None})
+        return self._record
+
+    @workflow.update(name=PersonUpdates.RECORD_SENT)
+    def record_sent(self, change: RecordSent) -> PersonRecord:
+        """Remember which activity a message key became (the oldest are let go)."""
+        sent = dict(self._record.sent)
+        sent.pop(change.message_key, None)
+        sent[change.message_key] = change.sent
+        while len(sent) > MAX_REMEMBERED_SENDS:
+            sent.pop(next(iter(sent)))
+        self._record = self._record.model_copy(update={"sent": sent})
+        return self._record
