@@ -146,20 +146,22 @@ async def run_worker(settings: AccordSettings) -> None:
         with tracing_interceptors(settings) as interceptors:
             async with graph_client(settings) as graph:
                 client = await connect(settings, runtime=runtime, interceptors=interceptors)
-                await _register_search_attributes(settings, client)
-                worker = await build_worker(settings, client, graph)
                 health = WorkerHealth(
                     client,
                     settings.temporal_task_queue,
                     max_poll_age=timedelta(seconds=settings.worker_ready_max_poll_age_seconds),
                 )
                 async with contextlib.AsyncExitStack() as probes:
+                    # Probes answer from here on (live, not ready), so a slow start-up is
+                    # not mistaken for a dead process.
                     if settings.worker_health_port is not None:
                         await probes.enter_async_context(
                             serve_probes(
                                 health, settings.worker_http_host, settings.worker_health_port
                             )
                         )
+                    await _register_search_attributes(settings, client)
+                    worker = await build_worker(settings, client, graph)
                     await _run_until_stopped(settings, worker, health, stop)
     finally:
         for signum in _STOP_SIGNALS:

@@ -144,7 +144,7 @@ async def test_sigterm_mid_activity_drains_within_the_grace_and_the_next_worker_
         live = await eventually(lambda: first.probe("/livez"), timeout=30)
         assert live.json()["status"] == "live"
         # Ready only once Temporal has seen this worker poll.
-        await eventually(first.ready, timeout=30)
+        await eventually(first.ready, timeout=60)
         metrics = await first.metrics()
         assert "temporal_num_pollers" in metrics
         assert "temporal_request_total" in metrics
@@ -181,7 +181,7 @@ async def test_sigterm_mid_activity_drains_within_the_grace_and_the_next_worker_
 
         state.update_config(state.config.model_copy(update={"faults": FaultConfig()}))
         await second.start()
-        await eventually(second.ready, timeout=30)
+        await eventually(second.ready, timeout=60)
         view = await handle.execute_update(
             Updates.ACCEPT, ActorAction(actor=SAM), result_type=CommitmentView
         )
