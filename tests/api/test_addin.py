@@ -309,6 +309,8 @@ async def test_a_manager_turns_an_open_email_into_one_commitment_per_person(
     )
     await expect(owner).to_have_accessible_description(re.compile("can't find this person"))
     await expect(page.get_by_role("status")).to_contain_text("1 created")
+    # Everything fits Outlook's narrowest pane: nothing scrolls sideways.
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PANE["width"]
     screenshot = os.environ.get("ADDIN_SCREENSHOT")
     if screenshot:
         await page.screenshot(path=screenshot, full_page=True)
@@ -383,9 +385,8 @@ async def test_a_manager_creates_a_commitment_while_writing_the_email(
     await expect(card.locator('[data-error="due"]')).to_have_text("Choose a due date and time.")
     await expect(due).to_be_focused()
 
-    deadline = (datetime.now(LONDON) + timedelta(days=10)).replace(
-        hour=17, minute=30, second=0, microsecond=0
-    )
+    # Next July, in British Summer Time: the pane must find +01:00 on its own.
+    deadline = datetime(datetime.now(LONDON).year + 1, 7, 1, 17, 30, tzinfo=LONDON)
     await due.fill(london(deadline))
 
     # Priya should do it too: another card, with the first one's text.
@@ -418,6 +419,7 @@ async def test_a_manager_creates_a_commitment_while_writing_the_email(
     commitment = await accord.commitment(sam_id)
     # The wall time Maya chose, in her zone, with its offset.
     assert datetime.fromisoformat(commitment["due"]) == deadline
+    assert deadline.utcoffset() == timedelta(hours=1)
     assert commitment["owner"]["email"] == SAM
     assert (await accord.commitment(priya_id))["owner"]["email"] == PRIYA
     # The item keeps its own key, so re-opening the draft creates nothing new.
