@@ -28,8 +28,11 @@ COPY integrations/ integrations/
 COPY sandbox/ sandbox/
 COPY workflows/ workflows/
 COPY worker.py ./
-# The root filesystem is read-only at run time: compile everything now.
-RUN /opt/venv/bin/python -m compileall -q /opt/venv /app
+# The root filesystem is read-only at run time: compile everything now, so that each start
+# does not recompile msgraph-sdk's thousands of modules. Accord's own code must compile; a
+# dependency may ship a file for another Python version that is never imported.
+RUN /opt/venv/bin/python -m compileall -q /app \
+    && (/opt/venv/bin/python -m compileall -q /opt/venv || true)
 
 FROM ${PYTHON_IMAGE} AS runtime
 ARG VERSION=0.1.0
