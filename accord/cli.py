@@ -40,12 +40,21 @@ def _run(name: str, main: Coroutine[Any, Any, int | None]) -> int:
     from accord.connections import GraphSetupError
     from accord.keys import KeyFileError
     from accord.up import UpError
+    from accord.worker_health import ProbeSetupError
+    from integrations.telemetry.runtime import MetricsSetupError
     from integrations.temporal.client import TemporalSetupError
 
     log = structlog.get_logger(f"accord.{name}")
     try:
         code = asyncio.run(main)
-    except (KeyFileError, TemporalSetupError, GraphSetupError, UpError) as exc:
+    except (
+        KeyFileError,
+        TemporalSetupError,
+        GraphSetupError,
+        UpError,
+        ProbeSetupError,
+        MetricsSetupError,
+    ) as exc:
         log.error("setup_invalid", reason=str(exc))
         return 2
     except RuntimeError as exc:

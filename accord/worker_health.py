@@ -37,6 +37,10 @@ _REQUEST_READ_TIMEOUT = 5.0
 _MAX_REQUEST_LINE = 2048
 
 
+class ProbeSetupError(Exception):
+    """The probe endpoint cannot listen as configured; the message names the setting."""
+
+
 class WorkerPhase(StrEnum):
     """Where the worker is in its life."""
 
@@ -132,6 +136,9 @@ async def serve_probes(health: WorkerHealth, host: str, port: int) -> AsyncItera
 
     Yields:
         Nothing; the server closes on exit.
+
+    Raises:
+        ProbeSetupError: when the port cannot be bound (in use, or a host not of this machine).
     """
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -151,7 +158,12 @@ async def serve_probes(health: WorkerHealth, host: str, port: int) -> AsyncItera
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
 
-    server = await asyncio.start_server(handle, host, port)
+    try:
+        server = await asyncio.start_server(handle, host, port)
+    except OSError as exc:
+        raise ProbeSetupError(
+            f"ACCORD_WORKER_HEALTH_PORT: cannot listen on {host}:{port}: {exc.strerror}"
+        ) from None
     log.info("worker_probes_listening", host=host, port=port)
     try:
         yield

@@ -17,6 +17,10 @@ SCHEDULE_TO_START_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60
 """Seconds; alerts look at the 95th percentile around a few seconds."""
 
 
+class MetricsSetupError(Exception):
+    """The metrics endpoint cannot be served as configured; the message names the setting."""
+
+
 def build_runtime(settings: AccordSettings) -> Runtime:
     """Build the worker's runtime: Prometheus metrics on ``worker_metrics_port`` when set.
 
@@ -27,7 +31,7 @@ def build_runtime(settings: AccordSettings) -> Runtime:
         A runtime of its own; the SDK's default runtime when no metrics port is set.
 
     Raises:
-        RuntimeError: when the metrics port cannot be bound (from the SDK).
+        MetricsSetupError: when the metrics port cannot be bound.
     """
     if settings.worker_metrics_port is None:
         return Runtime.default()
@@ -41,4 +45,10 @@ def build_runtime(settings: AccordSettings) -> Runtime:
             "temporal_activity_schedule_to_start_latency": SCHEDULE_TO_START_BUCKETS,
         },
     )
-    return Runtime(telemetry=TelemetryConfig(metrics=prometheus))
+    try:
+        return Runtime(telemetry=TelemetryConfig(metrics=prometheus))
+    except ValueError as exc:
+        # The SDK reports a port in use (or an address it cannot bind) as a ValueError.
+        raise MetricsSetupError(
+            f"ACCORD_WORKER_METRICS_PORT: cannot serve metrics on {prometheus.bind_address}: {exc}"
+        ) from None

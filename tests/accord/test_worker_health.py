@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
 from datetime import timedelta
 
 import httpx
+import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from accord.worker_health import Readiness, WorkerHealth, WorkerPhase, serve_probes
+from accord.worker_health import (
+    ProbeSetupError,
+    Readiness,
+    WorkerHealth,
+    WorkerPhase,
+    serve_probes,
+)
 from sandbox.server import free_port
 from tests.conftest import eventually
 from workflows.commitment import CommitmentWorkflow
@@ -80,3 +88,15 @@ async def test_an_unreachable_temporal_makes_the_worker_unready(
 
     assert await lost.readiness() == Readiness(False, "temporal_unreachable")
     assert (await health.readiness()).reason == "not_polling"
+
+
+async def test_a_taken_probe_port_is_named(dev_server: WorkflowEnvironment) -> None:
+    health = WorkerHealth(dev_server.client, "q", max_poll_age=timedelta(minutes=2))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        with pytest.raises(ProbeSetupError, match=f"ACCORD_WORKER_HEALTH_PORT.*:{port}"):
+            async with serve_probes(health, "127.0.0.1", port):
+                pass
