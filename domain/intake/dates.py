@@ -710,11 +710,12 @@ def _date_spans(text: str, local: _Local) -> Iterator[_Span]:
 
 def _without_overlaps(spans: list[_Span]) -> list[_Span]:
     # Leftmost-longest wins: "EOD 3 Dec" keeps "3 Dec" whole rather than "3" and "Dec".
+    # Sorted by start, a span can only overlap the last one kept.
     chosen: list[_Span] = []
     for span in sorted(spans, key=lambda item: (item.start, -(item.end - item.start))):
-        if all(span.start >= kept.end or span.end <= kept.start for kept in chosen):
+        if not chosen or span.start >= chosen[-1].end:
             chosen.append(span)
-    return sorted(chosen, key=lambda item: item.start)
+    return chosen
 
 
 _JOIN_AFTER_DATE = re.compile(

@@ -37,7 +37,7 @@ from domain.intake.screening import screen
 from domain.intake.text import MAX_ANALYSED_CHARS, split_body, split_quoted_header
 from domain.timezones import resolve_zone
 
-RAW_BODY_READ_CHARS = 300_000
+RAW_BODY_READ_CHARS = 150_000
 """Only this much of a raw body is parsed: the sender's new words come first."""
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString, PageElement
 
 from domain.intake.models import InboundEmail
 
@@ -19,25 +20,27 @@ MAX_ANALYSED_CHARS = 20_000
 
 _QUOTE_MARK = "\u2063QUOTED\u2063"
 # Elements that never hold anything to read, or that could act (scripts, tracking pixels).
-_DROPPED_TAGS = (
-    "script",
-    "style",
-    "head",
-    "title",
-    "meta",
-    "link",
-    "noscript",
-    "iframe",
-    "object",
-    "embed",
-    "img",
-    "svg",
-    "template",
-    "form",
-    "button",
-    "input",
-    "select",
-    "textarea",
+_DROPPED_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "noscript",
+        "iframe",
+        "object",
+        "embed",
+        "img",
+        "svg",
+        "template",
+        "form",
+        "button",
+        "input",
+        "select",
+        "textarea",
+    }
 )
 _BLOCK_TAGS = frozenset(
     {
@@ -64,17 +67,14 @@ _BLOCK_TAGS = frozenset(
     }
 )
 # Where clients put the message being replied to or forwarded; everything from here is quoted.
-_QUOTE_START_SELECTORS = (
-    "#divRplyFwdMsg",
-    "#appendonsend",
-    "div.gmail_quote",
-    "div.gmail_quote_container",
-    "div.yahoo_quoted",
-    "blockquote[type=cite]",
-    "div.moz-cite-prefix",
-    "#mail-editor-reference-message-container",
+_QUOTE_START_IDS = frozenset(
+    {"divrplyfwdmsg", "appendonsend", "mail-editor-reference-message-container"}
 )
-_SIGNATURE_SELECTORS = ("div.gmail_signature", "#Signature", "div.moz-signature", "#signature")
+_QUOTE_START_CLASSES = frozenset(
+    {"gmail_quote", "gmail_quote_container", "yahoo_quoted", "moz-cite-prefix"}
+)
+_SIGNATURE_IDS = frozenset({"signature"})
+_SIGNATURE_CLASSES = frozenset({"gmail_signature", "moz-signature"})
 
 _QUOTE_LINE_PATTERNS = (
     re.compile(r"^-{2,}\s*original message\s*-{2,}\s*$", re.IGNORECASE),
@@ -112,12 +112,34 @@ class SplitText:
     quoted_to: tuple[str, ...] = ()
 
 
+def _classes(tag: Tag) -> set[str]:
+    value = tag.get("class")
+    if isinstance(value, str):
+        return {value.lower()}
+    return {str(item).lower() for item in value or ()}
+
+
+def _is_quote_start(tag: Tag) -> bool:
+    if str(tag.get("id") or "").lower() in _QUOTE_START_IDS:
+        return True
+    if tag.name == "blockquote" and str(tag.get("type") or "").lower() == "cite":
+        return True
+    return bool(_classes(tag) & _QUOTE_START_CLASSES)
+
+
+def _is_signature(tag: Tag) -> bool:
+    if str(tag.get("id") or "").lower() in _SIGNATURE_IDS:
+        return True
+    return bool(_classes(tag) & _SIGNATURE_CLASSES)
+
+
 def html_to_text(html: str) -> str:
     """Turn HTML into readable plain text without running or fetching anything.
 
-    Scripts, styles, images (tracking pixels included) and forms are dropped; block elements
-    become line breaks and list items bullets. Quoted history is marked so that
-    :func:`split_body` can cut it off.
+    Scripts, styles, images (tracking pixels included), forms and comments are dropped;
+    block elements become line breaks and list items bullets. Quoted history is marked so that
+    :func:`split_body` can cut it off. The tree is walked once, without recursion, so deep or
+    wide documents cost linear time.
 
     Args:
         html: an HTML document or fragment, possibly malformed.
@@ -126,26 +148,32 @@ def html_to_text(html: str) -> str:
         The text, one block per line.
     """
     soup = BeautifulSoup(html, "html.parser")
-    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
-        comment.extract()
-    for name in _DROPPED_TAGS:
-        for element in soup.find_all(name):
-            element.decompose()
-    for selector in _SIGNATURE_SELECTORS:
-        for element in soup.select(selector):
-            element.decompose()
-    for selector in _QUOTE_START_SELECTORS:
-        for element in soup.select(selector):
-            element.insert_before(f"\n{_QUOTE_MARK}\n")
-    for item in soup.find_all("li"):
-        item.insert_before("\n- ")
-    for cell in soup.find_all(["td", "th"]):
-        cell.insert_after(" ")
-    for element in soup.find_all(_BLOCK_TAGS):
-        if isinstance(element, Tag):
-            element.insert_before("\n")
-            element.insert_after("\n")
-    return soup.get_text()
+    parts: list[str] = []
+    # A stack of nodes still to visit; a string on it is text to emit after a block closes.
+    stack: list[PageElement | str] = [soup]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and not isinstance(node, NavigableString):
+            parts.append(node)
+        elif isinstance(node, NavigableString):
+            if type(node) is NavigableString:
+                parts.append(str(node))
+        elif isinstance(node, Tag):
+            name = (node.name or "").lower()
+            if name in _DROPPED_TAGS or _is_signature(node):
+                continue
+            if _is_quote_start(node):
+                parts.append(f"\n{_QUOTE_MARK}\n")
+            if name == "li":
+                parts.append("\n- ")
+            elif name in _BLOCK_TAGS:
+                parts.append("\n")
+            if name in _BLOCK_TAGS:
+                stack.append("\n")
+            elif name in ("td", "th"):
+                stack.append(" ")
+            stack.extend(reversed(node.contents))
+    return "".join(parts)
 
 
 def _normalise_lines(text: str) -> list[str]:

@@ -1,4 +1,5 @@
 import re
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -260,3 +261,12 @@ def test_notes_are_kind() -> None:
         for note in reading.notes:
             for pattern in BLAME_PATTERNS:
                 assert re.search(pattern, note, flags=re.IGNORECASE) is None, note
+
+
+def test_wide_and_deep_html_costs_linear_time() -> None:
+    # A quadratic walk over these took minutes; a linear one takes about a second.
+    started = time.perf_counter()
+    wide = read_email(email(body="<p>x</p>" * 240_000, body_is_html=True), CONTEXT)
+    deep = read_email(email(body="<div>" * 50_000 + "hi", body_is_html=True), CONTEXT)
+    assert wide.ignored == deep.ignored == Ignored.NOT_A_REQUEST
+    assert time.perf_counter() - started < 15
