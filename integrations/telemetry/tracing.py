@@ -13,19 +13,22 @@ from contextlib import contextmanager
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from temporalio.client import Interceptor
 from temporalio.contrib.opentelemetry import TracingInterceptor
 
 from accord.settings import AccordSettings
 
 
-def tracer_provider(settings: AccordSettings) -> TracerProvider:
+def tracer_provider(
+    settings: AccordSettings, exporter: SpanExporter | None = None
+) -> TracerProvider:
     """Build a tracer provider exporting to the configured OTLP/HTTP endpoint.
 
     Args:
         settings: ``tracing_service_name`` and ``tracing_otlp_endpoint`` (unset: the
             exporter reads the standard ``OTEL_EXPORTER_OTLP_*`` variables).
+        exporter: where spans go instead of OTLP (tests keep them in memory).
 
     Returns:
         The provider, batching spans to the exporter.
@@ -34,17 +37,20 @@ def tracer_provider(settings: AccordSettings) -> TracerProvider:
         resource=Resource.create({SERVICE_NAME: settings.tracing_service_name})
     )
     provider.add_span_processor(
-        BatchSpanProcessor(OTLPSpanExporter(endpoint=settings.tracing_otlp_endpoint))
+        BatchSpanProcessor(exporter or OTLPSpanExporter(endpoint=settings.tracing_otlp_endpoint))
     )
     return provider
 
 
 @contextmanager
-def tracing_interceptors(settings: AccordSettings) -> Iterator[list[Interceptor]]:
+def tracing_interceptors(
+    settings: AccordSettings, exporter: SpanExporter | None = None
+) -> Iterator[list[Interceptor]]:
     """Yield the client interceptors that trace, or none when tracing is off.
 
     Args:
         settings: ``tracing_enabled`` and the exporter's settings.
+        exporter: where spans go instead of OTLP (tests keep them in memory).
 
     Yields:
         ``[TracingInterceptor]`` when tracing is on, else ``[]``; on exit, spans still
@@ -53,7 +59,7 @@ def tracing_interceptors(settings: AccordSettings) -> Iterator[list[Interceptor]
     if not settings.tracing_enabled:
         yield []
         return
-    provider = tracer_provider(settings)
+    provider = tracer_provider(settings, exporter)
     try:
         yield [TracingInterceptor(provider.get_tracer("accord"))]
     finally:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+from msgraph.graph_service_client import GraphServiceClient
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from temporalio.client import Client
 from temporalio.contrib.opentelemetry import TracingInterceptor
+from temporalio.testing import WorkflowEnvironment
 
 from accord.settings import AccordSettings
 from integrations.telemetry.tracing import tracer_provider, tracing_interceptors
+from tests.conftest import eventually
+from tests.test_worker import commitment_input
+from worker import build_worker
+from workflows.commitment import CommitmentWorkflow
+from workflows.contracts import workflow_id_for
 
 
 def test_tracing_is_off_by_default() -> None:
@@ -28,3 +40,41 @@ def test_spans_name_the_service() -> None:
         assert provider.resource.attributes["service.name"] == "accord-worker-eu"
     finally:
         provider.shutdown()
+
+
+async def test_commitment_workflows_and_their_activities_are_traced(
+    temporal_env: WorkflowEnvironment,
+    graph: GraphServiceClient,
+    task_queue: str,
+    tmp_path: Path,
+) -> None:
+    exporter = InMemorySpanExporter()
+    settings = AccordSettings(
+        data_dir=tmp_path, temporal_task_queue=task_queue, tracing_enabled=True
+    )
+    with tracing_interceptors(settings, exporter) as interceptors:
+        config = temporal_env.client.config()
+        config["interceptors"] = interceptors
+        client = Client(**config)
+        async with await build_worker(settings, client, graph):
+            handle = await client.start_workflow(
+                CommitmentWorkflow.run,
+                commitment_input("traced"),
+                id=workflow_id_for(f"traced-{uuid.uuid4().hex[:8]}"),
+                task_queue=task_queue,
+            )
+
+            async def an_activity_completed() -> bool:
+                history = await handle.fetch_history()
+                return any(
+                    event.HasField("activity_task_completed_event_attributes")
+                    for event in history.events
+                )
+
+            await eventually(an_activity_completed, timeout=30)
+            await handle.terminate("test over")
+    # Leaving the block flushed the spans to the exporter.
+    names = [span.name for span in exporter.get_finished_spans()]
+    assert any(name.startswith("StartWorkflow:") for name in names), names
+    assert any(name.startswith("RunWorkflow:") for name in names), names
+    assert any(name.startswith("RunActivity:") for name in names), names
