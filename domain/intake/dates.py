@@ -161,7 +161,11 @@ _AFTER_CUE = re.compile(
     r"(?:deadline|due\s+date|cut-?off)|is\s+when\s+i\s+need|hard\s+stop)\b",
     re.IGNORECASE,
 )
-_SENTENCE_CUE = re.compile(r"\b(?:deadline|due\s+date|cut-?off)\b|\bdue\b", re.IGNORECASE)
+_SENTENCE_CUE = re.compile(
+    r"\b(?:deadline|due\s+date|cut-?off)\b"
+    r"|\bdue\b(?!\s+to\s+(?:the|a|an|our|your|their|this|that|it|an?)\b)",
+    re.IGNORECASE,
+)
 _SENTENCE_START = re.compile(r"[.!?\n]\s*(?=[^.!?\n]*$)")
 _BEFORE_CUE = re.compile(r"\b(?:by|before|prior\s+to|ahead\s+of)\s*(?:the\s+)?$", re.IGNORECASE)
 

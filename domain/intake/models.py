@@ -73,11 +73,14 @@ class SenderContext(DomainModel):
     """What intake knows about the sender's organisation and mailbox settings.
 
     ``time_zone`` is the sender's zone by IANA or Windows name; an unknown one makes intake
-    read dates in UTC and say so in the reading's notes, rather than fail.
+    read dates in UTC and say so in the reading's notes, rather than fail. ``agent_aliases``
+    are other addresses of Accord's mailbox (such as its ``onmicrosoft.com`` address): they
+    are never owners, and mail from them is Accord's own.
     """
 
     agent_address: str
     tenant_domains: list[str]
+    agent_aliases: list[str] = Field(default_factory=list)
     time_zone: str
     working_day_end: time = time(17, 0)
     working_day_start: time = time(9, 0)
@@ -86,6 +89,18 @@ class SenderContext(DomainModel):
     @classmethod
     def _normalise_agent(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("agent_aliases", mode="before")
+    @classmethod
+    def _normalise_aliases(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [item.strip().lower() if isinstance(item, str) else item for item in value]
+        return value
+
+    @property
+    def agent_addresses(self) -> frozenset[str]:
+        """Every address Accord's mailbox answers to (its address and its aliases)."""
+        return frozenset({self.agent_address, *self.agent_aliases})
 
     @field_validator("tenant_domains", mode="before")
     @classmethod

@@ -44,7 +44,7 @@ RAW_BODY_READ_CHARS = 150_000
 def _owners(email: InboundEmail, context: SenderContext, notes: list[str]) -> list[Mailbox]:
     owners: list[Mailbox] = []
     for recipient in email.to:
-        if recipient.address in (context.agent_address, email.sender.address):
+        if recipient.address in {*context.agent_addresses, email.sender.address}:
             continue
         if recipient.domain not in context.tenant_domains:
             notes.append(
@@ -103,6 +103,17 @@ def _due_notes(due: DueParse | None, text: str) -> tuple[list[Missing], list[str
             f'"{due.text}" is already past. Reply with a new date, for example "next Friday".'
         ]
     return [], []
+
+
+_DUE_NOTE_MARKS = (
+    "I could not find a due date",
+    "could mean more than one date",
+    "is already past",
+)
+
+
+def _is_due_note(note: str) -> bool:
+    return any(mark in note for mark in _DUE_NOTE_MARKS)
 
 
 def _forwarded_lines(email: InboundEmail, quoted: str, quoted_from: str) -> list[str] | None:
@@ -177,7 +188,8 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
                     Mailbox(address=address)
                     for address in split.quoted_to
                     if address.rpartition("@")[2] in context.tenant_domains
-                    and address not in (context.agent_address, email.sender.address)
+                    and address not in context.agent_addresses
+                    and address != email.sender.address
                 ]
                 names += [owner.first_name.lower() for owner in owners]
     if ask is None and not no_action:
@@ -260,15 +272,18 @@ def _drafts(reading: Reading, due: datetime) -> list[Draft]:
     ]
 
 
-def complete_due(reading: Reading, due: DueParse) -> Reading:
+def complete_due(reading: Reading, due: DueParse, *, now: datetime | None = None) -> Reading:
     """Complete a reading that lacked a usable due date with the manager's answer.
 
     Typical use: the manager answered "Friday 3pm"; the caller parses it with
     :func:`domain.intake.parse_due` relative to the answer's sent time, then calls this.
+    Notes about the old due date are replaced; other notes (such as derived criteria) stay.
 
     Args:
         reading: a reading whose ``missing`` lists a due-date problem.
-        due: the date read from the answer.
+        due: the date read from the answer (or built by the caller, e.g. from a flag).
+        now: when given, ``due.in_past`` is decided against it instead of trusted, for a
+            ``DueParse`` the caller built rather than parsed.
 
     Returns:
         The reading with the date; complete (with drafts) when nothing else is missing,
@@ -276,6 +291,8 @@ def complete_due(reading: Reading, due: DueParse) -> Reading:
     """
     if reading.ignored is not None:
         return reading
+    if now is not None:
+        due = due.model_copy(update={"in_past": due.due <= now})
     others = [
         item
         for item in reading.missing
@@ -285,7 +302,7 @@ def complete_due(reading: Reading, due: DueParse) -> Reading:
     updated = reading.model_copy(
         update={
             "missing": others + due_missing,
-            "notes": due_notes,
+            "notes": [note for note in reading.notes if not _is_due_note(note)] + due_notes,
             "due": due.due,
             "due_text": due.text,
             "drafts": [],

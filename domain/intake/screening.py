@@ -45,7 +45,7 @@ _BULK_HEADERS = (
 
 
 def _is_own_mail(email: InboundEmail, context: SenderContext) -> bool:
-    if email.sender.address == context.agent_address:
+    if email.sender.address in context.agent_addresses:
         return True
     return any(name.startswith("x-accord-") for name in email.headers)
 

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from domain.intake import (
+    DueParse,
     Ignored,
     InboundEmail,
     Mailbox,
@@ -270,3 +271,27 @@ def test_wide_and_deep_html_costs_linear_time() -> None:
     deep = read_email(email(body="<div>" * 50_000 + "hi", body_is_html=True), CONTEXT)
     assert wide.ignored == deep.ignored == Ignored.NOT_A_REQUEST
     assert time.perf_counter() - started < 15
+
+
+def test_completing_with_a_built_due_checks_it_against_now() -> None:
+    reading = read_email(email(body="Sam, could you draft the Q1 budget?"), CONTEXT)
+    built = DueParse(due=datetime(2026, 11, 20, 17, tzinfo=UTC), text="the flag's due date")
+    assert complete_due(reading, built).is_complete
+    assert complete_due(reading, built, now=MONDAY).missing == [Missing.DUE_IN_PAST]
+
+
+def test_completing_keeps_notes_that_are_not_about_the_date() -> None:
+    reading = read_email(email(body="Sam, could you draft the Q1 budget?"), CONTEXT)
+    answer = parse_due("Friday", sent_at=MONDAY, time_zone="UTC")
+    assert answer is not None
+    notes = complete_due(reading, answer).notes
+    assert any("done looks like" in note for note in notes)
+    assert not any("due date" in note for note in notes)
+
+
+def test_agent_aliases_are_never_owners_and_their_mail_is_own_mail() -> None:
+    alias = Mailbox(address="accord@northwind.onmicrosoft.example")
+    context = CONTEXT.model_copy(update={"agent_aliases": [alias.address]})
+    reading = read_email(email(to=[SAM, alias]), context)
+    assert [draft.owner for draft in reading.drafts] == [SAM]
+    assert read_email(email(sender=alias), context).ignored == Ignored.OWN_MAIL
