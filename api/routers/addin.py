@@ -21,7 +21,7 @@ from api.addin_manifest import ManifestOptions, render_manifest
 from api.addin_prefill import AddinItem, AddinPrefill, MailAddress, prefill
 from api.auth import AUTH_RESPONSES, PrincipalDep
 from api.dependencies import ClockDep, SettingsDep
-from api.problems import PROBLEM_RESPONSES, ProblemError
+from api.problems import PROBLEM_RESPONSES, ProblemError, problem_doc
 
 OFFICE_JS_ORIGIN: Final = "https://appsforoffice.microsoft.com"
 # Outlook on the web and the new Outlook host the pane in an iframe on these origins; the
@@ -126,7 +126,15 @@ async def asset(name: str) -> Response:
     return FileResponse(_STATIC / name, media_type=media_type, headers=_ASSET_HEADERS)
 
 
-@router.post("/prefill", responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
+@router.post(
+    "/prefill",
+    responses={
+        **PROBLEM_RESPONSES,
+        **AUTH_RESPONSES,
+        **problem_doc(400, "The body cannot be read as JSON."),
+        **problem_doc(413, "The body is larger than the API accepts; send the text, trimmed."),
+    },
+)
 async def prefill_commitments(
     item: AddinItem,
     principal: PrincipalDep,
