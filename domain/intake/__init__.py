@@ -6,6 +6,10 @@
 * :func:`visible_text`: a body as plain text without quoted history and signatures.
 * :func:`complete_due`: a reading that lacked its due date, completed with the answer.
 
+Inside: ``screening`` (mail left alone, from headers), ``text`` (HTML and quoted history),
+``ask`` (the request, title and criteria), ``dates`` with ``date_phrases``, ``time_phrases``,
+``spans`` and ``calendar_words`` (due dates), ``reader`` (it all together), ``models``.
+
 How mail becomes a commitment, the rules and the measured accuracy: docs/intake.md.
 """
 
