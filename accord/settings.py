@@ -7,6 +7,7 @@ Nothing reads the environment at import time: callers ask for settings through
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,6 +18,9 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "ACCORD_"
+SECRETS_DIR_VARIABLE = "ACCORD_SECRETS_DIR"
+"""A directory of files named like the variables (``ACCORD_GRAPH_CLIENT_SECRET``) holding
+secrets, e.g. a Kubernetes Secret mounted as a volume; a variable set in the environment wins."""
 
 
 class SettingsError(Exception):
@@ -293,8 +297,11 @@ def load_settings() -> AccordSettings:
     Raises:
         SettingsError: when a variable holds an invalid value; the message names it.
     """
+    secrets_dir = os.environ.get(SECRETS_DIR_VARIABLE)
+    if secrets_dir and not Path(secrets_dir).is_dir():
+        raise SettingsError(f"invalid settings: {SECRETS_DIR_VARIABLE}: no directory {secrets_dir}")
     try:
-        return AccordSettings()
+        return AccordSettings(_secrets_dir=secrets_dir) if secrets_dir else AccordSettings()
     except ValidationError as exc:
         problems = []
         for error in exc.errors():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import Field
 
@@ -108,4 +110,36 @@ def test_other_invalid_values_name_their_variable(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("ACCORD_API_PORT", "eighty")
 
     with pytest.raises(SettingsError, match="ACCORD_API_PORT: "):
+        load_settings()
+
+
+def test_secrets_are_read_from_files_named_like_their_variables(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # How Kubernetes mounts a Secret: one file per key, often with a trailing newline.
+    (tmp_path / "ACCORD_GRAPH_CLIENT_SECRET").write_text("from-a-file\n", encoding="utf-8")
+    (tmp_path / "ACCORD_LINK_KEYS").write_text(f"{FIRST},{SECOND}\n", encoding="utf-8")
+    (tmp_path / "ACCORD_PAYLOAD_KEYS").write_text(f'["{FIRST}"]', encoding="utf-8")
+    monkeypatch.setenv("ACCORD_SECRETS_DIR", str(tmp_path))
+    for variable in ("ACCORD_GRAPH_CLIENT_SECRET", "ACCORD_LINK_KEYS", "ACCORD_PAYLOAD_KEYS"):
+        monkeypatch.delenv(variable, raising=False)
+
+    settings = load_settings()
+
+    assert settings.graph_client_secret is not None
+    assert settings.graph_client_secret.get_secret_value() == "from-a-file"
+    assert _secrets(settings, "link_keys") == [FIRST, SECOND]
+    assert _secrets(settings, "payload_keys") == [FIRST]
+    monkeypatch.setenv("ACCORD_GRAPH_CLIENT_SECRET", "from-the-environment")
+    overridden = load_settings().graph_client_secret
+    assert overridden is not None
+    assert overridden.get_secret_value() == "from-the-environment"
+
+
+def test_a_missing_secrets_directory_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ACCORD_SECRETS_DIR", str(tmp_path / "nowhere"))
+
+    with pytest.raises(SettingsError, match="ACCORD_SECRETS_DIR"):
         load_settings()

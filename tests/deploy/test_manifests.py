@@ -9,6 +9,7 @@ from collections.abc import Callable
 import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
 
+from accord.settings import AccordSettings
 from integrations.telemetry.metrics import ACCORD_METRICS
 from tests.deploy.manifests import OVERLAYS, REPO, Manifest, Rendered, describe, pod_spec
 
@@ -160,16 +161,18 @@ def test_secrets_are_referenced_never_written(overlay: str, rendered: dict[str, 
     assert objects.of_kind("Secret") == []
     config = _config(objects)
     for key in config:
-        assert not re.search(r"SECRET|KEYS?$|PASSWORD|TOKEN", key), f"{key} belongs in a Secret"
+        assert not re.search(r"SECRET$|_KEYS?$|PASSWORD|TOKEN", key), f"{key} belongs in a Secret"
     for name in WORKLOADS:
-        env = pod_spec(objects.named("Deployment", name))["containers"][0]["env"]
-        secret_env = {e["name"] for e in env if "secretKeyRef" in e.get("valueFrom", {})}
-        assert {
-            "ACCORD_GRAPH_CLIENT_SECRET",
-            "ACCORD_LINK_KEYS",
-            "ACCORD_PAYLOAD_KEYS",
-        } <= secret_env
-        assert all("value" not in e for e in env), f"{name}: a literal env value"
+        container = pod_spec(objects.named("Deployment", name))["containers"][0]
+        assert "env" not in container, f"{name}: secrets come as files, not variables"
+        [mount] = [m for m in container["volumeMounts"] if m["name"] == "secrets"]
+        assert mount["mountPath"] == config["ACCORD_SECRETS_DIR"]
+        assert mount["readOnly"] is True
+        files = _secret_files(objects, name)
+        assert "accord-secrets" in files, f"{name}: the Secret accord-secrets is not mounted"
+        for path in set().union(*files.values()) - {"*"}:
+            field = path.removeprefix("ACCORD_").lower()
+            assert path.startswith("ACCORD_") and field in AccordSettings.model_fields, path
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -246,7 +249,7 @@ def test_keda_watches_the_queue_the_worker_polls(
     host, port = address.rsplit(":", 1)
     assert trigger["metadata"]["endpoint"].startswith(host)
     assert trigger["metadata"]["endpoint"].endswith(f":{port}")
-    if "ACCORD_TEMPORAL_API_KEY" in _secret_env(objects, "accord-worker"):
+    if "accord-temporal" in _secret_files(objects, "accord-worker"):
         assert trigger["authenticationRef"]["name"] == "accord-temporal"
 
 
@@ -256,8 +259,8 @@ def test_production_authenticates_to_temporal_cloud_and_dev_runs_its_own(
     production, dev = rendered["production"], rendered["dev"]
     assert _config(production)["ACCORD_TEMPORAL_TLS"] == "true"
     for name in WORKLOADS:
-        assert "ACCORD_TEMPORAL_API_KEY" in _secret_env(production, name)
-        assert "ACCORD_TEMPORAL_API_KEY" not in _secret_env(dev, name)
+        assert _secret_files(production, name)["accord-temporal"] == {"ACCORD_TEMPORAL_API_KEY"}
+        assert "accord-temporal" not in _secret_files(dev, name)
     dev.named("Deployment", "accord-temporal")
     dev.named("Service", "accord-temporal")
 
@@ -308,9 +311,16 @@ def _config(objects: Rendered) -> dict[str, str]:
     return data
 
 
-def _secret_env(objects: Rendered, deployment: str) -> set[str]:
-    env = pod_spec(objects.named("Deployment", deployment))["containers"][0]["env"]
-    return {e["name"] for e in env if "secretKeyRef" in e.get("valueFrom", {})}
+def _secret_files(objects: Rendered, deployment: str) -> dict[str, set[str]]:
+    """The Secrets a workload mounts, each with the file names it takes ("*": every key)."""
+    files: dict[str, set[str]] = {}
+    for volume in pod_spec(objects.named("Deployment", deployment))["volumes"]:
+        for source in volume.get("projected", {}).get("sources", []):
+            secret = source.get("secret")
+            if secret is not None:
+                items = secret.get("items")
+                files[secret["name"]] = {item["path"] for item in items} if items else {"*"}
+    return files
 
 
 def _anchor(heading: str) -> str:
