@@ -431,6 +431,40 @@ async def test_a_manager_creates_a_commitment_while_writing_the_email(
     assert pane.problems == []
 
 
+async def test_a_pinned_pane_follows_the_manager_to_the_next_email(
+    open_pane: OpenPane, accord: Accord
+) -> None:
+    sent_at = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    pane = await open_pane(
+        {
+            "mode": "read",
+            "user": manager_profile(),
+            "token": accord.token,
+            "item": read_item(sent_at, "Friday"),
+        }
+    )
+    page = pane.page
+    await expect(page.locator("fieldset.draft")).to_have_count(2)
+    assert "addHandlerAsync:olkItemSelectedChanged" in await pane.office_calls()
+
+    next_email = {
+        "subject": "Vendor contract",
+        "bodyText": "Hi Priya, please send the signed vendor contract to legal by Thursday. "
+        "Done when legal confirms they have it.",
+        "to": [{"address": PRIYA, "name": "Priya Raman"}],
+        "from": {"address": MANAGER, "name": "Maya Chen"},
+        "dateTimeCreated": sent_at.isoformat().replace("+00:00", "Z"),
+        "internetMessageId": "<vendor-contract@northwind.example>",
+    }
+    await page.evaluate("source => window.__officeStub.selectItem(source)", next_email)
+
+    await expect(page.locator("fieldset.draft")).to_have_count(1)
+    card = pane.draft(0)
+    await expect(card.get_by_label("Owner's email")).to_have_value(PRIYA)
+    await expect(card.get_by_label("What you expect")).to_have_value(re.compile("vendor contract"))
+    assert pane.problems == []
+
+
 @pytest.mark.parametrize(
     ("office", "expected"),
     [

@@ -447,6 +447,7 @@
       return;
     }
     creating = true;
+    const number = reading;
     createButton.disabled = true;
     notice.hidden = true;
     say(chosen.length > 1 ? `Creating ${chosen.length} commitments…` : "Creating…");
@@ -454,6 +455,7 @@
     for (const card of chosen) outcomes.push(await createOne(card));
     creating = false;
     createButton.disabled = false;
+    if (number !== reading) return; // another email was opened meanwhile
     const created = outcomes.filter(Boolean).length;
     const left = state.cards.filter((card) => !card.created);
     if (!left.length) {
@@ -483,7 +485,22 @@
     notesList.hidden = !notes.length;
   }
 
-  async function start() {
+  // A pinned pane stays open while the manager moves to another email: each reading has its
+  // number, and a reading that is no longer the latest stops at its next step.
+  let reading = 0;
+
+  function clearPane() {
+    state.cards = [];
+    state.token = null;
+    draftsBox.replaceChildren();
+    notice.hidden = true;
+    notesList.hidden = true;
+    form.hidden = true;
+    form.querySelectorAll("button").forEach((button) => { button.hidden = false; });
+    say("Reading the email…");
+  }
+
+  async function start(number) {
     const mailbox = Office.context.mailbox;
     const item = mailbox && mailbox.item;
     if (!item) {
@@ -493,6 +510,7 @@
     }
     state.manager = (mailbox.userProfile.emailAddress || "").toLowerCase();
     const signedIn = await signIn();
+    if (number !== reading) return;
     if (!signedIn.token) {
       say("");
       showNotice(signInFallback(signedIn.code));
@@ -502,6 +520,7 @@
     let described;
     try {
       const read = await describeItem(item);
+      if (number !== reading) return;
       described = read.described;
       state.itemKey = read.key;
     } catch (error) {
@@ -510,6 +529,7 @@
       return;
     }
     const result = await callAccord(PREFILL_URL, described);
+    if (number !== reading) return;
     if (!result.ok) {
       say("");
       showNotice(problemText(result));
@@ -558,11 +578,23 @@
       showNotice("Open this page from Outlook: choose Create commitment on an email.");
       return;
     }
-    start().catch((error) => {
+    const mailbox = Office.context.mailbox;
+    if (mailbox && mailbox.addHandlerAsync && Office.EventType) {
+      mailbox.addHandlerAsync(Office.EventType.ItemChanged, () => {
+        clearPane();
+        readItem();
+      });
+    }
+    readItem();
+  });
+
+  function readItem() {
+    reading += 1;
+    start(reading).catch((error) => {
       // Kept for whoever opens the pane's developer tools; it names no email content.
       console.error("Accord pane:", error && error.name, error && error.message);
       say("");
       showNotice("Something went wrong while reading this email. Nothing was created.");
     });
-  });
+  }
 })();

@@ -34,65 +34,85 @@
     };
   }
 
-  const source = config.item || {};
-  const body = {
-    getAsync(coercionType, callback) {
-      calls.push("body.getAsync:" + coercionType);
-      if (coercionType === "html" && source.bodyHtml !== undefined) {
-        later(callback, source.bodyHtml);
-      } else {
-        later(callback, source.bodyText || "");
-      }
-    },
-  };
-  const customProperties = new Map(Object.entries(source.customProperties || {}));
-  function loadCustomPropertiesAsync(callback) {
-    calls.push("loadCustomPropertiesAsync");
-    later(callback, {
-      get: (name) => customProperties.get(name),
-      set: (name, value) => {
-        calls.push("customProperties.set:" + name);
-        customProperties.set(name, value);
+  function makeBody(source) {
+    return {
+      getAsync(coercionType, callback) {
+        calls.push("body.getAsync:" + coercionType);
+        if (coercionType === "html" && source.bodyHtml !== undefined) {
+          later(callback, source.bodyHtml);
+        } else {
+          later(callback, source.bodyText || "");
+        }
       },
-      saveAsync: (done) => {
-        calls.push("customProperties.saveAsync");
-        later(done, undefined);
-      },
-    });
+    };
   }
 
-  let item = null;
-  if (config.mode === "read") {
-    item = {
-      itemType: "message",
-      itemId: source.itemId || "AAMkAD-stub",
-      internetMessageId: source.internetMessageId || "",
-      subject: source.subject || "",
-      body,
-      to: details(source.to),
-      cc: details(source.cc),
-      from: details([source.from])[0],
-      dateTimeCreated: new Date(source.dateTimeCreated),
-      loadCustomPropertiesAsync,
-    };
-  } else if (config.mode === "compose") {
-    item = {
-      itemType: "message",
-      subject: getter("subject", source.subject || ""),
-      body,
-      to: getter("to", details(source.to)),
-      cc: getter("cc", details(source.cc)),
-      loadCustomPropertiesAsync,
+  function makeCustomProperties(source) {
+    const customProperties = new Map(Object.entries(source.customProperties || {}));
+    return function loadCustomPropertiesAsync(callback) {
+      calls.push("loadCustomPropertiesAsync");
+      later(callback, {
+        get: (name) => customProperties.get(name),
+        set: (name, value) => {
+          calls.push("customProperties.set:" + name);
+          customProperties.set(name, value);
+        },
+        saveAsync: (done) => {
+          calls.push("customProperties.saveAsync");
+          later(done, undefined);
+        },
+      });
     };
   }
+
+  function makeItem(mode, source) {
+    if (mode === "read") {
+      return {
+        itemType: "message",
+        itemId: source.itemId || "AAMkAD-stub",
+        internetMessageId: source.internetMessageId || "",
+        subject: source.subject || "",
+        body: makeBody(source),
+        to: details(source.to),
+        cc: details(source.cc),
+        from: details([source.from])[0],
+        dateTimeCreated: new Date(source.dateTimeCreated),
+        loadCustomPropertiesAsync: makeCustomProperties(source),
+      };
+    }
+    if (mode === "compose") {
+      return {
+        itemType: "message",
+        subject: getter("subject", source.subject || ""),
+        body: makeBody(source),
+        to: getter("to", details(source.to)),
+        cc: getter("cc", details(source.cc)),
+        loadCustomPropertiesAsync: makeCustomProperties(source),
+      };
+    }
+    return null;
+  }
+
+  const handlers = [];
+  // What Outlook does when a pinned pane's user selects another message.
+  config.selectItem = (source) => {
+    window.Office.context.mailbox.item = makeItem("read", source);
+    handlers.forEach((handler) => handler({ type: "olkItemSelectedChanged" }));
+  };
 
   window.Office = {
     HostType: { Outlook: "Outlook" },
+    EventType: { ItemChanged: "olkItemSelectedChanged" },
     CoercionType: { Html: "html", Text: "text" },
     AsyncResultStatus: { Succeeded, Failed },
     context: {
       mailbox: {
-        item,
+        item: makeItem(config.mode, config.item || {}),
+        addHandlerAsync(eventType, handler, callback) {
+          calls.push("addHandlerAsync:" + eventType);
+          handlers.push(handler);
+          if (callback) later(callback, undefined);
+        },
         userProfile: {
           emailAddress: (config.user || {}).emailAddress || "",
           displayName: (config.user || {}).displayName || "",
