@@ -44,6 +44,7 @@ TASKPANE_CSP: Final = (
 )
 _STATIC = Path(__file__).resolve().parents[1] / "static" / "addin"
 _ASSETS: Final = {
+    "functions.html": "text/html; charset=utf-8",
     "taskpane.js": "text/javascript; charset=utf-8",
     "taskpane.css": "text/css; charset=utf-8",
     "icon-16.png": "image/png",
@@ -123,7 +124,10 @@ async def asset(name: str) -> Response:
     media_type = _ASSETS.get(name)
     if media_type is None:
         raise ProblemError(404, "not-found", "No such file")
-    return FileResponse(_STATIC / name, media_type=media_type, headers=_ASSET_HEADERS)
+    headers = dict(_ASSET_HEADERS)
+    if name.endswith(".html"):
+        headers["Content-Security-Policy"] = TASKPANE_CSP
+    return FileResponse(_STATIC / name, media_type=media_type, headers=headers)
 
 
 @router.post(

@@ -130,7 +130,10 @@ def test_each_version_override_has_buttons_on_read_and_compose(
     assert requirement is not None
     assert requirement.get("DefaultMinVersion") == minimum
     assert [s.get("Name") for s in requirement.findall("bt:Set", ns)] == ["Mailbox"]
-    points = overrides.findall("v:Hosts/v:Host/v:DesktopFormFactor/v:ExtensionPoint", ns)
+    desktop = overrides.find("v:Hosts/v:Host/v:DesktopFormFactor", ns)
+    assert desktop is not None
+    assert desktop[0].tag == q(namespace, "FunctionFile")
+    points = desktop.findall("v:ExtensionPoint", ns)
     assert [point.get(TYPE) for point in points] == [
         "MessageReadCommandSurface",
         "MessageComposeCommandSurface",

@@ -72,6 +72,7 @@ async def test_the_task_pane_loads_scripts_only_from_accord_and_office_js(
 @pytest.mark.parametrize(
     ("name", "media_type"),
     [
+        ("functions.html", "text/html"),
         ("taskpane.js", "text/javascript"),
         ("taskpane.css", "text/css"),
         ("icon-16.png", "image/png"),
@@ -89,6 +90,10 @@ async def test_the_pane_files_are_served_without_sign_in(
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(media_type)
     assert response.headers["x-content-type-options"] == "nosniff"
+    if name.endswith(".html"):
+        assert (
+            "script-src 'self' https://appsforoffice" in response.headers["content-security-policy"]
+        )
     if name.endswith(".png"):
         size = int(name.removeprefix("icon-").removesuffix(".png"))
         assert response.content[:8] == b"\x89PNG\r\n\x1a\n"
