@@ -9,6 +9,7 @@ refuses scripts and every remote load; the iframe itself is sandboxed without
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -55,6 +56,44 @@ def email_document(html_body: str) -> str:
         f"<style>{_READING_STYLE}</style>"
         f"</head><body>{html_body}</body></html>"
     )
+
+
+_CID = re.compile(r"""\bcid:([^\s"'<>)]+)""", re.IGNORECASE)
+_INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+
+
+def inline_images(html_body: str, attachments: Any) -> str:
+    """Show inline image attachments where the body refers to them (``cid:<contentId>``).
+
+    As a mail client does: each reference to an inline ``fileAttachment``'s ``contentId``
+    becomes a ``data:`` URL of its bytes, which the shown e-mail's policy allows (it still
+    allows nothing remote). Only PNG, JPEG and GIF images are shown; other references stay
+    as they are and show nothing.
+
+    Args:
+        html_body: the message's HTML, untrusted.
+        attachments: the message's stored ``attachments`` (anything; only sound entries count).
+
+    Returns:
+        The body with the inline images resolved.
+    """
+    images: dict[str, str] = {}
+    for item in attachments if isinstance(attachments, list) else []:
+        if not isinstance(item, dict) or not item.get("isInline"):
+            continue
+        content_id, content_type = item.get("contentId"), str(item.get("contentType", ""))
+        content = item.get("contentBytes")
+        if not isinstance(content_id, str) or not isinstance(content, str):
+            continue
+        if content_type.lower() not in _INLINE_IMAGE_TYPES or not _BASE64.fullmatch(content):
+            continue
+        images[content_id.strip("<>").lower()] = f"data:{content_type.lower()};base64,{content}"
+
+    def resolve(match: re.Match[str]) -> str:
+        return images.get(match.group(1).lower(), match.group(0))
+
+    return _CID.sub(resolve, html_body) if images else html_body
 
 
 def has_remote_content(html_body: str) -> bool:

@@ -17,7 +17,7 @@ from domain.working_time import PersonSchedule, is_out_of_office, is_within_work
 from sandbox.directory import folder_id_for
 from sandbox.mailbox import MESSAGES
 from sandbox.state import SandboxState
-from sandbox.web.safe_mail import email_document, has_remote_content, plain_text
+from sandbox.web.safe_mail import email_document, has_remote_content, inline_images, plain_text
 
 FOLDERS = {"inbox": "Inbox", "sentitems": "Sent Items"}
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -329,7 +329,9 @@ def message_view(message: dict[str, Any], viewer: Person) -> MessageView:
         cc=_labelled(message.get("ccRecipients")),
         when=long_moment(_received(message).astimezone(viewer.zone)),
         is_html=is_html,
-        srcdoc=email_document(content) if is_html else "",
+        srcdoc=email_document(inline_images(content, message.get("attachments")))
+        if is_html
+        else "",
         text=Markup() if is_html else plain_text(content),
         remote_blocked=is_html and has_remote_content(content),
     )

@@ -1,0 +1,140 @@
+"""Reading many commitments at once: find them through visibility, ask each for its view.
+
+Commitments are found by their search attributes (manager or owner) among those still
+running or closed since a given instant; each is then asked for its ``view`` query, which
+Temporal answers for closed workflows too (within the namespace's retention).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from temporalio.client import Client, WorkflowQueryFailedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.reliability import CommitmentFacts
+from workflows.contracts import (
+    MANAGER_KEY,
+    OWNER_KEY,
+    VIEW_QUERY,
+    WORKFLOW_ID_PREFIX,
+    WORKFLOW_NAME,
+    CommitmentView,
+)
+
+QUERY_TIMEOUT = timedelta(seconds=10)
+MAX_COMMITMENTS = 500
+"""At most this many commitments are read for one person (the newest first)."""
+CONCURRENT_QUERIES = 8
+_SIMPLE_ADDRESS = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+$")
+
+log = structlog.get_logger("accord.integrations.commitment_views")
+
+
+class CommitmentsUnavailableError(Exception):
+    """Temporal could not list or read the commitments; nothing is known to be missing."""
+
+
+def facts_from_view(view: CommitmentView) -> CommitmentFacts:
+    """Keep what the reliability figures need from a commitment's view.
+
+    Args:
+        view: the commitment's view.
+
+    Returns:
+        Its facts.
+    """
+    return CommitmentFacts(
+        commitment_id=view.commitment_id,
+        title=view.spec.title,
+        owner=view.spec.owner,
+        manager=view.spec.manager,
+        status=view.status,
+        due=view.spec.due,
+        created_at=view.created_at,
+        completed_at=view.completed_at,
+        history=view.history,
+        check_ins=view.check_ins,
+        revisions=view.revisions,
+    )
+
+
+def visibility_query(
+    *, since: datetime, manager: str | None = None, owner: str | None = None
+) -> str:
+    """Build the visibility query for one person's commitments, open or closed since ``since``.
+
+    Args:
+        since: closed commitments count only if they closed at or after this instant.
+        manager: the manager's address, to list their reports' commitments.
+        owner: the owner's address, to list their own.
+
+    Returns:
+        The query.
+
+    Raises:
+        ValueError: when neither or both people are given, or an address would need quoting.
+    """
+    if manager is not None and owner is None:
+        key, email = MANAGER_KEY, manager
+    elif owner is not None and manager is None:
+        key, email = OWNER_KEY, owner
+    else:
+        raise ValueError("give either a manager or an owner")
+    if not _SIMPLE_ADDRESS.fullmatch(email):
+        raise ValueError("not a plain email address")
+    instant = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        f"WorkflowType = '{WORKFLOW_NAME}' AND {key.name} = '{email.lower()}' "
+        f"AND (ExecutionStatus = 'Running' OR CloseTime >= '{instant}')"
+    )
+
+
+async def read_commitment_facts(client: Client, query: str) -> list[CommitmentFacts]:
+    """List the commitments a visibility query finds and read each one's view.
+
+    A commitment that no longer exists (past retention) is left out.
+
+    Args:
+        client: the Temporal client.
+        query: a visibility query over commitment workflows.
+
+    Returns:
+        The facts of each commitment found.
+
+    Raises:
+        CommitmentsUnavailableError: when Temporal cannot list or answer.
+    """
+    try:
+        ids = [
+            execution.id
+            async for execution in client.list_workflows(query, limit=MAX_COMMITMENTS)
+            if execution.id.startswith(WORKFLOW_ID_PREFIX)
+        ]
+    except RPCError as exc:
+        log.warning("commitments_not_listed", status=exc.status)
+        raise CommitmentsUnavailableError from exc
+    gate = asyncio.Semaphore(CONCURRENT_QUERIES)
+
+    async def read(workflow_id: str) -> CommitmentFacts | None:
+        async with gate:
+            handle = client.get_workflow_handle(workflow_id)
+            try:
+                view = await handle.query(
+                    VIEW_QUERY, result_type=CommitmentView, rpc_timeout=QUERY_TIMEOUT
+                )
+            except RPCError as exc:
+                if exc.status == RPCStatusCode.NOT_FOUND:
+                    return None
+                log.warning("commitment_not_read", workflow_id=workflow_id, status=exc.status)
+                raise CommitmentsUnavailableError from exc
+            except WorkflowQueryFailedError as exc:
+                log.warning("commitment_view_failed", workflow_id=workflow_id)
+                raise CommitmentsUnavailableError from exc
+            return facts_from_view(view)
+
+    found = await asyncio.gather(*(read(workflow_id) for workflow_id in ids))
+    return [facts for facts in found if facts is not None]
