@@ -124,6 +124,10 @@ class BotConnectorService:
         )
         return {"keys": [public]}
 
+    def sign(self, payload: dict[str, Any]) -> str:
+        """Sign claims with the Bot Connector's key (tests of a bot's validation use it)."""
+        return self._sign(payload)
+
     def _sign(self, payload: dict[str, Any]) -> str:
         now = datetime.now(UTC)
         claims = {

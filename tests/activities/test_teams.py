@@ -1,0 +1,165 @@
+"""The Teams channel of send_message, with a fake Bot Connector and person store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from microsoft_agents.activity import Activity
+from temporalio.exceptions import ApplicationError
+
+from activities.contracts import OutgoingMessage
+from activities.teams import TeamsChannel, build_card
+from domain.action_links import LinkAction
+from domain.messages import MessageKind
+from domain.models import Actor, Person
+from domain.preferences import Channel, ConversationReference, PersonRecord, SentActivity
+from integrations.teams.connector import (
+    ConversationGoneError,
+    TeamsRejectedError,
+    TeamsThrottledError,
+)
+from integrations.teams.pacing import Pacer
+from tests.conftest import SAM
+from tests.workflows.harness import spec_for
+
+SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
+REFERENCE = ConversationReference(
+    service_url="https://smba.example/", conversation_id="a:1", user_id="29:1", bot_id="28:b"
+)
+
+
+@dataclass
+class FakeStore:
+    record: PersonRecord
+    forgotten: list[str] = field(default_factory=list)
+
+    async def get(self, email: str) -> PersonRecord:
+        return self.record
+
+    async def forget_conversation(self, email: str, conversation_id: str) -> PersonRecord:
+        self.forgotten.append(conversation_id)
+        self.record = self.record.model_copy(update={"conversation": None})
+        return self.record
+
+    async def record_sent(self, email: str, message_key: str, sent: SentActivity) -> PersonRecord:
+        self.record = self.record.model_copy(
+            update={"sent": {**self.record.sent, message_key: sent}}
+        )
+        return self.record
+
+
+@dataclass
+class FakeConnector:
+    fail: Exception | None = None
+    sent: list[Activity] = field(default_factory=list)
+
+    async def send(self, reference: ConversationReference, activity: Activity) -> str:
+        if self.fail is not None:
+            raise self.fail
+        self.sent.append(activity)
+        return f"activity-{len(self.sent)}"
+
+
+def _message(key: str = "c1:1:check_in") -> OutgoingMessage:
+    return OutgoingMessage(
+        idempotency_key=key,
+        commitment_id="c1",
+        kind=MessageKind.CHECK_IN,
+        recipient_role=Actor.OWNER,
+        spec=spec_for(SAM_PERSON, datetime.now(UTC) + timedelta(days=5)),
+        recipient_time_zone="America/New_York",
+        actions={
+            "on_track_url": LinkAction.CHECK_IN_ON_TRACK,
+            "at_risk_url": LinkAction.CHECK_IN_AT_RISK,
+            "blocked_url": LinkAction.CHECK_IN_BLOCKED,
+            "done_url": LinkAction.DONE,
+        },
+    )
+
+
+TOKENS = {"on_track_url": "t1", "at_risk_url": "t2", "blocked_url": "t3", "done_url": "t4"}
+
+
+def _channel(store: FakeStore, connector: FakeConnector, default: Channel = Channel.EMAIL) -> Any:
+    return TeamsChannel(
+        connector=connector,  # type: ignore[arg-type]
+        people=store,  # type: ignore[arg-type]
+        pacer=Pacer(),
+        default_channel=default,
+    )
+
+
+def test_the_card_says_what_the_email_says_with_buttons_carrying_the_tokens() -> None:
+    card, summary = build_card(_message(), TOKENS)
+    assert summary == "Quick check-in: Draft the Q1 budget"
+    actions = card["actions"]
+    assert [a["title"] for a in actions] == ["On track", "At risk", "Blocked", "Done"]
+    assert [a["data"]["token"] for a in actions] == ["t1", "t2", "t3", "t4"]
+    assert all(a["type"] == "Action.Execute" for a in actions)
+    text = str(card["body"])
+    assert "card.accord.invalid" not in text and "http" not in text
+    assert "useful answers" in text
+
+
+async def test_email_people_are_left_to_email() -> None:
+    store, connector = FakeStore(PersonRecord(email=SAM, conversation=REFERENCE)), FakeConnector()
+    route = await _channel(store, connector).route(_message(), SAM_PERSON, TOKENS)
+    assert route.email_needed and not connector.sent
+
+
+async def test_the_tenant_default_applies_to_people_who_chose_nothing() -> None:
+    store, connector = FakeStore(PersonRecord(email=SAM, conversation=REFERENCE)), FakeConnector()
+    route = await _channel(store, connector, Channel.TEAMS).route(_message(), SAM_PERSON, TOKENS)
+    assert route.delivered and not route.email_needed
+    assert len(connector.sent) == 1
+
+
+async def test_a_key_already_sent_is_not_posted_again() -> None:
+    record = PersonRecord(email=SAM, channel=Channel.TEAMS, conversation=REFERENCE)
+    store, connector = FakeStore(record), FakeConnector()
+    channel = _channel(store, connector)
+    first = await channel.route(_message(), SAM_PERSON, TOKENS)
+    again = await channel.route(_message(), SAM_PERSON, TOKENS)
+    assert first.delivered and again.already_sent
+    assert len(connector.sent) == 1
+    assert store.record.sent["c1:1:check_in"].activity_id == "activity-1"
+
+
+async def test_both_sends_the_card_and_still_wants_the_email() -> None:
+    record = PersonRecord(email=SAM, channel=Channel.BOTH, conversation=REFERENCE)
+    store, connector = FakeStore(record), FakeConnector()
+    route = await _channel(store, connector).route(_message(), SAM_PERSON, TOKENS)
+    assert route.delivered and route.email_needed
+
+
+@pytest.mark.parametrize(
+    "failure", [ConversationGoneError(403), ConversationGoneError(404), TeamsRejectedError(400)]
+)
+async def test_teams_that_cannot_reach_someone_hands_the_message_to_email(
+    failure: Exception,
+) -> None:
+    record = PersonRecord(email=SAM, channel=Channel.TEAMS, conversation=REFERENCE)
+    store, connector = FakeStore(record), FakeConnector(fail=failure)
+    route = await _channel(store, connector).route(_message(), SAM_PERSON, TOKENS)
+    assert route.unreachable and route.email_needed
+    if isinstance(failure, ConversationGoneError):
+        assert store.forgotten == ["a:1"]
+
+
+async def test_no_chat_at_all_is_unreachable() -> None:
+    store = FakeStore(PersonRecord(email=SAM, channel=Channel.TEAMS))
+    route = await _channel(store, FakeConnector()).route(_message(), SAM_PERSON, TOKENS)
+    assert route.unreachable and route.email_needed
+
+
+async def test_a_429_becomes_a_retry_after_retry_after() -> None:
+    record = PersonRecord(email=SAM, channel=Channel.TEAMS, conversation=REFERENCE)
+    store, connector = FakeStore(record), FakeConnector(fail=TeamsThrottledError(7))
+    with pytest.raises(ApplicationError) as raised:
+        await _channel(store, connector).route(_message(), SAM_PERSON, TOKENS)
+    assert raised.value.type == "TeamsThrottled"
+    assert not raised.value.non_retryable
+    assert raised.value.next_retry_delay == timedelta(seconds=7)
