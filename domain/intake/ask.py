@@ -113,6 +113,7 @@ _TRAILING_FILLER = re.compile(
     re.IGNORECASE,
 )
 _VAGUE_END = re.compile(r"\b(?:this|it|that|these|those|them)$", re.IGNORECASE)
+_OBJECT_PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those"})
 _VAGUE_WORDS = frozenset(
     {"this", "it", "that", "these", "those", "them", "one", "thing", "stuff", "something"}
     | {"up", "on", "over", "care", "of"}
@@ -125,7 +126,7 @@ _SUBJECT_PREFIX = re.compile(
 _CRITERIA_CUE = re.compile(
     r"(?:\b(?:it'?s|it\s+is|we'?re|we\s+are|this\s+is|that'?s|i'?ll\s+consider\s+it)\s+done"
     r"\s+(?:when|once|if)|\bdone\s+(?:means|when|once|looks\s+like|=)|\bsuccess\s+(?:looks\s+like"
-    r"|means|is|criteria(?:\s+(?:is|are))?|would\s+be|will\s+be|here\s+is|=)"
+    r"|means|is|criteria(?:\s+(?:is|are))?|would\s+be|will\s+be|here\s+is|=)|\bsuccess\s*:"
     r"|\bdefinition\s+of\s+done(?:\s+is)?|\bDoD\b|\bacceptance\s+criteria(?:\s+(?:is|are))?"
     r"|\b(?:finished|complete)\s+(?:when|once)|\bwhat\s+good\s+looks\s+like(?:\s+is)?"
     r"|\bgood\s+looks\s+like|\bthe\s+(?:goal|outcome)\s+(?:is|should\s+be)|\bwhat\s+i\s+need"
@@ -390,7 +391,11 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
     text = text.strip(" ,;:-\u2013\u2014")
     topic = clean_subject(subject)
     words = text.lower().split()
-    if _VAGUE_END.search(text) and len(words) > 1:
+    if len(words) > 3 and words[1] in _OBJECT_PRONOUNS and topic:
+        # "Clear it and post the all-clear" with subject "Status page": say what "it" is.
+        first, _, rest = text.partition(" ")
+        text = f"{first} {_topic_phrase(topic)} {rest.partition(' ')[2]}"
+    elif _VAGUE_END.search(text) and len(words) > 1:
         text = (_VAGUE_END.sub("", text).rstrip() + " " + _topic_phrase(topic)) if topic else ""
     elif words and all(word in _VAGUE_WORDS for word in words[1:]) and len(words) <= 4:
         # "Take this one", "Pick this up": the subject says what "this" is.

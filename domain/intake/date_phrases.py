@@ -167,7 +167,18 @@ def _end_of_period(match: re.Match[str], local: Local) -> DateValue | None:
     period = (match["period"] or match["p2"] or "").lower()
     abbreviation = (match["eo"] or "").lower()
     period = {"w": "week", "m": "month", "q": "quarter", "y": "year"}.get(abbreviation, period)
-    following = match["next"] is not None
+    return _period_end(period, following=match["next"] is not None, local=local)
+
+
+def _this_period(match: re.Match[str], local: Local) -> DateValue | None:
+    # "by ... this quarter", "at some point this month": by the period's end. Without such a
+    # cue it is more often a span of activity ("mentor the graduate this quarter").
+    value = _period_end(match["period"].lower(), following=False, local=local)
+    value.self_cued, value.needs_cue = False, True
+    return value
+
+
+def _period_end(period: str, *, following: bool, local: Local) -> DateValue:
     today = local.today
     if period == "week":
         monday = week_start(today) + timedelta(days=7 if following else 0)
@@ -375,6 +386,13 @@ DATE_PATTERNS = [
         _week_phrase,
     ),
     (re.compile(r"\bnext\s+month\b", re.IGNORECASE), _next_month_phrase),
+    (
+        re.compile(
+            r"\b(?:this|the\s+current)\s+(?P<period>month|quarter|year)\b(?!\s*'s)",
+            re.IGNORECASE,
+        ),
+        _this_period,
+    ),
     (
         re.compile(r"\b(?P<the>the\s+)?(?P<day>\d{1,2})" + _ORDINAL + r"\b", re.IGNORECASE),
         _day_of_month,

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from domain.intake.calendar_words import MONTH_FIRST_ZONE_PREFIXES
 from domain.intake.date_phrases import date_spans
 from domain.intake.models import DueParse
-from domain.intake.spans import Kind, Local, Span
+from domain.intake.spans import Kind, Local, Span, number_value
 from domain.intake.time_phrases import time_spans
 from domain.timezones import resolve_zone
 
@@ -28,7 +28,8 @@ _STRONG_CUE = re.compile(
 )
 _WEAK_CUE = re.compile(
     r"(?:\bfor|\bon|\bready|\bwrapped\s+up|\bdone|\bcomplete[d]?|\bfinished|\bsay|\baim\s+for"
-    r"|\btarget(?:ing)?:?|\beta:?|\bgoal:?|\bwithin)\s*(?:the\s+)?$",
+    r"|\btarget(?:ing)?:?|\beta:?|\bgoal:?|\bwithin|\bat\s+some\s+point|\bsome\s*time"
+    r"|\bduring|\blater)\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 _AFTER_CUE = re.compile(
@@ -160,6 +161,70 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
     return _Candidate(span.start, span.end, due, [], False, cue)
 
 
+_OFFSET_BEFORE = re.compile(
+    r"\b(?:(?P<count>\d{1,2}|one|two|three|four|five|six|seven|a|an|a\s+couple\s+of)\s+"
+    r"(?P<working>(?:working|business)\s+)?(?P<unit>days?|weeks?)"
+    r"|the\s+(?P<named>day|week|monday|tuesday|wednesday|thursday|friday))"
+    r"\s+(?:before|ahead\s+of|prior\s+to)\b",
+    re.IGNORECASE,
+)
+_SAME_SENTENCE = re.compile(r"[^.!?\n]*")
+_NAMED_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+def _offset_day(anchor: date, match: re.Match[str]) -> date | None:
+    named = (match["named"] or "").lower()
+    if named == "day":
+        return anchor - timedelta(days=1)
+    if named == "week":
+        return anchor - timedelta(days=7)
+    if named:
+        back = (anchor.weekday() - _NAMED_WEEKDAYS.index(named)) % 7 or 7
+        return anchor - timedelta(days=back)
+    count = number_value(match["count"])
+    if count is None:
+        return None
+    if match["unit"].lower().startswith("week"):
+        return anchor - timedelta(weeks=count)
+    day = anchor
+    while count > 0:
+        day -= timedelta(days=1)
+        if match["working"] is None or day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def _apply_offsets(candidates: list[_Candidate], text: str, local: Local) -> list[_Candidate]:
+    """Read deadlines set from another date: "two days before the kickoff on Jan 20".
+
+    The other date (the anchor) follows in the same sentence or precedes within 200
+    characters ("we present on 12 January, so a draft the Friday before"); it then stays only
+    as context.
+    """
+    result = list(candidates)
+    for offset in _OFFSET_BEFORE.finditer(text):
+        inside = [c for c in result if c.start < offset.end() and c.end > offset.start()]
+        others = [c for c in result if c not in inside]
+        rest_of_sentence = _SAME_SENTENCE.match(text, offset.end())
+        sentence_end = offset.end() + (len(rest_of_sentence.group(0)) if rest_of_sentence else 0)
+        after = [c for c in others if offset.end() <= c.start <= sentence_end]
+        before = [c for c in others if offset.start() - 200 <= c.end <= offset.start()]
+        anchor = after[0] if after else (before[-1] if before else None)
+        if anchor is None:
+            continue
+        day = _offset_day(anchor.due.astimezone(local.zone).date(), offset)
+        if day is None:
+            continue
+        due = _at(day, local.day_end, local.zone)
+        demoted = _Candidate(anchor.start, anchor.end, anchor.due, [], anchor.ambiguous, 0)
+        result = [demoted if c is anchor else c for c in others]
+        end = anchor.end if after else offset.end()
+        if after:
+            result.remove(demoted)
+        result.append(_Candidate(offset.start(), end, due, [], anchor.ambiguous, 2))
+    return sorted(result, key=lambda candidate: candidate.start)
+
+
 def _later_of_alternatives(candidates: list[_Candidate], text: str) -> list[_Candidate]:
     """In "tonight or first thing tomorrow" the later time is the deadline."""
     kept: list[_Candidate] = []
@@ -255,7 +320,7 @@ def find_due_dates(
         for span in _combine(spans, text)
         if (candidate := _resolve(span, text, local)) is not None
     ]
-    candidates = _later_of_alternatives(candidates, text)
+    candidates = _later_of_alternatives(_apply_offsets(candidates, text, local), text)
     if require_cue:
         candidates = [candidate for candidate in candidates if candidate.cued]
     candidates.sort(key=lambda candidate: (-candidate.cue, candidate.ambiguous, candidate.start))

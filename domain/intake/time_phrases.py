@@ -21,7 +21,9 @@ _NAMED_TIME = re.compile(
     r"\b(?:at\s+)?(?P<name>noon|midday|lunch\s*time|lunch|midnight"
     r"|(?:the\s+)?end\s+of\s+(?:the\s+|your\s+|my\s+)?(?:working\s+|work\s+|business\s+)?day"
     r"|close\s+of\s+(?:business|play)|end\s+of\s+business|start\s+of\s+(?:the\s+)?day"
-    r"|first\s+thing(?:\s+in\s+the\s+morning)?|EOD|COB|EOB|SOD|COP|morning|afternoon)\b",
+    r"|first\s+thing(?:\s+in\s+the\s+morning)?|EOD|COB|EOB|SOD|COP|morning|afternoon"
+    # "Friday am", "tmrw pm": only after a day, where "am" cannot be the verb.
+    r"|(?:(?<=day\s)|(?<=row\s)|(?<=mrw\s)|(?<=tmr\s))(?:am|pm))\b",
     re.IGNORECASE,
 )
 _ZONE_SUFFIX = re.compile(
@@ -58,10 +60,10 @@ def time_spans(text: str, local: Local) -> Iterator[Span]:
             value = TimeValue(time(12, 0))
         elif name == "midnight":
             value = TimeValue(time(23, 59))
-        elif name.startswith(("start", "first", "sod")) or name == "morning":
-            value = TimeValue(local.day_start, self_cued=name != "morning")
+        elif name.startswith(("start", "first", "sod")) or name in ("morning", "am"):
+            value = TimeValue(local.day_start, self_cued=name not in ("morning", "am"))
         else:
-            value = TimeValue(local.day_end, self_cued=name != "afternoon")
+            value = TimeValue(local.day_end, self_cued=name not in ("afternoon", "pm"))
         suffixed = _zone_suffixed(text, match.start(), match.end(), value.at)
         if suffixed.time_value is not None and suffixed.time_value.zone is not None:
             value.zone = suffixed.time_value.zone

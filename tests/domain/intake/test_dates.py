@@ -211,3 +211,41 @@ def test_the_words_of_the_date_are_reported() -> None:
     )
     assert parsed is not None
     assert parsed.text == "by Friday 3pm"
+
+
+JANUARY = datetime(2027, 1, 4, 9, tzinfo=UTC)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We present on Tuesday 12 January, so a draft the Friday before.", "Fri 2027-01-08 17:00"),
+        ("We need it two days before the kickoff on Jan 20.", "Mon 2027-01-18 17:00"),
+        ("the day before the board meeting on 14 January", "Wed 2027-01-13 17:00"),
+        ("a week before 1 Feb", "Mon 2027-01-25 17:00"),
+        ("3 working days before Friday 15 January", "Tue 2027-01-12 17:00"),
+    ],
+)
+def test_deadlines_set_from_another_date(text: str, expected: str) -> None:
+    assert local(text, sent_at=JANUARY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("minutes pls, tmrw am", "Tue 2027-01-05 09:00"),
+        ("by Friday pm", "Fri 2027-01-08 17:00"),
+        ("at some point this quarter", "Wed 2027-03-31 17:00"),
+        ("sometime this month", "Fri 2027-01-29 17:00"),
+    ],
+)
+def test_parts_of_days_and_this_period(text: str, expected: str) -> None:
+    assert local(text, sent_at=JANUARY) == expected
+
+
+def test_this_period_without_a_cue_is_a_span_of_activity() -> None:
+    found = find_due_dates(
+        "mentor the graduate this quarter", sent_at=JANUARY, time_zone="UTC", require_cue=False
+    )
+    assert found == []
+    assert parse_due("I am sure", sent_at=JANUARY, time_zone="UTC") is None

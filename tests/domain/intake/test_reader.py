@@ -295,3 +295,10 @@ def test_agent_aliases_are_never_owners_and_their_mail_is_own_mail() -> None:
     reading = read_email(email(to=[SAM, alias]), context)
     assert [draft.owner for draft in reading.drafts] == [SAM]
     assert read_email(email(sender=alias), context).ignored == Ignored.OWN_MAIL
+
+
+def test_success_with_a_colon_and_a_pronoun_in_the_title() -> None:
+    body = "Sam, can you clear it and post the all-clear by Friday?\nSuccess: no stale incidents."
+    [draft] = read_email(email(subject="Status page", body=body), CONTEXT).drafts
+    assert draft.title == "Clear the status page and post the all-clear"
+    assert draft.success_criteria == "No stale incidents"
