@@ -275,7 +275,6 @@ async def get_principal(
         # The reason only: never the token, which is a credential.
         log.info("token_rejected", reason=exc.reason)
         raise
-    structlog.contextvars.bind_contextvars(principal=principal.object_id)
     return principal
 
 

@@ -16,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationInfo,
     field_validator,
 )
@@ -26,7 +27,6 @@ from domain.models import (
     CheckInAnswer,
     CommitmentStatus,
     HistoryEntry,
-    OptionalText,
     Person,
     RequiredText,
     Revision,
@@ -64,7 +64,18 @@ def _email(value: Any) -> Any:
 Email = Annotated[str, BeforeValidator(_email)]
 """An email address, stored lower-cased."""
 CommitmentId = Annotated[str, Field(pattern=COMMITMENT_ID_PATTERN)]
-Note = Annotated[OptionalText, Field(max_length=NOTE_MAX_LENGTH)]
+
+
+def _blank_to_none(value: Any) -> Any:
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+# The length limit sits on the string alone: applied to the optional type, pydantic would try
+# it on an explicit null too and fail with a TypeError (a 500) instead of accepting it.
+Note = Annotated[
+    Annotated[str, StringConstraints(max_length=NOTE_MAX_LENGTH)] | None,
+    BeforeValidator(_blank_to_none),
+]
 
 
 class _Request(BaseModel):

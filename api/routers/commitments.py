@@ -79,7 +79,15 @@ _UNAVAILABLE = problem_doc(503, "Accord cannot reach its workflows right now; no
 _REJECTED = problem_doc(409, "The commitment refused the action; `detail` says why.")
 _ACTION_RESPONSES = {**PROBLEM_RESPONSES, **_NOT_FOUND, **_REJECTED, **_UNAVAILABLE}
 
-router = APIRouter(prefix="/commitments", tags=["commitments"], responses=AUTH_RESPONSES)
+router = APIRouter(
+    prefix="/commitments",
+    tags=["commitments"],
+    responses={
+        **AUTH_RESPONSES,
+        **problem_doc(400, "The body cannot be read as JSON."),
+        **problem_doc(413, "The body is larger than the API accepts."),
+    },
+)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -21,7 +21,9 @@ from workflows.contracts import (
     CommitmentView,
     Complete,
     LetsTalk,
+    ProposeRevision,
     Release,
+    ReviseExpectation,
     Updates,
 )
 
@@ -110,4 +112,24 @@ class StubCommitmentWorkflow:
         open_statuses = [status for status in CommitmentStatus if not status.is_closed]
         self._apply(action, Actor.MANAGER, "released", *open_statuses)
         self._move(CommitmentStatus.RELEASED)
+        return self.view()
+
+    @workflow.update(name=Updates.REVISE_EXPECTATION)
+    def revise_expectation(self, action: ReviseExpectation) -> CommitmentView:
+        self._apply(action, Actor.MANAGER, "expectation_revised", CommitmentStatus.CLARIFYING)
+        return self.view()
+
+    @workflow.update(name=Updates.PROPOSE_REVISION)
+    def propose_revision(self, action: ProposeRevision) -> CommitmentView:
+        # The stub records a proposal from the owner only; the real workflow takes either.
+        self._apply(action, Actor.OWNER, "revision_proposed", CommitmentStatus.ACTIVE)
+        return self.view()
+
+    @workflow.update(name=Updates.ACCEPT_REVISION)
+    def accept_revision(self, action: ActorAction) -> CommitmentView:
+        raise _invalid("There is no proposed change to agree to.")
+
+    @workflow.update(name=Updates.REQUEST_CONVERSATION)
+    def request_conversation(self, action: ActorAction) -> CommitmentView:
+        self._apply(action, Actor.MANAGER, "conversation_requested", CommitmentStatus.ACTIVE)
         return self.view()
