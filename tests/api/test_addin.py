@@ -465,6 +465,26 @@ async def test_a_pinned_pane_follows_the_manager_to_the_next_email(
     assert pane.problems == []
 
 
+async def test_a_token_refused_by_accord_is_asked_for_again_once(
+    open_pane: OpenPane, accord: Accord
+) -> None:
+    sent_at = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    pane = await open_pane(
+        {
+            "mode": "read",
+            "user": manager_profile(),
+            "tokens": ["an-expired-token"],
+            "token": accord.token,
+            "item": read_item(sent_at, "Friday"),
+        }
+    )
+
+    await expect(pane.page.locator("fieldset.draft")).to_have_count(2)
+    calls = await pane.office_calls()
+    assert len([call for call in calls if call.startswith("getAccessToken")]) == 2
+    assert pane.problems == []
+
+
 @pytest.mark.parametrize(
     ("office", "expected"),
     [

@@ -219,7 +219,17 @@
 
   // --- Calling Accord ------------------------------------------------------------------------
 
+  // Office caches tokens; one that expired while the pane stayed open is asked for again once.
   async function callAccord(url, payload, extraHeaders) {
+    const result = await send(url, payload, extraHeaders);
+    if (result.status !== 401) return result;
+    const again = await signIn();
+    if (!again.token) return result;
+    state.token = again.token;
+    return send(url, payload, extraHeaders);
+  }
+
+  async function send(url, payload, extraHeaders) {
     const headers = { "Content-Type": "application/json", Accept: "application/json" };
     if (state.token) headers.Authorization = "Bearer " + state.token;
     Object.assign(headers, extraHeaders || {});

@@ -143,6 +143,8 @@
       getAccessToken(options) {
         calls.push("getAccessToken:" + JSON.stringify(options || {}));
         if (config.tokenError) return Promise.reject(config.tokenError);
+        // `tokens`: what successive calls return (an expired one first, say), then `token`.
+        if (config.tokens && config.tokens.length) return Promise.resolve(config.tokens.shift());
         return Promise.resolve(config.token || "");
       },
     },
