@@ -4,20 +4,39 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from temporalio.client import Client
 
 from accord.settings import AccordSettings
+from api.app import create_app
 from api.dependencies import get_settings
 from api.routers.addin import OFFICE_JS_ORIGIN
-from tests.api.conftest import NOW
+from domain.action_links import LinkKeyRing
+from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, FakeDirectory
+from tests.api.tokens import FakeEntra
 from tests.conftest import MANAGER, PRIYA, SAM
 
 PROBLEM_JSON = "application/problem+json"
 CLIENT_ID = "6a1c2b3d-0000-4000-8000-00000000acc0"
+
+
+@pytest.fixture
+def app(entra: FakeEntra, clock: FakeClock) -> FastAPI:
+    """The API without Temporal: nothing under /addin needs it."""
+    directory = FakeDirectory()
+    return create_app(
+        settings=AccordSettings(public_url=PUBLIC_URL),
+        temporal=cast(Client, None),
+        links=LinkKeyRing([b"k" * 32]),
+        directory=directory,
+        clock=clock,
+        org=directory,
+        validator=entra.validator(),
+    )
 
 
 def item(**changes: Any) -> dict[str, Any]:
