@@ -50,13 +50,14 @@ _LIST_LIMIT = 20
 
 HELP = (
     "Hi, I'm Accord. I help you and your manager keep track of what you've agreed, kindly.\n\n"
-    "- **my commitments**: what you've taken on, and what you've asked of others\n"
-    "- **status** *title*: where one of them stands\n"
-    "- **prefer teams**, **prefer email** or **prefer both**: where my messages reach you\n"
-    "- **help**: this list\n\n"
+    "Write to me:\n"
+    "- my commitments: what you've taken on, and what you've asked of others\n"
+    "- status and part of a title: where one of them stands\n"
+    "- prefer teams, prefer email or prefer both: where my messages reach you\n"
+    "- help: this list\n\n"
     "Check-ins arrive here as cards; one click answers them."
 )
-UNKNOWN = "I didn't catch that. Write **help** to see what I can do."
+UNKNOWN = "I didn't catch that. Write help to see what I can do."
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,7 @@ async def _list(turn: Turn, email: str) -> None:
 async def _status(turn: Turn, email: str, title: str) -> None:
     wanted = title.strip().strip('"').lower()
     if not wanted:
-        await _say(turn, "Which one? Write **status** and part of its title.")
+        await _say(turn, "Which one? Write status and part of its title.")
         return
     views = await _commitments_of(turn, email)
     exact = [view for view in views if view.spec.title.lower() == wanted]
@@ -251,7 +252,7 @@ async def _prefer(turn: Turn, email: str, choice: str) -> None:
     try:
         channel = Channel(choice)
     except ValueError:
-        await _say(turn, "Write **prefer teams**, **prefer email** or **prefer both**.")
+        await _say(turn, "Write prefer teams, prefer email or prefer both.")
         return
     try:
         await turn.bot.people.set_channel(email, channel)
@@ -272,7 +273,7 @@ def _zone_of(turn: Turn) -> str:
 
 
 async def _say(turn: Turn, text: str, *, reply: bool = True) -> None:
-    await _send(turn, Activity(type="message", text=text, text_format="markdown"), reply=reply)
+    await _send(turn, Activity(type="message", text=text, text_format="plain"), reply=reply)
 
 
 async def _send_card(turn: Turn, card: dict[str, Any]) -> None:

@@ -79,7 +79,8 @@ def card_paragraphs(rendered: RenderedMessage) -> list[str]:
     """Return the paragraphs of a plain-text rendering that belong on a card.
 
     The footer (why you receive this) and every line that carries a placeholder link are
-    left out: on a card, the buttons do what those lines offer.
+    left out (with the line that introduced them): on a card, the buttons do what those
+    lines offer.
 
     Args:
         rendered: the message rendered with :func:`placeholder_links`.
@@ -88,8 +89,16 @@ def card_paragraphs(rendered: RenderedMessage) -> list[str]:
         The paragraphs, in order.
     """
     body = rendered.text.split(_FOOTER, 1)[0]
-    kept = "\n".join(line for line in body.splitlines() if PLACEHOLDER_PREFIX not in line)
-    return [paragraph.strip() for paragraph in kept.split("\n\n") if paragraph.strip()]
+    paragraphs: list[str] = []
+    for paragraph in body.split("\n\n"):
+        lines = paragraph.strip().splitlines()
+        kept = [line for line in lines if PLACEHOLDER_PREFIX not in line]
+        if len(kept) < len(lines) and not kept and paragraphs and paragraphs[-1].endswith(":"):
+            # "One click is all it takes:" introduced the links the buttons now replace.
+            paragraphs.pop()
+        if kept:
+            paragraphs.append("\n".join(kept))
+    return paragraphs
 
 
 def message_facts(context: MessageContext) -> list[tuple[str, str]]:

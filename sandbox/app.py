@@ -13,11 +13,19 @@ from starlette.responses import JSONResponse, Response
 
 from sandbox.errors import GraphError, error_body, error_response
 from sandbox.gateway import ASGIApp, GraphGateway
-from sandbox.routes import admin, batch, calendar, identity, mail, subscriptions, users
-from sandbox.routes import botconnector
+from sandbox.routes import (
+    admin,
+    batch,
+    botconnector,
+    calendar,
+    identity,
+    mail,
+    subscriptions,
+    users,
+)
 from sandbox.state import SandboxState
 from sandbox.subscriptions import SubscriptionService
-from sandbox.web import pages
+from sandbox.web import pages, teams_view
 
 log = structlog.get_logger("sandbox")
 
@@ -97,6 +105,7 @@ def create_app(state: SandboxState) -> ASGIApp:
     app.add_exception_handler(Exception, _unexpected_error)
     # Before identity: its "/{tenant}/oauth2/..." would take the Bot Framework's token path.
     app.include_router(botconnector.router)
+    app.include_router(teams_view.router)
     for module in (identity, admin, users, mail, calendar, batch, subscriptions, pages):
         app.include_router(module.router)
     gateway = GraphGateway(app, state)

@@ -7,11 +7,10 @@ page and tests act as people in Teams (install the app, write, press a card's bu
 
 from __future__ import annotations
 
-import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Header, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from sandbox.botconnector.rate import RateLimits
@@ -245,16 +244,3 @@ async def press(
         return JSONResponse(answer)
     except ConnectorError as exc:
         return _refusal(exc)
-
-
-@router.post("/teams/press/{conversation_id}/{activity_id}/{index}", include_in_schema=False)
-async def press_from_page(
-    conversation_id: str, activity_id: str, index: int, connector: Connector
-) -> Response:
-    """The page's button: press, then show the chat again (the card refreshed)."""
-    conversation = connector.conversation_of_id(conversation_id)
-    # On a refusal the page shows the chat as it stands: the card did not change.
-    with contextlib.suppress(ConnectorError):
-        await connector.press(conversation_id, activity_id, index)
-    user = conversation["user_upn"] if conversation else ""
-    return RedirectResponse(f"/teams?user={user}", status_code=303)
