@@ -93,7 +93,7 @@ def weekly_chart(weeks: Sequence[WeekFigures]) -> Chart:
     rates = [
         float("nan") if week.on_time_rate is None else week.on_time_rate * 100 for week in weeks
     ]
-    slip_axis.bar(positions, slips, width=0.5, color=SLIP_COLOUR, alpha=0.85, label="Slips")
+    slip_axis.bar(positions, slips, width=0.5, color=SLIP_COLOUR, label="Slips")
     rate_axis.plot(
         positions,
         rates,
