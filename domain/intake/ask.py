@@ -23,9 +23,12 @@ _REQUEST_CUE = re.compile(
     r"|are\s+you\s+able\s+to|would\s+you\s+mind|i\s+need\s+(?:the|a|an|your|you)\b"
     r"|we\s+need\s+(?:the|a|an|your|you)\b|i'?d\s+like\s+(?:the|a|an|your)\b"
     r"|let\s+me\s+have|can\s+i\s+ask\s+you\s+to|could\s+i\s+ask\s+you\s+to"
-    r"|i'?m\s+asking\s+you\s+to|over\s+to\s+you|you'?re\s+(?:on|taking)\b"
+    r"|i'?m\s+asking\s+you\s+to|over\s+to\s+you|you'?re\s+(?:on\s+point|taking)\b"
     r"|you\s+own\b|can\s+you\s+own|i'?m\s+counting\s+on\s+you|action\s+items?\b"
-    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)\b)",
+    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)\b"
+    r"|\b(?:someone|somebody)\s+(?:needs|has)\s+to\b"
+    r"|\b(?:could|can|will)\s+(?:the|this|that|it)\b[^.?!]{0,60}\bbe\s+(?:ready|done|finished"
+    r"|sent|completed|shared|ready|signed|approved|published)\b)",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
@@ -34,7 +37,15 @@ _BOILERPLATE = re.compile(
     r"|disregard|excuse|forgive|accept\s+my|consider\s+the\s+environment|do\s+not\s+reply"
     r"|don'?t\s+reply|join\s+me\s+in\s+(?:thanking|congratulating|welcoming)|welcome)"
     r"|\bcan\s+you\s+believe\b|\bwould\s+you\s+believe\b|\bif\s+you\s+need\s+anything\b"
-    r"|\blet\s+me\s+know\s+if\b",
+    r"|\blet\s+me\s+know\s+if\b"
+    # Asking someone *not* to do something sets no commitment.
+    r"|\b(?:please|pls|kindly)\s+(?:don'?t|do\s+not|never|stop)\b"
+    r"|\bdon'?t\s+(?:worry|bother|feel\s+you\s+have\s+to)\b"
+    # Kindness in the imperative ("please take Friday afternoon off") is not work to track.
+    r"|\b(?:(?:please|pls|do)\s+)?(?:take\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}off\b"
+    r"|go\s+home\s+early\b|have\s+a\s+(?:great|good|nice|lovely|restful|relaxing)\s+"
+    r"(?:weekend|break|holiday|day|evening|time|trip)\b|rest\b|get\s+well\b|feel\s+better\b"
+    r"|celebrate\b)",
     re.IGNORECASE,
 )
 _NO_ACTION = re.compile(

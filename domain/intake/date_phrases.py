@@ -157,9 +157,13 @@ def _weekday(match: re.Match[str], local: Local) -> DateValue | None:
     if ahead == 0 and "this" not in modifier:
         # "By Monday", said on a Monday, means next Monday: today would be "today".
         ahead = 7
+    # "Thursday's review" is an event: a deadline only after "before" or "for", and weakly.
+    possessive = match["possessive"] is not None
     return DateValue(
         [local.today + timedelta(days=ahead)],
         roll=lambda day: day + timedelta(days=7),
+        needs_cue=possessive,
+        weak_only=possessive,
     )
 
 
@@ -368,7 +372,8 @@ DATE_PATTERNS = [
         re.compile(
             r"\b(?:(?P<mod>this|next|coming|this\s+coming|the\s+following|last)\s+)?"
             + _WEEKDAY
-            + r"(?!'s|\w)(?:\s+(?P<after>next\s+week|after\s+next|of\s+next\s+week))?",
+            + r"(?P<possessive>'s)?(?!\w)"
+            + r"(?:\s+(?P<after>next\s+week|after\s+next|of\s+next\s+week))?",
             re.IGNORECASE,
         ),
         _weekday,
@@ -382,7 +387,10 @@ DATE_PATTERNS = [
         _relative_day,
     ),
     (
-        re.compile(r"\b(?P<which>this|next|the)\s+week\b(?!\s*(?:'s|end))", re.IGNORECASE),
+        re.compile(
+            r"\b(?P<which>this|next|the)\s+week\b(?!\s*(?:'s|end|before|after|of)\b)",
+            re.IGNORECASE,
+        ),
         _week_phrase,
     ),
     (re.compile(r"\bnext\s+month\b", re.IGNORECASE), _next_month_phrase),
@@ -394,7 +402,14 @@ DATE_PATTERNS = [
         _this_period,
     ),
     (
-        re.compile(r"\b(?P<the>the\s+)?(?P<day>\d{1,2})" + _ORDINAL + r"\b", re.IGNORECASE),
+        re.compile(
+            r"\b(?P<the>the\s+)?(?P<day>\d{1,2})" + _ORDINAL + r"\b"
+            # "the 3rd floor", "the 2nd round": an ordinal before a noun is not a date.
+            r"(?!\s+(?:floor|place|time|party|quarter|round|attempt|line|row|edition|grade|level"
+            r"|item|option|point|version|iteration|draft|anniversary|birthday|person|team|week"
+            r"|year|month|day|step|phase|stage|wave|cohort|batch|sprint|release|slide|page)\b)",
+            re.IGNORECASE,
+        ),
         _day_of_month,
     ),
     (

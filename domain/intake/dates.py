@@ -122,12 +122,16 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
     else:
         date_value = None
     cue = _cue_strength(text, span)
+    if cue < 0:
+        return None
     cued = cue > 0
     if date_value is not None:
         if date_value.self_cued or (time_value is not None and time_value.self_cued):
             cue, cued = max(cue, 1), True
         if date_value.needs_cue and not cued:
             return None
+        if date_value.weak_only:
+            cue = min(cue, 1)
         if date_value.exact is not None and time_value is None:
             exact = date_value.exact
             return _Candidate(span.start, span.end, exact, [], False, max(cue, 1))
@@ -244,9 +248,22 @@ def _later_of_alternatives(candidates: list[_Candidate], text: str) -> list[_Can
     return kept
 
 
+_START_CUE = re.compile(
+    r"(?:\bfrom|\bstarting(?:\s+on)?|\bbeginning(?:\s+on)?|\bas\s+of|\beffective(?:\s+on)?"
+    r"|\bafter|\bsince)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _cue_strength(text: str, span: Span) -> int:
-    """2 for a deadline word ("by", "due", "at the latest"), 1 for a weaker one, else 0."""
+    """How strongly the words around a date make it a deadline.
+
+    2 for a deadline word ("by", "due", "at the latest"), 1 for a weaker one, 0 for none, -1
+    for a start ("from next month", "starting Monday"), which is never a deadline.
+    """
     before = text[max(0, span.start - 40) : span.start]
+    if _START_CUE.search(before):
+        return -1
     if _STRONG_CUE.search(before) or _AFTER_CUE.match(text[span.end : span.end + 40]):
         return 2
     sentence = text[max(0, span.start - 200) : span.start]
@@ -337,6 +354,7 @@ def find_due_dates(
                 ambiguous=candidate.ambiguous,
                 alternatives=[other.astimezone(UTC) for other in candidate.alternatives],
                 in_past=due <= local.now,
+                strength=candidate.cue,
             )
         )
     return results

@@ -156,6 +156,9 @@ class DueParse(DomainModel):
         ambiguous: true when the words allow more than one plausible date.
         alternatives: the other plausible readings when ambiguous.
         in_past: true when ``due`` is not after the moment the words were written.
+        strength: how clearly the words set a deadline: 2 for a deadline word ("by",
+            "due", "at the latest"), 1 for a weaker one ("for", "on", "this week"), 0 for a
+            date merely mentioned.
     """
 
     due: UtcDatetime
@@ -163,6 +166,7 @@ class DueParse(DomainModel):
     ambiguous: bool = False
     alternatives: list[UtcDatetime] = Field(default_factory=list)
     in_past: bool = False
+    strength: int = 0
 
 
 class Reading(DomainModel):

@@ -60,6 +60,8 @@ def _owners(email: InboundEmail, context: SenderContext, notes: list[str]) -> li
 def _due(
     texts: list[tuple[str, bool]], sent_at: datetime, context: SenderContext, zone: str
 ) -> DueParse | None:
+    """The clearest deadline: the strongest cue wins; on a tie, the earlier text (the ask)."""
+    best: DueParse | None = None
     for text, require_cue in texts:
         found = find_due_dates(
             text,
@@ -69,9 +71,15 @@ def _due(
             working_day_start=context.working_day_start,
             require_cue=require_cue,
         )
-        if found:
-            return found[0]
-    return None
+        if found and (best is None or _clearer(found[0], best)):
+            best = found[0]
+    return best
+
+
+def _clearer(candidate: DueParse, best: DueParse) -> bool:
+    if candidate.strength != best.strength:
+        return candidate.strength > best.strength
+    return best.ambiguous and not candidate.ambiguous
 
 
 def _zone(context: SenderContext, notes: list[str]) -> str:

@@ -42,7 +42,12 @@ class Local:
 
 @dataclass
 class DateValue:
-    """One or more readings of a date phrase; ``roll`` moves a passed relative date on."""
+    """One or more readings of a date phrase; ``roll`` moves a passed relative date on.
+
+    ``needs_cue``: only a deadline word makes it a date ("3/12" alone may be a fraction);
+    ``weak_only``: at most a weak deadline even after "by" ("before Thursday's review" names
+    an event that day, not a time).
+    """
 
     readings: list[date]
     roll: Callable[[date], date] | None = None
@@ -51,6 +56,7 @@ class DateValue:
     needs_cue: bool = False
     exact: datetime | None = None
     ambiguous: bool = False
+    weak_only: bool = False
 
 
 @dataclass

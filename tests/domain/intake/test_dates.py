@@ -184,6 +184,9 @@ def test_cued_dates_win_over_dates_merely_mentioned() -> None:
         "Monday's meeting went well",
         "last Friday",
         "within 3 days of each interview",
+        "the office on the 3rd floor",
+        "from next month",
+        "starting Monday",
         "",
     ],
 )
@@ -195,7 +198,7 @@ def test_no_due_date(text: str) -> None:
 def test_unknown_zone_reads_in_utc_and_naive_times_are_utc() -> None:
     parsed = parse_due("by Friday", sent_at=datetime(2026, 11, 23, 10), time_zone="Mars/Base")
     assert parsed == DueParse(
-        due=datetime(2026, 11, 27, 17, tzinfo=UTC), text="by Friday", in_past=False
+        due=datetime(2026, 11, 27, 17, tzinfo=UTC), text="by Friday", in_past=False, strength=2
     )
 
 

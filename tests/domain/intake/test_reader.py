@@ -193,6 +193,10 @@ def test_the_forwarders_own_words_win() -> None:
         "FYI the review moved to Thursday. No action needed.",
         "Please find attached the signed contract for your records.",
         "I'll send you the draft by Friday.",
+        "Jordan, please don't work on the renewal over the weekend. Monday is fine.",
+        "Congratulations on the launch! Please take Friday afternoon off.",
+        "Sam, please don't worry about the permits; facilities will handle them.",
+        "Have a great weekend, and please rest.",
         "",
     ],
 )
@@ -302,3 +306,16 @@ def test_success_with_a_colon_and_a_pronoun_in_the_title() -> None:
     [draft] = read_email(email(subject="Status page", body=body), CONTEXT).drafts
     assert draft.title == "Clear the status page and post the all-clear"
     assert draft.success_criteria == "No stale incidents"
+
+
+def test_passive_and_someone_asks_without_an_owner_ask_the_manager() -> None:
+    asks = ("Could the board pack be ready by Thursday?", "Someone needs to update it by Friday.")
+    for body in asks:
+        reading = read_email(email(to=[AGENT], cc=[SAM], body=body), CONTEXT)
+        assert reading.missing == [Missing.OWNER], body
+
+
+def test_a_start_date_is_not_a_deadline() -> None:
+    body = "Sam, would you take over as fire warden for the 3rd floor from next month?"
+    reading = read_email(email(body=body), CONTEXT)
+    assert reading.missing == [Missing.DUE_DATE]
