@@ -46,6 +46,7 @@ _STATIC = Path(__file__).resolve().parents[1] / "static" / "addin"
 _ASSETS: Final = {
     "functions.html": "text/html; charset=utf-8",
     "taskpane.js": "text/javascript; charset=utf-8",
+    "taskpane-check.js": "text/javascript; charset=utf-8",
     "taskpane.css": "text/css; charset=utf-8",
     "icon-16.png": "image/png",
     "icon-32.png": "image/png",

@@ -164,14 +164,14 @@ class Pane:
         return self.page.locator("fieldset.draft").nth(index)
 
 
-OpenPane = Callable[[dict[str, Any]], Awaitable[Pane]]
+OpenPane = Callable[..., Awaitable[Pane]]
 
 
 @pytest.fixture
 async def open_pane(browser: Browser, accord: Accord) -> AsyncIterator[OpenPane]:
     contexts = []
 
-    async def open_with(office: dict[str, Any]) -> Pane:
+    async def open_with(office: dict[str, Any], *, pane_script: str | None = None) -> Pane:
         context = await browser.new_context(base_url=accord.url, viewport=PANE)
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -188,6 +188,12 @@ async def open_pane(browser: Browser, accord: Accord) -> AsyncIterator[OpenPane]
         problems: list[str] = []
         await context.route(re.compile(r"^(?!http://127\.0\.0\.1:\d+/).*"), elsewhere)
         await context.route(OFFICE_JS, office_js)
+        if pane_script is not None:
+
+            async def replaced(route: Route) -> None:
+                await route.fulfill(status=200, content_type="text/javascript", body=pane_script)
+
+            await context.route(re.compile(r".*/addin/taskpane\.js$"), replaced)
         page = await context.new_page()
 
         def on_console(message: ConsoleMessage) -> None:
@@ -519,3 +525,17 @@ async def test_outside_outlook_the_page_says_where_to_open_it(open_pane: OpenPan
     await expect(pane.page.get_by_role("alert")).to_have_text(
         "Open this page from Outlook: choose Create commitment on an email."
     )
+
+
+async def test_where_the_pane_cannot_run_it_says_so_and_offers_the_other_way_in(
+    open_pane: OpenPane,
+) -> None:
+    # What an old web view (Internet Explorer's) makes of today's JavaScript: a syntax error.
+    pane = await open_pane(
+        {"mode": "read", "user": manager_profile(), "item": {}}, pane_script="(async () => {"
+    )
+
+    notice = pane.page.get_by_role("alert")
+    await expect(notice).to_contain_text("too old for Accord's pane")
+    await expect(notice).to_contain_text(f"copy {AGENT} on the email")
+    await expect(pane.page.get_by_role("status")).to_have_text("")

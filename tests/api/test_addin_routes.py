@@ -83,7 +83,11 @@ async def test_the_task_pane_loads_scripts_only_from_accord_and_office_js(
     assert "https://outlook.office.com" in directives["frame-ancestors"]
     scripts = _Scripts()
     scripts.feed(response.text)
-    assert scripts.sources == [f"{OFFICE_JS_ORIGIN}/lib/1/hosted/office.js", "taskpane.js"]
+    assert scripts.sources == [
+        f"{OFFICE_JS_ORIGIN}/lib/1/hosted/office.js",
+        "taskpane.js",
+        "taskpane-check.js",
+    ]
     assert scripts.inline_handlers == []
     assert 'data-agent-mailbox="accord@northwind.example"' in response.text
 
@@ -93,6 +97,7 @@ async def test_the_task_pane_loads_scripts_only_from_accord_and_office_js(
     [
         ("functions.html", "text/html"),
         ("taskpane.js", "text/javascript"),
+        ("taskpane-check.js", "text/javascript"),
         ("taskpane.css", "text/css"),
         ("icon-16.png", "image/png"),
         ("icon-32.png", "image/png"),

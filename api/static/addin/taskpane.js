@@ -9,6 +9,8 @@
 "use strict";
 
 (function () {
+  // taskpane-check.js looks for this: without it, this script could not run here.
+  window.accordPaneLoaded = true;
   const PREFILL_URL = "/addin/prefill";
   const CREATE_URL = "/commitments";
   const KEY_PROPERTY = "accordItemKey";
@@ -68,12 +70,25 @@
     return { address: details.emailAddress || "", name: details.displayName || "" };
   }
 
+  // Written for the web views Outlook uses, the oldest being Edge's first engine (EdgeHTML):
+  // no TextEncoder, replaceChildren, flatMap or look-behind there.
+  function utf8(text) {
+    if (typeof TextEncoder !== "undefined") return new TextEncoder().encode(text);
+    const binary = unescape(encodeURIComponent(text));
+    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  }
+
   function utf8Length(text) {
-    return new TextEncoder().encode(text).length;
+    return utf8(text).length;
+  }
+
+  function replaceContent(element, nodes) {
+    while (element.firstChild) element.removeChild(element.firstChild);
+    nodes.forEach((node) => element.append(node));
   }
 
   async function sha256Hex(text) {
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    const digest = await crypto.subtle.digest("SHA-256", utf8(text));
     return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
@@ -87,7 +102,7 @@
   function zoneOffsetMinutes(zone, epochMs) {
     const parts = new Intl.DateTimeFormat("en-US", {
       timeZone: zone,
-      hourCycle: "h23",
+      hour12: false,
       year: "numeric",
       month: "2-digit",
       day: "2-digit",
@@ -96,7 +111,8 @@
       second: "2-digit",
     }).formatToParts(new Date(epochMs));
     const get = (type) => Number(parts.find((part) => part.type === type).value);
-    const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"),
+    // Some engines write midnight as 24 with hour12 off.
+    const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24,
       get("minute"), get("second"));
     return Math.round((asUtc - epochMs) / 60000);
   }
@@ -307,10 +323,12 @@
 
   function refreshOwner(card) {
     // Long addresses may wrap after "@" and ".", never in the middle of a word.
-    const parts = ownerLabel(card).split(/(?<=[@.])/);
-    const nodes = parts.flatMap((part, index) =>
-      index < parts.length - 1 ? [part, document.createElement("wbr")] : [part]);
-    card.root.querySelector(".owner-name").replaceChildren(...nodes);
+    const nodes = [];
+    ownerLabel(card).split(/([@.])/).forEach((part) => {
+      nodes.push(part);
+      if (part === "@" || part === ".") nodes.push(document.createElement("wbr"));
+    });
+    replaceContent(card.root.querySelector(".owner-name"), nodes);
   }
 
   function addCard(draft, hints) {
@@ -487,7 +505,7 @@
   // --- Start ----------------------------------------------------------------------------------
 
   function showNotes(notes) {
-    notesList.replaceChildren(...notes.map((text) => {
+    replaceContent(notesList, notes.map((text) => {
       const li = document.createElement("li");
       li.textContent = text;
       return li;
@@ -502,7 +520,7 @@
   function clearPane() {
     state.cards = [];
     state.token = null;
-    draftsBox.replaceChildren();
+    replaceContent(draftsBox, []);
     notice.hidden = true;
     notesList.hidden = true;
     form.hidden = true;
