@@ -99,18 +99,28 @@ def _due_notes(due: DueParse | None, text: str) -> tuple[list[Missing], list[str
         hint = ' "As soon as possible" does not give a date to plan around.' if vague else ""
         return [Missing.DUE_DATE], [
             f"I could not find a due date.{hint} Reply with one, for example "
-            '"Friday 3pm" or "by 4 December".'
+            '"Friday 3pm" or "4 December".'
         ]
+    # Quoted without "by" or "due": when the answer quotes this note, the answer's own date
+    # (first, and no weaker) is the one read.
+    words = _CUE_PREFIX.sub("", due.text) or due.text
     if due.ambiguous:
         return [Missing.DUE_AMBIGUOUS], [
-            f'"{due.text}" could mean more than one date. Reply with the date written out, '
+            f'"{words}" could mean more than one date. Reply with the date written out, '
             'for example "4 December".'
         ]
     if due.in_past:
         return [Missing.DUE_IN_PAST], [
-            f'"{due.text}" is already past. Reply with a new date, for example "next Friday".'
+            f'"{words}" is already past. Reply with a new date, for example "next Friday".'
         ]
     return [], []
+
+
+_CUE_PREFIX = re.compile(
+    r"^(?:by|before|due(?:\s+(?:on|by|date|at))?:?|deadline(?:\s+(?:is|of))?:?|until|till"
+    r"|no\s+later\s+than|on\s+or\s+before|on|for|at)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 
 
 _DUE_NOTE_MARKS = (

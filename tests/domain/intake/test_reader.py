@@ -319,3 +319,19 @@ def test_a_start_date_is_not_a_deadline() -> None:
     body = "Sam, would you take over as fire warden for the 3rd floor from next month?"
     reading = read_email(email(body=body), CONTEXT)
     assert reading.missing == [Missing.DUE_DATE]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Sam, could you draft the Q1 budget?",
+        "Sam, please draft the Q1 budget by 20 November.",
+        "Sam, please draft the Q1 budget by 4/12.",
+    ],
+)
+def test_an_answer_that_quotes_the_note_is_read_for_its_own_date(body: str) -> None:
+    # A reply whose quoting is not recognised still carries the note's words below the answer.
+    [note] = [n for n in read_email(email(body=body), CONTEXT).notes if "done looks like" not in n]
+    answer = parse_due(f"Thursday works.\n\n{note}", sent_at=MONDAY, time_zone="Europe/London")
+    assert answer is not None
+    assert answer.due == datetime(2026, 11, 26, 17, tzinfo=UTC)
