@@ -20,6 +20,7 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker, WorkerTuner
 
 from accord.connections import graph_client
+from accord.digest_worker import DIGEST_WORKFLOWS, digest_activities, start_digest_enrolment
 from accord.keys import link_key_ring
 from accord.settings import AccordSettings
 from accord.teams_setup import new_teams_channel
@@ -84,9 +85,12 @@ async def build_worker(
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
-        workflows=[CommitmentWorkflow, PersonWorkflow],
+        workflows=[CommitmentWorkflow, PersonWorkflow, *DIGEST_WORKFLOWS],
         activities=activity_methods(
-            DirectoryActivities(graph), messaging, CalendarActivities(graph)
+            DirectoryActivities(graph),
+            messaging,
+            CalendarActivities(graph),
+            *digest_activities(settings, client, graph, messaging),
         ),
         max_cached_workflows=settings.worker_max_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
@@ -162,6 +166,7 @@ async def run_worker(settings: AccordSettings) -> None:
                         )
                     await _register_search_attributes(settings, client)
                     worker = await build_worker(settings, client, graph)
+                    await start_digest_enrolment(settings, client)
                     await _run_until_stopped(settings, worker, health, stop)
     finally:
         for signum in _STOP_SIGNALS:
