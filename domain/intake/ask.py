@@ -159,10 +159,9 @@ _ENGLISH_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Ask:
-    """The sentence that carries the request, and the text around it."""
+    """The sentence that carries the request."""
 
     sentence: str
-    lines: list[str]
 
 
 def clean_subject(subject: str) -> str:
@@ -288,25 +287,8 @@ def find_ask(lines: list[str], names: list[str]) -> Ask | None:
     """
     for sentence in sentences(lines):
         if is_ask(sentence, names) and looks_english(sentence):
-            return Ask(sentence=sentence, lines=lines)
+            return Ask(sentence=sentence)
     return None
-
-
-def asks(lines: list[str], names: list[str]) -> list[str]:
-    """Return every ask sentence among the lines, in order.
-
-    Args:
-        lines: content lines.
-        names: the recipients' first names, lower-cased.
-
-    Returns:
-        The ask sentences.
-    """
-    return [
-        sentence
-        for sentence in sentences(lines)
-        if is_ask(sentence, names) and looks_english(sentence)
-    ]
 
 
 def _capitalise(text: str) -> str:

@@ -164,8 +164,7 @@ def _subject_ask(email: InboundEmail, names: list[str]) -> Ask | None:
     topic = clean_subject(email.subject)
     if not topic or not has_request_cue(topic):
         return None
-    found = find_ask([topic], names)
-    return None if found is None else Ask(sentence=found.sentence, lines=[topic])
+    return find_ask([topic], names)
 
 
 def read_email(email: InboundEmail, context: SenderContext) -> Reading:
@@ -329,15 +328,3 @@ def complete_due(reading: Reading, due: DueParse, *, now: datetime | None = None
     if updated.missing or not updated.owners or not updated.title:
         return updated
     return updated.model_copy(update={"drafts": _drafts(updated, due.due)})
-
-
-def subject_topic(email: InboundEmail) -> str:
-    """Return the email's subject without "Re:"/"Fw:" prefixes (for replies to the manager).
-
-    Args:
-        email: the message.
-
-    Returns:
-        The subject's own words.
-    """
-    return clean_subject(email.subject)
