@@ -271,7 +271,13 @@ class DigestEnrolmentActivities:
         for manager in sorted(managers):
             if await read_digest_schedule(self._temporal, manager) is not None:
                 continue
-            schedule = await read_person_schedule(self._graph, manager)
+            try:
+                schedule = await read_person_schedule(self._graph, manager)
+            except ApplicationError as exc:
+                # One mailbox that cannot be read (gone, no licence) must not hold up the
+                # others; the next hourly run tries it again.
+                log.warning("digest_manager_not_enrolled", error_type=exc.type)
+                continue
             await ensure_digest_schedule(
                 self._temporal,
                 manager,
