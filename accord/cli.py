@@ -16,6 +16,7 @@ from accord.addin_command import add_manifest_arguments, write_manifest
 from accord.commitments_cli import add_commands as add_commitment_commands
 from accord.logs import configure_logging
 from accord.settings import AccordSettings, SettingsError, load_settings
+from accord.teams_package import add_package_arguments, write_package
 
 
 def _sandbox(args: argparse.Namespace, settings: AccordSettings) -> int:
@@ -133,6 +134,13 @@ def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
     )
     add_manifest_arguments(addin_manifest, settings)
     addin_manifest.set_defaults(handler=write_manifest)
+    teams_package = commands.add_parser(
+        "teams-package",
+        help="Build the Teams app package (manifest and icons, as a zip) for upload "
+        "(docs/teams.md).",
+    )
+    add_package_arguments(teams_package, settings)
+    teams_package.set_defaults(handler=write_package)
     add_commitment_commands(commands, settings)
     return parser
 
