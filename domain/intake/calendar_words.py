@@ -70,6 +70,7 @@ NUMBER_WORDS = {
     "a couple of": 2,
     "couple of": 2,
     "a few": 3,
+    "few": 3,
 }
 ZONE_ABBREVIATIONS = {
     "utc": "UTC",

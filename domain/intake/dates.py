@@ -29,12 +29,21 @@ _STRONG_CUE = re.compile(
 _WEAK_CUE = re.compile(
     r"(?:\bfor|\bon|\bready|\bwrapped\s+up|\bdone|\bcomplete[d]?|\bfinished|\bsay|\baim\s+for"
     r"|\btarget(?:ing)?:?|\beta:?|\bgoal:?|\bwithin|\bat\s+some\s+point|\bsome\s*time"
-    r"|\bduring|\blater)\s*(?:the\s+)?$",
+    r"|\bduring|\blater|\b(?:needs?|has|have)\s+to\s+(?:go\s+out|be\s+(?:done|ready|sent|out"
+    r"|finished|live)|happen|ship|land)(?:\s+\w+){0,2})\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 _AFTER_CUE = re.compile(
     r"^\s*(?:,\s*)?(?:at\s+the\s+latest|latest|sharp|(?:is|as)\s+(?:the|our|a|my)\s+"
     r"(?:deadline|due\s+date|cut-?off)|is\s+when\s+i\s+need|hard\s+stop)\b",
+    re.IGNORECASE,
+)
+_HARD_LIMIT = re.compile(
+    r"^\s*,?\s*(?:at\s+the\s+(?:very\s+)?latest|latest|hard\s+stop|no\s+later)\b", re.IGNORECASE
+)
+_SOFT_LIMIT = re.compile(
+    r"^\s*,?\s*(?:if\s+(?:possible|you\s+can)|ideally|would\s+be\s+(?:great|nice|ideal)"
+    r"|at\s+the\s+earliest)\b",
     re.IGNORECASE,
 )
 _SENTENCE_CUE = re.compile(
@@ -262,9 +271,15 @@ def _cue_strength(text: str, span: Span) -> int:
     for a start ("from next month", "starting Monday"), which is never a deadline.
     """
     before = text[max(0, span.start - 40) : span.start]
+    after = text[span.end : span.end + 40]
     if _START_CUE.search(before):
         return -1
-    if _STRONG_CUE.search(before) or _AFTER_CUE.match(text[span.end : span.end + 40]):
+    if _HARD_LIMIT.match(after):
+        # "By Friday if possible, Monday at the latest": the hard limit is the deadline.
+        return 3
+    if _SOFT_LIMIT.match(after):
+        return 1
+    if _STRONG_CUE.search(before) or _AFTER_CUE.match(after):
         return 2
     sentence = text[max(0, span.start - 200) : span.start]
     boundary = _SENTENCE_START.search(sentence)

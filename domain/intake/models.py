@@ -156,9 +156,9 @@ class DueParse(DomainModel):
         ambiguous: true when the words allow more than one plausible date.
         alternatives: the other plausible readings when ambiguous.
         in_past: true when ``due`` is not after the moment the words were written.
-        strength: how clearly the words set a deadline: 2 for a deadline word ("by",
-            "due", "at the latest"), 1 for a weaker one ("for", "on", "this week"), 0 for a
-            date merely mentioned.
+        strength: how clearly the words set a deadline: 3 for a hard limit ("Monday at the
+            latest"), 2 for a deadline word ("by", "due"), 1 for a weaker one ("for", "on",
+            "if possible"), 0 for a date merely mentioned.
     """
 
     due: UtcDatetime

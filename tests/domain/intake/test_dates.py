@@ -252,3 +252,16 @@ def test_this_period_without_a_cue_is_a_span_of_activity() -> None:
     )
     assert found == []
     assert parse_due("I am sure", sent_at=JANUARY, time_zone="UTC") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("By Friday if possible, Monday at the latest.", "Mon 2027-01-11 17:00"),
+        ("Friday is ideal, but Wednesday 13 January at the latest", "Wed 2027-01-13 17:00"),
+        ("Please email the partners. It needs to go out this week.", "Fri 2027-01-08 17:00"),
+        ("could you complete it in the next few days?", "Thu 2027-01-07 17:00"),
+    ],
+)
+def test_hard_limits_and_soft_wishes(text: str, expected: str) -> None:
+    assert local(text, sent_at=JANUARY) == expected
