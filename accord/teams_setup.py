@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
+import structlog
 from msgraph.graph_service_client import GraphServiceClient
 from pydantic import SecretStr
 from temporalio.client import Client
@@ -36,6 +37,8 @@ from integrations.teams.connector import (
 from integrations.teams.directory import GraphObjectIdDirectory
 from integrations.teams.pacing import Pacer
 from integrations.teams.people import TemporalPersonStore
+
+log = structlog.get_logger("accord.teams")
 
 # The sandbox checks that a secret is sent, not what it is (as for Graph).
 _SANDBOX_BOT_SECRET = "accord-local-sandbox"  # noqa: S105 - not a secret, see above
@@ -109,6 +112,23 @@ async def teams_channel(
         )
 
 
+async def _register_with_sandbox(
+    settings: AccordSettings, http: httpx.AsyncClient, app_id: str
+) -> None:
+    # Locally the sandbox plays Azure Bot Service: it learns where the bot listens from here.
+    endpoint = f"{settings.public_url.rstrip('/')}/api/messages"
+    try:
+        response = await http.put(
+            f"{sandbox_url(settings)}/_sandbox/teams/bot",
+            json={"app_id": app_id, "endpoint": endpoint},
+        )
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        log.warning("teams_sandbox_registration_failed", error_type=type(exc).__name__)
+        return
+    log.info("teams_bot_registered_with_sandbox", endpoint=endpoint)
+
+
 def new_teams_channel(settings: AccordSettings, client: Client) -> TeamsChannel | None:
     """Return the Teams channel for a long-running worker (``None`` when Teams is off).
 
@@ -146,6 +166,8 @@ async def teams_bot(
         yield None
         return
     async with httpx.AsyncClient(timeout=30) as http:
+        if settings.graph_base_url is None:
+            await _register_with_sandbox(settings, http, parts.auth.app_id)
         yield TeamsBot(
             validator=BotTokenValidator(parts.auth, http),
             connector=BotConnector(BotTokenProvider(parts.credentials, http)),
