@@ -134,7 +134,9 @@ def test_parse_due_never_raises_and_is_aware(text: str, sent_at: datetime, zone:
         assert parsed.due.tzinfo is not None
         assert parsed.due.utcoffset() == timedelta(0)
         assert parsed.in_past == (parsed.due <= sent_at)
-        assert parsed.ambiguous == bool(parsed.alternatives) or not parsed.alternatives
+        if parsed.alternatives:
+            assert parsed.ambiguous
+        assert parsed.strength in (0, 1, 2, 3)
         assert parsed.text
     for found in find_due_dates(text, sent_at=sent_at, time_zone=zone, require_cue=True):
         assert found.due.tzinfo is not None
