@@ -12,6 +12,12 @@ from accord.keys import link_key_ring
 from accord.settings import AccordSettings
 from accord.teams_setup import teams_bot
 from api.app import create_app
+from api.digest_services import (
+    GraphMailboxSchedules,
+    TemporalDigestSchedules,
+    TemporalFactSource,
+    install_digest,
+)
 from api.people import CachedOrgChart, GraphOrgChart, GraphPeopleDirectory
 from integrations.temporal.client import connect
 
@@ -36,6 +42,12 @@ async def run_api(settings: AccordSettings) -> int:
             links=links,
             directory=GraphPeopleDirectory(graph),
             org=CachedOrgChart(GraphOrgChart(graph)),
+        )
+        install_digest(
+            app,
+            mailboxes=GraphMailboxSchedules(graph),
+            schedules=TemporalDigestSchedules(temporal, settings.temporal_task_queue),
+            facts=TemporalFactSource(temporal),
         )
         app.state.teams_bot = await stack.enter_async_context(teams_bot(settings, temporal, graph))
         server = uvicorn.Server(

@@ -29,8 +29,7 @@ from api.problems import (
     install_problem_handlers,
     problem_response,
 )
-from api.routers import actions, addin, commitments, health
-from api.routers import bot
+from api.routers import actions, addin, bot, commitments, digest, health, reliability
 from domain.action_links import LinkKeyRing
 
 
@@ -90,6 +89,8 @@ def create_app(
     app.include_router(actions.router)
     app.include_router(addin.router)
     app.include_router(bot.router)
+    app.include_router(digest.router)
+    app.include_router(reliability.router)
     return app
 
 
