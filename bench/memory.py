@@ -1,0 +1,213 @@
+"""Benchmark 3: the worker's resident memory with many open commitments, asleep and awake.
+
+``./dev python -m bench.memory --n 10000`` starts the dev server, the sandbox (round-the-clock
+tenant, no limits) and ``accord worker`` in a process of its own, then:
+
+1. **idle**: the worker's resident memory before any commitment;
+2. **sleeping**: starts ``--n`` commitments due in a week; each sends its expectation and then
+   sleeps on its timers; memory once every expectation is in Sent Items;
+3. **all woken**: every commitment is brought back into the worker by a query (a workflow
+   task replays it into the workflow cache exactly as a firing timer does), peak and final
+   memory.
+
+The workflow cache (``--cache``, default Accord's ``worker_max_cached_workflows``) bounds how
+many of them the worker holds at once: memory should follow the cache, not ``--n``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+
+from accord.settings import AccordSettings
+from bench.results import Run, load_averages
+from bench.stack import (
+    AGENT,
+    MANAGER,
+    OWNER,
+    WorkerProcess,
+    accord_worker,
+    dev_server,
+    sandbox_server,
+    wait_for_pollers,
+    worker_environment,
+)
+from domain.models import CommitmentSpec, CommitmentStatus, Person
+from sandbox.directory import folder_id_for
+from sandbox.server import SandboxServer
+from workflows.commitment import CommitmentWorkflow
+from workflows.contracts import (
+    DUE_KEY,
+    MANAGER_KEY,
+    OWNER_KEY,
+    STATUS_KEY,
+    CommitmentInput,
+    workflow_id_for,
+)
+
+SETTLE_SECONDS = 5.0
+PHASE_TIMEOUT = 3600.0
+
+
+class Sampler:
+    """Samples a process's resident memory twice a second and keeps the peak."""
+
+    def __init__(self, worker: WorkerProcess) -> None:
+        self._worker = worker
+        self.peak = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _sample(self) -> None:
+        while True:
+            self.peak = max(self.peak, self._worker.resident_mib())
+            await asyncio.sleep(0.5)
+
+    def restart(self) -> None:
+        """Forget the peak and sample afresh."""
+        self.stop()
+        self.peak = self._worker.resident_mib()
+        self._task = asyncio.create_task(self._sample())
+
+    def stop(self) -> None:
+        """Stop sampling."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+
+def _sent_count(sandbox: SandboxServer) -> int:
+    state = sandbox.state
+    assert state is not None  # noqa: S101 - started by the caller
+    agent = str(state.directory.user(AGENT)["id"])
+    sent = folder_id_for(agent, "sentitems")
+    return sum(1 for item in state.store.list("messages", agent) if item["parentFolderId"] == sent)
+
+
+async def _start(client: Client, task_queue: str, number: int) -> str:
+    commitment_id = f"mem{number}-{uuid.uuid4().hex[:8]}"
+    now = datetime.now(UTC)
+    spec = CommitmentSpec(
+        title=f"Draft the Q1 budget, part {number}",
+        description="The platform team's budget for the planning review.",
+        success_criteria="A reviewed spreadsheet shared with finance.",
+        owner=Person(email=OWNER, display_name="Sam Okafor"),
+        manager=Person(email=MANAGER, display_name="Maya Chen"),
+        due=now + timedelta(days=7),
+    )
+    await client.start_workflow(
+        CommitmentWorkflow.run,
+        CommitmentInput(commitment_id=commitment_id, spec=spec, created_at=now),
+        id=workflow_id_for(commitment_id),
+        task_queue=task_queue,
+        search_attributes=TypedSearchAttributes(
+            [
+                SearchAttributePair(OWNER_KEY, OWNER),
+                SearchAttributePair(MANAGER_KEY, MANAGER),
+                SearchAttributePair(STATUS_KEY, CommitmentStatus.AWAITING_ACCEPTANCE.value),
+                SearchAttributePair(DUE_KEY, spec.due),
+            ]
+        ),
+    )
+    return commitment_id
+
+
+async def _bounded(concurrency: int, jobs: list[Any]) -> list[Any]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(job: Any) -> Any:
+        async with gate:
+            return await job
+
+    return await asyncio.gather(*(one(job) for job in jobs))
+
+
+async def _wait_until(predicate: Any, within: float = PHASE_TIMEOUT) -> None:
+    deadline = time.monotonic() + within
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the phase did not finish in time")
+        await asyncio.sleep(1.0)
+
+
+async def run(n: int, cache: int, concurrency: int, work_dir: Path) -> dict[str, Any]:
+    """Start, sleep and wake ``n`` commitments; return the memory figures in MiB."""
+    figures: dict[str, Any] = {"cache_size": cache}
+    async with dev_server(work_dir) as temporal:
+        with sandbox_server(work_dir) as sandbox:
+            client = temporal.client
+            queue = f"bench-memory-{uuid.uuid4().hex[:8]}"
+            env = worker_environment(temporal, sandbox, queue, work_dir / "accord")
+            env["ACCORD_WORKER_MAX_CACHED_WORKFLOWS"] = str(cache)
+            worker = accord_worker(env, work_dir / "worker.log")
+            await worker.start()
+            await wait_for_pollers(client, queue)
+            await asyncio.sleep(SETTLE_SECONDS)
+            figures["idle_mib"] = round(worker.resident_mib(), 1)
+            sampler = Sampler(worker)
+            sampler.restart()
+            started = time.monotonic()
+            ids = await _bounded(concurrency, [_start(client, queue, i) for i in range(n)])
+            await _wait_until(lambda: _sent_count(sandbox) >= n)
+            figures["start_seconds"] = round(time.monotonic() - started, 1)
+            figures["start_peak_mib"] = round(sampler.peak, 1)
+            await asyncio.sleep(SETTLE_SECONDS)
+            figures["sleeping_mib"] = round(worker.resident_mib(), 1)
+            figures["load_average_sleeping"] = load_averages()
+            sampler.restart()
+            started = time.monotonic()
+            await _bounded(
+                concurrency,
+                [
+                    client.get_workflow_handle(workflow_id_for(cid)).query(CommitmentWorkflow.view)
+                    for cid in ids
+                ],
+            )
+            figures["wake_seconds"] = round(time.monotonic() - started, 1)
+            figures["woken_peak_mib"] = round(sampler.peak, 1)
+            await asyncio.sleep(SETTLE_SECONDS)
+            figures["woken_mib"] = round(worker.resident_mib(), 1)
+            figures["load_average_woken"] = load_averages()
+            sampler.stop()
+            alive = worker.alive()
+            await worker.stop()
+            if not alive:
+                raise RuntimeError(f"the worker died:\n{worker.log_tail()}")
+    figures["open_commitments"] = n
+    figures["goal_mib"] = 300
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the flags, run the benchmark, print and write the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--n", type=int, default=200, help="open commitments")
+    parser.add_argument(
+        "--cache",
+        type=int,
+        default=AccordSettings.model_fields["worker_max_cached_workflows"].default,
+        help="the worker's workflow cache size",
+    )
+    parser.add_argument("--concurrency", type=int, default=50, help="starts and wakes at once")
+    parser.add_argument("--name", default="memory", help="results file name (without .json)")
+    parser.add_argument("--output", type=Path, default=None, help="results directory")
+    arguments = parser.parse_args(argv)
+    bench_run = Run(
+        arguments.name,
+        {"n": arguments.n, "cache": arguments.cache, "concurrency": arguments.concurrency},
+    )
+    with tempfile.TemporaryDirectory(prefix="accord-bench-") as work:
+        figures = asyncio.run(run(arguments.n, arguments.cache, arguments.concurrency, Path(work)))
+    bench_run.publish(figures, arguments.output)
+
+
+if __name__ == "__main__":
+    main()
