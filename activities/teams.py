@@ -23,8 +23,14 @@ from temporalio.exceptions import ApplicationError
 
 from activities.contracts import OutgoingMessage
 from activities.rendering import context_for
-from domain.cards import CardButton, message_card, message_facts, placeholder_links
-from domain.messages import MessageContext, render_message
+from domain.cards import (
+    ACTION_LABELS,
+    CardButton,
+    message_card,
+    message_facts,
+    placeholder_links,
+)
+from domain.messages import CONTEXT_TYPES, MessageContext, render_message
 from domain.models import Person
 from domain.preferences import Channel, ConversationReference, PersonRecord, SentActivity
 from integrations.teams.connector import (
@@ -58,6 +64,16 @@ class TeamsRoute(BaseModel):
     def email_needed(self) -> bool:
         """Whether the email must go too (email or both, or Teams could not reach them)."""
         return self.channel is not Channel.TEAMS or not self.delivered
+
+
+def fits_a_card(message: OutgoingMessage) -> bool:
+    """Whether a message can go to Teams: about one commitment, with buttons cards know."""
+    context_type = CONTEXT_TYPES.get(message.kind)
+    return (
+        context_type is not None
+        and issubclass(context_type, MessageContext)
+        and all(action in ACTION_LABELS for action in message.actions.values())
+    )
 
 
 def build_card(message: OutgoingMessage, tokens: Mapping[str, str]) -> tuple[dict[str, Any], str]:
@@ -130,6 +146,9 @@ class TeamsChannel:
             ApplicationError: retryable, when Teams throttles or fails; after
                 ``Retry-After`` for a 429 (nothing is dropped).
         """
+        if not fits_a_card(message):
+            # e.g. intake's confirmation, whose links act on no commitment: email only.
+            return TeamsRoute(channel=Channel.EMAIL)
         record = await self._people.get(recipient.email)
         channel = record.channel_or(self._default)
         if not channel.uses_teams:

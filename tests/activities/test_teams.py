@@ -163,3 +163,11 @@ async def test_a_429_becomes_a_retry_after_retry_after() -> None:
     assert raised.value.type == "TeamsThrottled"
     assert not raised.value.non_retryable
     assert raised.value.next_retry_delay == timedelta(seconds=7)
+
+
+async def test_messages_whose_buttons_cards_do_not_know_stay_email() -> None:
+    record = PersonRecord(email=SAM, channel=Channel.TEAMS, conversation=REFERENCE)
+    store, connector = FakeStore(record), FakeConnector()
+    message = _message().model_copy(update={"kind": MessageKind.DIGEST, "actions": {}})
+    route = await _channel(store, connector).route(message, SAM_PERSON, TOKENS)
+    assert route.channel is Channel.EMAIL and route.email_needed and not connector.sent
