@@ -216,6 +216,22 @@ class _Up:
     def logs(self) -> str:
         return self.log_file.read_text(encoding="utf-8", errors="replace")
 
+    async def sign_in(self, upn: str) -> dict[str, str]:
+        """The API's Authorization header for ``upn``, from the sandbox's password grant."""
+        async with httpx.AsyncClient(base_url=self.sandbox, timeout=10) as identity:
+            response = await identity.post(
+                f"/{self.tenant_id}/oauth2/v2.0/token",
+                data={
+                    "grant_type": "password",
+                    "client_id": DEMO_CLIENT_ID,
+                    "username": upn,
+                    "password": "sandbox",  # the sandbox keeps no passwords
+                    "scope": "api://accord/.default",
+                },
+            )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
 
 TITLE = "Draft the Q1 budget"
 
@@ -251,7 +267,8 @@ async def test_accord_up_serves_everything_stops_cleanly_and_carries_on_after_a_
         assert f"http://127.0.0.1:{up.ports['sandbox']}/" in up.banner
         assert f"{up.api}/docs" in up.banner
         assert f"http://127.0.0.1:{up.ports['ui']}/" in up.banner
-        async with httpx.AsyncClient(base_url=up.api, timeout=30) as http:
+        as_maya = await up.sign_in(MANAGER)
+        async with httpx.AsyncClient(base_url=up.api, timeout=30, headers=as_maya) as http:
             assert (await http.get("/docs")).status_code == 200
             assert (await http.get(f"http://127.0.0.1:{up.ports['sandbox']}/")).status_code == 200
             assert (await http.get(f"http://127.0.0.1:{up.ports['ui']}/")).status_code == 200
@@ -267,11 +284,13 @@ async def test_accord_up_serves_everything_stops_cleanly_and_carries_on_after_a_
             assert port_is_free("127.0.0.1", port)
 
         await up.start()
-        async with httpx.AsyncClient(base_url=up.api, timeout=30) as http:
+        async with httpx.AsyncClient(base_url=up.api, timeout=30, headers=as_maya) as http:
             after_restart = await http.get(f"/commitments/{commitment_id}")
             assert after_restart.status_code == 200
             assert after_restart.json()["status"] == "awaiting_acceptance"
-            accepted = await http.post(f"/commitments/{commitment_id}/accept", json={"actor": SAM})
+            accepted = await http.post(
+                f"/commitments/{commitment_id}/accept", headers=await up.sign_in(SAM)
+            )
             assert accepted.status_code == 200, accepted.text
             assert accepted.json()["status"] == "active"
         assert await up.stop() == 0
@@ -351,7 +370,8 @@ async def test_an_owner_accepts_through_the_link_in_the_expectation_email(
     up = _Up(tmp_path)
     try:
         await up.start()
-        async with httpx.AsyncClient(base_url=up.api, timeout=30) as http:
+        as_maya = await up.sign_in(MANAGER)
+        async with httpx.AsyncClient(base_url=up.api, timeout=30, headers=as_maya) as http:
             commitment_id = await _create_commitment(http)
 
             async def expectation_body() -> str:
