@@ -129,4 +129,5 @@ async def test_restarting_temporal_and_the_sandbox_loses_nothing_and_sends_nothi
 
     assert figures.duplicates == 0, figures.problems
     assert figures.losses == 0, (figures.problems, worker.logs())
+    assert figures.unfinished == 0, figures.problems
     assert figures.temporal_restarts == figures.sandbox_restarts == scale()

@@ -77,4 +77,5 @@ async def test_sigkilled_workers_lose_nothing_and_send_nothing_twice(
 
     assert figures.duplicates == 0, figures.problems
     assert figures.losses == 0, (figures.problems, worker.logs())
+    assert figures.unfinished == 0, figures.problems
     assert figures.worker_kills == kills
