@@ -153,6 +153,42 @@ async def login(settings: AccordSettings, io: Io) -> int:
     raise CliError("Sign-in timed out: nobody entered the code in time.")
 
 
+async def sandbox_token(settings: AccordSettings, upn: str, io: Io) -> int:
+    """Print an access token for ``upn`` from the local sandbox (its password grant).
+
+    For the walkthrough and scripts against ``accord up``; a real tenant signs people in with
+    ``accord login`` only.
+
+    Args:
+        settings: Accord's settings.
+        upn: the sandbox user to sign in as.
+        io: streams, environment and HTTP transport.
+
+    Returns:
+        The exit code.
+
+    Raises:
+        CliError: when a real tenant is configured or the sandbox refuses.
+    """
+    if settings.graph_base_url is not None:
+        raise CliError("sandbox-token works with the local sandbox only; use `accord login`.")
+    authority, client_id = _sign_in_target(settings)
+    async with httpx.AsyncClient(timeout=_TIMEOUT, transport=io.transport) as http:
+        body = await _oauth(
+            http,
+            f"{authority}/oauth2/v2.0/token",
+            {
+                "grant_type": "password",
+                "client_id": client_id,
+                "username": upn,
+                "password": "sandbox",  # the sandbox requires one and keeps none
+                "scope": f"{settings.auth_audience}/.default",
+            },
+        )
+    io.out.write(f"{body['access_token']}\n")
+    return 0
+
+
 async def _oauth(http: httpx.AsyncClient, url: str, form: dict[str, str]) -> dict[str, Any]:
     try:
         response = await http.post(url, data=form)
@@ -445,6 +481,11 @@ def _login_handler(_args: argparse.Namespace, settings: AccordSettings) -> int:
     return _run(login(settings, io), io)
 
 
+def _sandbox_token_handler(args: argparse.Namespace, settings: AccordSettings) -> int:
+    io = Io()
+    return _run(sandbox_token(settings, args.upn, io), io)
+
+
 def _commitments_handler(args: argparse.Namespace, settings: AccordSettings) -> int:
     io = Io()
     return _run(commitments(settings, args, io), io)
@@ -461,6 +502,12 @@ def add_commands(commands: Any, settings: AccordSettings) -> None:
         "login",
         help="Sign in to Accord's API (device code; the token is kept under ACCORD_DATA_DIR).",
     ).set_defaults(handler=_login_handler)
+    token = commands.add_parser(
+        "sandbox-token",
+        help="Print an API token for a person of the local sandbox (for curl and scripts).",
+    )
+    token.add_argument("upn", help="e.g. maya.chen@northwind.example")
+    token.set_defaults(handler=_sandbox_token_handler)
     group = commands.add_parser(
         "commitments", help="List, show, create and release commitments through the API."
     )

@@ -18,7 +18,15 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from accord.cli import build_parser
-from accord.commitments_cli import CliError, Io, access_token, commitments, login, table
+from accord.commitments_cli import (
+    CliError,
+    Io,
+    access_token,
+    commitments,
+    login,
+    sandbox_token,
+    table,
+)
 from accord.settings import AccordSettings
 from api.app import create_app
 from api.auth import validator_from_settings
@@ -226,3 +234,19 @@ async def test_login_with_the_device_code_flow_against_the_sandbox(
     token = access_token(settings, terminal)
     principal = await validator_from_settings(settings).validate(token)
     assert principal.email == SAM
+
+
+async def test_sandbox_token_prints_a_token_for_a_sandbox_person(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    settings = AccordSettings(sandbox_host=sandbox.host, sandbox_port=sandbox.port)
+    out = io.StringIO()
+
+    assert await sandbox_token(settings, MANAGER, Io(out=out, environ={})) == 0
+
+    principal = await validator_from_settings(settings).validate(out.getvalue().strip())
+    assert principal.email == MANAGER
+    with pytest.raises(CliError, match="local sandbox only"):
+        await sandbox_token(
+            AccordSettings(graph_base_url="https://graph.microsoft.com/v1.0"), MANAGER, Io()
+        )
