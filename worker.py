@@ -20,6 +20,8 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker, WorkerTuner
 
 from accord.connections import graph_client
+from accord.intake import ensure_watches, watch_configs
+from accord.intake_worker import INTAKE_WORKFLOWS, intake_activities
 from accord.digest_worker import DIGEST_WORKFLOWS, digest_activities, start_digest_enrolment
 from accord.keys import link_key_ring
 from accord.settings import AccordSettings
@@ -85,12 +87,13 @@ async def build_worker(
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
-        workflows=[CommitmentWorkflow, PersonWorkflow, *DIGEST_WORKFLOWS],
+        workflows=[CommitmentWorkflow, PersonWorkflow, *DIGEST_WORKFLOWS, *INTAKE_WORKFLOWS],
         activities=activity_methods(
             DirectoryActivities(graph),
             messaging,
             CalendarActivities(graph),
             *digest_activities(settings, client, graph, messaging),
+            *intake_activities(settings, client, graph, messaging),
         ),
         max_cached_workflows=settings.worker_max_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
@@ -131,6 +134,14 @@ async def _register_search_attributes(settings: AccordSettings, client: Client) 
         log.warning("search_attributes_not_registered", reason=exc.message)
 
 
+async def _start_mailbox_watches(settings: AccordSettings, client: Client) -> None:
+    # Fixed workflow ids: a second worker, or a restart, finds the watches running.
+    try:
+        await ensure_watches(client, watch_configs(settings, link_key_ring(settings)))
+    except RPCError as exc:
+        log.warning("mailbox_watches_not_started", reason=exc.message)
+
+
 async def run_worker(settings: AccordSettings) -> None:
     """Run the worker until SIGINT or SIGTERM, then let running activities finish.
 
@@ -166,6 +177,7 @@ async def run_worker(settings: AccordSettings) -> None:
                         )
                     await _register_search_attributes(settings, client)
                     worker = await build_worker(settings, client, graph)
+                    await _start_mailbox_watches(settings, client)
                     await start_digest_enrolment(settings, client)
                     await _run_until_stopped(settings, worker, health, stop)
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -67,6 +68,31 @@ def _secret_list(value: Any) -> Any:
 SecretList = Annotated[list[SecretStr], NoDecode, BeforeValidator(_secret_list)]
 
 
+def _address_list(value: Any) -> Any:
+    """Read a list of email addresses (or domains) from a JSON list or comma-separated text."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise PydanticCustomError(
+                "address_list_json",
+                "not a valid JSON list (error at character {position})",
+                {"position": exc.pos},
+            ) from None
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise PydanticCustomError("address_list_json", "not a JSON list of strings")
+    else:
+        items = text.split(",") if text else []
+    return [item.strip().lower() for item in items if item.strip()]
+
+
+# Plain text in the environment, like SecretList: both forms reach `_address_list`.
+AddressList = Annotated[list[str], NoDecode, BeforeValidator(_address_list)]
+
+
 class AccordSettings(BaseSettings):
     """Every setting Accord reads, with its environment variable ``ACCORD_<NAME>``."""
 
@@ -98,6 +124,42 @@ class AccordSettings(BaseSettings):
     )
     agent_mailbox: str = Field(
         default="accord@northwind.example", description="The mailbox Accord sends from."
+    )
+
+    intake_enabled: bool = Field(
+        default=True,
+        description="Watch the agent's inbox (and opted-in managers' flags) for new "
+        "commitments; the worker starts the watches.",
+    )
+    intake_grace_window: timedelta = Field(
+        default=timedelta(minutes=15),
+        description="How long a manager has to correct or cancel a commitment read from "
+        "their email before its owner hears of it (ISO 8601 duration or seconds).",
+    )
+    intake_category: str = Field(
+        default="Accord",
+        min_length=1,
+        description="The Outlook category that, with a flag and a due date, makes a "
+        "message a commitment (for managers in intake_flag_managers).",
+    )
+    intake_flag_managers: AddressList = Field(
+        default_factory=list,
+        description="Managers who opted in to flag intake, as a JSON list or comma-separated.",
+    )
+    intake_tenant_domains: AddressList = Field(
+        default_factory=list,
+        description="Accepted mail domains; senders outside them are never trusted. Unset: "
+        "the agent mailbox's domain.",
+    )
+    webhook_client_state: SecretStr | None = Field(
+        default=None,
+        description="The secret Graph echoes in every change notification (at most 128 "
+        "characters). Unset: derived from the first link key.",
+    )
+    subscription_lifetime: timedelta = Field(
+        default=timedelta(minutes=4200),
+        description="How long each mail subscription is asked to live (Graph allows 4,230 "
+        "minutes or more for messages); it is renewed at two thirds of that.",
     )
 
     temporal_address: str | None = Field(

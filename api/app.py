@@ -29,7 +29,7 @@ from api.problems import (
     install_problem_handlers,
     problem_response,
 )
-from api.routers import actions, addin, bot, commitments, digest, health, reliability
+from api.routers import actions, addin, bot, commitments, digest, health, intake_links, notifications, reliability
 from domain.action_links import LinkKeyRing
 
 
@@ -87,6 +87,8 @@ def create_app(
     app.include_router(health.router)
     app.include_router(commitments.router)
     app.include_router(actions.router)
+    app.include_router(intake_links.router)
+    app.include_router(notifications.router)
     app.include_router(addin.router)
     app.include_router(bot.router)
     app.include_router(digest.router)

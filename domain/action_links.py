@@ -7,6 +7,8 @@ breaking links already in people's inboxes. Nothing here reads the clock: ``now`
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -32,6 +34,10 @@ class LinkAction(StrEnum):
     DONE = "done"
     ACCEPT_REVISION = "accept_revision"
     REQUEST_CONVERSATION = "request_conversation"
+    # A commitment read from a manager's email, before its owner hears of it.
+    CONFIRM_INTAKE = "confirm_intake"
+    CORRECT_INTAKE = "correct_intake"
+    CANCEL_INTAKE = "cancel_intake"
 
     @property
     def check_in_answer(self) -> CheckInAnswer | None:
@@ -94,6 +100,23 @@ class LinkKeyRing:
             "exp": int(claims.expires_at.timestamp()),
         }
         return jwt.encode(payload, self._keys[0], algorithm="HS256")
+
+    def derived_secrets(self, purpose: str) -> list[str]:
+        """Return a secret for another purpose derived from each key, the signing key's first.
+
+        Lets a secret that must agree between processes (Graph's webhook ``clientState``)
+        follow the link keys, rotation included, without a setting of its own.
+
+        Args:
+            purpose: what the secret is for; different purposes give unrelated secrets.
+
+        Returns:
+            One hex secret (64 characters) per key.
+        """
+        return [
+            hmac.new(key, f"accord:{purpose}".encode(), hashlib.sha256).hexdigest()
+            for key in self._keys
+        ]
 
     def verify(self, token: str, now: datetime) -> ActionClaims:
         """Check a token's signature and expiry and return what it allows.

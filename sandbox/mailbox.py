@@ -137,6 +137,7 @@ class Mailboxes:
         *,
         save_to_sent: bool,
         extended_properties: list[dict[str, str]] | None = None,
+        conversation_id: str | None = None,
     ) -> list[str]:
         """Send a message from a tenant user: each tenant recipient receives a copy.
 
@@ -151,6 +152,7 @@ class Mailboxes:
             message: the message as the request gave it.
             save_to_sent: whether the sender keeps a copy in Sent Items.
             extended_properties: the message's checked ``singleValueExtendedProperties``.
+            conversation_id: the thread a reply belongs to; ``None`` starts a new one.
 
         Returns:
             The addresses that were outside the tenant (accepted, delivered nowhere).
@@ -158,7 +160,9 @@ class Mailboxes:
         sender_address = {
             "emailAddress": {"name": sender.get("displayName"), "address": sender["mail"]}
         }
-        conversation = hashlib.sha1(uuid.uuid4().bytes, usedforsecurity=False).hexdigest()
+        conversation = (
+            conversation_id or hashlib.sha1(uuid.uuid4().bytes, usedforsecurity=False).hexdigest()
+        )
         base: dict[str, Any] = {
             field: message[field] for field in _COPIED_FIELDS if field in message
         }

@@ -20,6 +20,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.testing import WorkflowEnvironment
 
+from accord.intake_worker import INTAKE_WORKFLOWS
 from accord.settings import AccordSettings
 from domain.models import CommitmentSpec, CommitmentStatus, Person
 from sandbox.directory import folder_id_for
@@ -102,17 +103,30 @@ async def test_build_worker_registers_the_workflow_and_every_activity_it_calls(
     worker = await build_worker(settings, temporal_env.client, graph)
 
     assert worker.task_queue == task_queue
-    assert worker.config()["workflows"] == [CommitmentWorkflow]
+    workflows = worker.config()["workflows"]
+    assert workflows[0] is CommitmentWorkflow
+    assert set(INTAKE_WORKFLOWS) <= set(workflows)
     registered = {fn.__name__ for fn in worker.config()["activities"]}
     assert _activities_the_workflow_calls() <= registered
-    assert registered == {
+    assert {
         "get_person_schedule",
         "send_message",
         "find_meeting_slot",
         "schedule_meeting",
         "get_meeting_response",
         "cancel_meeting",
-    }
+    } <= registered
+    assert {
+        "read_inbound_message",
+        "deliver_to_thread",
+        "resolve_intake_drafts",
+        "complete_intake_reading",
+        "start_intake_commitment",
+        "ask_manager",
+        "create_mail_subscription",
+        "renew_mail_subscription",
+        "catch_up_mailbox",
+    } <= registered
     assert worker.config()["max_cached_workflows"] == 7
     assert worker.config()["graceful_shutdown_timeout"] == timedelta(seconds=10)
 

@@ -24,6 +24,7 @@ from api.commitment_workflows import (
 )
 from api.dependencies import ClockDep, LinksDep, TemporalDep
 from api.pages import render_page
+from api.routers import intake_links
 from api.schemas import NOTE_MAX_LENGTH
 from domain.action_links import ActionClaims, InvalidActionLink, LinkAction
 from workflows.contracts import (
@@ -106,6 +107,9 @@ def _update_for(claims: ActionClaims, note: str | None) -> tuple[str, ActorActio
             return Updates.ACCEPT_REVISION, ActorAction(**who)
         case LinkAction.REQUEST_CONVERSATION:
             return Updates.REQUEST_CONVERSATION, ActorAction(**who)
+        case LinkAction.CONFIRM_INTAKE | LinkAction.CORRECT_INTAKE | LinkAction.CANCEL_INTAKE:
+            # Handled before any commitment is looked up (api/routers/intake_links.py).
+            raise ValueError(f"{claims.action} is not an action on a commitment")
     assert_never(claims.action)
 
 
@@ -198,6 +202,8 @@ async def confirm_link(
         claims = links.verify(token, clock())
     except InvalidActionLink as exc:
         return _invalid_link_page(exc)
+    if claims.action in intake_links.INTAKE_LINK_ACTIONS:
+        return await intake_links.confirm_page(token, claims, temporal)
     try:
         view = await read_view(temporal, claims.commitment_id)
     except CommitmentNotFoundError:
@@ -224,6 +230,8 @@ async def apply_link(
         claims = links.verify(token, clock())
     except InvalidActionLink as exc:
         return _invalid_link_page(exc)
+    if claims.action in intake_links.INTAKE_LINK_ACTIONS:
+        return await intake_links.apply_link(token, claims, temporal)
     # Only check-ins take a note; a blank one is no note at all.
     note = (note or "").strip() or None
     if claims.action.check_in_answer is None:

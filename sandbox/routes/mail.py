@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import json
 import re
 from typing import Annotated, Any
@@ -319,6 +320,87 @@ async def get_message(user_key: str, message_id: str, request: Request, state: S
         "@odata.context": context_url(request, "messages/$entity"),
         **_visible(message, options.select, expand),
     }
+
+
+def _quoted(original: dict[str, Any], *, as_html: bool) -> str:
+    """The original message below a reply, the way Outlook quotes it."""
+    sender = (original.get("from") or {}).get("emailAddress") or {}
+    to = "; ".join(recipient_addresses(original, "toRecipients"))
+    lines = [
+        f"From: {sender.get('name') or ''} <{sender.get('address') or ''}>",
+        f"Sent: {original.get('sentDateTime') or ''}",
+        f"To: {to}",
+        f"Subject: {original.get('subject') or ''}",
+    ]
+    body = original.get("body") or {}
+    content = str(body.get("content") or "")
+    original_is_html = str(body.get("contentType", "text")).lower() == "html"
+    if as_html:
+        header = "<br>".join(html.escape(line) for line in lines)
+        quoted = content if original_is_html else html.escape(content).replace("\n", "<br>")
+        return f'<hr><div id="divRplyFwdMsg">{header}</div><div>{quoted}</div>'
+    if original_is_html:
+        content = html.unescape(re.sub(r"<[^>]+>", " ", content))
+    return "\n\n________________________________\n" + "\n".join(lines) + "\n\n" + content
+
+
+@router.post("/messages/{message_id}/reply", status_code=202)
+@router.post("/mailFolders/{folder_key}/messages/{message_id}/reply", status_code=202)
+async def reply_to_message(
+    user_key: str, message_id: str, request: Request, state: State
+) -> Response:
+    """Reply to a message's sender in the same conversation; 202 with no body.
+
+    As in Graph: either ``comment`` or ``message.body`` (not both) is written above the
+    quoted original; ``message`` may also carry recipients, headers and extended properties.
+    """
+    sender = state.directory.user(user_key)
+    original = _message(state, str(sender["id"]), message_id)
+    body = GraphSchema.load().validate_action(
+        "reply", await read_json_object(request), binding="microsoft.graph.message"
+    )
+    extra = body.get("Message") or {}
+    if not isinstance(extra, dict):
+        raise GraphError(400, "ErrorInvalidRequest", "The message parameter is not an object.")
+    comment = body.get("Comment")
+    if comment is not None and extra.get("body"):
+        raise GraphError(
+            400, "ErrorInvalidRequest", "Specify either the comment or the message body, not both."
+        )
+    given = extra.get("body") or {"contentType": "text", "content": str(comment or "")}
+    as_html = str(given.get("contentType", "text")).lower() == "html"
+    subject = str(original.get("subject") or "")
+    if not subject.lower().startswith("re:"):
+        subject = f"RE: {subject}"
+    headers = [
+        header
+        for header in extra.get("internetMessageHeaders") or []
+        if str(header.get("name", "")).lower() != "in-reply-to"
+    ]
+    if original.get("internetMessageId"):
+        headers.append({"name": "In-Reply-To", "value": original["internetMessageId"]})
+    message = {
+        **{key: value for key, value in extra.items() if key != PROPERTY},
+        "subject": subject,
+        "body": {
+            "contentType": "html" if as_html else "text",
+            "content": str(given.get("content") or "") + _quoted(original, as_html=as_html),
+        },
+        "toRecipients": extra.get("toRecipients")
+        or original.get("replyTo")
+        or [original.get("from")],
+        "internetMessageHeaders": headers,
+    }
+    extended_properties = checked_properties(extra.get(PROPERTY))
+    state.limits.admit_send(str(sender["id"]), 1)
+    Mailboxes(state).deliver(
+        sender,
+        message,
+        save_to_sent=True,
+        extended_properties=extended_properties,
+        conversation_id=original.get("conversationId"),
+    )
+    return Response(status_code=202)
 
 
 @router.patch("/messages/{message_id}")

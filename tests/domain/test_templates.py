@@ -21,6 +21,7 @@ from domain.messages import (
     ExpectationContext,
     ExpectationReminderContext,
     ExpectationRevisedContext,
+    IntakeConfirmationContext,
     ManagerHeadsUpContext,
     MessageContext,
     MessageKind,
@@ -155,6 +156,16 @@ SAMPLES: dict[MessageKind, Callable[[CommitmentSpec], MessageContext | DigestCon
         commitment=c, recipient_time_zone=MANAGER_ZONE, back_on=datetime(2026, 12, 7, 9, tzinfo=UTC)
     ),
     MessageKind.DIGEST: digest_context,
+    MessageKind.INTAKE_CONFIRMATION: lambda c: IntakeConfirmationContext(
+        commitment=c,
+        recipient_time_zone=MANAGER_ZONE,
+        grace_ends_at=DUE - timedelta(days=5),
+        due_text="by Friday 27 November",
+        criteria_derived=True,
+        confirm_url=LINK + "confirm",
+        correct_url=LINK + "correct",
+        cancel_url=LINK + "cancel",
+    ),
     MessageKind.TEAMS_FALLBACK: lambda c: TeamsFallbackContext(
         commitment=c, recipient_time_zone=MANAGER_ZONE
     ),

@@ -1,0 +1,514 @@
+"""Intake workflows with real activities against the sandbox, on the time-skipping server.
+
+Mail is really sent through Graph (the SDK against the sandbox); each test then starts the
+message's workflow as the webhook would (the webhook and subscriptions have their own tests,
+and tests/test_intake_e2e.py runs the whole chain). Time skipping carries the grace window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from msgraph.generated.models.body_type import BodyType
+from msgraph.generated.models.email_address import EmailAddress
+from msgraph.generated.models.item_body import ItemBody
+from msgraph.generated.models.message import Message
+from msgraph.generated.models.recipient import Recipient
+from msgraph.generated.users.item.messages.item.reply.reply_post_request_body import (
+    ReplyPostRequestBody,
+)
+from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
+    SendMailPostRequestBody,
+)
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.service import RPCError, RPCStatusCode
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities import CalendarActivities, DirectoryActivities, MessagingActivities
+from activities.intake import IntakeActivities
+from activities.intake_mail import IntakeMailActivities
+from activities.subscriptions import SubscriptionActivities
+from api.intake_workflows import start_message_intake
+from domain.action_links import LinkKeyRing
+from domain.models import CommitmentStatus
+from integrations.temporal.client import search_attribute_keys
+from sandbox.server import SandboxServer
+from tests.conftest import AGENT, MANAGER, PRIYA, SAM, eventually
+from tests.test_worker import round_the_clock_tenant
+from tests.workflows.harness import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor, mailbox
+from worker import activity_methods
+from workflows.commitment import CommitmentWorkflow
+from workflows.contracts import VIEW_QUERY, CommitmentView, workflow_id_for
+from workflows.intake import IntakeWorkflow, MessageIntakeWorkflow
+from workflows.intake_contracts import (
+    INTAKE_VIEW_QUERY,
+    ChangeNotice,
+    DraftStatus,
+    IntakeDecision,
+    IntakeStatus,
+    IntakeUpdates,
+    IntakeView,
+    WatchMode,
+    message_workflow_id,
+    thread_key,
+    thread_workflow_id,
+)
+from workflows.mailbox_watch import MailboxWatchWorkflow
+
+GRACE = timedelta(minutes=15)
+ASK = (
+    "Hi Sam,\n\nCould you draft the Q1 budget for the platform team by Friday 3pm?\n"
+    "Done when: a reviewed spreadsheet is shared with finance.\n\nThanks,\nMaya"
+)
+ASK_WITHOUT_DATE = (
+    "Hi Sam,\n\nCould you draft the Q1 budget for the platform team?\n"
+    "Done when: a reviewed spreadsheet is shared with finance.\n\nThanks,\nMaya"
+)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def temporal(temporal_env: WorkflowEnvironment) -> Client:
+    """The module's time-skipping server, knowing Accord's search attributes."""
+    client = temporal_env.client
+    request = AddSearchAttributesRequest(
+        namespace=client.namespace,
+        search_attributes={
+            key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
+            for key in search_attribute_keys()
+        },
+    )
+    try:
+        await client.operator_service.add_search_attributes(request)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.ALREADY_EXISTS:
+            raise
+    return client
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    """A sandbox where everyone is reachable at any hour (no waiting for mornings)."""
+    with SandboxServer(tmp_path / "sandbox", tenant=round_the_clock_tenant()) as server:
+        yield server
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def intake_worker(
+    temporal: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+) -> AsyncIterator[Worker]:
+    """Commitment and intake workflows with every real activity, bound to the sandbox."""
+    assert sandbox.state is not None
+    clock = sandbox.state.clock.now
+    messaging = MessagingActivities(
+        graph,
+        sender_mailbox=AGENT,
+        links=LinkKeyRing([LINK_KEY]),
+        public_url=PUBLIC_URL,
+        clock=clock,
+    )
+    worker = Worker(
+        temporal,
+        task_queue=task_queue,
+        workflows=[CommitmentWorkflow, MessageIntakeWorkflow, IntakeWorkflow, MailboxWatchWorkflow],
+        activities=activity_methods(
+            DirectoryActivities(graph),
+            messaging,
+            CalendarActivities(graph, clock=clock),
+            IntakeActivities(
+                graph,
+                temporal,
+                agent_mailbox=AGENT,
+                tenant_domains=["northwind.example"],
+                category="Accord",
+                task_queue=task_queue,
+                grace_window=GRACE,
+            ),
+            IntakeMailActivities(graph, messaging, agent_mailbox=AGENT),
+            SubscriptionActivities(graph, temporal, task_queue=task_queue),
+        ),
+        interceptors=[SandboxClockInterceptor(sandbox)],
+    )
+    async with worker:
+        yield worker
+
+
+def _to(*addresses: str) -> list[Recipient]:
+    return [Recipient(email_address=EmailAddress(address=address)) for address in addresses]
+
+
+async def send_as(
+    graph: GraphServiceClient,
+    sender: str,
+    *,
+    to: list[str],
+    cc: list[str],
+    subject: str,
+    body: str,
+) -> None:
+    """Send a plain-text email through Graph as a person of the tenant."""
+    message = Message(
+        subject=subject,
+        body=ItemBody(content_type=BodyType.Text, content=body),
+        to_recipients=_to(*to),
+        cc_recipients=_to(*cc),
+    )
+    await graph.users.by_user_id(sender).send_mail.post(
+        SendMailPostRequestBody(message=message, save_to_sent_items=True)
+    )
+
+
+def newest(sandbox: SandboxServer, address: str, folder: str = "inbox") -> dict[str, Any]:
+    """The newest message in a folder."""
+    return mailbox(sandbox, address, folder)[-1]
+
+
+def from_agent(sandbox: SandboxServer, address: str) -> list[dict[str, Any]]:
+    """What Accord sent to a person."""
+    return [
+        message
+        for message in mailbox(sandbox, address)
+        if message["from"]["emailAddress"]["address"] == AGENT
+    ]
+
+
+async def intake(client: Client, task_queue: str, notice: ChangeNotice) -> str:
+    """Start a message's reading as the webhook does, and wait for its outcome."""
+    await start_message_intake(client, notice, task_queue)
+    handle = client.get_workflow_handle(
+        message_workflow_id(notice.mailbox, notice.message_id, notice.change_key)
+    )
+
+    # Polled rather than awaited: awaiting a result lets the test server skip time, which
+    # would run the grace window (and the commitments' timers) behind the test's back.
+    async def finished() -> bool:
+        return (await handle.describe()).status is not WorkflowExecutionStatus.RUNNING
+
+    await eventually(finished, timeout=30)
+    result: str = await handle.result()
+    return result
+
+
+def thread_handle(client: Client, message: dict[str, Any]) -> WorkflowHandle[Any, Any]:
+    key = thread_key(AGENT, message["conversationId"], message["id"])
+    return client.get_workflow_handle(thread_workflow_id(key))
+
+
+async def view_of(handle: WorkflowHandle[Any, Any]) -> IntakeView:
+    view: IntakeView = await handle.query(INTAKE_VIEW_QUERY, result_type=IntakeView)
+    return view
+
+
+async def copied_email(
+    sandbox: SandboxServer, graph: GraphServiceClient, body: str = ASK, to: str = SAM
+) -> dict[str, Any]:
+    await send_as(graph, MANAGER, to=[to], cc=[AGENT], subject="Q1 budget", body=body)
+    return newest(sandbox, AGENT)
+
+
+async def test_a_copied_request_is_confirmed_then_reaches_its_owner_after_the_grace_window(
+    temporal_env: WorkflowEnvironment,
+    temporal: Client,
+    intake_worker: Worker,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    email = await copied_email(sandbox, graph)
+    notice = ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=email["id"])
+
+    assert await intake(temporal, task_queue, notice) == "delivered"
+    thread = thread_handle(temporal, email)
+    [confirmation] = await eventually(lambda: from_agent(sandbox, MANAGER))
+    assert confirmation["subject"].startswith("Please check:")
+    assert "Confirm now" in confirmation["body"]["content"]
+    view = await view_of(thread)
+    assert view.status is IntakeStatus.CONFIRMING
+    [proposal] = view.proposals
+    assert proposal.spec.owner.email == SAM
+    assert proposal.spec.manager.email == MANAGER
+    assert from_agent(sandbox, SAM) == []  # not before the grace window
+
+    # A second delivery of the same message starts nothing new.
+    assert await intake(temporal, task_queue, notice) == "delivered"
+    assert (await view_of(thread)).messages_seen == 1
+
+    await temporal_env.sleep(GRACE + timedelta(minutes=1))
+    [expectation] = await eventually(lambda: from_agent(sandbox, SAM), timeout=30)
+    assert "Q1 budget" in expectation["subject"]
+    commitment = temporal.get_workflow_handle(workflow_id_for(proposal.commitment_id))
+    commitment_view = await commitment.query(VIEW_QUERY, result_type=CommitmentView)
+    assert commitment_view.status is CommitmentStatus.AWAITING_ACCEPTANCE
+    assert (await view_of(thread)).proposals[0].status is DraftStatus.STARTED
+    await commitment.terminate("test over")
+    await thread.terminate("test over")
+
+
+async def test_a_cancelled_request_never_reaches_its_owner(
+    temporal_env: WorkflowEnvironment,
+    temporal: Client,
+    intake_worker: Worker,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    email = await copied_email(sandbox, graph)
+    notice = ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=email["id"])
+    await intake(temporal, task_queue, notice)
+    thread = thread_handle(temporal, email)
+    await eventually(lambda: from_agent(sandbox, MANAGER))
+    [proposal] = (await view_of(thread)).proposals
+    decision = IntakeDecision(
+        actor=MANAGER, commitment_id=proposal.commitment_id, action_id="link-1"
+    )
+
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await thread.execute_update(
+            IntakeUpdates.CANCEL,
+            decision.model_copy(update={"actor": SAM, "action_id": "other"}),
+            result_type=IntakeView,
+        )
+    assert "Only the manager" in str(refused.value.cause)
+    view = await thread.execute_update(IntakeUpdates.CANCEL, decision, result_type=IntakeView)
+    assert view.proposals[0].status is DraftStatus.CANCELLED
+    await temporal_env.sleep(GRACE * 2)
+
+    assert (await view_of(thread)).status is IntakeStatus.DONE
+    assert from_agent(sandbox, SAM) == []
+    with pytest.raises(RPCError):
+        await temporal.get_workflow_handle(workflow_id_for(proposal.commitment_id)).describe()
+    await thread.terminate("test over")
+
+
+async def test_a_missing_date_is_asked_in_the_thread_and_the_answer_completes_it(
+    temporal: Client,
+    intake_worker: Worker,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    email = await copied_email(sandbox, graph, body=ASK_WITHOUT_DATE)
+    await intake(
+        temporal,
+        task_queue,
+        ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=email["id"]),
+    )
+    thread = thread_handle(temporal, email)
+    [question] = await eventually(lambda: from_agent(sandbox, MANAGER))
+    assert question["conversationId"] == email["conversationId"]
+    assert question["subject"] == "RE: Q1 budget"
+    assert "reply to this email with the date" in question["body"]["content"]
+    assert (await view_of(thread)).status is IntakeStatus.WAITING_FOR_MANAGER
+
+    await (
+        graph.users.by_user_id(MANAGER)
+        .messages.by_message_id(question["id"])
+        .reply.post(ReplyPostRequestBody(comment="Friday 3pm please"))
+    )
+    answer = newest(sandbox, AGENT)
+    assert answer["conversationId"] == email["conversationId"]
+    await intake(
+        temporal,
+        task_queue,
+        ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=answer["id"]),
+    )
+
+    view = await eventually(lambda: _when_status(thread, IntakeStatus.CONFIRMING), timeout=30)
+    assert view is not None
+    [proposal] = view.proposals
+    assert proposal.spec.owner.email == SAM
+    assert proposal.spec.due.astimezone(UTC).weekday() == 4  # a Friday
+    confirmation = (await eventually(lambda: from_agent(sandbox, MANAGER)[1:]))[0]
+    assert confirmation["subject"].startswith("Please check:")
+    await thread.terminate("test over")
+
+
+async def _when_status(handle: WorkflowHandle[Any, Any], status: IntakeStatus) -> IntakeView | None:
+    view = await view_of(handle)
+    return view if view.status is status else None
+
+
+async def test_the_same_thread_never_starts_a_second_commitment(
+    temporal: Client,
+    intake_worker: Worker,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    email = await copied_email(sandbox, graph)
+    await intake(
+        temporal,
+        task_queue,
+        ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=email["id"]),
+    )
+    await eventually(lambda: from_agent(sandbox, MANAGER))
+    # Maya writes again in the same thread, Accord still in Cc.
+    await send_as(
+        graph,
+        MANAGER,
+        to=[SAM],
+        cc=[AGENT],
+        subject="RE: Q1 budget",
+        body="Sam, could you also send the forecast by Monday? Done when: shared with finance.",
+    )
+    second = newest(sandbox, AGENT)
+    # Exchange gives a reply-all the first email's conversation; sendMail cannot, so set it.
+    assert sandbox.state is not None
+    user_id = sandbox.state.directory.user(AGENT)["id"]
+    second["conversationId"] = email["conversationId"]
+    sandbox.state.store.put("messages", user_id, second["id"], second)
+
+    outcome = await intake(
+        temporal,
+        task_queue,
+        ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=second["id"]),
+    )
+
+    thread = thread_handle(temporal, email)
+    assert outcome == "delivered"
+    view = await view_of(thread)
+    assert len(view.proposals) == 1
+    assert len(from_agent(sandbox, MANAGER)) == 1
+    await thread.terminate("test over")
+
+
+async def test_bad_input_gets_a_defined_outcome_and_nothing_starts(
+    temporal: Client,
+    intake_worker: Worker,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    # Accord's own mail coming back (a loop).
+    await send_as(graph, AGENT, to=[AGENT], cc=[], subject="Loop", body=ASK)
+    own = newest(sandbox, AGENT)
+    # A newsletter-like mail with a list header, and an auto-reply.
+    assert sandbox.state is not None
+    user_id = sandbox.state.directory.user(AGENT)["id"]
+    await send_as(graph, PRIYA, to=[AGENT], cc=[], subject="Weekly news", body=ASK)
+    bulk = newest(sandbox, AGENT)
+    bulk["internetMessageHeaders"] = [{"name": "List-Id", "value": "<news.northwind.example>"}]
+    sandbox.state.store.put("messages", user_id, bulk["id"], bulk)
+    await send_as(graph, SAM, to=[AGENT], cc=[], subject="Automatic reply: Q1", body=ASK)
+    auto = newest(sandbox, AGENT)
+    auto["internetMessageHeaders"] = [{"name": "Auto-Submitted", "value": "auto-replied"}]
+    sandbox.state.store.put("messages", user_id, auto["id"], auto)
+    # A spoofed sender from outside the tenant (Graph shows the from it was given).
+    await send_as(graph, PRIYA, to=[AGENT], cc=[], subject="Urgent", body=ASK)
+    spoofed = newest(sandbox, AGENT)
+    spoofed["from"] = {"emailAddress": {"address": "ceo@evil.example", "name": "The CEO"}}
+    sandbox.state.store.put("messages", user_id, spoofed["id"], spoofed)
+    # A huge message.
+    await send_as(graph, MANAGER, to=[SAM], cc=[AGENT], subject="Huge", body=ASK + "x" * 400_000)
+    huge = newest(sandbox, AGENT)
+
+    outcomes = {
+        name: await intake(
+            temporal,
+            task_queue,
+            ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=message["id"]),
+        )
+        for name, message in {
+            "own": own,
+            "bulk": bulk,
+            "auto": auto,
+            "spoofed": spoofed,
+            "huge": huge,
+        }.items()
+    }
+    gone = await intake(
+        temporal,
+        task_queue,
+        ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id="no-such-message"),
+    )
+
+    assert outcomes == {
+        "own": "own_mail",
+        "bulk": "bulk",
+        "auto": "auto_reply",
+        "spoofed": "outside_tenant",
+        "huge": "too_large",
+    }
+    assert gone == "message_gone"
+    assert from_agent(sandbox, MANAGER) == []
+    assert from_agent(sandbox, SAM) == []
+
+
+async def test_a_flagged_message_becomes_a_commitment_with_the_flags_due_date(
+    temporal_env: WorkflowEnvironment,
+    temporal: Client,
+    intake_worker: Worker,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    await send_as(graph, MANAGER, to=[SAM], cc=[], subject="Q1 budget", body=ASK_WITHOUT_DATE)
+    sent = newest(sandbox, MANAGER, "sentitems")
+    due = (datetime.now(UTC) + timedelta(days=9)).replace(microsecond=0)
+    patch = Message(categories=["Accord"])
+    patch.flag = _flag(due)
+    await graph.users.by_user_id(MANAGER).messages.by_message_id(sent["id"]).patch(patch)
+    flagged = newest(sandbox, MANAGER, "sentitems")
+    notice = ChangeNotice(
+        mailbox=MANAGER,
+        mode=WatchMode.FLAGS,
+        message_id=flagged["id"],
+        change_key=flagged["changeKey"],
+    )
+
+    assert await intake(temporal, task_queue, notice) == "delivered"
+
+    [confirmation] = await eventually(lambda: from_agent(sandbox, MANAGER))
+    assert confirmation["subject"].startswith("Please check:")
+    thread = temporal.get_workflow_handle(
+        thread_workflow_id(thread_key(MANAGER, flagged["conversationId"], flagged["id"]))
+    )
+    [proposal] = (await view_of(thread)).proposals
+    assert proposal.spec.due == due
+    assert proposal.spec.owner.email == SAM
+    # An update that is not a flag for intake (it was read) starts nothing.
+    unflagged = ChangeNotice(
+        mailbox=MANAGER,
+        mode=WatchMode.FLAGS,
+        message_id=newest(sandbox, MANAGER)["id"],
+        change_key="other",
+    )
+    assert await intake(temporal, task_queue, unflagged) == "not_flagged_for_intake"
+    # Confirm now: the owner hears at once, without waiting for the grace window.
+    await thread.execute_update(
+        IntakeUpdates.CONFIRM,
+        IntakeDecision(actor=MANAGER, commitment_id=proposal.commitment_id, action_id="c1"),
+        result_type=IntakeView,
+    )
+    await eventually(lambda: from_agent(sandbox, SAM), timeout=30)
+    await thread.terminate("test over")
+    await temporal.get_workflow_handle(workflow_id_for(proposal.commitment_id)).terminate("over")
+
+
+def _flag(due: datetime) -> Any:
+    from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
+    from msgraph.generated.models.followup_flag import FollowupFlag
+    from msgraph.generated.models.followup_flag_status import FollowupFlagStatus
+
+    return FollowupFlag(
+        flag_status=FollowupFlagStatus.Flagged,
+        start_date_time=DateTimeTimeZone(
+            date_time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"), time_zone="UTC"
+        ),
+        due_date_time=DateTimeTimeZone(
+            date_time=due.strftime("%Y-%m-%dT%H:%M:%S"), time_zone="UTC"
+        ),
+    )
