@@ -20,9 +20,9 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker, WorkerTuner
 
 from accord.connections import graph_client
+from accord.digest_worker import DIGEST_WORKFLOWS, digest_activities, start_digest_enrolment
 from accord.intake import ensure_watches, watch_configs
 from accord.intake_worker import INTAKE_WORKFLOWS, intake_activities
-from accord.digest_worker import DIGEST_WORKFLOWS, digest_activities, start_digest_enrolment
 from accord.keys import link_key_ring
 from accord.settings import AccordSettings
 from accord.teams_setup import new_teams_channel
@@ -87,13 +87,13 @@ async def build_worker(
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
-        workflows=[CommitmentWorkflow, PersonWorkflow, *DIGEST_WORKFLOWS, *INTAKE_WORKFLOWS],
+        workflows=[CommitmentWorkflow, PersonWorkflow, *INTAKE_WORKFLOWS, *DIGEST_WORKFLOWS],
         activities=activity_methods(
             DirectoryActivities(graph),
             messaging,
             CalendarActivities(graph),
-            *digest_activities(settings, client, graph, messaging),
             *intake_activities(settings, client, graph, messaging),
+            *digest_activities(settings, client, graph, messaging),
         ),
         max_cached_workflows=settings.worker_max_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
@@ -177,8 +177,8 @@ async def run_worker(settings: AccordSettings) -> None:
                         )
                     await _register_search_attributes(settings, client)
                     worker = await build_worker(settings, client, graph)
-                    await _start_mailbox_watches(settings, client)
                     await start_digest_enrolment(settings, client)
+                    await _start_mailbox_watches(settings, client)
                     await _run_until_stopped(settings, worker, health, stop)
     finally:
         for signum in _STOP_SIGNALS:

@@ -125,7 +125,6 @@ class AccordSettings(BaseSettings):
     agent_mailbox: str = Field(
         default="accord@northwind.example", description="The mailbox Accord sends from."
     )
-
     intake_enabled: bool = Field(
         default=True,
         description="Watch the agent's inbox (and opted-in managers' flags) for new "

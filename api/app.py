@@ -29,7 +29,17 @@ from api.problems import (
     install_problem_handlers,
     problem_response,
 )
-from api.routers import actions, addin, bot, commitments, digest, health, intake_links, notifications, reliability
+from api.routers import (
+    actions,
+    addin,
+    bot,
+    commitments,
+    digest,
+    health,
+    intake_links,
+    notifications,
+    reliability,
+)
 from domain.action_links import LinkKeyRing
 
 
