@@ -14,6 +14,7 @@ The token of every activity is validated before any of this (``api/routers/bot.p
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,7 +38,13 @@ from domain.formatting import describe_instant
 from domain.preferences import Channel, ConversationReference
 from domain.timezones import resolve_zone
 from integrations.teams.auth import BotTokenValidator
-from integrations.teams.connector import BotConnector
+from integrations.teams.connector import (
+    BotConnector,
+    ConversationGoneError,
+    TeamsRejectedError,
+    TeamsThrottledError,
+    TeamsUnavailableError,
+)
 from integrations.teams.directory import DirectoryLookupError, ObjectIdDirectory
 from integrations.teams.people import PersonStore, PreferenceRejectedError
 from workflows.contracts import MANAGER_KEY, OWNER_KEY, WORKFLOW_NAME, CommitmentView
@@ -47,6 +54,8 @@ log = structlog.get_logger("accord.api.teams")
 CARD_ACTION_INVOKE = "adaptiveCard/action"
 ERROR_CONTENT_TYPE = "application/vnd.microsoft.error"
 _LIST_LIMIT = 20
+_REPLY_ATTEMPTS = 3
+_MAX_REPLY_WAIT = 5.0
 
 HELP = (
     "Hi, I'm Accord. I help you and your manager keep track of what you've agreed, kindly.\n\n"
@@ -287,12 +296,23 @@ async def _send(turn: Turn, activity: Activity, *, reply: bool) -> None:
     reference = _reference(turn.activity)
     if reference is None:
         return
-    if reply and turn.activity.id:
-        await turn.bot.connector.reply(
-            reference.service_url, reference.conversation_id, turn.activity.id, activity
-        )
-    else:
-        await turn.bot.connector.send(reference, activity)
+    for attempt in range(_REPLY_ATTEMPTS):
+        try:
+            if reply and turn.activity.id:
+                await turn.bot.connector.reply(
+                    reference.service_url, reference.conversation_id, turn.activity.id, activity
+                )
+            else:
+                await turn.bot.connector.send(reference, activity)
+        except TeamsThrottledError as exc:
+            # A person is waiting for this answer: wait briefly as Teams asks, then try again.
+            if attempt + 1 < _REPLY_ATTEMPTS and exc.retry_after <= _MAX_REPLY_WAIT:
+                await asyncio.sleep(exc.retry_after)
+                continue
+            log.warning("teams_reply_throttled", retry_after=exc.retry_after)
+        except (TeamsUnavailableError, TeamsRejectedError, ConversationGoneError) as exc:
+            log.warning("teams_reply_failed", error_type=type(exc).__name__)
+        return
 
 
 # ----- card actions ------------------------------------------------------------------------

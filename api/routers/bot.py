@@ -17,6 +17,8 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response
 from microsoft_agents.activity import Activity
 from pydantic import ValidationError
+from temporalio.client import RPCTimeoutOrCancelledError
+from temporalio.service import RPCError
 
 from api.dependencies import ClockDep, DirectoryDep, LinksDep, TemporalDep
 from api.problems import Problem, problem_response
@@ -31,6 +33,7 @@ from api.teams_bot import (
     on_message,
 )
 from integrations.teams.auth import InvalidBotToken
+from integrations.teams.directory import DirectoryLookupError
 
 log = structlog.get_logger("accord.api.bot")
 router = APIRouter(tags=["teams"], include_in_schema=False)
@@ -85,10 +88,22 @@ async def messages(
         if activity.name != CARD_ACTION_INVOKE:
             return JSONResponse(invoke_error(400, "Accord does not handle this invoke."))
         return JSONResponse(await on_card_action(turn))
-    if kind == "message":
-        await on_message(turn)
-    elif kind == "installationUpdate":
-        await on_installation(turn)
-    elif kind == "conversationUpdate":
-        await on_conversation_update(turn)
+    try:
+        if kind == "message":
+            await on_message(turn)
+        elif kind == "installationUpdate":
+            await on_installation(turn)
+        elif kind == "conversationUpdate":
+            await on_conversation_update(turn)
+    except (DirectoryLookupError, RPCError, RPCTimeoutOrCancelledError):
+        log.warning("teams_activity_unavailable", type=kind)
+        return problem_response(
+            Problem(
+                type="about:blank",
+                title="Service Unavailable",
+                status=503,
+                detail="Accord cannot handle this activity right now.",
+            ),
+            headers={"Retry-After": "5"},
+        )
     return Response(status_code=200)

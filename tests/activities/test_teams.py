@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from microsoft_agents.activity import Activity
+from msgraph.graph_service_client import GraphServiceClient
 from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
 
+from accord.teams_setup import teams_parts
 from activities.contracts import OutgoingMessage
 from activities.teams import TeamsChannel, build_card
 from domain.action_links import LinkAction
@@ -17,12 +22,16 @@ from domain.messages import MessageKind
 from domain.models import Actor, Person
 from domain.preferences import Channel, ConversationReference, PersonRecord, SentActivity
 from integrations.teams.connector import (
+    BotConnector,
+    BotTokenProvider,
     ConversationGoneError,
     TeamsRejectedError,
     TeamsThrottledError,
 )
 from integrations.teams.pacing import Pacer
+from sandbox.server import SandboxServer
 from tests.conftest import SAM
+from tests.integrations.teams.harness import teams_settings, teams_stack
 from tests.workflows.harness import spec_for
 
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
@@ -171,3 +180,36 @@ async def test_messages_whose_buttons_cards_do_not_know_stay_email() -> None:
     message = _message().model_copy(update={"kind": MessageKind.DIGEST, "actions": {}})
     route = await _channel(store, connector).route(message, SAM_PERSON, TOKENS)
     assert route.channel is Channel.EMAIL and route.email_needed and not connector.sent
+
+
+async def test_the_sandboxs_429_becomes_a_retry_after_its_retry_after(
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    async with teams_stack(temporal_env.client, task_queue, sandbox, graph) as teams:
+        await teams.install(SAM)
+        await teams.say(SAM, "prefer teams")
+        limits = {"conversation": [[1, 1]], "app": [[1, 50]]}
+        assert (await teams.sandbox.put("/_sandbox/teams/limits", json=limits)).is_success
+        settings = teams_settings(sandbox, task_queue)
+        parts = teams_parts(settings)
+        assert parts is not None
+        async with httpx.AsyncClient() as http:
+            channel = TeamsChannel(
+                connector=BotConnector(BotTokenProvider(parts.credentials, http)),
+                people=teams.people,
+                pacer=Pacer(),  # Teams' own windows: the sandbox's stricter one answers 429
+            )
+            await teams.say(SAM, "help")  # the bot's reply uses this second's one send
+            with pytest.raises(ApplicationError) as raised:
+                await channel.route(_message("c1:2:check_in"), SAM_PERSON, TOKENS)
+            assert raised.value.type == "TeamsThrottled"
+            delay = raised.value.next_retry_delay
+            assert delay is not None and timedelta(seconds=1) <= delay <= timedelta(seconds=2)
+            await asyncio.sleep(delay.total_seconds())
+            route = await channel.route(_message("c1:2:check_in"), SAM_PERSON, TOKENS)
+            assert route.delivered
+        cards = await teams.cards(SAM)
+        assert len(cards) == 1, "throttled, then sent once: nothing dropped, nothing doubled"
