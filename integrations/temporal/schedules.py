@@ -45,6 +45,10 @@ from workflows.digest_contracts import (
 CATCHUP_WINDOW = timedelta(days=1)
 """A digest missed while Temporal was down is caught up within a day, never weeks later."""
 TRIGGER_TIMEOUT = timedelta(minutes=10)
+JITTER = timedelta(minutes=10)
+"""Managers who keep the default all fire at Monday 09:00; a spread of a few minutes keeps
+their digests under Exchange's 30 messages a minute per sending mailbox. A digest pushed past
+the end of working hours waits for the next working morning, like any other."""
 ENROLMENT_INTERVAL = timedelta(hours=1)
 """How soon a manager's first commitment gives them a digest schedule."""
 
@@ -105,6 +109,7 @@ def digest_schedule(
                 )
             ],
             time_zone_name=zone,
+            jitter=JITTER,
         ),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=CATCHUP_WINDOW),
         state=ScheduleState(paused=not enabled, note="off" if not enabled else None),
