@@ -110,6 +110,9 @@ def _field_error(error: Any) -> FieldError:
     loc = [str(part) for part in error.get("loc", ())]
     location = loc[0] if loc and loc[0] in _LOCATIONS else "body"
     path = loc[1:] if loc and loc[0] in _LOCATIONS else loc
+    if error.get("type") == "json_invalid":
+        # Pydantic's location is a character position, which names no field.
+        path = []
     message = str(error.get("msg", "is not valid"))
     # Pydantic prefixes messages raised by validators; people need only the reason.
     message = message.removeprefix("Value error, ")

@@ -6,6 +6,7 @@ The ``http`` client is signed in as Maya (the manager); the owner acts with Sam'
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -316,3 +317,37 @@ def test_the_openapi_document_describes_the_problem_shape(app: FastAPI) -> None:
     assert create["responses"]["422"]["content"][PROBLEM_JSON]["schema"] == {
         "$ref": "#/components/schemas/Problem"
     }
+
+
+async def test_an_oversized_body_is_413_before_anything_reads_it(http: httpx.AsyncClient) -> None:
+    huge = commitment(description="x" * 70_000)
+
+    declared = await http.post("/commitments", json=huge)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(80):
+            yield b" " * 1024
+
+    streamed = await http.post(
+        "/commitments", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+
+    for response in (declared, streamed):
+        assert response.status_code == 413
+        assert response.headers["content-type"] == PROBLEM_JSON
+        assert response.json()["type"] == "/problems/body-too-large"
+        assert "xxxx" not in response.text
+
+
+async def test_unknown_fields_and_wrong_types_are_422_naming_the_field(
+    http: httpx.AsyncClient,
+) -> None:
+    unknown = await http.post("/commitments", json=commitment(priority="high"))
+    wrong_type = await http.post("/commitments", json=commitment(title=42, cadence=[1]))
+    not_json = await http.post(
+        "/commitments", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+
+    assert field_errors(unknown) == {"priority": "extra_forbidden"}
+    assert field_errors(wrong_type) == {"title": "string_type", "cadence": "time_delta_type"}
+    assert field_errors(not_json) == {"body": "json_invalid"}

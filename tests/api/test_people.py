@@ -8,11 +8,17 @@ from fastapi import FastAPI
 from msgraph.graph_service_client import GraphServiceClient
 
 from api.dependencies import get_directory
-from api.people import DirectoryUnavailableError, GraphPeopleDirectory
+from api.people import (
+    CachedOrgChart,
+    DirectoryUnavailableError,
+    GraphOrgChart,
+    GraphPeopleDirectory,
+    everyone_below,
+)
 from domain.models import Person
 from sandbox.server import SandboxServer
 from tests.api.test_commitments import commitment, field_errors
-from tests.conftest import MANAGER, SAM
+from tests.conftest import ELENA, JUN, LUKAS, MANAGER, OMAR, PRIYA, SAM
 
 
 async def test_finds_people_by_address(graph: GraphServiceClient) -> None:
@@ -43,3 +49,52 @@ async def test_create_checks_people_in_the_directory(
     assert created.status_code == 201, created.text
     assert created.json()["owner"]["display_name"] == "Sam Okafor"
     assert field_errors(unknown) == {"owner": "unknown_person"}
+
+
+async def test_the_org_chart_comes_from_the_directory(graph: GraphServiceClient) -> None:
+    org = GraphOrgChart(graph)
+
+    assert await org.manager_of(SAM) == MANAGER
+    assert await org.manager_of(ELENA.upper()) == OMAR
+    assert await org.manager_of(MANAGER) is None
+    assert await org.manager_of("nobody@northwind.example") is None
+    assert sorted(await org.reports_of(MANAGER)) == sorted([SAM, PRIYA, LUKAS])
+    assert sorted(await org.reports_of(OMAR)) == sorted([ELENA, JUN])
+    assert await org.reports_of(SAM) == []
+    assert sorted(await everyone_below(org, OMAR)) == sorted([ELENA, JUN])
+
+
+async def test_an_unreachable_org_chart_is_unavailable_not_empty(
+    graph: GraphServiceClient, sandbox: SandboxServer
+) -> None:
+    org = GraphOrgChart(graph)
+    sandbox.stop()
+
+    with pytest.raises(DirectoryUnavailableError):
+        await org.manager_of(SAM)
+    with pytest.raises(DirectoryUnavailableError):
+        await org.reports_of(MANAGER)
+
+
+async def test_the_cached_org_chart_asks_again_only_after_its_time() -> None:
+    class Counting:
+        def __init__(self) -> None:
+            self.asked = 0
+
+        async def manager_of(self, email: str) -> str | None:
+            self.asked += 1
+            return MANAGER
+
+        async def reports_of(self, email: str) -> list[str]:
+            self.asked += 1
+            return [SAM]
+
+    inner, now = Counting(), [0.0]
+    org = CachedOrgChart(inner, ttl=60, monotonic=lambda: now[0])
+
+    assert await org.manager_of(SAM) == await org.manager_of(SAM.upper()) == MANAGER
+    assert await org.reports_of(MANAGER) == await org.reports_of(MANAGER) == [SAM]
+    assert inner.asked == 2
+    now[0] = 61
+    assert await org.manager_of(SAM) == MANAGER
+    assert inner.asked == 3
