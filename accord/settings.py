@@ -279,7 +279,8 @@ class AccordSettings(BaseSettings):
     )
     auth_audience: str = Field(
         default="api://accord",
-        description="The API's application ID URI (or client id): the aud tokens must carry.",
+        description="The aud tokens must carry: in Entra ID (v2 tokens), the API app's client "
+        "id; the sandbox's tokens carry api://accord.",
     )
     auth_admin_role: str = Field(
         default="Accord.Admin", description="The app role that lets a person see everything."
