@@ -210,3 +210,15 @@ async def test_bad_filters_are_422_naming_the_parameter(
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert (error["field"], error["location"]) == (field, "query")
+
+
+async def test_quotes_in_addresses_cannot_change_the_query(team: Team) -> None:
+    mine = await team.create(MANAGER, SAM, minute=30, title="Budget draft")
+    await eventually(lambda: _equal(team.ids(MANAGER), {mine}))
+
+    # An apostrophe is valid in an address; it must stay inside the value it belongs to.
+    quoted = await team.page(MANAGER, owner="o'brien@northwind.example")
+    injected = await team.page(MANAGER, owner="x'or'1'='1@northwind.example")
+
+    assert quoted.status_code == injected.status_code == 200, (quoted.text, injected.text)
+    assert quoted.json()["items"] == injected.json()["items"] == []
