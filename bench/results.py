@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from accord.logs import configure_logging
+
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
@@ -92,6 +94,8 @@ class Run:
     """One benchmark run: records the load at its start, then publishes its figures."""
 
     def __init__(self, name: str, parameters: dict[str, Any]) -> None:
+        # A line per message sent would bury the figures, and costs time in the loop measured.
+        configure_logging("warning", "console")
         self.name = name
         self.parameters = parameters
         self.started_at = datetime.now(UTC)
