@@ -1,0 +1,223 @@
+"""Benchmark 5: the API's list and show latency with many commitments.
+
+``./dev python -m bench.api_latency --n 10000 --requests 500`` starts the dev server, the
+sandbox and ``accord worker`` (its own process), and seeds ``--n`` real commitment workflows
+whose owner is away (automatic replies on), so each sleeps until the owner's return without
+sending anything: open commitments as they sit for days. Then, with the API app in this process
+(the production app, token validation and routers; an in-memory org chart), one client signed
+in as the manager times, one request after another:
+
+* ``GET /commitments`` (the first page, from Temporal's visibility),
+* ``GET /commitments?status=awaiting_acceptance&owner=...`` (filtered),
+* ``GET /commitments/{id}`` for random ids (a query to the workflow: mostly a replay, since
+  ``--n`` is larger than the workflow cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import secrets
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from temporalio.client import Client
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+
+from accord.settings import AccordSettings
+from api.app import create_app
+from bench.results import Run, load_averages, milliseconds
+from bench.stack import (
+    MANAGER,
+    accord_worker,
+    anytime_tenant,
+    dev_server,
+    sandbox_server,
+    wait_for_pollers,
+    worker_environment,
+)
+from domain.action_links import LinkKeyRing
+from domain.models import CommitmentSpec, CommitmentStatus, Person
+from sandbox.tenant import OutOfOfficeSeed, TenantSeed, UserSeed
+from tests.api.tokens import FakeEntra
+from workflows.commitment import CommitmentWorkflow
+from workflows.contracts import (
+    DUE_KEY,
+    MANAGER_KEY,
+    OWNER_KEY,
+    STATUS_KEY,
+    CommitmentInput,
+    workflow_id_for,
+)
+
+AWAY_OWNER = "lee.away@northwind.example"
+PUBLIC_URL = "http://accord.bench"
+SEED_CONCURRENCY = 50
+
+
+def away_tenant() -> TenantSeed:
+    """The round-the-clock tenant plus Lee, Maya's report, who is away until further notice."""
+    tenant = anytime_tenant()
+    maya = next(user for user in tenant.users if user.upn == MANAGER)
+    lee = UserSeed(
+        upn=AWAY_OWNER,
+        display_name="Lee Away",
+        manager=MANAGER,
+        time_zone="UTC",
+        working_hours=maya.working_hours,
+        out_of_office=OutOfOfficeSeed(status="alwaysEnabled"),
+    )
+    return tenant.model_copy(update={"users": [*tenant.users, lee]})
+
+
+class BenchOrg:
+    """Who is who for the API: Maya manages Sam and Lee."""
+
+    def __init__(self) -> None:
+        self._people = {
+            MANAGER: Person(email=MANAGER, display_name="Maya Chen"),
+            AWAY_OWNER: Person(email=AWAY_OWNER, display_name="Lee Away"),
+        }
+
+    async def find(self, email: str) -> Person | None:
+        """The person with this address, if known."""
+        return self._people.get(email)
+
+    async def manager_of(self, email: str) -> str | None:
+        """Maya for Lee, nobody for Maya."""
+        return MANAGER if email == AWAY_OWNER else None
+
+    async def reports_of(self, email: str) -> list[str]:
+        """Lee for Maya."""
+        return [AWAY_OWNER] if email == MANAGER else []
+
+
+async def _seed(client: Client, task_queue: str, number: int) -> str:
+    commitment_id = f"api{number}-{uuid.uuid4().hex[:8]}"
+    now = datetime.now(UTC)
+    spec = CommitmentSpec(
+        title=f"Draft the Q1 budget, part {number}",
+        description="The platform team's budget for the planning review.",
+        success_criteria="A reviewed spreadsheet shared with finance.",
+        owner=Person(email=AWAY_OWNER, display_name="Lee Away"),
+        manager=Person(email=MANAGER, display_name="Maya Chen"),
+        due=now + timedelta(days=14),
+    )
+    await client.start_workflow(
+        CommitmentWorkflow.run,
+        CommitmentInput(commitment_id=commitment_id, spec=spec, created_at=now),
+        id=workflow_id_for(commitment_id),
+        task_queue=task_queue,
+        search_attributes=TypedSearchAttributes(
+            [
+                SearchAttributePair(OWNER_KEY, AWAY_OWNER),
+                SearchAttributePair(MANAGER_KEY, MANAGER),
+                SearchAttributePair(STATUS_KEY, CommitmentStatus.AWAITING_ACCEPTANCE.value),
+                SearchAttributePair(DUE_KEY, spec.due),
+            ]
+        ),
+    )
+    return commitment_id
+
+
+async def _seed_all(client: Client, task_queue: str, n: int) -> list[str]:
+    gate = asyncio.Semaphore(SEED_CONCURRENCY)
+
+    async def one(number: int) -> str:
+        async with gate:
+            return await _seed(client, task_queue, number)
+
+    ids = await asyncio.gather(*(one(number) for number in range(n)))
+    deadline = time.monotonic() + 600
+    query = f"WorkflowType = 'CommitmentWorkflow' AND TaskQueue = '{task_queue}'"
+    while (await client.count_workflows(query)).count < n:
+        if time.monotonic() > deadline:
+            raise TimeoutError("visibility never showed every commitment")
+        await asyncio.sleep(1.0)
+    return list(ids)
+
+
+async def _time(http: httpx.AsyncClient, path: str, samples: list[float]) -> None:
+    started = time.perf_counter()
+    response = await http.get(path)
+    samples.append(time.perf_counter() - started)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}: {response.text[:300]}")
+
+
+async def run(n: int, requests: int, work_dir: Path) -> dict[str, Any]:
+    """Seed the commitments, time the requests, return the figures."""
+    async with dev_server(work_dir) as temporal:
+        with sandbox_server(work_dir, tenant=away_tenant()) as sandbox:
+            client = temporal.client
+            queue = f"bench-api-{uuid.uuid4().hex[:8]}"
+            worker = accord_worker(
+                worker_environment(temporal, sandbox, queue, work_dir / "accord"),
+                work_dir / "worker.log",
+            )
+            await worker.start()
+            await wait_for_pollers(client, queue)
+            started = time.monotonic()
+            ids = await _seed_all(client, queue, n)
+            seed_seconds = time.monotonic() - started
+            entra = FakeEntra()
+            org = BenchOrg()
+            app = create_app(
+                settings=AccordSettings(public_url=PUBLIC_URL, temporal_task_queue=queue),
+                temporal=client,
+                links=LinkKeyRing([secrets.token_bytes(32)]),
+                directory=org,
+                org=org,
+                validator=entra.validator(),
+            )
+            rng = random.Random(5)
+            timings: dict[str, list[float]] = {"list": [], "list_filtered": [], "show": []}
+            load_before = load_averages()
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app),
+                base_url=PUBLIC_URL,
+                headers=entra.headers(MANAGER),
+                timeout=60,
+            ) as http:
+                for _ in range(requests):
+                    await _time(http, "/commitments", timings["list"])
+                    await _time(
+                        http,
+                        f"/commitments?status=awaiting_acceptance&owner={AWAY_OWNER}",
+                        timings["list_filtered"],
+                    )
+                    await _time(http, f"/commitments/{rng.choice(ids)}", timings["show"])
+            load_after = load_averages()
+            await worker.stop()
+    return {
+        "commitments": n,
+        "seed_seconds": round(seed_seconds, 1),
+        "list": milliseconds(timings["list"]),
+        "list_filtered": milliseconds(timings["list_filtered"]),
+        "show": milliseconds(timings["show"]),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the flags, run the benchmark, print and write the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--n", type=int, default=200, help="open commitments")
+    parser.add_argument("--requests", type=int, default=100, help="requests of each kind")
+    parser.add_argument("--output", type=Path, default=None, help="results directory")
+    arguments = parser.parse_args(argv)
+    bench_run = Run("api", {"n": arguments.n, "requests": arguments.requests})
+    with tempfile.TemporaryDirectory(prefix="accord-bench-") as work:
+        figures = asyncio.run(run(arguments.n, arguments.requests, Path(work)))
+    bench_run.publish(figures, arguments.output)
+
+
+if __name__ == "__main__":
+    main()
