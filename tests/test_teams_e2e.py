@@ -16,6 +16,7 @@ import httpx
 import pytest
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
 
 from domain.models import CheckInAnswer, CommitmentStatus, Person
 from domain.preferences import Channel
@@ -24,6 +25,7 @@ from sandbox.server import SandboxServer
 from tests.conftest import MANAGER, SAM, eventually
 from tests.integrations.teams.harness import card_of, card_text, teams_stack
 from tests.workflows.harness import from_agent, spec_for, start_commitment
+from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import CommitmentView
 
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
@@ -136,6 +138,13 @@ async def test_when_teams_cannot_reach_someone_email_takes_over_and_the_manager_
         assert len(_fallback_notices(sandbox)) == 1, "the manager is told once"
         view = await handle.query("view", result_type=CommitmentView)
         assert any(entry.kind == "teams_unreachable" for entry in view.history)
+
+        # The patched branch (the manager's notice) replays deterministically.
+        history = await handle.fetch_history()
+        assert any(event.HasField("marker_recorded_event_attributes") for event in history.events)
+        replayer = Replayer(workflows=[CommitmentWorkflow], data_converter=client.data_converter)
+        result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        assert result.replay_failure is None
 
 
 def _fallback_notices(sandbox: SandboxServer) -> list[dict[str, Any]]:
