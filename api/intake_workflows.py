@@ -104,10 +104,10 @@ async def signal_watch(
         await handle.signal(LIFECYCLE_SIGNAL, notice)
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
-            log.warning("lifecycle_for_unknown_watch", event=notice.event.value)
+            log.warning("lifecycle_for_unknown_watch", lifecycle_event=notice.event.value)
             return False
         raise
-    log.info("lifecycle_signalled", event=notice.event.value, workflow_id=handle.id)
+    log.info("lifecycle_signalled", lifecycle_event=notice.event.value, workflow_id=handle.id)
     return True
 
 
