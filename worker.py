@@ -20,8 +20,6 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker, WorkerTuner
 
 from accord.connections import graph_client
-from accord.intake import ensure_watches, watch_configs
-from accord.intake_worker import INTAKE_WORKFLOWS, intake_activities
 from accord.digest_worker import DIGEST_WORKFLOWS, digest_activities, start_digest_enrolment
 from accord.intake import ensure_watches, watch_configs
 from accord.intake_worker import INTAKE_WORKFLOWS, intake_activities
