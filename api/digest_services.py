@@ -7,6 +7,7 @@ them through :data:`DigestServicesDep`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Protocol
@@ -20,7 +21,7 @@ from temporalio.service import RPCError
 
 from activities.directory import read_person_schedule
 from api.people import DirectoryUnavailableError
-from api.problems import ProblemError
+from api.problems import FieldError, ProblemError, field_errors
 from domain.digest import DigestTiming
 from domain.reliability import CommitmentFacts
 from domain.working_time import PersonSchedule
@@ -178,3 +179,32 @@ def get_digest_services(request: Request) -> DigestServices:
 
 
 DigestServicesDep = Annotated[DigestServices, Depends(get_digest_services)]
+
+
+def only_query_parameters(*names: str) -> Callable[[Request], None]:
+    """Return a dependency refusing query parameters other than ``names`` (422, not ignored).
+
+    Args:
+        *names: the parameters the route takes.
+
+    Returns:
+        The dependency.
+    """
+    allowed = frozenset(names)
+
+    def check(request: Request) -> None:
+        unknown = sorted(set(request.query_params.keys()) - allowed)
+        if unknown:
+            raise field_errors(
+                *(
+                    FieldError(
+                        field=name[:100],
+                        location="query",
+                        message="is not a parameter of this operation",
+                        type="extra_forbidden",
+                    )
+                    for name in unknown[:10]
+                )
+            )
+
+    return check

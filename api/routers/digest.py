@@ -11,21 +11,26 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import AUTH_RESPONSES, PrincipalDep
 from api.dependencies import ClockDep
-from api.digest_services import DigestServicesDep
+from api.digest_services import DigestServicesDep, only_query_parameters
 from api.problems import PROBLEM_RESPONSES, FieldError, field_errors, problem_doc
 from domain.digest import DigestTiming, default_timing, fits_working_hours, next_occurrence
 from domain.working_time import PersonSchedule, Weekday
 
-router = APIRouter(prefix="/people/me/digest", tags=["digest"])
+router = APIRouter(
+    prefix="/people/me/digest",
+    tags=["digest"],
+    dependencies=[Depends(only_query_parameters())],
+)
 
 _TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 _RESPONSES = {
     **AUTH_RESPONSES,
+    **problem_doc(413, "The body is larger than the API accepts."),
     **problem_doc(503, "The mailbox settings or schedules cannot be read right now."),
 }
 
@@ -98,7 +103,15 @@ async def read_digest_settings(
     )
 
 
-@router.put("", response_model=DigestSettings, responses={**_RESPONSES, **PROBLEM_RESPONSES})
+@router.put(
+    "",
+    response_model=DigestSettings,
+    responses={
+        **_RESPONSES,
+        **PROBLEM_RESPONSES,
+        **problem_doc(400, "The body cannot be read as JSON."),
+    },
+)
 async def change_digest_settings(
     update: Annotated[DigestSettingsUpdate, Body()],
     principal: PrincipalDep,

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from api.auth import AUTH_RESPONSES, AccessDep
 from api.dependencies import ClockDep, DirectoryDep
-from api.digest_services import DigestServicesDep
+from api.digest_services import DigestServicesDep, only_query_parameters
 from api.problems import PROBLEM_RESPONSES, ProblemError, problem_doc
 from api.schemas import Email
 from domain.models import Person
@@ -28,7 +28,11 @@ from domain.reliability import (
 )
 from domain.timezones import resolve_zone
 
-router = APIRouter(prefix="/people", tags=["reliability"])
+router = APIRouter(
+    prefix="/people",
+    tags=["reliability"],
+    dependencies=[Depends(only_query_parameters("weeks"))],
+)
 _NOT_YOURS = "Only the person and their manager can see this history."
 
 
@@ -81,6 +85,7 @@ def _public(history: ReliabilityHistory) -> ReliabilityPublic:
         **AUTH_RESPONSES,
         **PROBLEM_RESPONSES,
         **problem_doc(404, "No such person in the directory."),
+        **problem_doc(413, "The body is larger than the API accepts."),
         **problem_doc(503, "The directory or the commitments cannot be read right now."),
     },
 )

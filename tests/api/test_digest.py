@@ -252,6 +252,9 @@ async def test_unknown_people_and_bad_input_get_clear_answers(
     assert (await api.get(f"/people/{SAM}/reliability?weeks=0", headers=admin)).status_code == 422
     assert (await api.get("/people/not-an-email/reliability", headers=admin)).status_code == 422
     assert (await api.get(f"/people/{SAM}/reliability")).status_code == 401
+    unknown = await api.get(f"/people/{SAM}/reliability?week=3", headers=admin)
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["type"] == "extra_forbidden"
 
 
 async def test_without_digest_services_the_routes_answer_503(
