@@ -30,7 +30,6 @@ from api.commitment_workflows import (
     apply_update,
     read_view,
 )
-from api.people import PeopleDirectory
 from api.routers.actions import link_thanks, link_update
 from domain.action_links import InvalidActionLink, LinkAction, LinkKeyRing
 from domain.cards import CARD_CONTENT_TYPE, list_card, outcome_card
@@ -87,7 +86,6 @@ class Turn:
     bot: TeamsBot
     temporal: Client
     links: LinkKeyRing
-    directory: PeopleDirectory
     now: datetime
 
 

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
-from api.dependencies import ClockDep, DirectoryDep, LinksDep, TemporalDep
+from api.dependencies import ClockDep, LinksDep, TemporalDep
 from api.problems import Problem, problem_response
 from api.teams_bot import (
     CARD_ACTION_INVOKE,
@@ -48,7 +48,6 @@ async def messages(
     request: Request,
     temporal: TemporalDep,
     links: LinksDep,
-    directory: DirectoryDep,
     clock: ClockDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Response:
@@ -80,7 +79,6 @@ async def messages(
         bot=bot,
         temporal=temporal,
         links=links,
-        directory=directory,
         now=clock(),
     )
     kind = activity.type
