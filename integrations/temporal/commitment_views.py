@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import structlog
-from temporalio.client import Client, WorkflowQueryFailedError
+from temporalio.client import Client, RPCTimeoutOrCancelledError, WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.reliability import CommitmentFacts
@@ -96,7 +96,8 @@ def visibility_query(
 async def read_commitment_facts(client: Client, query: str) -> list[CommitmentFacts]:
     """List the commitments a visibility query finds and read each one's view.
 
-    A commitment that no longer exists (past retention) is left out.
+    A commitment that no longer exists (past retention) or cannot answer its query is left
+    out (and logged by workflow id); only a failure to list at all is an error.
 
     Args:
         client: the Temporal client.
@@ -127,13 +128,15 @@ async def read_commitment_facts(client: Client, query: str) -> list[CommitmentFa
                     VIEW_QUERY, result_type=CommitmentView, rpc_timeout=QUERY_TIMEOUT
                 )
             except RPCError as exc:
-                if exc.status == RPCStatusCode.NOT_FOUND:
-                    return None
-                log.warning("commitment_not_read", workflow_id=workflow_id, status=exc.status)
-                raise CommitmentsUnavailableError from exc
-            except WorkflowQueryFailedError as exc:
-                log.warning("commitment_view_failed", workflow_id=workflow_id)
-                raise CommitmentsUnavailableError from exc
+                # Past retention, or one commitment that cannot answer (its worker is down,
+                # its code is broken): the others still make a digest, and the log says
+                # which one was left out.
+                if exc.status != RPCStatusCode.NOT_FOUND:
+                    log.warning("commitment_left_out", workflow_id=workflow_id, status=exc.status)
+                return None
+            except (WorkflowQueryFailedError, RPCTimeoutOrCancelledError):
+                log.warning("commitment_left_out", workflow_id=workflow_id)
+                return None
             return facts_from_view(view)
 
     found = await asyncio.gather(*(read(workflow_id) for workflow_id in ids))
