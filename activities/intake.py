@@ -37,6 +37,7 @@ from domain.intake.models import (
     Reading,
     SenderContext,
 )
+from domain.intake.screening import MAX_BODY_CHARS as SCREENING_MAX_BODY_CHARS
 from domain.models import CommitmentSpec
 from domain.timezones import resolve_zone
 from integrations.graph.errors import graph_errors
@@ -79,8 +80,8 @@ DUE_MISSING = frozenset({Missing.DUE_DATE, Missing.DUE_IN_PAST, Missing.DUE_AMBI
 # Reasons a message stops before its conversation: nothing in it is for Accord.
 FINAL_IGNORES = frozenset(set(Ignored) - {Ignored.NOT_A_REQUEST})
 UNAVAILABLE = "IntakeUnavailable"
-MAX_BODY_CHARS = 100_000
-"""Longer bodies are not read (``too_large``); they also stay out of workflow histories."""
+MAX_BODY_CHARS = SCREENING_MAX_BODY_CHARS
+"""Longer bodies are not parsed at all (``too_large``), as the parser itself would rule."""
 
 Reader = Callable[[InboundEmail, SenderContext], Reading]
 
@@ -199,6 +200,7 @@ class IntakeActivities:
         task_queue: where intake and commitment workflows run.
         grace_window: how long managers have to correct or cancel before owners hear.
         reader: the parser (:func:`domain.intake.read_email`); tests may pass another.
+        max_body_chars: longer bodies are ``too_large`` without being parsed.
     """
 
     def __init__(
@@ -212,6 +214,7 @@ class IntakeActivities:
         task_queue: str,
         grace_window: timedelta,
         reader: Reader = read_email,
+        max_body_chars: int = MAX_BODY_CHARS,
     ) -> None:
         self._graph = graph
         self._temporal = temporal
@@ -221,6 +224,7 @@ class IntakeActivities:
         self._task_queue = task_queue
         self._grace = grace_window
         self._read = reader
+        self._max_body = max_body_chars
         self._directory = GraphPeopleDirectory(graph)
 
     # ----- reading -----------------------------------------------------------------------
@@ -247,9 +251,9 @@ class IntakeActivities:
             if due_from_flag is None:
                 return InboundRead(skip_reason="not_flagged_for_intake")
         body = str((message.get("body") or {}).get("content") or "")
-        if len(body) > MAX_BODY_CHARS:
-            # Not read at all: no one writes an expectation that long, and parsing it would
-            # cost more than it could give.
+        if len(body) > self._max_body:
+            # Not handed to the parser at all: nothing that long is an expectation, and
+            # reading it would only cost time.
             logger.info("intake_message_ignored", reason=str(Ignored.TOO_LARGE))
             return InboundRead(skip_reason=str(Ignored.TOO_LARGE))
         email = inbound_email(message)

@@ -136,6 +136,7 @@ async def intake_worker(
                 category="Accord",
                 task_queue=task_queue,
                 grace_window=GRACE,
+                max_body_chars=200_000,  # the real limit (2,000,000 characters) makes a slow test
             ),
             IntakeMailActivities(graph, messaging, agent_mailbox=AGENT),
             SubscriptionActivities(graph, temporal, task_queue=task_queue),
@@ -412,7 +413,7 @@ async def test_bad_input_gets_a_defined_outcome_and_nothing_starts(
     spoofed["from"] = {"emailAddress": {"address": "ceo@evil.example", "name": "The CEO"}}
     sandbox.state.store.put("messages", user_id, spoofed["id"], spoofed)
     # A huge message.
-    await send_as(graph, MANAGER, to=[SAM], cc=[AGENT], subject="Huge", body=ASK + "x" * 400_000)
+    await send_as(graph, MANAGER, to=[SAM], cc=[AGENT], subject="Huge", body=ASK + "x" * 200_001)
     huge = newest(sandbox, AGENT)
 
     outcomes = {
