@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
@@ -60,7 +61,7 @@ def count_events(events: Iterable[HistoryEvent]) -> Counter[str]:
     return counts
 
 
-async def history_counts(handle: WorkflowHandle[object, object]) -> Counter[str]:
+async def history_counts(handle: WorkflowHandle[Any, Any]) -> Counter[str]:
     """Fetch a workflow's history and count it (see :func:`count_events`)."""
     return count_events([event async for event in handle.fetch_history_events()])
 

@@ -8,6 +8,7 @@ those files into docs/performance.md and its plot.
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import sys
@@ -75,7 +76,7 @@ def percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(share * len(ordered))))
     return ordered[rank - 1]
 
 
