@@ -64,7 +64,7 @@ async def test_a_teams_person_answers_cards_and_the_workflow_moves_as_with_email
         reachable = next_reachable(now, _schedule(sandbox, SAM))
         assert reachable is not None
         await temporal_env.sleep(reachable - now + timedelta(hours=1))
-        (expectation,) = await eventually(lambda: teams.cards(SAM))
+        (expectation,) = await eventually(lambda: teams.cards(SAM), timeout=60)
         assert _in_working_hours(expectation)
         card = card_of(expectation)
         assert "Draft the Q1 budget" in card_text(card)
@@ -80,7 +80,7 @@ async def test_a_teams_person_answers_cards_and_the_workflow_moves_as_with_email
         assert "actions" not in card_of(refreshed), "the answered card has no buttons left"
 
         await temporal_env.sleep(timedelta(days=4))
-        cards = await eventually(lambda: _at_least(teams.cards(SAM), 2))
+        cards = await eventually(lambda: _at_least(teams.cards(SAM), 2), timeout=60)
         check_ins = [c for c in cards[1:] if "On track" in _labels(c)]
         assert check_ins and all(_in_working_hours(c) for c in check_ins)
 
@@ -95,12 +95,12 @@ async def test_a_teams_person_answers_cards_and_the_workflow_moves_as_with_email
         assert len(view.check_ins) == 1
 
         await temporal_env.sleep(timedelta(days=3))
-        still_open = await eventually(lambda: _open_check_ins(teams.cards(SAM)))
+        still_open = await eventually(lambda: _open_check_ins(teams.cards(SAM)), timeout=60)
         answer = await teams.press(SAM, still_open[-1], "Done")
         assert "done" in answer["body"]["value"]["body"][0]["items"][0]["text"]
         result = await handle.result()
         assert result.status is CommitmentStatus.DONE
-        thanks = await eventually(lambda: _last_matching(teams.cards(SAM), "Thank you"), timeout=20)
+        thanks = await eventually(lambda: _last_matching(teams.cards(SAM), "Thank you"), timeout=60)
         assert thanks
         assert not from_agent(sandbox, SAM)
         assert any("done" in m["subject"].lower() for m in from_agent(sandbox, MANAGER))
@@ -126,15 +126,15 @@ async def test_when_teams_cannot_reach_someone_email_takes_over_and_the_manager_
         reachable = next_reachable(now, _schedule(sandbox, SAM))
         assert reachable is not None
         await temporal_env.sleep(reachable - now + timedelta(hours=1))
-        (expectation,) = await eventually(lambda: from_agent(sandbox, SAM))
+        (expectation,) = await eventually(lambda: from_agent(sandbox, SAM), timeout=60)
         assert "Q1 budget" in expectation["subject"]
-        notices = await eventually(lambda: _fallback_notices(sandbox))
+        notices = await eventually(lambda: _fallback_notices(sandbox), timeout=60)
         assert len(notices) == 1
         assert (await teams.people.get(SAM)).conversation is None
 
         await handle.execute_update("accept", {"actor": SAM}, result_type=CommitmentView)
         await temporal_env.sleep(timedelta(days=4))
-        await eventually(lambda: len(from_agent(sandbox, SAM)) >= 2)
+        await eventually(lambda: len(from_agent(sandbox, SAM)) >= 2, timeout=60)
         assert len(_fallback_notices(sandbox)) == 1, "the manager is told once"
         view = await handle.query("view", result_type=CommitmentView)
         assert any(entry.kind == "teams_unreachable" for entry in view.history)

@@ -194,7 +194,7 @@ async def _card_for_sam(
     reachable = next_reachable(now, schedule)
     assert reachable is not None
     await temporal_env.sleep(reachable - now + timedelta(hours=1))
-    (card,) = await eventually(lambda: teams.cards(SAM))
+    (card,) = await eventually(lambda: teams.cards(SAM), timeout=60)
     return card, handle.id.removeprefix("commitment-")
 
 
@@ -329,7 +329,7 @@ async def test_my_commitments_and_status_list_what_is_open(
             text = card_text(card_of(cards[-1])) if cards else ""
             return text if "onboarding" in text and "Q1 budget" in text else ""
 
-        text = await eventually(listed, timeout=30, interval=1)
+        text = await eventually(listed, timeout=60, interval=1)
         assert "Awaiting acceptance, for Maya Chen" in text
 
         await teams.say(SAM, "status onboarding")
