@@ -33,7 +33,7 @@ from api.auth import validator_from_settings
 from domain.action_links import LinkKeyRing
 from sandbox.server import SandboxServer
 from tests.api.conftest import NOW, FakeClock, FakeDirectory
-from tests.api.stub_workflow import StubCommitmentWorkflow
+from tests.api.stub_workflow import StubCommitmentWorkflow, end_stubs
 from tests.api.tokens import FakeEntra
 from tests.conftest import MANAGER, SAM, eventually
 
@@ -65,6 +65,7 @@ async def app(
             org=directory,
             validator=entra.validator(),
         )
+        await end_stubs(dev_server.client, task_queue)
 
 
 class Terminal:

@@ -6,8 +6,12 @@ two requests, Temporal's update id did it, which is what the API promises.
 
 from __future__ import annotations
 
+import contextlib
+
 from temporalio import workflow
+from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
 
 from domain.models import Actor, CheckIn, CommitmentStatus, HistoryEntry
 from workflows.contracts import (
@@ -133,3 +137,20 @@ class StubCommitmentWorkflow:
     def request_conversation(self, action: ActorAction) -> CommitmentView:
         self._apply(action, Actor.MANAGER, "conversation_requested", CommitmentStatus.ACTIVE)
         return self.view()
+
+
+async def end_stubs(client: Client, task_queue: str) -> None:
+    """Terminate the stub workflows a test left running on its task queue.
+
+    Tests on the shared dev server must not leave commitments behind: other tests list the
+    same people's commitments there, and a stub whose worker is gone answers no query.
+    """
+    query = f"TaskQueue = '{task_queue}' AND ExecutionStatus = 'Running'"
+    for _ in range(50):
+        running = [execution async for execution in client.list_workflows(query)]
+        if not running:
+            return
+        for execution in running:
+            with contextlib.suppress(RPCError):
+                await client.get_workflow_handle(execution.id).terminate("test finished")
+    raise AssertionError(f"stub workflows still running on {task_queue}")

@@ -22,7 +22,7 @@ from accord.settings import AccordSettings
 from api.app import create_app
 from domain.action_links import LinkKeyRing
 from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, FakeDirectory
-from tests.api.stub_workflow import StubCommitmentWorkflow
+from tests.api.stub_workflow import StubCommitmentWorkflow, end_stubs
 from tests.api.test_commitments import commitment
 from tests.api.tokens import ADMIN_ROLE, FakeEntra
 from tests.conftest import ADMIN, ELENA, JUN, MANAGER, OMAR, PRIYA, SAM, eventually
@@ -37,6 +37,7 @@ async def dev_worker(dev_server: WorkflowEnvironment, task_queue: str) -> AsyncI
         workflow_runner=UnsandboxedWorkflowRunner(),
     ) as worker:
         yield worker
+        await end_stubs(dev_server.client, task_queue)
 
 
 @pytest.fixture
