@@ -21,11 +21,13 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from accord.settings import AccordSettings
 from api.app import create_app
 from domain.action_links import LinkKeyRing
+from integrations.temporal.codec import ENCODING
 from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, FakeDirectory
 from tests.api.stub_workflow import StubCommitmentWorkflow, end_stubs
 from tests.api.test_commitments import commitment
 from tests.api.tokens import ADMIN_ROLE, FakeEntra
 from tests.conftest import ADMIN, ELENA, JUN, MANAGER, OMAR, PRIYA, SAM, eventually
+from workflows.contracts import workflow_id_for
 
 
 @pytest.fixture
@@ -223,3 +225,15 @@ async def test_quotes_in_addresses_cannot_change_the_query(team: Team) -> None:
 
     assert quoted.status_code == injected.status_code == 200, (quoted.text, injected.text)
     assert quoted.json()["items"] == injected.json()["items"] == []
+
+
+async def test_the_title_in_the_memo_is_encrypted(
+    team: Team, dev_server: WorkflowEnvironment
+) -> None:
+    commitment_id = await team.create(MANAGER, SAM, minute=40, title="Confidential reorg plan")
+
+    handle = dev_server.client.get_workflow_handle(workflow_id_for(commitment_id))
+    raw = (await handle.describe()).raw_description.workflow_execution_info.memo.fields["title"]
+
+    assert raw.metadata["encoding"] == ENCODING
+    assert b"Confidential" not in raw.SerializeToString()
