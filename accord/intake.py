@@ -104,7 +104,7 @@ async def ensure_watches(client: Client, configs: list[WatchConfig]) -> None:
         configs: the watches, from :func:`watch_configs`.
     """
     for config in configs:
-        workflow_id = watch_workflow_id(config.mailbox, config.mode)
+        workflow_id = watch_workflow_id(config.mailbox, config.mode, config.task_queue)
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await client.start_workflow(
                 WATCH_WORKFLOW,

@@ -83,7 +83,7 @@ async def start_message_intake(client: Client, notice: ChangeNotice, task_queue:
 
 
 async def signal_watch(
-    client: Client, mailbox: str, mode: WatchMode, notice: LifecycleNotice
+    client: Client, mailbox: str, mode: WatchMode, notice: LifecycleNotice, task_queue: str
 ) -> bool:
     """Tell a mailbox's watch about a lifecycle notification.
 
@@ -92,6 +92,7 @@ async def signal_watch(
         mailbox: the watched mailbox.
         mode: what it is watched for.
         notice: the event and subscription.
+        task_queue: the deployment's task queue (part of the watch's id).
 
     Returns:
         False when no such watch is running (the notification is then dropped and logged).
@@ -99,7 +100,7 @@ async def signal_watch(
     Raises:
         temporalio.service.RPCError: when Temporal cannot be reached.
     """
-    handle = client.get_workflow_handle(watch_workflow_id(mailbox, mode))
+    handle = client.get_workflow_handle(watch_workflow_id(mailbox, mode, task_queue))
     try:
         await handle.signal(LIFECYCLE_SIGNAL, notice)
     except RPCError as exc:

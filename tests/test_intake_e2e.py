@@ -111,14 +111,16 @@ async def running_accord(
         finally:
             for config in configs:
                 handle = temporal.get_workflow_handle(
-                    watch_workflow_id(config.mailbox, config.mode)
+                    watch_workflow_id(config.mailbox, config.mode, config.task_queue)
                 )
                 await handle.terminate("test over")
     await api.stop()
 
 
-async def watch_view(temporal: Client) -> WatchView:
-    handle = temporal.get_workflow_handle(watch_workflow_id(AGENT, WatchMode.AGENT_INBOX))
+async def watch_view(temporal: Client, task_queue: str) -> WatchView:
+    handle = temporal.get_workflow_handle(
+        watch_workflow_id(AGENT, WatchMode.AGENT_INBOX, task_queue)
+    )
     view: WatchView = await handle.query(WATCH_VIEW_QUERY, result_type=WatchView)
     return view
 
@@ -150,7 +152,7 @@ async def test_mail_copied_to_accord_becomes_a_commitment_and_a_gap_is_caught_up
         policy.update(retry_window_seconds=0, first_retry_seconds=0.1)
         assert (await admin.put("/_sandbox/subscriptions/policy", json=policy)).is_success
         async with running_accord(settings, temporal, graph, sandbox) as api:
-            view = await eventually(lambda: _subscribed(temporal), timeout=30)
+            view = await eventually(lambda: _subscribed(temporal, task_queue), timeout=30)
             assert view is not None
             assert view.subscription_id is not None
 
@@ -176,13 +178,13 @@ async def test_mail_copied_to_accord_becomes_a_commitment_and_a_gap_is_caught_up
             )
             await eventually(lambda: _abandoned(admin), timeout=30)
             await api.start()
-            catch_ups = (await watch_view(temporal)).catch_ups
+            catch_ups = (await watch_view(temporal, task_queue)).catch_ups
             raised = await admin.post(
                 f"/_sandbox/subscriptions/{view.subscription_id}/lifecycle",
                 json={"event": "missed"},
             )
             assert raised.is_success
-            await eventually(lambda: _caught_up_since(temporal, catch_ups), timeout=30)
+            await eventually(lambda: _caught_up_since(temporal, task_queue, catch_ups), timeout=30)
             await eventually(lambda: len(from_agent(sandbox, MANAGER)) == 2, timeout=30)
             second = from_agent(sandbox, MANAGER)[1]
             assert "onboarding" in str(second["subject"]).lower()
@@ -196,13 +198,13 @@ async def test_mail_copied_to_accord_becomes_a_commitment_and_a_gap_is_caught_up
             assert len(delivered) == 1  # the first email's notification only
 
 
-async def _subscribed(temporal: Client) -> WatchView | None:
-    view = await watch_view(temporal)
+async def _subscribed(temporal: Client, task_queue: str) -> WatchView | None:
+    view = await watch_view(temporal, task_queue)
     return view if view.subscription_id and view.catch_ups else None
 
 
-async def _caught_up_since(temporal: Client, before: int) -> bool:
-    return (await watch_view(temporal)).catch_ups > before
+async def _caught_up_since(temporal: Client, task_queue: str, before: int) -> bool:
+    return (await watch_view(temporal, task_queue)).catch_ups > before
 
 
 async def _abandoned(admin: httpx.AsyncClient) -> bool:

@@ -49,9 +49,13 @@ class WatchMode(StrEnum):
     """Messages an opted-in manager flags with a due date and the intake category."""
 
 
-def watch_workflow_id(mailbox: str, mode: WatchMode) -> str:
-    """Return the fixed workflow id of the watch on one mailbox."""
-    return f"mailbox-watch-{mode.value}-{mailbox.strip().lower()}"
+def watch_workflow_id(mailbox: str, mode: WatchMode, task_queue: str) -> str:
+    """Return the fixed workflow id of the watch on one mailbox, for one deployment.
+
+    The task queue is part of it so that two deployments (or test runs) sharing a Temporal
+    namespace each keep their own watch.
+    """
+    return f"mailbox-watch-{task_queue}-{mode.value}-{mailbox.strip().lower()}"
 
 
 def message_workflow_id(mailbox: str, message_id: str, change_key: str = "") -> str:

@@ -243,7 +243,7 @@ async def lifecycle_notifications(
     try:
         async with asyncio.timeout(HAND_OVER_TIMEOUT):
             for notice in notices:
-                await signal_watch(temporal, *target, notice)
+                await signal_watch(temporal, *target, notice, settings.temporal_task_queue)
     except (TimeoutError, RPCError):
         log.warning("lifecycle_hand_over_failed", count=len(notices))
         return _problem(

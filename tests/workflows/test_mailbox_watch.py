@@ -80,7 +80,7 @@ async def start_watch(
     return await client.start_workflow(
         MailboxWatchWorkflow.run,
         WatchInput(config=config),
-        id=watch_workflow_id(AGENT, WatchMode.AGENT_INBOX) + task_queue,
+        id=watch_workflow_id(AGENT, WatchMode.AGENT_INBOX, task_queue),
         task_queue=task_queue,
     )
 
