@@ -20,6 +20,7 @@ from api.auth import (
     can_view_person,
     validator_from_settings,
 )
+from api.openapi_file import openapi_document
 from integrations.entra.keys import OpenIdSigningKeys
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID, user_id_for
@@ -398,3 +399,21 @@ async def test_the_sandbox_device_code_flow(sandbox: SandboxServer) -> None:
     principal = await validator_from_settings(_sandbox_settings(sandbox)).validate(token)
     assert principal.email == SAM
     assert again.json()["error"] == "expired_token"
+
+
+async def test_every_commitment_operation_refuses_a_request_without_a_token(
+    http: httpx.AsyncClient,
+) -> None:
+    del http.headers["Authorization"]
+    paths = openapi_document()["paths"]
+    operations = [
+        (method.upper(), path.replace("{commitment_id}", "some-id"))
+        for path, item in paths.items()
+        if path.startswith("/commitments")
+        for method in item
+    ]
+
+    for method, path in operations:
+        response = await http.request(method, path, json={})
+        assert_unauthenticated(response)
+    assert len(operations) == 12
