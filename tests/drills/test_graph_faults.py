@@ -30,7 +30,8 @@ from tests.drills.harness import (
 )
 from tests.test_worker import round_the_clock_tenant
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+# Heavier runs (ACCORD_DRILL_SCALE) wait longer for Graph retries that back off for minutes.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900 * scale())]
 
 
 def faults() -> FaultConfig:

@@ -27,7 +27,8 @@ from tests.drills.harness import (
     worker_env,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+# Heavier runs (ACCORD_DRILL_SCALE) wait longer for Graph retries that back off for minutes.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900 * scale())]
 
 
 class DevServer:

@@ -24,7 +24,8 @@ from tests.drills.harness import (
     worker_env,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+# Heavier runs (ACCORD_DRILL_SCALE) wait longer for Graph retries that back off for minutes.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900 * scale())]
 
 
 async def test_sigkilled_workers_lose_nothing_and_send_nothing_twice(
