@@ -15,6 +15,7 @@ from structlog.testing import capture_logs
 from accord.settings import AccordSettings
 from api.auth import (
     AuthContext,
+    AuthenticationError,
     Principal,
     TokenValidator,
     can_view_person,
@@ -290,12 +291,12 @@ async def test_keys_are_fetched_again_for_an_unknown_key_id_but_not_in_a_flood()
 
     provider.jwks = {"keys": [*old.jwks()["keys"], *new.jwks()["keys"]]}  # the key rotates in
     now[0] = 30.0
-    with pytest.raises(Exception, match="signing key is unknown"):
+    with pytest.raises(AuthenticationError, match="signing key is unknown"):
         await validator.validate(new.token(SAM))  # too soon after the last fetch
     now[0] = 61.0
     assert (await validator.validate(new.token(SAM))).email == SAM
     for _ in range(5):
-        with pytest.raises(Exception, match="signing key is unknown"):
+        with pytest.raises(AuthenticationError, match="signing key is unknown"):
             await validator.validate(new.token(SAM, key_id=f"made-up-{_}"))
     assert provider.key_fetches == 2
 
@@ -361,7 +362,7 @@ async def test_sandbox_tokens_pass_the_production_validator(sandbox: SandboxServ
     assert admin.is_admin
     assert admin.roles == ("Accord.Admin",)
     graph_token = await _password_token(sandbox, SAM, "https://graph.microsoft.com/.default")
-    with pytest.raises(Exception, match="not for Accord"):
+    with pytest.raises(AuthenticationError, match="not for Accord"):
         await validator.validate(graph_token)
 
 
