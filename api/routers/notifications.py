@@ -221,8 +221,11 @@ async def lifecycle_notifications(
             malformed += 1
         elif target is None or not client_state_matches(item.get("clientState"), accepted_states):
             rejected += 1
-        elif item.get("lifecycleEvent") not in set(LifecycleEvent) or not isinstance(
-            item.get("subscriptionId"), str
+        elif (
+            # A string first: a list or object there is malformed, not a crash (unhashable).
+            not isinstance(item.get("lifecycleEvent"), str)
+            or item["lifecycleEvent"] not in set(LifecycleEvent)
+            or not isinstance(item.get("subscriptionId"), str)
         ):
             malformed += 1
         else:
