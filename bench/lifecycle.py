@@ -314,9 +314,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--due-seconds", type=float, default=20.0, help="how far ahead each deadline is"
     )
+    parser.add_argument("--name", default="lifecycle", help="results file name (without .json)")
     parser.add_argument("--output", type=Path, default=None, help="results directory")
     arguments = parser.parse_args(argv)
-    bench_run = Run("lifecycle", {"n": arguments.n, "due_seconds": arguments.due_seconds})
+    bench_run = Run(arguments.name, {"n": arguments.n, "due_seconds": arguments.due_seconds})
     with tempfile.TemporaryDirectory(prefix="accord-bench-") as work:
         figures = asyncio.run(run(arguments.n, arguments.due_seconds, Path(work)))
     bench_run.publish(figures, arguments.output)
