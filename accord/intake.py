@@ -37,8 +37,8 @@ def client_states(settings: AccordSettings, links: LinkKeyRing) -> list[str]:
     """Return the ``clientState`` values a notification may carry; the first is used.
 
     ``ACCORD_WEBHOOK_CLIENT_STATE`` when set; otherwise one derived from each link key, so the
-    worker (which subscribes) and the API (which checks) agree without another secret, and a
-    rotated link key keeps older subscriptions valid until they are renewed.
+    worker (which subscribes) and the API (which checks) agree without another secret; a
+    subscription made under an older link key stays valid while that key is in the ring.
     """
     if settings.webhook_client_state is not None:
         return [settings.webhook_client_state.get_secret_value()]
