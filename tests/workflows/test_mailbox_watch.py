@@ -198,3 +198,32 @@ async def test_a_failing_subscription_is_tried_again_later_without_ending_the_wa
 
 async def _failed(handle: WorkflowHandle[Any, Any]) -> bool:
     return (await view_of(handle)).failures > 0
+
+
+async def test_the_watch_continues_as_new_and_keeps_its_subscription_and_delta_links(
+    temporal_env: WorkflowEnvironment,
+    watch_worker: Worker,
+    task_queue: str,
+    sandbox: SandboxServer,
+    receiver: Receiver,
+) -> None:
+    handle = await start_watch(
+        temporal_env.client, task_queue, receiver, continue_as_new_after_events=15
+    )
+    first = await subscribed(handle)
+    first_run = (await handle.describe()).run_id
+
+    # Each renewal adds a timer, a renewal and a catch-up to the history.
+    for _ in range(4):
+        await temporal_env.sleep(LIFETIME * 2 / 3 + timedelta(minutes=1))
+
+    async def continued() -> WatchView | None:
+        view = await view_of(handle)
+        run = (await handle.describe()).run_id
+        return view if run != first_run and view.catch_ups >= first.catch_ups + 3 else None
+
+    after = await eventually(continued, timeout=30)
+    assert after is not None
+    assert after.subscription_id == first.subscription_id
+    assert [s["id"] for s in live(sandbox)] == [first.subscription_id]
+    await handle.terminate("test over")
