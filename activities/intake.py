@@ -156,7 +156,10 @@ def flag_due(message: dict[str, Any], category: str) -> datetime | None:
         return None
     if not due.get("dateTime"):
         return None
-    local = datetime.fromisoformat(str(due["dateTime"]).replace("Z", ""))
+    try:
+        local = datetime.fromisoformat(str(due["dateTime"]).replace("Z", ""))
+    except ValueError:
+        return None  # a due date no one can read is no due date
     try:
         zone = resolve_zone(str(due.get("timeZone") or "UTC"))
     except ValueError:
@@ -264,7 +267,12 @@ class IntakeActivities:
             # Only what the manager sent can carry their expectation of its recipient.
             return InboundRead(skip_reason="flag_on_received_message")
         context = await self._sender_context(email.sender.address)
-        reading = self._read(email, context)
+        try:
+            reading = self._read(email, context)
+        except Exception as exc:  # one odd email must not stop intake
+            # Reading again gives the same answer, so no retry; the type is enough to debug.
+            logger.error("intake_reader_failed", error_type=type(exc).__name__)
+            return InboundRead(skip_reason="unreadable")
         if due_from_flag is not None:
             reading = with_flag_due(reading, due_from_flag)
         key = thread_key(notice.mailbox, email.conversation_id, email.message_id)

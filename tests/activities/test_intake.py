@@ -1,0 +1,153 @@
+"""Intake activities against the sandbox: reading a message, and what is never read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio.client import Client
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
+
+from activities.intake import IntakeActivities, flag_due, inbound_email
+from domain.intake import read_email
+from domain.intake.models import InboundEmail, Reading, SenderContext
+from sandbox.server import SandboxServer
+from tests.conftest import AGENT, MANAGER, SAM
+from tests.workflows.harness import mailbox
+from tests.workflows.test_intake import ASK, send_as
+from workflows.intake_contracts import ChangeNotice, InboundLookup, WatchMode
+
+
+def activities(graph: GraphServiceClient, temporal: Client, **changes: Any) -> IntakeActivities:
+    options: dict[str, Any] = {
+        "agent_mailbox": AGENT,
+        "tenant_domains": ["northwind.example"],
+        "category": "Accord",
+        "task_queue": "unused",
+        "grace_window": timedelta(minutes=15),
+        **changes,
+    }
+    return IntakeActivities(graph, temporal, **options)
+
+
+async def copied(sandbox: SandboxServer, graph: GraphServiceClient) -> ChangeNotice:
+    await send_as(graph, MANAGER, to=[SAM], cc=[AGENT], subject="Q1 budget", body=ASK)
+    message = mailbox(sandbox, AGENT)[-1]
+    return ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=message["id"])
+
+
+async def test_a_message_is_read_with_its_senders_zone_and_without_its_body(
+    sandbox: SandboxServer, graph: GraphServiceClient, temporal_env: WorkflowEnvironment
+) -> None:
+    notice = await copied(sandbox, graph)
+
+    read = await ActivityEnvironment().run(
+        activities(graph, temporal_env.client).read_inbound_message, InboundLookup(notice=notice)
+    )
+
+    assert read.skip_reason is None
+    assert read.reading is not None and read.reading.is_complete
+    assert read.email is not None and read.email.body == ""  # kept out of histories
+    assert read.email.sender.address == MANAGER
+    assert read.manager_time_zone != "UTC"  # Maya's mailbox settings were read
+    assert read.thread_key
+
+
+async def test_a_parser_failure_is_a_defined_skip_not_a_retry_loop(
+    sandbox: SandboxServer, graph: GraphServiceClient, temporal_env: WorkflowEnvironment
+) -> None:
+    def broken(_email: InboundEmail, _context: SenderContext) -> Reading:
+        raise RuntimeError("unexpected")
+
+    notice = await copied(sandbox, graph)
+
+    read = await ActivityEnvironment().run(
+        activities(graph, temporal_env.client, reader=broken).read_inbound_message,
+        InboundLookup(notice=notice),
+    )
+
+    assert read.skip_reason == "unreadable"
+
+
+async def test_a_message_over_the_limit_is_not_parsed(
+    sandbox: SandboxServer, graph: GraphServiceClient, temporal_env: WorkflowEnvironment
+) -> None:
+    calls: list[InboundEmail] = []
+
+    def counting(email: InboundEmail, context: SenderContext) -> Reading:
+        calls.append(email)
+        return read_email(email, context)
+
+    notice = await copied(sandbox, graph)
+
+    read = await ActivityEnvironment().run(
+        activities(
+            graph, temporal_env.client, reader=counting, max_body_chars=10
+        ).read_inbound_message,
+        InboundLookup(notice=notice),
+    )
+
+    assert read.skip_reason == "too_large"
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            {
+                "flag": {
+                    "flagStatus": "flagged",
+                    "dueDateTime": {
+                        "dateTime": "2026-12-01T17:00:00.0000000",
+                        "timeZone": "Pacific Standard Time",
+                    },
+                },
+                "categories": ["accord"],
+            },
+            datetime(2026, 12, 2, 1, tzinfo=UTC),
+        ),
+        (
+            {
+                "flag": {
+                    "flagStatus": "flagged",
+                    "dueDateTime": {"dateTime": "2026-12-01T17:00:00", "timeZone": "UTC"},
+                },
+                "categories": ["Other"],
+            },
+            None,
+        ),
+        (
+            {
+                "flag": {
+                    "flagStatus": "complete",
+                    "dueDateTime": {"dateTime": "2026-12-01T17:00:00", "timeZone": "UTC"},
+                },
+                "categories": ["Accord"],
+            },
+            None,
+        ),
+        ({"flag": {"flagStatus": "flagged"}, "categories": ["Accord"]}, None),
+        (
+            {
+                "flag": {
+                    "flagStatus": "flagged",
+                    "dueDateTime": {"dateTime": "soon", "timeZone": "UTC"},
+                },
+                "categories": ["Accord"],
+            },
+            None,
+        ),
+    ],
+    ids=["flagged", "other category", "complete", "no due date", "unreadable date"],
+)
+def test_only_a_flag_with_a_due_date_and_the_category_counts(
+    message: dict[str, Any], expected: datetime | None
+) -> None:
+    assert flag_due(message, "Accord") == expected
+
+
+def test_a_message_without_a_sender_cannot_be_read() -> None:
+    assert inbound_email({"id": "m", "sentDateTime": "2026-11-22T10:00:00Z"}) is None
