@@ -374,9 +374,11 @@ def _findings(results: dict[str, dict[str, Any]]) -> list[str]:
             f"- **API**: lists come from Temporal's visibility (p50 {f['list']['p50_ms']} ms); "
             f"show is a query to the workflow (p50 {f['show']['p50_ms']} ms, p99 "
             f"{f['show']['p99_ms']} ms): a commitment out of the worker's cache is replayed "
-            "first, and the tail follows the worker's load. Where the tail matters, show "
-            "could read a memo or search attributes for the summary and query only for "
-            "the history."
+            "first, and the tail follows the worker's load: in a first run that timed requests "
+            "while 1,000 workflows were still starting, a show answered 503 (the query timed "
+            "out behind the busy worker), so the benchmark now waits for the worker to settle "
+            "and counts answers other than 200. Where the tail matters, show could read a "
+            "memo or search attributes for the summary and query only for the history."
         )
     lines += [
         "",
