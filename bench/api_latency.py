@@ -33,7 +33,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from accord.settings import AccordSettings
 from api.app import create_app
-from bench.results import Run, load_averages, milliseconds
+from bench.results import Run, load_averages, milliseconds, quiet_logs
 from bench.stack import (
     MANAGER,
     WorkerProcess,
@@ -248,4 +248,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     main()

@@ -35,7 +35,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.contracts import OutgoingMessage
 from activities.messaging import MessagingActivities
-from bench.results import Run
+from bench.results import Run, quiet_logs
 from bench.stack import MANAGER, OWNER, anytime_tenant, sandbox_server
 from domain.action_links import LinkAction, LinkKeyRing
 from domain.messages import MessageKind
@@ -243,4 +243,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     main()

@@ -41,7 +41,7 @@ from pydantic import SecretStr
 from accord.settings import AccordSettings
 from api.app import create_app
 from bench.api_latency import BenchOrg
-from bench.results import Run, load_averages, milliseconds
+from bench.results import Run, load_averages, milliseconds, quiet_logs
 from bench.stack import (
     AGENT,
     MANAGER,
@@ -230,4 +230,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     main()

@@ -35,7 +35,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from bench.baseline import BaselineInput, BaselineStep, BaselineWorkflow
 from bench.history import history_counts, mean_counts
-from bench.results import Run, load_averages
+from bench.results import Run, load_averages, quiet_logs
 from bench.stack import (
     MANAGER,
     OWNER,
@@ -324,4 +324,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     main()

@@ -29,7 +29,7 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from accord.settings import AccordSettings
-from bench.results import Run, load_averages
+from bench.results import Run, load_averages, quiet_logs
 from bench.stack import (
     AGENT,
     MANAGER,
@@ -210,4 +210,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    quiet_logs()
     main()

@@ -91,12 +91,19 @@ def milliseconds(values: list[float]) -> dict[str, float]:
     }
 
 
+def quiet_logs() -> None:
+    """Log warnings only: a line per message sent would bury the figures and slow the run.
+
+    Called where a benchmark runs as a program, never on import or from ``main`` (tests call
+    ``main``, and logging is configured once per process).
+    """
+    configure_logging("warning", "console")
+
+
 class Run:
     """One benchmark run: records the load at its start, then publishes its figures."""
 
     def __init__(self, name: str, parameters: dict[str, Any]) -> None:
-        # A line per message sent would bury the figures, and costs time in the loop measured.
-        configure_logging("warning", "console")
         self.name = name
         self.parameters = parameters
         self.started_at = datetime.now(UTC)
