@@ -229,6 +229,7 @@ class Projection:
     actions_per_lifecycle: float
     actions_month: float
     graph_requests_month: float
+    graph_requests_after_fix_month: float
     mailboxes_rate: int
     mailboxes_recipients: int
     sent_items_pages_per_send: float
@@ -276,6 +277,7 @@ def project(results: dict[str, dict[str, Any]], a: Assumptions) -> Projection | 
         actions_per_lifecycle=round(actions, 1),
         actions_month=lifecycles_month * actions,
         graph_requests_month=messages_month * (requests_per_message + pages),
+        graph_requests_after_fix_month=messages_month * requests_per_message,
         mailboxes_rate=mailboxes_rate,
         mailboxes_recipients=mailboxes_recipients,
         sent_items_pages_per_send=pages,
@@ -313,7 +315,8 @@ def _projection(results: dict[str, dict[str, Any]], a: Assumptions) -> list[str]
         f"| Temporal actions | {p.actions_month:,.0f} ({p.actions_per_lifecycle} a lifecycle) "
         "| measured history + 4 actions per scheduled check-in (2 activities, a timer, an "
         "update) |",
-        f"| Graph requests | {p.graph_requests_month:,.0f} | measured requests per message "
+        f"| Graph requests | {p.graph_requests_month:,.0f} today; "
+        f"~{p.graph_requests_after_fix_month:,.0f} after fix 1 | measured requests per message "
         f"+ {p.sent_items_pages_per_send:,.0f} Sent Items pages per send (duplicate check) |",
         f"| sending mailboxes | {mailboxes} ({p.mailboxes_rate} for 30 a minute at the peak, "
         f"{p.mailboxes_recipients} for 10,000 recipients a day) | limits |",
@@ -515,7 +518,8 @@ def render(results: dict[str, dict[str, Any]], a: Assumptions, directory: Path) 
         "",
         "```bash",
         "./dev python -m bench.lifecycle --n 200",
-        "./dev python -m bench.lifecycle --n 50 --name lifecycle_n50",
+        "./dev python -m bench.lifecycle --n 10 --name lifecycle_n10",
+        "./dev python -m bench.lifecycle --n 40 --name lifecycle_n40",
         "./dev python -m bench.burst --mailboxes 20 --per-mailbox 150 --time-scale 10",
         "./dev python -m bench.memory --n 10000",
         "./dev python -m bench.memory --n 10000 --cache 100 --name memory_small_cache",
