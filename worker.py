@@ -82,7 +82,7 @@ async def build_worker(
         sender_mailbox=settings.agent_mailbox,
         links=link_key_ring(settings),
         public_url=settings.public_url,
-        teams=teams or new_teams_channel(settings, client),
+        teams=teams or new_teams_channel(settings, client, graph),
     )
     return Worker(
         client,

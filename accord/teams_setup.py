@@ -35,6 +35,7 @@ from integrations.teams.connector import (
     BotTokenProvider,
 )
 from integrations.teams.directory import GraphObjectIdDirectory
+from integrations.teams.feed import ActivityFeed
 from integrations.teams.pacing import Pacer
 from integrations.teams.people import TemporalPersonStore
 
@@ -129,11 +130,14 @@ async def _register_with_sandbox(
     log.info("teams_bot_registered_with_sandbox", endpoint=endpoint)
 
 
-def new_teams_channel(settings: AccordSettings, client: Client) -> TeamsChannel | None:
+def new_teams_channel(
+    settings: AccordSettings, client: Client, graph: GraphServiceClient | None = None
+) -> TeamsChannel | None:
     """Return the Teams channel for a long-running worker (``None`` when Teams is off).
 
     Its HTTP client lives as long as the process; use :func:`teams_channel` where the
-    channel's life is shorter.
+    channel's life is shorter. With ``graph``, people who have the app but prefer email also
+    get questions in their Teams activity feed.
     """
     parts = teams_parts(settings)
     if parts is None:
@@ -144,6 +148,7 @@ def new_teams_channel(settings: AccordSettings, client: Client) -> TeamsChannel 
         people=TemporalPersonStore(client, settings.temporal_task_queue),
         pacer=Pacer(),
         default_channel=parts.default_channel,
+        feed=None if graph is None else ActivityFeed(graph, bot_app_id=parts.auth.app_id),
     )
 
 

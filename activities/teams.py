@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from temporalio.exceptions import ApplicationError
 
 from activities.contracts import OutgoingMessage
-from activities.rendering import context_for
+from activities.rendering import context_for, render_for
 from domain.cards import (
     ACTION_LABELS,
     CardButton,
@@ -30,7 +30,7 @@ from domain.cards import (
     message_facts,
     placeholder_links,
 )
-from domain.messages import CONTEXT_TYPES, MessageContext, render_message
+from domain.messages import CONTEXT_TYPES, MessageContext, MessageKind, render_message
 from domain.models import Person
 from domain.preferences import Channel, ConversationReference, PersonRecord, SentActivity
 from integrations.teams.connector import (
@@ -41,6 +41,7 @@ from integrations.teams.connector import (
     TeamsUnavailableError,
     card_activity,
 )
+from integrations.teams.feed import ActivityFeed
 from integrations.teams.pacing import Pacer
 from integrations.teams.people import PersonStore
 
@@ -48,6 +49,18 @@ TEAMS_THROTTLED = "TeamsThrottled"
 TEAMS_UNAVAILABLE = "TeamsUnavailable"
 MAX_PACING_WAIT = 20.0
 """Longer waits are handed back to Temporal's retry, so no worker slot idles meanwhile."""
+
+_ASKING = frozenset(
+    {
+        MessageKind.EXPECTATION,
+        MessageKind.EXPECTATION_REMINDER,
+        MessageKind.EXPECTATION_REVISED,
+        MessageKind.CHECK_IN,
+        MessageKind.DEADLINE_PASSED_OWNER,
+        MessageKind.REVISION_PROPOSED,
+        MessageKind.MANAGER_HEADS_UP,
+    }
+)
 
 log = structlog.get_logger("accord.activities.teams")
 
@@ -114,6 +127,8 @@ class TeamsChannel:
         people: the person store (preferences, chats, sent activities).
         pacer: paces sends per chat and for the app.
         default_channel: the tenant's default for people who chose nothing.
+        feed: notifies the activity feed of people who have the app but prefer email
+            (questions only); unset: no feed notifications.
     """
 
     def __init__(
@@ -123,7 +138,9 @@ class TeamsChannel:
         people: PersonStore,
         pacer: Pacer,
         default_channel: Channel = Channel.EMAIL,
+        feed: ActivityFeed | None = None,
     ) -> None:
+        self._feed = feed
         self._connector = connector
         self._people = people
         self._pacer = pacer
@@ -152,6 +169,7 @@ class TeamsChannel:
         record = await self._people.get(recipient.email)
         channel = record.channel_or(self._default)
         if not channel.uses_teams:
+            await self._nudge_in_feed(record, message)
             return TeamsRoute(channel=channel)
         logger = log.bind(idempotency_key=message.idempotency_key, channel=channel.value)
         reference = record.conversation
@@ -172,6 +190,36 @@ class TeamsChannel:
             return TeamsRoute(channel=channel, unreachable=True)
         logger.info("teams_card_sent")
         return TeamsRoute(channel=channel, delivered=True)
+
+    async def _nudge_in_feed(self, record: PersonRecord, message: OutgoingMessage) -> None:
+        """Also show a question in the activity feed of someone who has the app but wants email.
+
+        Best effort: the email is the message; a feed that fails never holds it up.
+        """
+        if self._feed is None or record.conversation is None or message.kind not in _ASKING:
+            return
+        key = f"feed:{message.idempotency_key}"
+        if key in record.sent:
+            return
+        rendered = render_for(
+            message.kind,
+            spec=message.spec,
+            recipient_role=message.recipient_role,
+            recipient_time_zone=message.recipient_time_zone,
+            details=message.details,
+            links=placeholder_links(list(message.actions)),
+        )
+        try:
+            await self._feed.notify(
+                record.email, preview=rendered.subject, title=message.spec.title
+            )
+        except ApplicationError as exc:
+            log.info("teams_feed_skipped", error_type=exc.type)
+            return
+        await self._people.record_sent(
+            record.email, key, SentActivity(conversation_id="activity-feed", activity_id=key)
+        )
+        log.info("teams_feed_notified", idempotency_key=message.idempotency_key)
 
     async def _post(
         self,

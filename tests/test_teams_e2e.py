@@ -7,14 +7,16 @@ bot cannot reach them, the message goes by email and the manager is told once.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+import pytest_asyncio
 from msgraph.graph_service_client import GraphServiceClient
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
@@ -22,7 +24,7 @@ from domain.models import CheckInAnswer, CommitmentStatus, Person
 from domain.preferences import Channel
 from domain.working_time import PersonSchedule, next_reachable
 from sandbox.server import SandboxServer
-from tests.conftest import MANAGER, SAM, eventually
+from tests.conftest import MANAGER, SAM, eventually, time_skipping_server
 from tests.integrations.teams.harness import card_of, card_text, teams_stack
 from tests.workflows.harness import from_agent, spec_for, start_commitment
 from workflows.commitment import CommitmentWorkflow
@@ -30,6 +32,13 @@ from workflows.contracts import CommitmentView
 
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
 NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def temporal_env(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this module's own: skips elsewhere walk no timers here."""
+    async with time_skipping_server(data_converter) as env:
+        yield env
 
 
 def _schedule(sandbox: SandboxServer, address: str) -> PersonSchedule:
@@ -123,6 +132,7 @@ async def test_when_teams_cannot_reach_someone_email_takes_over_and_the_manager_
         handle = await start_commitment(
             client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=10)), now
         )
+        teams.started.append(handle.id)
         reachable = next_reachable(now, _schedule(sandbox, SAM))
         assert reachable is not None
         await temporal_env.sleep(reachable - now + timedelta(hours=1))

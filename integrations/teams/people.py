@@ -24,6 +24,7 @@ from workflows.person import (
 )
 
 _RPC_TIMEOUT = timedelta(seconds=10)
+_TASK_TIMEOUT = timedelta(seconds=30)
 
 
 class PreferenceRejectedError(Exception):
@@ -140,6 +141,8 @@ class TemporalPersonStore:
             task_queue=self._task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+            # A person's updates are tiny; a first task on a cold worker may still take a while.
+            task_timeout=_TASK_TIMEOUT,
             rpc_timeout=_RPC_TIMEOUT,
         )
         try:

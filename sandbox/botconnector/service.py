@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from sandbox.botconnector.rate import RateLimiter
+from sandbox.errors import GraphError
 from sandbox.state import SandboxState
 
 BOT_API_AUDIENCE = "https://api.botframework.com"
@@ -39,6 +40,7 @@ _KEY_META = "botconnector_signing_key_pem"
 _BOT_META = "botconnector_bot"
 CONVERSATIONS = "teams_conversations"
 ACTIVITIES = "teams_activities"
+FEED = "teams_feed"
 _OWNER = "bot"
 _INVOKE_TIMEOUT = 15.0
 
@@ -330,6 +332,37 @@ class BotConnectorService:
         if found is None:
             raise ConnectorError(404, "ActivityNotFound", "Activity not found.")
         return found
+
+    # ----- the activity feed (Graph's sendActivityNotification) ------------------------------
+
+    def notify(self, user_key: str, body: dict[str, object]) -> None:
+        """Put a notification in a person's activity feed, as Graph does for the app.
+
+        Raises:
+            GraphError: 404 for no such user, 403 when the app is not installed for them.
+        """
+        user = self._state.directory.find_user(user_key)
+        if user is None:
+            raise GraphError(404, "Request_ResourceNotFound", f"Resource '{user_key}' not found.")
+        conversation = self.conversation_of(user["id"])
+        if conversation is None or not conversation["installed"]:
+            raise GraphError(403, "Forbidden", "The Teams app is not installed for the user.")
+        preview = body.get("previewText")
+        notification_id = uuid.uuid4().hex
+        notification = {
+            "id": notification_id,
+            "activityType": body.get("activityType"),
+            "previewText": preview.get("content") if isinstance(preview, dict) else None,
+            "topic": body.get("topic"),
+            "templateParameters": body.get("templateParameters") or [],
+            "timestamp": self._state.clock.now().isoformat(),
+        }
+        self._store.put(FEED, user["id"], notification_id, notification)
+
+    def feed(self, user_key: str) -> list[dict[str, Any]]:
+        """A person's activity feed from Accord, oldest first."""
+        user = self._user(user_key)
+        return self._store.list(FEED, user["id"])
 
     # ----- people's side: activities to the bot --------------------------------------------
 

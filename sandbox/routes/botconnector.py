@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from sandbox.botconnector.rate import RateLimits
 from sandbox.botconnector.service import TOKEN_LIFETIME, BotConnectorService, ConnectorError
-from sandbox.http import state_of
+from sandbox.http import read_json_object, state_of
+from sandbox.schema import GraphSchema
 from sandbox.state import SandboxState
 
 router = APIRouter(tags=["bot connector"])
@@ -147,6 +148,30 @@ async def update_activity(
         connector.check_bot_token(authorization)
         body = await _json_object(request)
         return JSONResponse(connector.update_from_bot(conversation_id, activity_id, body))
+    except ConnectorError as exc:
+        return _refusal(exc)
+
+
+# ----- Graph's activity feed (authenticated by the Graph gateway like all of /v1.0) ----------
+
+
+@router.post("/v1.0/users/{user_key}/teamwork/sendActivityNotification", status_code=204)
+async def send_activity_notification(
+    user_key: str, request: Request, connector: Connector
+) -> Response:
+    """Notify a person's Teams activity feed as Accord's app (Graph's shapes and errors)."""
+    body = GraphSchema.load().validate_action(
+        "sendActivityNotification", await read_json_object(request)
+    )
+    connector.notify(user_key, body)
+    return Response(status_code=204)
+
+
+@router.get("/_sandbox/teams/users/{upn}/feed")
+async def feed(upn: str, connector: Connector) -> Response:
+    """The person's activity feed from Accord, oldest first."""
+    try:
+        return JSONResponse({"value": connector.feed(upn)})
     except ConnectorError as exc:
         return _refusal(exc)
 

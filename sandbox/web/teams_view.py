@@ -39,6 +39,10 @@ class ChatLine:
     updated: bool
 
 
+def _local(timestamp: str, zone: ZoneInfo) -> str:
+    return datetime.fromisoformat(timestamp).astimezone(zone).strftime("%a %d %b, %H:%M")
+
+
 def _lines(activities: list[dict[str, Any]], zone: ZoneInfo) -> list[ChatLine]:
     lines = []
     for activity in activities:
@@ -46,14 +50,13 @@ def _lines(activities: list[dict[str, Any]], zone: ZoneInfo) -> list[ChatLine]:
         for attachment in activity.get("attachments") or []:
             if isinstance(attachment.get("content"), dict):
                 card = attachment["content"]
-        at = datetime.fromisoformat(activity["timestamp"])
         lines.append(
             ChatLine(
                 id=activity["id"],
                 from_bot=activity["sender"] == "bot",
                 text=activity.get("text"),
                 card=card,
-                time=at.astimezone(zone).strftime("%a %d %b, %H:%M"),
+                time=_local(activity["timestamp"], zone),
                 updated=bool(activity.get("updated")),
             )
         )
@@ -75,6 +78,10 @@ async def teams_chat(user_key: str, state: State) -> Response:
         installed=bool(conversation and conversation["installed"]),
         bot=connector.bot(),
         lines=_lines(connector.chat(viewer.email), viewer.zone),
+        feed=[
+            (item.get("previewText") or "", _local(item["timestamp"], viewer.zone))
+            for item in reversed(connector.feed(viewer.email))
+        ],
     )
 
 

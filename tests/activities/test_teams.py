@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 from microsoft_agents.activity import Activity
 from msgraph.graph_service_client import GraphServiceClient
+from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
@@ -28,16 +31,24 @@ from integrations.teams.connector import (
     TeamsRejectedError,
     TeamsThrottledError,
 )
+from integrations.teams.feed import ActivityFeed
 from integrations.teams.pacing import Pacer
 from sandbox.server import SandboxServer
-from tests.conftest import SAM
-from tests.integrations.teams.harness import teams_settings, teams_stack
+from tests.conftest import SAM, time_skipping_server
+from tests.integrations.teams.harness import BOT_APP_ID, teams_settings, teams_stack
 from tests.workflows.harness import spec_for
 
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
 REFERENCE = ConversationReference(
     service_url="https://smba.example/", conversation_id="a:1", user_id="29:1", bot_id="28:b"
 )
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def temporal_env(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this module's own: skips elsewhere walk no timers here."""
+    async with time_skipping_server(data_converter) as env:
+        yield env
 
 
 @dataclass
@@ -213,3 +224,33 @@ async def test_the_sandboxs_429_becomes_a_retry_after_its_retry_after(
             assert route.delivered
         cards = await teams.cards(SAM)
         assert len(cards) == 1, "throttled, then sent once: nothing dropped, nothing doubled"
+
+
+async def test_people_with_the_app_who_prefer_email_get_questions_in_their_feed_once(
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    async with teams_stack(temporal_env.client, task_queue, sandbox, graph) as teams:
+        await teams.install(SAM)
+        await teams.say(SAM, "prefer email")
+        channel = TeamsChannel(
+            connector=FakeConnector(),  # type: ignore[arg-type]
+            people=teams.people,
+            pacer=Pacer(),
+            feed=ActivityFeed(graph, bot_app_id=BOT_APP_ID),
+        )
+        for _ in range(2):
+            route = await channel.route(_message("c1:5:check_in"), SAM_PERSON, TOKENS)
+            assert route.channel is Channel.EMAIL and route.email_needed
+        thanks = _message("c1:6:done_thanks").model_copy(
+            update={"kind": MessageKind.DONE_THANKS, "actions": {}}
+        )
+        await channel.route(thanks, SAM_PERSON, TOKENS)
+        (notification,) = await teams.feed(SAM)
+        assert notification["previewText"] == "Quick check-in: Draft the Q1 budget"
+
+        await teams.uninstall(SAM)
+        route = await channel.route(_message("c1:7:check_in"), SAM_PERSON, TOKENS)
+        assert route.email_needed and len(await teams.feed(SAM)) == 1

@@ -12,9 +12,11 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric import rsa
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 from accord.settings import AccordSettings
@@ -27,7 +29,7 @@ from domain.preferences import Channel
 from domain.working_time import PersonSchedule, next_reachable
 from sandbox.botconnector import BotConnectorService
 from sandbox.server import SandboxServer
-from tests.conftest import MANAGER, PRIYA, SAM, eventually
+from tests.conftest import MANAGER, PRIYA, SAM, eventually, time_skipping_server
 from tests.integrations.teams.harness import (
     BOT_APP_ID,
     TeamsStack,
@@ -40,6 +42,13 @@ from tests.workflows.harness import start_commitment as start_workflow
 from workflows.contracts import CommitmentInput, CommitmentView, workflow_id_for
 
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def temporal_env(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this module's own: skips elsewhere walk no timers here."""
+    async with time_skipping_server(data_converter) as env:
+        yield env
 
 
 @pytest.fixture
@@ -194,6 +203,7 @@ async def _card_for_sam(
     reachable = next_reachable(now, schedule)
     assert reachable is not None
     await temporal_env.sleep(reachable - now + timedelta(hours=1))
+    teams.started.append(handle.id)
     (card,) = await eventually(lambda: teams.cards(SAM), timeout=60)
     return card, handle.id.removeprefix("commitment-")
 

@@ -11,6 +11,15 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from msgraph.generated.models.item_body import ItemBody
+from msgraph.generated.models.key_value_pair import KeyValuePair
+from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+from msgraph.generated.models.teamwork_activity_topic import TeamworkActivityTopic
+from msgraph.generated.models.teamwork_activity_topic_source import TeamworkActivityTopicSource
+from msgraph.generated.users.item.teamwork.send_activity_notification.send_activity_notification_post_request_body import (  # noqa: E501
+    SendActivityNotificationPostRequestBody,
+)
+from msgraph.graph_service_client import GraphServiceClient
 
 from integrations.teams.auth import BotAuthConfig, BotTokenValidator, InvalidBotToken
 from sandbox.server import SandboxServer
@@ -253,3 +262,64 @@ async def test_pressing_a_button_posts_a_signed_invoke_and_refreshes_the_card(
         json={},
     )
     assert missing.status_code == 400
+
+
+async def test_the_activity_feed_takes_graph_notifications_for_people_with_the_app(
+    bot: Bot, client: httpx.AsyncClient, graph: GraphServiceClient
+) -> None:
+    body = SendActivityNotificationPostRequestBody(
+        topic=TeamworkActivityTopic(
+            source=TeamworkActivityTopicSource.Text, value="Accord", web_url="https://t.example/"
+        ),
+        activity_type="actionNeeded",
+        preview_text=ItemBody(content="Quick check-in: Draft the Q1 budget"),
+        template_parameters=[KeyValuePair(name="title", value="Draft the Q1 budget")],
+    )
+    feed = graph.users.by_user_id(SAM).teamwork.send_activity_notification
+    with pytest.raises(ODataError) as refused:
+        await feed.post(body)
+    assert refused.value.response_status_code == 403
+    await client.post(f"/_sandbox/teams/users/{SAM}/install")
+    await feed.post(body)
+    (notification,) = (await client.get(f"/_sandbox/teams/users/{SAM}/feed")).json()["value"]
+    assert notification["activityType"] == "actionNeeded"
+    assert notification["previewText"] == "Quick check-in: Draft the Q1 budget"
+    unsigned = await client.post(
+        f"/v1.0/users/{SAM}/teamwork/sendActivityNotification", json={"activityType": "x"}
+    )
+    assert unsigned.status_code == 401
+
+
+async def test_the_teams_tab_shows_the_chat_and_its_buttons_press(
+    bot: Bot, client: httpx.AsyncClient, sandbox: SandboxServer
+) -> None:
+    assert sandbox.state is not None
+    user_id = sandbox.state.directory.user(SAM)["id"]
+    page = await client.get(f"/web/users/{user_id}/teams")
+    assert page.status_code == 200 and "Add Accord in Teams" in page.text
+    await client.post(f"/web/users/{user_id}/teams/install")
+    conversation = (await client.get(f"/_sandbox/teams/users/{SAM}/chat")).json()["conversation"]
+    token = {"Authorization": f"Bearer {await _bot_token(client)}"}
+    card = {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [{"type": "TextBlock", "text": "Quick <check-in>"}],
+        "actions": [{"type": "Action.Execute", "title": "On track", "verb": "on", "data": {}}],
+    }
+    sent = await client.post(
+        f"/v3/conversations/{conversation['id']}/activities",
+        json={
+            "type": "message",
+            "attachments": [
+                {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
+            ],
+        },
+        headers=token,
+    )
+    page = await client.get(f"/web/users/{user_id}/teams")
+    assert "Quick &lt;check-in&gt;" in page.text and ">On track</button>" in page.text
+    pressed = await client.post(f"/web/users/{user_id}/teams/press/{sent.json()['id']}/0")
+    assert pressed.status_code == 303
+    assert bot.received[-1]["type"] == "invoke"
+    page = await client.get(f"/web/users/{user_id}/teams")
+    assert "Recorded" in page.text and ">On track</button>" not in page.text

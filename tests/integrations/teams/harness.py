@@ -6,9 +6,10 @@ Connector registered to call the bot.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from accord.settings import AccordSettings
@@ -30,6 +32,7 @@ from domain.preferences import Channel
 from integrations.teams.auth import BotTokenValidator
 from integrations.teams.connector import BotConnector, BotTokenProvider
 from integrations.teams.directory import GraphObjectIdDirectory
+from integrations.teams.feed import ActivityFeed
 from integrations.teams.pacing import Pacer
 from integrations.teams.people import TemporalPersonStore
 from sandbox.server import SandboxServer, free_port
@@ -77,6 +80,8 @@ class TeamsStack:
     sandbox: httpx.AsyncClient
     people: TemporalPersonStore
     api_url: str
+    started: list[str] = field(default_factory=list)
+    """Workflow ids to end when the stack stops (their timers would slow later skips)."""
 
     async def install(self, upn: str) -> dict[str, Any]:
         """The person adds Accord in Teams."""
@@ -98,6 +103,12 @@ class TeamsStack:
         )
         response.raise_for_status()
         return dict(response.json())
+
+    async def feed(self, upn: str) -> list[dict[str, Any]]:
+        """The person's Teams activity feed from Accord, oldest first."""
+        response = await self.sandbox.get(f"/_sandbox/teams/users/{upn}/feed")
+        response.raise_for_status()
+        return list(response.json()["value"])
 
     async def chat(self, upn: str) -> list[dict[str, Any]]:
         """The person's chat with the bot, oldest first."""
@@ -176,7 +187,11 @@ async def teams_stack(
         people = TemporalPersonStore(client, task_queue, id_scope=f"{task_queue}:")
         connector = BotConnector(BotTokenProvider(parts.credentials, http))
         channel = TeamsChannel(
-            connector=connector, people=people, pacer=Pacer(), default_channel=default_channel
+            connector=connector,
+            people=people,
+            pacer=Pacer(),
+            default_channel=default_channel,
+            feed=ActivityFeed(graph, bot_app_id=BOT_APP_ID),
         )
         messaging = MessagingActivities(
             graph,
@@ -221,8 +236,16 @@ async def teams_stack(
             )
             registered.raise_for_status()
             stack = TeamsStack(sandbox=sandbox_http, people=people, api_url=api_url)
-            if worker:
-                async with running:
+            try:
+                if worker:
+                    async with running:
+                        # A worker's first workflow run builds its sandbox (seconds on a busy
+                        # machine); done here, not while the time-skipping server races ahead.
+                        await people.set_channel(f"warm-up@{task_queue}.test", Channel.EMAIL)
+                        yield stack
+                else:
                     yield stack
-            else:
-                yield stack
+            finally:
+                for workflow_id in stack.started:
+                    with contextlib.suppress(RPCError):
+                        await client.get_workflow_handle(workflow_id).terminate("test over")
