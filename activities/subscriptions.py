@@ -38,6 +38,9 @@ log = structlog.get_logger("accord.activities.subscriptions")
 
 _DELTA_PAGE = 50
 _DELTA_FIELDS = ["id", "changeKey", "flag", "categories", "receivedDateTime"]
+VALIDATION_FAILED = "ValidationError"
+"""Graph's error code when the webhook did not pass the validation handshake."""
+ENDPOINT_UNREACHABLE = "SubscriptionEndpointUnreachable"
 # Graph's answers when a deltaLink can no longer be used: start a fresh round instead.
 _STALE_DELTA_STATUSES = frozenset({400, 404, 410})
 
@@ -110,8 +113,17 @@ class SubscriptionActivities:
             client_state=request.config.client_state,
             expiration_date_time=request.expires_at,
         )
-        with graph_errors():
-            created = await self._graph.subscriptions.post(subscription)
+        try:
+            with graph_errors():
+                created = await self._graph.subscriptions.post(subscription)
+        except ApplicationError as exc:
+            if exc.details[1:2] == (VALIDATION_FAILED,):
+                # Graph could not reach our webhook: usually the API is still starting (the
+                # worker often starts first), so this is worth retrying soon.
+                raise ApplicationError(
+                    "Graph could not validate the notification URL", type=ENDPOINT_UNREACHABLE
+                ) from None
+            raise
         info = _info(created)
         log.info(
             "subscription_created",

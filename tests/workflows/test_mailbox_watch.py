@@ -160,13 +160,12 @@ async def test_lifecycle_events_keep_the_subscription_alive(
         LIFECYCLE_SIGNAL, LifecycleNotice(event=event, subscription_id=first.subscription_id)
     )
 
-    after: WatchView | None
+    after = await eventually(lambda: _caught_up(handle, first), timeout=30)
+    assert after is not None
     if event is LifecycleEvent.SUBSCRIPTION_REMOVED:
-        after = await subscribed(handle, not_id=first.subscription_id)
+        assert after.subscription_id != first.subscription_id
         assert [s["id"] for s in live(sandbox)] == [after.subscription_id]
     else:
-        after = await eventually(lambda: _caught_up(handle, first), timeout=30)
-        assert after is not None
         assert after.subscription_id == first.subscription_id
     assert after.catch_ups > first.catch_ups
     await handle.terminate("test over")
@@ -186,6 +185,9 @@ async def test_a_failing_subscription_is_tried_again_later_without_ending_the_wa
 ) -> None:
     receiver.state.validation_mode = "wrong"  # Graph refuses the subscription (400)
     handle = await start_watch(temporal_env.client, task_queue, receiver)
+    # A few quick retries (Graph may be validating against an API still starting), then the
+    # watch itself backs off.
+    await temporal_env.sleep(timedelta(minutes=1))
     await eventually(lambda: _failed(handle), timeout=30)
 
     receiver.state.validation_mode = "echo"
@@ -208,19 +210,19 @@ async def test_the_watch_continues_as_new_and_keeps_its_subscription_and_delta_l
     receiver: Receiver,
 ) -> None:
     handle = await start_watch(
-        temporal_env.client, task_queue, receiver, continue_as_new_after_events=15
+        temporal_env.client, task_queue, receiver, continue_as_new_after_events=10
     )
     first = await subscribed(handle)
     first_run = (await handle.describe()).run_id
 
     # Each renewal adds a timer, a renewal and a catch-up to the history.
-    for _ in range(4):
+    for _ in range(2):
         await temporal_env.sleep(LIFETIME * 2 / 3 + timedelta(minutes=1))
 
     async def continued() -> WatchView | None:
         view = await view_of(handle)
         run = (await handle.describe()).run_id
-        return view if run != first_run and view.catch_ups >= first.catch_ups + 3 else None
+        return view if run != first_run and view.catch_ups > first.catch_ups else None
 
     after = await eventually(continued, timeout=30)
     assert after is not None
