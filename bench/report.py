@@ -577,7 +577,6 @@ def plot(results: dict[str, dict[str, Any]], path: Path) -> None:
         axes[3].bar([x - 0.2 for x in positions], [f[n]["p50_ms"] for n in names], 0.4, label="p50")
         axes[3].bar([x + 0.2 for x in positions], [f[n]["p99_ms"] for n in names], 0.4, label="p99")
         axes[3].set_xticks(list(positions), ["list", "filtered", "show"])
-        axes[3].set_yscale("log")
         axes[3].set_ylabel("ms")
         axes[3].legend()
     axes[3].set_title("API latency")
@@ -586,11 +585,10 @@ def plot(results: dict[str, dict[str, Any]], path: Path) -> None:
         f = intake["figures"]
         webhook, mail = f["notification_to_202"], f["email_to_confirmation"]
         axes[4].bar(
-            ["202 p50", "202 p99", "confirm p50", "confirm p95"],
+            ["202\np50", "202\np99", "confirmed\np50", "confirmed\np95"],
             [webhook["p50_ms"], webhook["p99_ms"], mail["p50_ms"], mail["p95_ms"]],
             color=["tab:blue", "tab:orange", "tab:blue", "tab:orange"],
         )
-        axes[4].set_yscale("log")
         axes[4].set_ylabel("ms")
     axes[4].set_title("Intake latency")
     figure.suptitle("Accord benchmarks (loaded 2-core machine; see the load beside each figure)")
