@@ -2,16 +2,20 @@
 
 ``sendMail`` answers 202 with nothing to identify the message, and a send can take effect even
 when the client then sees a 503, a 504 or a dropped connection. So each message carries its
-idempotency key, and every attempt first looks through the sender's recent Sent Items for that
-key: an earlier attempt that got through is reported as ``already_sent`` instead of being sent
-again.
+idempotency key, and every attempt first asks the sender's Sent Items for that key: an earlier
+attempt that got through is reported as ``already_sent`` instead of being sent again.
 
 The key travels twice. The ``x-accord-idempotency-key`` internet message header reaches the
 recipient's copy, but Exchange Online keeps no internet headers on the Sent Items copy
 (microsoft-graph-docs issues #2716 and #18761), so the key is also a named MAPI property
 (a single-value extended property), which the Sent Items copy keeps and Graph can expand.
-The search accepts either; on Sent Items only the property is there, in the sandbox too, so the
-tests exercise the route production depends on.
+The lookup is one request that lets Exchange find the property's value
+(``$filter=singleValueExtendedProperties/any(ep: ep/id eq '...' and ep/value eq '...')``, as
+Graph documents for extended properties), so its cost does not grow with the mailbox; an
+earlier version paged through a week of Sent Items and spent most of a send's CPU there.
+Exchange compares the value without regard to case, so the answer is checked for the exact key.
+On Sent Items only the property is there, in the sandbox too, so the tests exercise the route
+production depends on.
 
 Exchange files the Sent Items copy shortly after accepting a send, so the retry policy of
 ``send_message`` should wait some seconds before its first retry (Graph's ``Retry-After``,
@@ -21,7 +25,7 @@ when it sends one, is honoured on its own).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import structlog
 from kiota_abstractions.base_request_configuration import RequestConfiguration
@@ -56,9 +60,7 @@ from integrations.telemetry.metrics import EMAIL, count_message_sent
 IDEMPOTENCY_HEADER = "x-accord-idempotency-key"
 IDEMPOTENCY_PROPERTY = "String {9a03eba4-b327-4cea-b748-28a68e4256c1} Name AccordIdempotencyKey"
 """The named MAPI property (in Accord's own property set) that carries the key."""
-DEFAULT_DUPLICATE_WINDOW = timedelta(days=7)
-"""How far back Sent Items are searched; keep each send's retries within it."""
-_SENT_ITEMS_PAGE = 100
+_LOOKUP_PAGE = 10
 
 log = structlog.get_logger("accord.activities.messaging")
 
@@ -83,9 +85,8 @@ class MessagingActivities:
         sender_mailbox: the mailbox Accord sends from (and whose Sent Items it searches).
         links: the key ring that signs action links.
         public_url: where Accord's API is reached; links are ``{public_url}/a/{token}``.
-        clock: the current instant, for link expiry and the Sent Items window; it should
+        clock: the current instant, for link expiry; it should
             agree with the mail server's clock.
-        duplicate_window: how far back Sent Items are searched for an earlier attempt.
         teams: delivers cards to people who prefer Teams (see ``activities/teams.py``);
             unset: email only.
     """
@@ -98,7 +99,6 @@ class MessagingActivities:
         links: LinkKeyRing,
         public_url: str,
         clock: Callable[[], datetime] = _utc_now,
-        duplicate_window: timedelta = DEFAULT_DUPLICATE_WINDOW,
         teams: TeamsChannel | None = None,
     ) -> None:
         self._teams = teams
@@ -107,7 +107,6 @@ class MessagingActivities:
         self._links = links
         self._public_url = public_url.rstrip("/")
         self._clock = clock
-        self._window = duplicate_window
 
     @activity.defn(name="send_message")
     async def send_message(self, message: OutgoingMessage) -> SentMessage:
@@ -245,13 +244,15 @@ class MessagingActivities:
         return await self._already_sent(idempotency_key)
 
     async def _already_sent(self, idempotency_key: str) -> bool:
-        since = _graph_instant(self._clock() - self._window)
+        key_literal = idempotency_key.replace("'", "''")
         parameters = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
-            filter=f"sentDateTime ge {since}",
-            orderby=["sentDateTime desc"],
+            filter=(
+                "singleValueExtendedProperties/any(ep: "
+                f"ep/id eq '{IDEMPOTENCY_PROPERTY}' and ep/value eq '{key_literal}')"
+            ),
             select=["internetMessageHeaders"],
             expand=[f"singleValueExtendedProperties($filter=id eq '{IDEMPOTENCY_PROPERTY}')"],
-            top=_SENT_ITEMS_PAGE,
+            top=_LOOKUP_PAGE,
         )
         messages = (
             self._graph.users.by_user_id(self._sender)
@@ -259,14 +260,9 @@ class MessagingActivities:
             .messages
         )
         with graph_errors():
-            page = await messages.get(RequestConfiguration(query_parameters=parameters))
-            while page is not None:
-                if any(carries_key(item, idempotency_key) for item in page.value or []):
-                    return True
-                if not page.odata_next_link:
-                    return False
-                page = await messages.with_url(page.odata_next_link).get()
-        return False
+            found = await messages.get(RequestConfiguration(query_parameters=parameters))
+        candidates = (found.value if found is not None else None) or []
+        return any(carries_key(item, idempotency_key) for item in candidates)
 
 
 def carries_key(message: Message, idempotency_key: str) -> bool:

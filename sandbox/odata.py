@@ -1,8 +1,10 @@
 """The OData query options Accord uses: ``$select``, ``$top``, ``$skip``, ``$filter``, ``$orderby``.
 
 ``$filter`` understands comparisons (eq, ne, gt, ge, lt, le) of a property path with a string,
-number, boolean, null or date-time literal, joined by ``and``; that is what Accord sends. Any
-other expression is refused with Graph's error rather than silently ignored.
+number, boolean, null or date-time literal, and the lambda ``collection/any(x: x/a eq 'v' and
+...)`` over a collection of objects (how Graph finds items by extended property), joined by
+``and``; that is what Accord sends. Any other expression is refused with Graph's error rather
+than silently ignored.
 
 ``$expand`` is parsed by :func:`parse_expand`, for the routes that serve it: a comma-separated
 list of navigation properties, each optionally with a nested ``$filter`` whose alternatives
@@ -13,7 +15,7 @@ Which properties may be expanded, and how, is for the route to decide.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,6 +35,10 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "lt": lambda a, b: a is not None and a < b,
     "le": lambda a, b: a is not None and a <= b,
 }
+_ANY = re.compile(
+    r"^\s*(?P<path>[A-Za-z][\w/]*)/any\(\s*(?P<var>[A-Za-z]\w*)\s*:(?P<body>.*)\)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 MAX_TOP = 1000
 
 
@@ -45,6 +51,17 @@ class Comparison:
     value: Any
 
 
+@dataclass(frozen=True)
+class AnyOf:
+    """A ``path/any(x: ...)`` term: some item of the collection satisfies every comparison.
+
+    The comparisons' paths are relative to the item (the lambda variable is removed).
+    """
+
+    path: tuple[str, ...]
+    conditions: tuple[Comparison, ...]
+
+
 @dataclass
 class QueryOptions:
     """The parsed query options of one request."""
@@ -52,7 +69,7 @@ class QueryOptions:
     select: list[str] | None = None
     top: int | None = None
     skip: int = 0
-    filters: list[Comparison] = field(default_factory=list)
+    filters: list[Comparison | AnyOf] = field(default_factory=list)
     order_by: tuple[str, bool] | None = None
 
     def property_names(self) -> set[str]:
@@ -104,19 +121,7 @@ def parse_query(params: Mapping[str, str]) -> QueryOptions:
             else:
                 options.skip = int(raw)
     if raw_filter := params.get("$filter"):
-        for term in re.split(r"\s+and\s+", raw_filter.strip(), flags=re.IGNORECASE):
-            match = _COMPARISON.match(term)
-            if match is None:
-                raise GraphError(
-                    400, "BadRequest", f"Invalid filter clause: unsupported expression '{term}'."
-                )
-            options.filters.append(
-                Comparison(
-                    tuple(match["path"].split("/")),
-                    match["op"].lower(),
-                    _literal(match["value"]),
-                )
-            )
+        options.filters = [_filter_term(term) for term in _split_words(raw_filter.strip(), "and")]
     if order := params.get("$orderby"):
         prop, _, direction = order.strip().partition(" ")
         options.order_by = (prop, direction.strip().lower() == "desc")
@@ -181,22 +186,45 @@ def _split_top_level(text: str, separator: str) -> list[str] | None:
 
 
 def _split_words(text: str, word: str) -> list[str]:
-    """Split at a keyword such as ``or`` that stands between spaces outside quotes."""
+    """Split at a keyword such as ``or`` between spaces, outside quotes and parentheses."""
     pattern = re.compile(rf"\s+{word}\s+", re.IGNORECASE)
     parts: list[str] = []
     start = 0
     quoted = False
+    depth = 0
     index = 0
     while index < len(text):
-        if text[index] == "'":
+        char = text[index]
+        if char == "'":
             quoted = not quoted
-        elif not quoted and (match := pattern.match(text, index)):
+        elif not quoted and char in "()":
+            depth += 1 if char == "(" else -1
+        elif not quoted and depth == 0 and (match := pattern.match(text, index)):
             parts.append(text[start:index])
             start = index = match.end()
             continue
         index += 1
     parts.append(text[start:])
     return parts
+
+
+def _filter_term(term: str) -> Comparison | AnyOf:
+    match = _ANY.match(term)
+    if match is None:
+        return _comparison(term)
+    prefix = f"{match['var']}/"
+    conditions: list[Comparison] = []
+    for inner in _split_words(match["body"].strip(), "and"):
+        condition = _comparison(inner)
+        if condition.path[0] + "/" != prefix:
+            raise GraphError(
+                400,
+                "BadRequest",
+                f"Invalid filter clause: '{inner.strip()}' does not use the lambda variable "
+                f"'{match['var']}'.",
+            )
+        conditions.append(Comparison(condition.path[1:], condition.op, condition.value))
+    return AnyOf(tuple(match["path"].split("/")), tuple(conditions))
 
 
 def _comparison(term: str) -> Comparison:
@@ -287,9 +315,16 @@ def _comparable(value: Any, other: Any) -> Any:
     return value
 
 
-def matches(document: Mapping[str, Any], filters: list[Comparison]) -> bool:
-    """Return whether a document satisfies every comparison."""
+def matches(document: Mapping[str, Any], filters: Sequence[Comparison | AnyOf]) -> bool:
+    """Return whether a document satisfies every term."""
     for term in filters:
+        if isinstance(term, AnyOf):
+            items = _resolve(document, term.path)
+            if not isinstance(items, list) or not any(
+                isinstance(item, Mapping) and matches(item, term.conditions) for item in items
+            ):
+                return False
+            continue
         value = _resolve(document, term.path)
         expected = _comparable(term.value, value)
         if not _OPERATORS[term.op](_comparable(value, term.value), expected):

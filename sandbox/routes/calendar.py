@@ -83,8 +83,12 @@ def _time_filter(term: Comparison, event: dict[str, Any]) -> bool:
 
 def _listing(request: Request, events: list[dict[str, Any]], context: str) -> JSONResponse:
     options = _query(request)
-    time_terms = [term for term in options.filters if term.path in _TIME_PATHS]
-    options.filters = [term for term in options.filters if term.path not in _TIME_PATHS]
+    time_terms = [
+        term
+        for term in options.filters
+        if isinstance(term, Comparison) and term.path in _TIME_PATHS
+    ]
+    options.filters = [term for term in options.filters if term not in time_terms]
     events = [event for event in events if all(_time_filter(t, event) for t in time_terms)]
     if options.order_by is not None and "/" in options.order_by[0]:
         # Stored times are UTC with one format, so their text sorts as the instants do.

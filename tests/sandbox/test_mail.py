@@ -175,6 +175,42 @@ async def test_the_sent_items_copy_keeps_the_extended_property_but_no_headers(
     assert [_properties(m) for m in listed.value] == [[(KEY_PROPERTY, "k-1")]]
 
 
+async def test_messages_are_found_by_the_value_of_an_extended_property(
+    graph: GraphServiceClient,
+) -> None:
+    await graph.users.by_user_id(MANAGER).send_mail.post(
+        SendMailPostRequestBody(message=_marked(SAM, "Findable"), save_to_sent_items=True)
+    )
+
+    async def subjects(filter_: str) -> list[str | None]:
+        parameters = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
+            filter=filter_, select=["subject"]
+        )
+        listed = (
+            await graph.users.by_user_id(MANAGER)
+            .mail_folders.by_mail_folder_id("sentitems")
+            .messages.get(RequestConfiguration(query_parameters=parameters))
+        )
+        assert listed is not None and listed.value is not None
+        return [message.subject for message in listed.value]
+
+    def by_value(value: str, property_id: str = KEY_PROPERTY) -> str:
+        return (
+            "singleValueExtendedProperties/any(ep: "
+            f"ep/id eq '{property_id}' and ep/value eq '{value}')"
+        )
+
+    assert await subjects(by_value("k-1")) == ["Findable"]
+    # Graph compares the value without regard to case.
+    assert await subjects(by_value("K-1")) == ["Findable"]
+    assert await subjects(by_value("k-2")) == []
+    assert await subjects(by_value("k-1", OTHER_PROPERTY)) == []
+    assert await subjects(f"subject eq 'Findable' and {by_value('k-1')}") == ["Findable"]
+    with pytest.raises(APIError) as refused:
+        await subjects("singleValueExtendedProperties/any(ep: x/id eq 'a')")
+    assert refused.value.response_status_code == 400
+
+
 async def test_the_recipients_copy_keeps_the_headers_but_no_extended_property(
     graph: GraphServiceClient,
 ) -> None:
