@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import structlog
 from fastapi import APIRouter, Query, Request
@@ -34,6 +35,7 @@ HAND_OVER_TIMEOUT = 2.5
 """Seconds to hand notifications to Temporal; Graph wants an answer within 3."""
 MAX_TOKEN_LENGTH = 1024
 _ETAG = re.compile(r'^(?:W/)?"(?P<key>[^"]*)"$')
+_Notice = TypeVar("_Notice", ChangeNotice, LifecycleNotice)
 
 log = structlog.get_logger("accord.api.notifications")
 router = APIRouter(prefix="/graph", tags=["graph webhooks"])
@@ -110,6 +112,43 @@ def _notice(item: dict[str, Any], mailbox: str, mode: WatchMode) -> ChangeNotice
     )
 
 
+def _lifecycle(item: dict[str, Any]) -> LifecycleNotice | None:
+    event = item.get("lifecycleEvent")
+    subscription_id = item.get("subscriptionId")
+    # A string first: a list or object there is malformed, not a crash (unhashable).
+    if not isinstance(event, str) or event not in set(LifecycleEvent):
+        return None
+    if not isinstance(subscription_id, str):
+        return None
+    return LifecycleNotice(event=LifecycleEvent(event), subscription_id=subscription_id)
+
+
+def _sort(
+    items: list[Any],
+    accepted_states: list[str],
+    target: tuple[str, WatchMode] | None,
+    parse: Callable[[dict[str, Any], tuple[str, WatchMode]], _Notice | None],
+) -> tuple[list[_Notice], int, int]:
+    """Split a batch into usable notices and counts of rejected and malformed items.
+
+    Both webhooks judge an item the same way: not an object is malformed, a wrong
+    ``clientState`` (or a URL for a mailbox not watched) is rejected, and only then does
+    ``parse`` read the item's own fields.
+    """
+    notices: list[_Notice] = []
+    rejected = malformed = 0
+    for item in items:
+        if not isinstance(item, dict):
+            malformed += 1
+        elif target is None or not client_state_matches(item.get("clientState"), accepted_states):
+            rejected += 1
+        elif (notice := parse(item, target)) is None:
+            malformed += 1
+        else:
+            notices.append(notice)
+    return notices, rejected, malformed
+
+
 @router.post(
     "/notifications",
     status_code=202,
@@ -137,19 +176,10 @@ async def change_notifications(
     if isinstance(items, JSONResponse):
         log.info("notification_malformed")
         return items
-    accepted_states = client_states(settings, links)
     target = _watched(settings, mailbox, mode)
-    notices: list[ChangeNotice] = []
-    rejected = malformed = 0
-    for item in items:
-        if not isinstance(item, dict):
-            malformed += 1
-        elif target is None or not client_state_matches(item.get("clientState"), accepted_states):
-            rejected += 1
-        elif (notice := _notice(item, *target)) is None:
-            malformed += 1
-        else:
-            notices.append(notice)
+    notices, rejected, malformed = _sort(
+        items, client_states(settings, links), target, lambda item, watch: _notice(item, *watch)
+    )
     if rejected:
         # Counts only: neither the secret that was sent nor the one expected.
         log.warning("notification_rejected", rejected=rejected)
@@ -212,29 +242,10 @@ async def lifecycle_notifications(
     items = await _items(request)
     if isinstance(items, JSONResponse):
         return items
-    accepted_states = client_states(settings, links)
     target = _watched(settings, mailbox, mode)
-    notices: list[LifecycleNotice] = []
-    rejected = malformed = 0
-    for item in items:
-        if not isinstance(item, dict):
-            malformed += 1
-        elif target is None or not client_state_matches(item.get("clientState"), accepted_states):
-            rejected += 1
-        elif (
-            # A string first: a list or object there is malformed, not a crash (unhashable).
-            not isinstance(item.get("lifecycleEvent"), str)
-            or item["lifecycleEvent"] not in set(LifecycleEvent)
-            or not isinstance(item.get("subscriptionId"), str)
-        ):
-            malformed += 1
-        else:
-            notices.append(
-                LifecycleNotice(
-                    event=LifecycleEvent(item["lifecycleEvent"]),
-                    subscription_id=item["subscriptionId"],
-                )
-            )
+    notices, rejected, malformed = _sort(
+        items, client_states(settings, links), target, lambda item, _watch: _lifecycle(item)
+    )
     if rejected:
         log.warning("lifecycle_rejected", rejected=rejected)
     if not notices:
