@@ -80,17 +80,28 @@ def _proposal(view: IntakeView, commitment_id: str) -> ProposedCommitment | None
     return next((p for p in view.proposals if p.commitment_id == commitment_id), None)
 
 
-async def confirm_page(token: str, claims: ActionClaims, temporal: TemporalDep) -> HTMLResponse:
-    """``GET /a/{token}`` for an intake link: show what will happen (Correct: the form)."""
+async def _read_proposal(
+    temporal: TemporalDep, commitment_id: str
+) -> tuple[IntakeView, ProposedCommitment] | HTMLResponse:
+    """The intake and the link's proposal in it, or the page saying why there is none."""
     try:
-        view = await read_intake_view(temporal, claims.commitment_id)
+        view = await read_intake_view(temporal, commitment_id)
     except IntakeNotFoundError:
         return _not_found()
     except CommitmentUnavailableError:
         return _unavailable()
-    proposal = _proposal(view, claims.commitment_id)
+    proposal = _proposal(view, commitment_id)
     if proposal is None:
         return _not_found()
+    return view, proposal
+
+
+async def confirm_page(token: str, claims: ActionClaims, temporal: TemporalDep) -> HTMLResponse:
+    """``GET /a/{token}`` for an intake link: show what will happen (Correct: the form)."""
+    found = await _read_proposal(temporal, claims.commitment_id)
+    if isinstance(found, HTMLResponse):
+        return found
+    view, proposal = found
     if claims.action is LinkAction.CORRECT_INTAKE:
         return _correction_form(token, proposal, view.manager_time_zone)
     return render_page(
@@ -188,15 +199,10 @@ async def submit_correction(
         return _problem(400, "This link is not valid", "It may have been cut short or changed.")
     if claims.action is not LinkAction.CORRECT_INTAKE:
         return _problem(400, "This link is not valid", "It does not correct anything.")
-    try:
-        view = await read_intake_view(temporal, claims.commitment_id)
-    except IntakeNotFoundError:
-        return _not_found()
-    except CommitmentUnavailableError:
-        return _unavailable()
-    proposal = _proposal(view, claims.commitment_id)
-    if proposal is None:
-        return _not_found()
+    found = await _read_proposal(temporal, claims.commitment_id)
+    if isinstance(found, HTMLResponse):
+        return found
+    view, proposal = found
     try:
         due_at = datetime.fromisoformat(due.strip()).replace(tzinfo=_zone(view.manager_time_zone))
     except ValueError:
