@@ -45,6 +45,14 @@ async def _json_object(request: Request) -> dict[str, Any]:
     return body
 
 
+async def _from_bot(
+    request: Request, connector: BotConnectorService, authorization: str | None
+) -> dict[str, Any]:
+    """The body of a conversations API call, once the bot's token is accepted."""
+    connector.check_bot_token(authorization)
+    return await _json_object(request)
+
+
 # ----- identity ----------------------------------------------------------------------------
 
 
@@ -94,8 +102,8 @@ async def create_conversation(
 ) -> Response:
     """Open the personal chat with a person who has the app."""
     try:
-        connector.check_bot_token(authorization)
-        return JSONResponse(connector.create_conversation(await _json_object(request)), 201)
+        body = await _from_bot(request, connector, authorization)
+        return JSONResponse(connector.create_conversation(body), 201)
     except ConnectorError as exc:
         return _refusal(exc)
 
@@ -109,8 +117,7 @@ async def send_to_conversation(
 ) -> Response:
     """The bot posts an activity to a chat."""
     try:
-        connector.check_bot_token(authorization)
-        body = await _json_object(request)
+        body = await _from_bot(request, connector, authorization)
         return JSONResponse(connector.post_from_bot(conversation_id, body), status_code=201)
     except ConnectorError as exc:
         return _refusal(exc)
@@ -126,8 +133,7 @@ async def reply_to_activity(
 ) -> Response:
     """The bot answers an activity in the chat."""
     try:
-        connector.check_bot_token(authorization)
-        body = await _json_object(request)
+        body = await _from_bot(request, connector, authorization)
         return JSONResponse(
             connector.post_from_bot(conversation_id, body, reply_to=activity_id), status_code=201
         )
@@ -145,8 +151,7 @@ async def update_activity(
 ) -> Response:
     """The bot replaces one of its activities."""
     try:
-        connector.check_bot_token(authorization)
-        body = await _json_object(request)
+        body = await _from_bot(request, connector, authorization)
         return JSONResponse(connector.update_from_bot(conversation_id, activity_id, body))
     except ConnectorError as exc:
         return _refusal(exc)
