@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Annotated, Protocol
 
 import structlog
-import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -28,6 +27,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 from temporalio.converter import PayloadCodec
 
+from accord.serving import serve
 from accord.settings import AccordSettings
 from api.auth import AuthenticationError, Principal
 from api.problems import PROBLEM_TYPE_PREFIX, Problem, problem_response
@@ -317,20 +317,9 @@ async def run_codec_server(settings: AccordSettings) -> int:
         The exit code: 0 after a clean stop, 1 when the server could not start.
     """
     app = codec_app_from_settings(settings)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host=settings.codec_server_host,
-            port=settings.codec_server_port,
-            log_config=None,
-            access_log=False,
-            timeout_graceful_shutdown=5,
-        )
-    )
     log.info(
         "codec_server_starting",
         url=f"http://{settings.codec_server_host}:{settings.codec_server_port}",
         origins=settings.codec_cors_origins,
     )
-    await server.serve()
-    return 0 if server.started else 1
+    return await serve(app, settings.codec_server_host, settings.codec_server_port)

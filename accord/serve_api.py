@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 
 import structlog
-import uvicorn
 
 from accord.connections import graph_client
 from accord.keys import link_key_ring
+from accord.serving import serve
 from accord.settings import AccordSettings
 from accord.teams_setup import teams_bot
 from api.app import create_app
@@ -50,18 +50,5 @@ async def run_api(settings: AccordSettings) -> int:
             facts=TemporalFactSource(temporal),
         )
         app.state.teams_bot = await stack.enter_async_context(teams_bot(settings, temporal, graph))
-        server = uvicorn.Server(
-            uvicorn.Config(
-                app,
-                host=settings.api_host,
-                port=settings.api_port,
-                # accord.logs already routes the standard library's logging through structlog.
-                log_config=None,
-                access_log=False,
-                timeout_graceful_shutdown=5,
-            )
-        )
         log.info("api_starting", url=f"http://{settings.api_host}:{settings.api_port}")
-        # uvicorn handles SIGINT/SIGTERM itself: it stops accepting, then finishes requests.
-        await server.serve()
-    return 0 if server.started else 1
+        return await serve(app, settings.api_host, settings.api_port)
