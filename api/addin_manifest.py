@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from functools import cache
 from typing import Final, Self
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from accord.settings import AccordSettings
+from api.templating import api_templates
 
 # Fixed forever: add-in ids derived from public URLs must not change between releases.
 _ADDIN_NAMESPACE: Final = uuid.UUID("4c0d7a52-5b7e-4e55-9d0b-acc0add1a000")
@@ -87,18 +85,6 @@ def _client_id(value: str) -> str:
         raise ValueError(f"the client id must be a GUID, not {value!r}") from None
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("api", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def addin_id_for(public_url: str) -> str:
     """Return the add-in id a deployment's manifest carries by default.
 
@@ -127,7 +113,7 @@ def render_manifest(options: ManifestOptions) -> str:
     client_id = _client_id(options.client_id)
     host = urlsplit(base_url).netloc
     return (
-        _environment()
+        api_templates(keep_trailing_newline=True)
         .get_template("addin_manifest.xml")
         .render(
             base_url=base_url,

@@ -8,22 +8,11 @@ that carries a per-response nonce.
 from __future__ import annotations
 
 import secrets
-from functools import cache
 from typing import Any
 
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
-
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("api", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+from api.templating import api_templates
 
 
 def render_page(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -38,7 +27,7 @@ def render_page(template: str, status_code: int = 200, **context: Any) -> HTMLRe
         The response, marked not to be cached, indexed or to leak its URL as a referrer.
     """
     nonce = secrets.token_urlsafe(16)
-    html = _environment().get_template(template).render(nonce=nonce, **context)
+    html = api_templates().get_template(template).render(nonce=nonce, **context)
     return HTMLResponse(
         html,
         status_code=status_code,

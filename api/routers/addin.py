@@ -9,19 +9,18 @@ through ``POST /commitments``, as any other client does.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Final
 
 from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse, HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from api.addin_manifest import ManifestOptions, render_manifest
 from api.addin_prefill import AddinItem, AddinPrefill, MailAddress, prefill
 from api.auth import AUTH_RESPONSES, PrincipalDep
 from api.dependencies import ClockDep, SettingsDep
 from api.problems import PROBLEM_RESPONSES, ProblemError, problem_doc
+from api.templating import api_templates
 
 OFFICE_JS_ORIGIN: Final = "https://appsforoffice.microsoft.com"
 # Outlook on the web and the new Outlook host the pane in an iframe on these origins; the
@@ -66,17 +65,6 @@ _ENVELOPE_BYTES = 8 * 1024
 router = APIRouter(prefix="/addin", tags=["outlook add-in"])
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("api", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 @router.get("/manifest.xml", response_class=Response)
 async def manifest(settings: SettingsDep) -> Response:
     """The add-in's manifest for this deployment (its pages at `ACCORD_PUBLIC_URL`).
@@ -101,7 +89,7 @@ async def manifest(settings: SettingsDep) -> Response:
 async def taskpane(settings: SettingsDep) -> HTMLResponse:
     """The task pane Outlook opens next to an email."""
     html = (
-        _environment()
+        api_templates()
         .get_template("addin_taskpane.html")
         .render(
             agent_mailbox=settings.agent_mailbox,
