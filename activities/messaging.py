@@ -48,7 +48,7 @@ from msgraph.graph_service_client import GraphServiceClient
 from temporalio import activity
 
 from activities.contracts import OutgoingMessage, SentMessage
-from activities.rendering import recipient_of, render_for
+from activities.rendering import recipient_of, render_outgoing
 from activities.teams import TeamsChannel, TeamsRoute
 from domain.action_links import DEFAULT_LINK_LIFETIME, ActionClaims, LinkAction, LinkKeyRing
 from domain.messages import RenderedMessage
@@ -129,14 +129,7 @@ class MessagingActivities:
             )
         # Told to the workflow, which tells the manager once (Teams alone was wanted).
         unreachable = route is not None and route.unreachable and route.channel is Channel.TEAMS
-        rendered = render_for(
-            message.kind,
-            spec=message.spec,
-            recipient_role=message.recipient_role,
-            recipient_time_zone=message.recipient_time_zone,
-            details=message.details,
-            links=self._sign_links(message, recipient.email),
-        )
+        rendered = render_outgoing(message, self._sign_links(message, recipient.email))
         logger = log.bind(
             idempotency_key=message.idempotency_key,
             commitment_id=message.commitment_id,

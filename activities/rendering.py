@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 from temporalio.exceptions import ApplicationError
 
+from activities.contracts import OutgoingMessage
 from domain.messages import (
     CONTEXT_TYPES,
     DigestContext,
@@ -70,6 +71,47 @@ def render_for(
         links=links,
     )
     return render_message(kind, context)
+
+
+def render_outgoing(message: OutgoingMessage, links: Mapping[str, str]) -> RenderedMessage:
+    """Render a message a workflow asked to send (by email, as a card, in the feed).
+
+    Args:
+        message: the message.
+        links: its action-link fields, signed (or placeholders where no link is sent).
+
+    Returns:
+        The rendered message.
+
+    Raises:
+        ApplicationError: not retryable (``InvalidMessage``), as :func:`context_for`.
+    """
+    return render_message(message.kind, outgoing_context(message, links))
+
+
+def outgoing_context(
+    message: OutgoingMessage, links: Mapping[str, str]
+) -> MessageContext | DigestContext:
+    """Build the context of a message a workflow asked to send.
+
+    Args:
+        message: the message.
+        links: its action-link fields, signed (or placeholders where no link is sent).
+
+    Returns:
+        The context the templates and cards are built from.
+
+    Raises:
+        ApplicationError: not retryable (``InvalidMessage``), as :func:`context_for`.
+    """
+    return context_for(
+        message.kind,
+        spec=message.spec,
+        recipient_role=message.recipient_role,
+        recipient_time_zone=message.recipient_time_zone,
+        details=message.details,
+        links=links,
+    )
 
 
 def context_for(

@@ -22,15 +22,16 @@ from pydantic import BaseModel
 from temporalio.exceptions import ApplicationError
 
 from activities.contracts import OutgoingMessage
-from activities.rendering import context_for, render_for
+from activities.rendering import outgoing_context, render_outgoing
 from domain.cards import (
     ACTION_LABELS,
+    ASKING_KINDS,
     CardButton,
     message_card,
     message_facts,
     placeholder_links,
 )
-from domain.messages import CONTEXT_TYPES, MessageContext, MessageKind, render_message
+from domain.messages import CONTEXT_TYPES, MessageContext, render_message
 from domain.models import Person
 from domain.preferences import Channel, ConversationReference, PersonRecord, SentActivity
 from integrations.teams.connector import (
@@ -49,18 +50,6 @@ TEAMS_THROTTLED = "TeamsThrottled"
 TEAMS_UNAVAILABLE = "TeamsUnavailable"
 MAX_PACING_WAIT = 20.0
 """Longer waits are handed back to Temporal's retry, so no worker slot idles meanwhile."""
-
-_ASKING = frozenset(
-    {
-        MessageKind.EXPECTATION,
-        MessageKind.EXPECTATION_REMINDER,
-        MessageKind.EXPECTATION_REVISED,
-        MessageKind.CHECK_IN,
-        MessageKind.DEADLINE_PASSED_OWNER,
-        MessageKind.REVISION_PROPOSED,
-        MessageKind.MANAGER_HEADS_UP,
-    }
-)
 
 log = structlog.get_logger("accord.activities.teams")
 
@@ -99,14 +88,7 @@ def build_card(message: OutgoingMessage, tokens: Mapping[str, str]) -> tuple[dic
     Returns:
         The card, and its one-line summary (the message's subject) for notifications.
     """
-    context = context_for(
-        message.kind,
-        spec=message.spec,
-        recipient_role=message.recipient_role,
-        recipient_time_zone=message.recipient_time_zone,
-        details=message.details,
-        links=placeholder_links(list(message.actions)),
-    )
+    context = outgoing_context(message, placeholder_links(list(message.actions)))
     if not isinstance(context, MessageContext):
         raise ApplicationError(
             f"{message.kind} is not about one commitment", type="InvalidMessage", non_retryable=True
@@ -196,19 +178,12 @@ class TeamsChannel:
 
         Best effort: the email is the message; a feed that fails never holds it up.
         """
-        if self._feed is None or record.conversation is None or message.kind not in _ASKING:
+        if self._feed is None or record.conversation is None or message.kind not in ASKING_KINDS:
             return
         key = f"feed:{message.idempotency_key}"
         if key in record.sent:
             return
-        rendered = render_for(
-            message.kind,
-            spec=message.spec,
-            recipient_role=message.recipient_role,
-            recipient_time_zone=message.recipient_time_zone,
-            details=message.details,
-            links=placeholder_links(list(message.actions)),
-        )
+        rendered = render_outgoing(message, placeholder_links(list(message.actions)))
         try:
             await self._feed.notify(
                 record.email, preview=rendered.subject, title=message.spec.title

@@ -37,7 +37,7 @@ ACTION_LABELS: Mapping[LinkAction, str] = {
     LinkAction.REQUEST_CONVERSATION: "Let's talk",
 }
 
-_FACT_KINDS = frozenset(
+ASKING_KINDS = frozenset(
     {
         MessageKind.EXPECTATION,
         MessageKind.EXPECTATION_REMINDER,
@@ -48,6 +48,7 @@ _FACT_KINDS = frozenset(
         MessageKind.MANAGER_HEADS_UP,
     }
 )
+"""Kinds that ask the reader something (the others only inform)."""
 _POSITIVE = frozenset({LinkAction.ACCEPT, LinkAction.CHECK_IN_ON_TRACK, LinkAction.DONE})
 _FOOTER = "\n--\n"
 
@@ -110,7 +111,7 @@ def message_facts(context: MessageContext) -> list[tuple[str, str]]:
     Returns:
         (label, value) pairs; none for messages that only inform.
     """
-    if context.kind not in _FACT_KINDS:
+    if context.kind not in ASKING_KINDS:
         return []
     commitment = context.commitment
     return [
