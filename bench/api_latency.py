@@ -29,7 +29,6 @@ from typing import Any
 
 import httpx
 from temporalio.client import Client
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from accord.settings import AccordSettings
 from api.app import create_app
@@ -39,23 +38,19 @@ from bench.stack import (
     WorkerProcess,
     accord_worker,
     anytime_tenant,
+    budget_commitment,
     dev_server,
     sandbox_server,
+    start_commitment_workflow,
     wait_for_pollers,
     worker_environment,
 )
 from domain.action_links import LinkKeyRing
-from domain.models import CommitmentSpec, CommitmentStatus, Person
+from domain.models import Person
 from sandbox.tenant import OutOfOfficeSeed, TenantSeed, UserSeed
 from tests.api.tokens import FakeEntra
-from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import (
-    DUE_KEY,
-    MANAGER_KEY,
-    OWNER_KEY,
-    STATUS_KEY,
     CommitmentInput,
-    workflow_id_for,
 )
 
 AWAY_OWNER = "lee.away@northwind.example"
@@ -105,27 +100,10 @@ class BenchOrg:
 async def _seed(client: Client, task_queue: str, number: int) -> str:
     commitment_id = f"api{number}-{uuid.uuid4().hex[:8]}"
     now = datetime.now(UTC)
-    spec = CommitmentSpec(
-        title=f"Draft the Q1 budget, part {number}",
-        description="The platform team's budget for the planning review.",
-        success_criteria="A reviewed spreadsheet shared with finance.",
-        owner=Person(email=AWAY_OWNER, display_name="Lee Away"),
-        manager=Person(email=MANAGER, display_name="Maya Chen"),
-        due=now + timedelta(days=14),
-    )
-    await client.start_workflow(
-        CommitmentWorkflow.run,
-        CommitmentInput(commitment_id=commitment_id, spec=spec, created_at=now),
-        id=workflow_id_for(commitment_id),
-        task_queue=task_queue,
-        search_attributes=TypedSearchAttributes(
-            [
-                SearchAttributePair(OWNER_KEY, AWAY_OWNER),
-                SearchAttributePair(MANAGER_KEY, MANAGER),
-                SearchAttributePair(STATUS_KEY, CommitmentStatus.AWAITING_ACCEPTANCE.value),
-                SearchAttributePair(DUE_KEY, spec.due),
-            ]
-        ),
+    away = Person(email=AWAY_OWNER, display_name="Lee Away")
+    spec = budget_commitment(number, now + timedelta(days=14), owner=away)
+    await start_commitment_workflow(
+        client, task_queue, CommitmentInput(commitment_id=commitment_id, spec=spec, created_at=now)
     )
     return commitment_id
 

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from bench.baseline import BaselineInput, BaselineStep, BaselineWorkflow
 from bench.history import history_counts, mean_counts
@@ -41,18 +40,17 @@ from bench.stack import (
     OWNER,
     WorkerProcess,
     accord_worker,
+    budget_commitment,
     count_graph_requests,
     dev_server,
     sandbox_server,
+    start_commitment_workflow,
     wait_for_pollers,
     worker_environment,
 )
-from domain.models import CheckInAnswer, CommitmentSpec, CommitmentStatus, Person
+from domain.models import CheckInAnswer, CommitmentStatus
 from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import (
-    DUE_KEY,
-    MANAGER_KEY,
-    OWNER_KEY,
     STATUS_KEY,
     ActorAction,
     CheckInAnswerInput,
@@ -61,7 +59,6 @@ from workflows.contracts import (
     Complete,
     ProposeRevision,
     Updates,
-    workflow_id_for,
 )
 
 PHASE_TIMEOUT = 900.0
@@ -105,18 +102,6 @@ class Phase:
         }
 
 
-def _spec(number: int, due: datetime) -> CommitmentSpec:
-    return CommitmentSpec(
-        title=f"Draft the Q1 budget, part {number}",
-        description="The platform team's budget for the planning review.",
-        success_criteria="A reviewed spreadsheet shared with finance.",
-        owner=Person(email=OWNER, display_name="Sam Okafor"),
-        manager=Person(email=MANAGER, display_name="Maya Chen"),
-        due=due,
-        support="Time with finance on Tuesday.",
-    )
-
-
 async def _status(handle: WorkflowHandle[Any, Any]) -> str | None:
     # Visibility, not a query: polling must not add work to the worker being measured.
     description = await handle.describe()
@@ -139,24 +124,11 @@ async def drive_lifecycle(
     now = datetime.now(UTC)
     start = CommitmentInput(
         commitment_id=commitment_id,
-        spec=_spec(number, now + due_after),
+        spec=budget_commitment(number, now + due_after, support="Time with finance on Tuesday."),
         created_at=now,
         grace_period=timedelta(seconds=1),
     )
-    handle = await client.start_workflow(
-        CommitmentWorkflow.run,
-        start,
-        id=workflow_id_for(commitment_id),
-        task_queue=task_queue,
-        search_attributes=TypedSearchAttributes(
-            [
-                SearchAttributePair(OWNER_KEY, OWNER),
-                SearchAttributePair(MANAGER_KEY, MANAGER),
-                SearchAttributePair(STATUS_KEY, CommitmentStatus.AWAITING_ACCEPTANCE.value),
-                SearchAttributePair(DUE_KEY, start.spec.due),
-            ]
-        ),
-    )
+    handle = await start_commitment_workflow(client, task_queue, start)
 
     async def update(name: str, argument: Any) -> None:
         await handle.execute_update(name, argument, result_type=CommitmentView)

@@ -26,30 +26,24 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from accord.settings import AccordSettings
 from bench.results import Run, load_averages, quiet_logs
 from bench.stack import (
     AGENT,
-    MANAGER,
-    OWNER,
     WorkerProcess,
     accord_worker,
+    budget_commitment,
     dev_server,
     sandbox_server,
+    start_commitment_workflow,
     wait_for_pollers,
     worker_environment,
 )
-from domain.models import CommitmentSpec, CommitmentStatus, Person
 from sandbox.directory import folder_id_for
 from sandbox.server import SandboxServer
 from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import (
-    DUE_KEY,
-    MANAGER_KEY,
-    OWNER_KEY,
-    STATUS_KEY,
     CommitmentInput,
     workflow_id_for,
 )
@@ -95,27 +89,9 @@ def _sent_count(sandbox: SandboxServer) -> int:
 async def _start(client: Client, task_queue: str, number: int) -> str:
     commitment_id = f"mem{number}-{uuid.uuid4().hex[:8]}"
     now = datetime.now(UTC)
-    spec = CommitmentSpec(
-        title=f"Draft the Q1 budget, part {number}",
-        description="The platform team's budget for the planning review.",
-        success_criteria="A reviewed spreadsheet shared with finance.",
-        owner=Person(email=OWNER, display_name="Sam Okafor"),
-        manager=Person(email=MANAGER, display_name="Maya Chen"),
-        due=now + timedelta(days=7),
-    )
-    await client.start_workflow(
-        CommitmentWorkflow.run,
-        CommitmentInput(commitment_id=commitment_id, spec=spec, created_at=now),
-        id=workflow_id_for(commitment_id),
-        task_queue=task_queue,
-        search_attributes=TypedSearchAttributes(
-            [
-                SearchAttributePair(OWNER_KEY, OWNER),
-                SearchAttributePair(MANAGER_KEY, MANAGER),
-                SearchAttributePair(STATUS_KEY, CommitmentStatus.AWAITING_ACCEPTANCE.value),
-                SearchAttributePair(DUE_KEY, spec.due),
-            ]
-        ),
+    spec = budget_commitment(number, now + timedelta(days=7))
+    await start_commitment_workflow(
+        client, task_queue, CommitmentInput(commitment_id=commitment_id, spec=spec, created_at=now)
     )
     return commitment_id
 

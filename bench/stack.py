@@ -21,14 +21,17 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from api.commitment_workflows import start_commitment
+from domain.models import CommitmentSpec, Person
 from integrations.temporal.client import search_attribute_keys
 from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
 from integrations.temporal.converter import build_data_converter
@@ -36,6 +39,8 @@ from sandbox.config import LimitsConfig, SandboxConfig
 from sandbox.limits import MailboxLimits
 from sandbox.server import SandboxServer, free_port
 from sandbox.tenant import TenantSeed, load_tenant_file
+from workflows.commitment import CommitmentWorkflow
+from workflows.contracts import CommitmentInput, CommitmentView, workflow_id_for
 
 REPO = Path(__file__).resolve().parent.parent
 ANYTIME_TENANT = REPO / "docs" / "tenants" / "anytime.yaml"
@@ -69,9 +74,9 @@ class Temporal:
         return self.env.client.service_client.config.target_host
 
     @property
-    def payload_keys_variable(self) -> str:
-        """The payload key as ``ACCORD_PAYLOAD_KEYS`` wants it."""
-        return json.dumps([base64.b64encode(self.payload_key).decode()])
+    def payload_key_b64(self) -> str:
+        """The payload key, base64."""
+        return base64.b64encode(self.payload_key).decode()
 
 
 @asynccontextmanager
@@ -115,24 +120,57 @@ def sandbox_server(
     return SandboxServer(data_dir / "sandbox", tenant=tenant or anytime_tenant(), config=config)
 
 
+def accord_environment(
+    *,
+    temporal_address: str,
+    task_queue: str,
+    payload_key_b64: str,
+    sandbox: SandboxServer,
+    data_dir: Path,
+    public_url: str,
+) -> dict[str, str]:
+    """The environment of an ``accord worker`` process bound to a Temporal and a sandbox.
+
+    Benchmarks and the fault drills both run workers with it.
+
+    Args:
+        temporal_address: ``host:port`` of Temporal's frontend.
+        task_queue: the worker's task queue.
+        payload_key_b64: the payload key, base64.
+        sandbox: the started sandbox the worker uses as Microsoft 365.
+        data_dir: the worker's data directory.
+        public_url: where action links would point.
+    """
+    return {
+        **os.environ,
+        "ACCORD_TEMPORAL_ADDRESS": temporal_address,
+        "ACCORD_TEMPORAL_TASK_QUEUE": task_queue,
+        "ACCORD_PAYLOAD_KEYS": json.dumps([payload_key_b64]),
+        "ACCORD_SANDBOX_HOST": sandbox.host,
+        "ACCORD_SANDBOX_PORT": str(sandbox.port),
+        "ACCORD_DATA_DIR": str(data_dir),
+        "ACCORD_PUBLIC_URL": public_url,
+        "ACCORD_LOG_FORMAT": "json",
+        "ACCORD_LOG_LEVEL": "warning",
+        # Mail intake would add polling traffic of its own to what is measured or counted.
+        "ACCORD_INTAKE_ENABLED": "false",
+    }
+
+
 def worker_environment(
     temporal: Temporal, sandbox: SandboxServer, task_queue: str, data_dir: Path
 ) -> dict[str, str]:
     """The environment of an ``accord worker`` process bound to the benchmark's stack."""
     return {
-        **os.environ,
-        "ACCORD_TEMPORAL_ADDRESS": temporal.address,
-        "ACCORD_TEMPORAL_TASK_QUEUE": task_queue,
-        "ACCORD_PAYLOAD_KEYS": temporal.payload_keys_variable,
-        "ACCORD_SANDBOX_HOST": sandbox.host,
-        "ACCORD_SANDBOX_PORT": str(sandbox.port),
+        **accord_environment(
+            temporal_address=temporal.address,
+            task_queue=task_queue,
+            payload_key_b64=temporal.payload_key_b64,
+            sandbox=sandbox,
+            data_dir=data_dir,
+            public_url="http://accord.bench",
+        ),
         "ACCORD_SANDBOX_TENANT_FILE": str(ANYTIME_TENANT),
-        "ACCORD_DATA_DIR": str(data_dir),
-        "ACCORD_PUBLIC_URL": "http://accord.bench",
-        "ACCORD_LOG_FORMAT": "json",
-        "ACCORD_LOG_LEVEL": "warning",
-        # Mail intake would add polling traffic of its own to what is measured.
-        "ACCORD_INTAKE_ENABLED": "false",
     }
 
 
@@ -179,6 +217,19 @@ class WorkerProcess:
         """The end of the process's output, for an error message."""
         return self._log_path.read_text(encoding="utf-8", errors="replace")[-characters:]
 
+    async def kill(self) -> bool:
+        """SIGKILL the process: no shutdown, no draining, activities cut off mid-flight.
+
+        Returns:
+            Whether it was running (and is now killed).
+        """
+        process = self._process
+        if process is None or process.returncode is not None:
+            return False
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+        return True
+
     async def stop(self) -> None:
         """Stop with SIGTERM, and SIGKILL if it does not end within 30 s."""
         process = self._process
@@ -195,6 +246,42 @@ class WorkerProcess:
 def accord_worker(env: dict[str, str], log_path: Path) -> WorkerProcess:
     """Accord's own worker (``accord worker``), as deployed."""
     return WorkerProcess(["-m", "accord.cli", "worker"], env, log_path)
+
+
+def budget_commitment(
+    number: int, due: datetime, *, owner: Person | None = None, support: str | None = None
+) -> CommitmentSpec:
+    """A commitment from Maya to Sam (or ``owner``): part ``number`` of the Q1 budget.
+
+    Args:
+        number: which part, to tell commitments apart.
+        due: the deadline.
+        owner: who owes it; default: Sam.
+        support: what the manager offers, if anything.
+    """
+    return CommitmentSpec(
+        title=f"Draft the Q1 budget, part {number}",
+        description="The platform team's budget for the planning review.",
+        success_criteria="A reviewed spreadsheet shared with finance.",
+        owner=owner or Person(email=OWNER, display_name="Sam Okafor"),
+        manager=Person(email=MANAGER, display_name="Maya Chen"),
+        due=due,
+        support=support,
+    )
+
+
+async def start_commitment_workflow(
+    client: Client, task_queue: str, start: CommitmentInput
+) -> WorkflowHandle[CommitmentWorkflow, CommitmentView]:
+    """Start a commitment the way ``POST /commitments`` does; return its workflow's handle.
+
+    Raises:
+        CommitmentUnavailableError: when Temporal cannot be reached.
+    """
+    await start_commitment(client, start, task_queue)
+    return client.get_workflow_handle_for(
+        CommitmentWorkflow.run, workflow_id_for(start.commitment_id)
+    )
 
 
 class CountingLimits(MailboxLimits):

@@ -24,7 +24,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import sys
 import time
 import uuid
@@ -43,19 +42,16 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError
 
-from domain.models import CheckInAnswer, CommitmentSpec, CommitmentStatus, Person
+from api.commitment_workflows import CommitmentUnavailableError
+from bench import stack
+from domain.models import CheckInAnswer, CommitmentStatus
 from sandbox.directory import folder_id_for
 from sandbox.server import SandboxServer
 from tests.conftest import AGENT, MANAGER, SAM
 from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import (
-    DUE_KEY,
-    MANAGER_KEY,
-    OWNER_KEY,
-    STATUS_KEY,
     ActorAction,
     CheckInAnswerInput,
     CommitmentInput,
@@ -63,10 +59,8 @@ from workflows.contracts import (
     Complete,
     ProposeRevision,
     Updates,
-    workflow_id_for,
 )
 
-REPO = Path(__file__).resolve().parents[2]
 IDEMPOTENCY_HEADER = "x-accord-idempotency-key"
 MUST_GO = {
     SAM: ("expectation", "revision_agreed", "done_thanks"),
@@ -136,45 +130,34 @@ def _now() -> datetime:
 
 
 class WorkerProcess:
-    """A real ``accord worker`` subprocess that a drill kills and restarts."""
+    """A real ``accord worker`` subprocess that a drill kills and restarts.
+
+    Each start is a fresh process (``bench.stack``'s, as the benchmarks run it) with a log
+    file of its own.
+    """
 
     def __init__(self, env: dict[str, str], log_dir: Path) -> None:
         self._env = env
         self._log_dir = log_dir
-        self._process: asyncio.subprocess.Process | None = None
+        self._process: stack.WorkerProcess | None = None
         self.starts = 0
         self.kills = 0
 
     async def start(self) -> None:
         """Start a fresh worker process."""
         self.starts += 1
-        log_path = self._log_dir / f"worker-{self.starts}.log"
-        with log_path.open("wb") as log:
-            self._process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "accord.cli", "worker", cwd=REPO, env=self._env,
-                stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
-            )  # fmt: skip
+        self._process = stack.accord_worker(self._env, self._log_dir / f"worker-{self.starts}.log")
+        await self._process.start()
 
     async def kill(self) -> None:
         """SIGKILL the worker: no shutdown, no draining, activities cut off mid-flight."""
-        process = self._process
-        if process is None or process.returncode is not None:
-            return
-        process.send_signal(signal.SIGKILL)
-        await process.wait()
-        self.kills += 1
+        if self._process is not None and await self._process.kill():
+            self.kills += 1
 
     async def stop(self) -> None:
         """Stop the worker with SIGTERM (and SIGKILL if it hangs)."""
-        process = self._process
-        if process is None or process.returncode is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), timeout=30)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        if self._process is not None:
+            await self._process.stop()
 
     def logs(self) -> str:
         """Every worker log of this drill, for a failure report."""
@@ -189,20 +172,14 @@ def worker_env(
     data_dir: Path,
 ) -> dict[str, str]:  # fmt: skip
     """The environment of a drill's worker process."""
-    return {
-        **os.environ,
-        "ACCORD_TEMPORAL_ADDRESS": temporal_address,
-        "ACCORD_TEMPORAL_TASK_QUEUE": task_queue,
-        "ACCORD_PAYLOAD_KEYS": json.dumps([payload_key_b64]),
-        "ACCORD_SANDBOX_HOST": sandbox.host,
-        "ACCORD_SANDBOX_PORT": str(sandbox.port),
-        "ACCORD_DATA_DIR": str(data_dir),
-        "ACCORD_PUBLIC_URL": "http://accord.test",
-        "ACCORD_LOG_FORMAT": "json",
-        "ACCORD_LOG_LEVEL": "warning",
-        # The drills are about commitments; mail intake would only add traffic of its own.
-        "ACCORD_INTAKE_ENABLED": "false",
-    }
+    return stack.accord_environment(
+        temporal_address=temporal_address,
+        task_queue=task_queue,
+        payload_key_b64=payload_key_b64,
+        sandbox=sandbox,
+        data_dir=data_dir,
+        public_url="http://accord.test",
+    )
 
 
 # --- Driving a lifecycle -------------------------------------------------------------------
@@ -263,18 +240,6 @@ class Lifecycle:
     """Where a lifecycle stood when the drill stopped waiting, if its workflow still ran."""
 
 
-def lifecycle_spec(number: int, due: datetime) -> CommitmentSpec:
-    """A commitment from Maya to Sam, due in seconds."""
-    return CommitmentSpec(
-        title=f"Draft the Q1 budget, part {number}",
-        description="The platform team's budget for the planning review.",
-        success_criteria="A reviewed spreadsheet shared with finance.",
-        owner=Person(email=SAM, display_name="Sam Okafor"),
-        manager=Person(email=MANAGER, display_name="Maya Chen"),
-        due=due,
-    )
-
-
 async def retrying(
     action: Callable[[], Awaitable[CommitmentView]], within: float | None = None
 ) -> CommitmentView | None:
@@ -322,7 +287,7 @@ async def run_lifecycle(
     now = _now()
     start = CommitmentInput(
         commitment_id=cid,
-        spec=lifecycle_spec(lifecycle.number, now + due_after),
+        spec=stack.budget_commitment(lifecycle.number, now + due_after),
         created_at=now,
         grace_period=timedelta(seconds=1),
     )
@@ -388,21 +353,8 @@ async def _start(
     deadline = time.monotonic() + lifecycle_timeout()
     while True:
         try:
-            return await client.start_workflow(
-                CommitmentWorkflow.run,
-                start,
-                id=workflow_id_for(start.commitment_id),
-                task_queue=task_queue,
-                search_attributes=TypedSearchAttributes(
-                    [
-                        SearchAttributePair(OWNER_KEY, start.spec.owner.email),
-                        SearchAttributePair(MANAGER_KEY, start.spec.manager.email),
-                        SearchAttributePair(STATUS_KEY, CommitmentStatus.AWAITING_ACCEPTANCE.value),
-                        SearchAttributePair(DUE_KEY, start.spec.due),
-                    ]
-                ),
-            )
-        except RPCError:
+            return await stack.start_commitment_workflow(client, task_queue, start)
+        except CommitmentUnavailableError:
             if time.monotonic() > deadline:
                 raise
             await asyncio.sleep(0.5)
