@@ -10,11 +10,12 @@ Graph URLs name people and action-link URLs carry tokens.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import sys
 from collections.abc import Mapping, MutableMapping
-from typing import Any, Literal
+from typing import Any, Literal, TextIO, cast
 
 import structlog
 
@@ -96,6 +97,20 @@ def redact_sensitive(
     return event_dict
 
 
+class _CurrentStderr(io.TextIOBase):
+    """``sys.stderr`` as it is at each write, not as it was when logging was configured.
+
+    Test runners and embedding hosts replace ``sys.stderr`` and later close their stand-in; a
+    logger that kept the stream it was configured with would then fail on every line.
+    """
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(
     level: str = "info", fmt: Literal["auto", "json", "console"] = "auto"
 ) -> None:
@@ -126,10 +141,11 @@ def configure_logging(
     structlog.configure(
         processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(numeric_level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        # Only write and flush are used; typeshed's TextIO is the wider protocol it asks for.
+        logger_factory=structlog.PrintLoggerFactory(file=cast(TextIO, _CurrentStderr())),
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(_CurrentStderr())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],

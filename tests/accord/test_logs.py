@@ -25,7 +25,9 @@ Rendered = Callable[[], list[dict[str, Any]]]
 
 
 @pytest.fixture
-def rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[Rendered]:
+def rendered(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Rendered]:
     """configure_logging as a process would call it (JSON), its output read back as events.
 
     Logging is process-wide state: it is put back afterwards so that other tests see none of it.
@@ -36,14 +38,13 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[Rendered]:
     saved_handlers, saved_level = root.handlers[:], root.level
     saved_levels = {name: logging.getLogger(name).level for name in QUIETED_LOGGERS}
     monkeypatch.setattr(logs, "_configured", False)
-    # Both structlog's printer and the standard library's handler keep the stream they were
-    # configured with, so this one receives everything rendered during the test.
-    stderr = io.StringIO()
-    monkeypatch.setattr(sys, "stderr", stderr)
+    # Both structlog's printer and the standard library's handler write to whatever
+    # sys.stderr is at the time, which capsys captures.
     configure_logging("info", "json")
+    capsys.readouterr()
 
     def read() -> list[dict[str, Any]]:
-        return [json.loads(line) for line in stderr.getvalue().splitlines() if line]
+        return [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
 
     try:
         yield read
@@ -111,3 +112,19 @@ def test_http_requests_are_not_logged_with_their_urls(rendered: Rendered) -> Non
     assert [event["event"] for event in events] == ["after_the_request"]
     for name in QUIETED_LOGGERS:
         assert not logging.getLogger(name).isEnabledFor(logging.INFO)
+
+
+def test_logs_follow_the_stream_of_the_moment(
+    rendered: Rendered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stand_in = io.StringIO()
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stderr", stand_in)
+        structlog.get_logger("test").info("while_replaced")
+    seen_by_stand_in = stand_in.getvalue()
+    # A test runner or host closes its stand-in; logging goes on to the current stream.
+    stand_in.close()
+    structlog.get_logger("test").info("after_closed")
+
+    assert "while_replaced" in seen_by_stand_in
+    assert [event["event"] for event in rendered()] == ["after_closed"]
