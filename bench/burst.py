@@ -44,7 +44,7 @@ from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
 from sandbox.config import LimitsConfig
 from sandbox.tenant import TenantSeed, UserSeed
-from workflows.commitment import SEND_RETRY
+from workflows.retries import SEND_RETRY
 
 LINK_KEY = b"bench-only-link-key-of-at-least-32-bytes"
 CHECK_IN_ACTIONS = {

@@ -15,9 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import (
-    RetryPolicy,
-)
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -74,24 +71,9 @@ with workflow.unsafe.imports_passed_through():
         ReviseExpectation,
         Updates,
     )
+    from workflows.retries import GRAPH_RETRY, SEND_RETRY
 
 
-GRAPH_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=5),
-    maximum_attempts=25,
-    non_retryable_error_types=["GraphClientError"],
-)
-# Exchange files the Sent Items copy a little after it accepts a message; a send retried too
-# soon could miss the copy its duplicate check looks for, so sends wait longer before a retry.
-SEND_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=20),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=10),
-    maximum_attempts=25,
-    non_retryable_error_types=["GraphClientError", "InvalidMessage"],
-)
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 ABSENCE_RECHECK = timedelta(hours=12)
 MEETING_POLL = timedelta(hours=2)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
@@ -47,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         digest_id_for,
         idempotency_key_for,
     )
+    from workflows.retries import SEND_RETRY, graph_retry
 
 HOLD_LIMIT = timedelta(days=6)
 """How long a digest waits for its manager to be reachable before it is skipped."""
@@ -54,22 +55,7 @@ ABSENCE_RECHECK = timedelta(hours=12)
 READ_TIMEOUT = timedelta(seconds=60)
 GATHER_TIMEOUT = timedelta(minutes=3)
 SEND_TIMEOUT = timedelta(minutes=2)
-GRAPH_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=5),
-    maximum_attempts=25,
-    non_retryable_error_types=["GraphClientError", "InvalidMailboxSettings"],
-)
-# As for every send: Exchange files the Sent Items copy shortly after accepting a message, so
-# a retry waits long enough for the duplicate check to find it.
-SEND_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=20),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=10),
-    maximum_attempts=25,
-    non_retryable_error_types=["GraphClientError", "InvalidMessage"],
-)
+GRAPH_RETRY = graph_retry("InvalidMailboxSettings")
 
 
 @workflow.defn(name=TRIGGER_WORKFLOW)

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -55,22 +54,8 @@ with workflow.unsafe.imports_passed_through():
         WatchMode,
         commitment_id_for,
     )
+    from workflows.retries import GRAPH_RETRY, SEND_RETRY
 
-GRAPH_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=5),
-    maximum_attempts=25,
-    non_retryable_error_types=["GraphClientError"],
-)
-# As for the commitment's own mail: Sent Items shows a send a little after Graph accepts it.
-SEND_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=20),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=10),
-    maximum_attempts=25,
-    non_retryable_error_types=["GraphClientError", "InvalidMessage"],
-)
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 DUE_MISSING = frozenset({Missing.DUE_DATE, Missing.DUE_IN_PAST, Missing.DUE_AMBIGUOUS})
 MAX_QUESTIONS = 2
