@@ -7,8 +7,8 @@ manager chain to decide who may see whose commitments.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
 
 import structlog
 from kiota_abstractions.base_request_configuration import RequestConfiguration
@@ -20,10 +20,30 @@ from pydantic import ValidationError
 from domain.models import Person
 
 log = structlog.get_logger("accord.api.people")
+_T = TypeVar("_T")
 
 
 class DirectoryUnavailableError(Exception):
     """The directory could not be asked; whether the person exists is unknown."""
+
+
+async def _ask_directory(event: str, call: Callable[[], Awaitable[_T]], *, absent: _T) -> _T:
+    """Ask Graph's directory; ``absent`` when it says there is no such person.
+
+    Raises:
+        DirectoryUnavailableError: when Graph fails for any other reason (logged as ``event``
+            with the status or error type only).
+    """
+    try:
+        return await call()
+    except ODataError as exc:
+        if exc.response_status_code == 404:
+            return absent
+        log.warning(event, status=exc.response_status_code)
+        raise DirectoryUnavailableError("the directory could not be asked") from None
+    except Exception as exc:
+        log.warning(event, error_type=type(exc).__name__)
+        raise DirectoryUnavailableError("the directory could not be asked") from None
 
 
 class PeopleDirectory(Protocol):
@@ -59,18 +79,13 @@ class GraphPeopleDirectory:
         query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(
             select=["displayName", "mail", "userPrincipalName"]
         )
-        try:
-            user = await self._graph.users.by_user_id(email).get(
+        user = await _ask_directory(
+            "directory_lookup_failed",
+            lambda: self._graph.users.by_user_id(email).get(
                 request_configuration=RequestConfiguration(query_parameters=query)
-            )
-        except ODataError as exc:
-            if exc.response_status_code == 404:
-                return None
-            log.warning("directory_lookup_failed", status=exc.response_status_code)
-            raise DirectoryUnavailableError("the directory could not be asked") from None
-        except Exception as exc:
-            log.warning("directory_lookup_failed", error_type=type(exc).__name__)
-            raise DirectoryUnavailableError("the directory could not be asked") from None
+            ),
+            absent=None,
+        )
         if user is None:
             return None
         try:
@@ -114,39 +129,30 @@ class GraphOrgChart:
 
     async def manager_of(self, email: str) -> str | None:
         """Return the person's manager's address, or ``None`` (no manager, no such person)."""
-        try:
-            manager = await self._graph.users.by_user_id(email).manager.get()
-        except ODataError as exc:
-            if exc.response_status_code == 404:
-                return None
-            log.warning("manager_lookup_failed", status=exc.response_status_code)
-            raise DirectoryUnavailableError("the directory could not be asked") from None
-        except Exception as exc:
-            log.warning("manager_lookup_failed", error_type=type(exc).__name__)
-            raise DirectoryUnavailableError("the directory could not be asked") from None
+        manager = await _ask_directory(
+            "manager_lookup_failed", self._graph.users.by_user_id(email).manager.get, absent=None
+        )
         return _address_of(manager) if manager is not None else None
 
     async def reports_of(self, email: str) -> list[str]:
         """Return the addresses of the person's direct reports (none for an unknown person)."""
-        try:
-            page = await self._graph.users.by_user_id(email).direct_reports.get()
-            entries = list(page.value or []) if page is not None else []
-            while page is not None and page.odata_next_link:
-                page = (
-                    await self._graph.users.by_user_id(email)
-                    .direct_reports.with_url(page.odata_next_link)
-                    .get()
-                )
-                entries += list(page.value or []) if page is not None else []
-        except ODataError as exc:
-            if exc.response_status_code == 404:
-                return []
-            log.warning("reports_lookup_failed", status=exc.response_status_code)
-            raise DirectoryUnavailableError("the directory could not be asked") from None
-        except Exception as exc:
-            log.warning("reports_lookup_failed", error_type=type(exc).__name__)
-            raise DirectoryUnavailableError("the directory could not be asked") from None
+        nobody: list[object] = []
+        entries = await _ask_directory(
+            "reports_lookup_failed", lambda: self._direct_reports(email), absent=nobody
+        )
         return [address for entry in entries if (address := _address_of(entry))]
+
+    async def _direct_reports(self, email: str) -> list[object]:
+        page = await self._graph.users.by_user_id(email).direct_reports.get()
+        entries: list[object] = list(page.value or []) if page is not None else []
+        while page is not None and page.odata_next_link:
+            page = (
+                await self._graph.users.by_user_id(email)
+                .direct_reports.with_url(page.odata_next_link)
+                .get()
+            )
+            entries += list(page.value or []) if page is not None else []
+        return entries
 
 
 class CachedOrgChart:
