@@ -28,6 +28,7 @@ from api.problems import (
     Problem,
     install_problem_handlers,
     problem_response,
+    unavailable_response,
 )
 from api.routers import (
     actions,
@@ -132,12 +133,4 @@ async def _on_rejected(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
-    return problem_response(
-        Problem(
-            type=f"{PROBLEM_TYPE_PREFIX}unavailable",
-            title="Accord cannot answer right now",
-            status=503,
-            detail="Nothing was changed. Please try again in a moment.",
-        ),
-        headers={"Retry-After": "5"},
-    )
+    return unavailable_response("Nothing was changed. Please try again in a moment.")

@@ -24,7 +24,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from accord.settings import AccordSettings
 from api.people import OrgChart
-from api.problems import PROBLEM_TYPE_PREFIX, Problem, problem_doc, problem_response
+from api.problems import (
+    PROBLEM_TYPE_PREFIX,
+    Problem,
+    problem_doc,
+    problem_response,
+    unavailable_response,
+)
 from integrations.entra.keys import (
     KeysUnavailableError,
     OpenIdSigningKeys,
@@ -377,12 +383,6 @@ async def _on_unauthenticated(_request: Request, exc: Exception) -> JSONResponse
 
 
 async def _on_keys_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
-    return problem_response(
-        Problem(
-            type=f"{PROBLEM_TYPE_PREFIX}unavailable",
-            title="Accord cannot answer right now",
-            status=503,
-            detail="Sign-in cannot be checked right now. Please try again in a moment.",
-        ),
-        headers={"Retry-After": "5"},
+    return unavailable_response(
+        "Sign-in cannot be checked right now. Please try again in a moment."
     )

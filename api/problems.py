@@ -106,6 +106,26 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
     )
 
 
+def unavailable_response(detail: str) -> JSONResponse:
+    """Answer 503 (``unavailable``) with ``Retry-After: 5``: a dependency is briefly away.
+
+    Args:
+        detail: what could not be done, and that trying again soon is fine.
+
+    Returns:
+        The response.
+    """
+    return problem_response(
+        Problem(
+            type=f"{PROBLEM_TYPE_PREFIX}unavailable",
+            title="Accord cannot answer right now",
+            status=503,
+            detail=detail,
+        ),
+        headers={"Retry-After": "5"},
+    )
+
+
 def _field_error(error: Any) -> FieldError:
     loc = [str(part) for part in error.get("loc", ())]
     location = loc[0] if loc and loc[0] in _LOCATIONS else "body"
