@@ -9,7 +9,6 @@ token its client cached a second ago.
 
 from __future__ import annotations
 
-import json
 import secrets
 import string
 import time
@@ -19,11 +18,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 
 from sandbox.errors import GraphError
+from sandbox.signing_keys import public_jwk, stored_rsa_key
 from sandbox.store import Store
 from sandbox.tenant import user_id_for
 
@@ -112,19 +109,7 @@ class TokenIssuer:
     """Issues and checks the sandbox's access tokens."""
 
     def __init__(self, store: Store, tenant_id: str, issuer_base: str) -> None:
-        pem = store.get_meta(_KEY_META)
-        if pem is None:
-            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            pem = key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            ).decode()
-            store.set_meta(_KEY_META, pem)
-        loaded = serialization.load_pem_private_key(pem.encode(), password=None)
-        if not isinstance(loaded, rsa.RSAPrivateKey):
-            raise TypeError("the stored signing key is not an RSA key")
-        self._private_key = loaded
+        self._private_key, pem = stored_rsa_key(store, _KEY_META, what="signing key")
         self.key_id = uuid.uuid5(uuid.NAMESPACE_OID, pem).hex[:16]
         self.tenant_id = tenant_id
         self.issuer = f"{issuer_base.rstrip('/')}/{tenant_id}/v2.0"
@@ -132,9 +117,7 @@ class TokenIssuer:
 
     def jwks(self) -> dict[str, Any]:
         """Return the public signing key as a JSON Web Key Set."""
-        public = json.loads(RSAAlgorithm.to_jwk(self._private_key.public_key()))
-        public.update({"kid": self.key_id, "use": "sig", "alg": "RS256"})
-        return {"keys": [public]}
+        return {"keys": [public_jwk(self._private_key, self.key_id)]}
 
     def issue(self, *, subject: str, audience: str, claims: dict[str, Any] | None = None) -> str:
         """Sign a token.

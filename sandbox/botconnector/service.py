@@ -25,12 +25,10 @@ from typing import Any
 
 import httpx
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 
 from sandbox.botconnector.rate import RateLimiter
 from sandbox.errors import GraphError
+from sandbox.signing_keys import public_jwk, stored_rsa_key
 from sandbox.state import SandboxState
 
 BOT_API_AUDIENCE = "https://api.botframework.com"
@@ -68,19 +66,7 @@ class BotConnectorService:
     def __init__(self, state: SandboxState) -> None:
         self._state = state
         self._store = state.store
-        pem = self._store.get_meta(_KEY_META)
-        if pem is None:
-            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            pem = key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            ).decode()
-            self._store.set_meta(_KEY_META, pem)
-        loaded = serialization.load_pem_private_key(pem.encode(), password=None)
-        if not isinstance(loaded, rsa.RSAPrivateKey):
-            raise TypeError("the stored Bot Connector key is not an RSA key")
-        self._key = loaded
+        self._key, pem = stored_rsa_key(self._store, _KEY_META, what="Bot Connector key")
         self.key_id = "bc-" + uuid.uuid5(uuid.NAMESPACE_OID, pem).hex[:12]
         self.rates = RateLimiter()
         self._lock = threading.Lock()
@@ -120,11 +106,7 @@ class BotConnectorService:
 
     def jwks(self) -> dict[str, Any]:
         """The public key, endorsed for the Teams channel as Bot Framework's keys are."""
-        public = json.loads(RSAAlgorithm.to_jwk(self._key.public_key()))
-        public.update(
-            {"kid": self.key_id, "use": "sig", "alg": "RS256", "endorsements": [CHANNEL_ID]}
-        )
-        return {"keys": [public]}
+        return {"keys": [public_jwk(self._key, self.key_id, endorsements=[CHANNEL_ID])]}
 
     def sign(self, payload: dict[str, Any]) -> str:
         """Sign claims with the Bot Connector's key (tests of a bot's validation use it)."""
