@@ -36,12 +36,15 @@ from temporalio.testing import ActivityEnvironment
 from activities.contracts import OutgoingMessage
 from activities.messaging import MessagingActivities
 from bench.results import Run, quiet_logs
-from bench.stack import MANAGER, OWNER, anytime_tenant, sandbox_server
+from bench.stack import (
+    anytime_tenant,
+    budget_commitment,
+    sandbox_graph,
+    sandbox_server,
+)
 from domain.action_links import LinkAction, LinkKeyRing
 from domain.messages import MessageKind
-from domain.models import Actor, CommitmentSpec, Person
-from integrations.graph.client import GraphConnection, build_graph_client
-from integrations.graph.credentials import SandboxClientCredential
+from domain.models import Actor, CommitmentSpec
 from sandbox.config import LimitsConfig
 from sandbox.tenant import TenantSeed, UserSeed
 from workflows.retries import SEND_RETRY
@@ -145,21 +148,8 @@ async def run(
     with sandbox_server(work_dir, limits=limits, tenant=burst_tenant(mailboxes)) as sandbox:
         state = sandbox.state
         assert state is not None  # noqa: S101 - just started
-        async with SandboxClientCredential(
-            sandbox.url,
-            state.tenant.tenant_id,
-            state.tenant.apps[0].client_id,
-            "bench-only-client-secret",
-        ) as credential:
-            graph = build_graph_client(GraphConnection(sandbox.graph_url, credential))
-            spec = CommitmentSpec(
-                title="Draft the Q1 budget",
-                description="The platform team's budget for the planning review.",
-                success_criteria="A reviewed spreadsheet shared with finance.",
-                owner=Person(email=OWNER, display_name="Sam Okafor"),
-                manager=Person(email=MANAGER, display_name="Maya Chen"),
-                due=datetime.now(UTC) + timedelta(days=7),
-            )
+        async with sandbox_graph(sandbox) as graph:
+            spec = budget_commitment(1, datetime.now(UTC) + timedelta(days=7))
             senders = [
                 MessagingActivities(
                     graph,

@@ -48,13 +48,12 @@ from bench.stack import (
     OWNER,
     accord_worker,
     dev_server,
+    sandbox_graph,
     sandbox_server,
     wait_for_pollers,
     worker_environment,
 )
 from domain.action_links import LinkKeyRing
-from integrations.graph.client import GraphConnection, build_graph_client
-from integrations.graph.credentials import SandboxClientCredential
 from sandbox.directory import folder_id_for
 from sandbox.server import SandboxServer, free_port
 from workflows.intake_contracts import WatchMode
@@ -145,8 +144,6 @@ async def run(n: int, emails: int, work_dir: Path) -> dict[str, Any]:
     link_key = secrets.token_urlsafe(48)
     async with dev_server(work_dir) as temporal:
         with sandbox_server(work_dir) as sandbox:
-            state = sandbox.state
-            assert state is not None  # noqa: S101 - just started
             port = free_port()
             api_url = f"http://127.0.0.1:{port}"
             queue = f"bench-intake-{uuid.uuid4().hex[:8]}"
@@ -188,13 +185,7 @@ async def run(n: int, emails: int, work_dir: Path) -> dict[str, Any]:
                 await wait_for_pollers(temporal.client, queue)
                 load_before = load_averages()
                 webhook = await _notifications(api_url, client_state, n)
-                async with SandboxClientCredential(
-                    sandbox.url,
-                    state.tenant.tenant_id,
-                    state.tenant.apps[0].client_id,
-                    "bench-only-client-secret",
-                ) as credential:
-                    graph = build_graph_client(GraphConnection(sandbox.graph_url, credential))
+                async with sandbox_graph(sandbox) as graph:
                     # The worker subscribes at start; the first email waits for that.
                     mail = await _emails(sandbox, graph, emails)
                 load_after = load_averages()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from msgraph.graph_service_client import GraphServiceClient
 from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
@@ -32,6 +33,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.commitment_workflows import start_commitment
 from domain.models import CommitmentSpec, Person
+from integrations.graph.client import GraphConnection, build_graph_client
+from integrations.graph.credentials import SandboxClientCredential
 from integrations.temporal.client import search_attribute_keys
 from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
 from integrations.temporal.converter import build_data_converter
@@ -118,6 +121,27 @@ def sandbox_server(
     """
     config = SandboxConfig(limits=limits or LimitsConfig(enabled=False))
     return SandboxServer(data_dir / "sandbox", tenant=tenant or anytime_tenant(), config=config)
+
+
+@asynccontextmanager
+async def sandbox_graph(sandbox: SandboxServer) -> AsyncIterator[GraphServiceClient]:
+    """Yield a Graph client of a started sandbox, signed in as its tenant's app.
+
+    Args:
+        sandbox: the started sandbox.
+
+    Yields:
+        The client; its credential is closed on exit.
+    """
+    state = sandbox.state
+    assert state is not None, "start the sandbox first"  # noqa: S101 - a usage error
+    async with SandboxClientCredential(
+        sandbox.url,
+        state.tenant.tenant_id,
+        state.tenant.apps[0].client_id,
+        "bench-only-client-secret",
+    ) as credential:
+        yield build_graph_client(GraphConnection(sandbox.graph_url, credential))
 
 
 def accord_environment(
