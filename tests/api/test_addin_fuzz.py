@@ -7,9 +7,8 @@ must be refused. Nothing here needs Temporal, so the app gets none.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
-import httpx
 import pytest
 import schemathesis
 from fastapi import FastAPI
@@ -29,6 +28,7 @@ from accord.settings import AccordSettings
 from api.app import create_app
 from domain.action_links import LinkKeyRing
 from tests.api.conftest import PUBLIC_URL, FakeDirectory
+from tests.api.fuzzing import send_case
 from tests.api.tokens import FakeEntra
 from tests.conftest import MANAGER
 
@@ -77,17 +77,7 @@ async def test_prefill_answers_every_input_as_documented(
     assert operation is not None
     case = data.draw(operation.as_strategy(generation_mode=mode), label="case")
 
-    kwargs: dict[str, Any] = case.as_transport_kwargs(
-        base_url=PUBLIC_URL, headers=entra.headers(MANAGER)
-    )
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
-        response = await client.request(
-            kwargs["method"],
-            kwargs["url"],
-            headers=kwargs.get("headers"),
-            json=kwargs.get("json"),
-            content=kwargs.get("data") if "json" not in kwargs else None,
-        )
+    response = await send_case(app, case, entra.headers(MANAGER))
 
     checks = list(CHECKS)
     # A body over the size limit is refused before it is read (413), which rejects it too.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 import schemathesis
 from fastapi import FastAPI
@@ -14,9 +13,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import negative_data_rejection
 
 from api.openapi_file import openapi_document
-from tests.api.conftest import PUBLIC_URL
+from tests.api.fuzzing import CHECKS, send_case
 from tests.api.test_digest import digest_app, schedules  # noqa: F401 - fixtures
-from tests.api.test_fuzz_api import CHECKS
 from tests.api.tokens import FakeEntra
 from tests.conftest import MANAGER, SAM
 
@@ -68,15 +66,6 @@ async def test_the_digest_routes_keep_their_contract_under_fuzzing(
     if "{email}" in path and data.draw(st.booleans(), label="a real report"):
         fixed["path_parameters"] = {"email": SAM}
     case = data.draw(operation.as_strategy(generation_mode=mode, **fixed), label="case")
-    kwargs = case.as_transport_kwargs(base_url=PUBLIC_URL, headers=entra.headers(MANAGER))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=digest_app)) as client:
-        response = await client.request(
-            kwargs["method"],
-            kwargs["url"],
-            params=kwargs.get("params"),
-            headers=kwargs.get("headers"),
-            json=kwargs.get("json"),
-            content=kwargs.get("data") if "json" not in kwargs else None,
-        )
+    response = await send_case(digest_app, case, entra.headers(MANAGER))
     checks = [*CHECKS, negative_data_rejection] if mode is GenerationMode.NEGATIVE else CHECKS
     case.validate_response(response, checks=checks)
