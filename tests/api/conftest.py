@@ -131,15 +131,14 @@ def entra() -> FakeEntra:
     return FakeEntra()
 
 
-@pytest.fixture
-def app(
+def build_app(
     settings: AccordSettings,
     temporal: Client,
     links: LinkKeyRing,
     clock: FakeClock,
-    stub_worker: Worker,
     entra: FakeEntra,
 ) -> FastAPI:
+    """The API on ``temporal`` with the fake directory (also the org chart) and clock."""
     directory = FakeDirectory()
     return create_app(
         settings=settings,
@@ -150,6 +149,18 @@ def app(
         org=directory,
         validator=entra.validator(),
     )
+
+
+@pytest.fixture
+def app(
+    settings: AccordSettings,
+    temporal: Client,
+    links: LinkKeyRing,
+    clock: FakeClock,
+    stub_worker: Worker,
+    entra: FakeEntra,
+) -> FastAPI:
+    return build_app(settings, temporal, links, clock, entra)
 
 
 @pytest.fixture

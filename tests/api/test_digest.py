@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from accord.settings import AccordSettings
-from api.app import create_app
 from api.digest_services import install_digest
 from domain.action_links import LinkKeyRing
 from domain.digest import DigestTiming
@@ -20,7 +19,7 @@ from domain.models import Actor, CommitmentStatus, HistoryEntry, Person, Revisio
 from domain.reliability import CommitmentFacts
 from domain.working_time import WEEKDAYS, PersonSchedule, WorkingHours
 from integrations.temporal.schedules import DigestScheduleState
-from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, FakeDirectory
+from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, build_app
 from tests.api.tokens import ADMIN_ROLE, FakeEntra
 from tests.conftest import ADMIN, MANAGER, OMAR, PRIYA, SAM
 
@@ -111,16 +110,7 @@ def digest_app(
     entra: FakeEntra,
     schedules: FakeSchedules,
 ) -> FastAPI:
-    directory = FakeDirectory()
-    app = create_app(
-        settings=settings,
-        temporal=temporal,
-        links=links,
-        directory=directory,
-        clock=clock,
-        org=directory,
-        validator=entra.validator(),
-    )
+    app = build_app(settings, temporal, links, clock, entra)
     install_digest(
         app, mailboxes=FakeMailboxes(), schedules=schedules, facts=FakeFacts([sams_commitment()])
     )

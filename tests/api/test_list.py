@@ -19,10 +19,9 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from accord.settings import AccordSettings
-from api.app import create_app
 from domain.action_links import LinkKeyRing
 from integrations.temporal.codec import ENCODING
-from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, FakeDirectory
+from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, build_app
 from tests.api.stub_workflow import StubCommitmentWorkflow, end_stubs
 from tests.api.test_commitments import commitment
 from tests.api.tokens import ADMIN_ROLE, FakeEntra
@@ -51,16 +50,7 @@ def list_app(
     entra: FakeEntra,
     dev_worker: Worker,
 ) -> FastAPI:
-    directory = FakeDirectory()
-    return create_app(
-        settings=settings,
-        temporal=dev_server.client,
-        links=links,
-        directory=directory,
-        clock=clock,
-        org=directory,
-        validator=entra.validator(),
-    )
+    return build_app(settings, dev_server.client, links, clock, entra)
 
 
 @pytest.fixture

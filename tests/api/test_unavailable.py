@@ -12,13 +12,12 @@ from temporalio.client import Client
 
 from accord.settings import AccordSettings
 from api import commitment_workflows
-from api.app import create_app
 from api.dependencies import get_directory
 from api.people import DirectoryUnavailableError
 from api.routers import commitments
 from domain.action_links import LinkAction, LinkKeyRing
 from domain.models import Person
-from tests.api.conftest import PUBLIC_URL, FakeClock, FakeDirectory
+from tests.api.conftest import PUBLIC_URL, FakeClock, build_app
 from tests.api.test_action_links import link, text_of
 from tests.api.test_commitments import PROBLEM_JSON, commitment
 from tests.api.tokens import FakeEntra
@@ -45,16 +44,7 @@ def idle_app(
     monkeypatch.setattr(commitments, "FIRST_VIEW_TIMEOUT", SHORT)
     monkeypatch.setattr(commitment_workflows, "QUERY_TIMEOUT", SHORT)
     monkeypatch.setattr(commitment_workflows, "UPDATE_TIMEOUT", SHORT)
-    directory = FakeDirectory()
-    return create_app(
-        settings=settings,
-        temporal=temporal,
-        links=links,
-        directory=directory,
-        clock=clock,
-        org=directory,
-        validator=entra.validator(),
-    )
+    return build_app(settings, temporal, links, clock, entra)
 
 
 @pytest.fixture
