@@ -16,7 +16,11 @@ from typing import TypeVar, cast, overload
 import pytest
 import pytest_asyncio
 from msgraph.graph_service_client import GraphServiceClient
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client
 from temporalio.converter import DataConverter
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from integrations.graph.client import GraphConnection, build_graph_client
@@ -106,6 +110,27 @@ async def time_skipping_server(data_converter: DataConverter) -> AsyncIterator[W
         yield env
     finally:
         await env.shutdown()
+
+
+async def add_search_attributes(client: Client) -> Client:
+    """Give a time-skipping server Accord's search attributes; return its client.
+
+    The test server lacks ListSearchAttributes, which ensure_search_attributes needs, so the
+    attributes are added directly (a second time is fine).
+    """
+    request = AddSearchAttributesRequest(
+        namespace=client.namespace,
+        search_attributes={
+            key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
+            for key in search_attribute_keys()
+        },
+    )
+    try:
+        await client.operator_service.add_search_attributes(request)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.ALREADY_EXISTS:
+            raise
+    return client
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

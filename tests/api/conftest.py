@@ -11,10 +11,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
@@ -22,10 +19,9 @@ from accord.settings import AccordSettings
 from api.app import create_app
 from domain.action_links import LinkKeyRing
 from domain.models import Person
-from integrations.temporal.client import search_attribute_keys
 from tests.api.stub_workflow import StubCommitmentWorkflow
 from tests.api.tokens import FakeEntra
-from tests.conftest import ADMIN, ELENA, JUN, MANAGER, OMAR, PRIYA, SAM
+from tests.conftest import ADMIN, ELENA, JUN, MANAGER, OMAR, PRIYA, SAM, add_search_attributes
 
 PUBLIC_URL = "https://accord.test"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -76,21 +72,7 @@ class FakeDirectory:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def temporal(temporal_env: WorkflowEnvironment) -> Client:
     """The session's test server, knowing Accord's search attributes (the API sets them)."""
-    client = temporal_env.client
-    # The test server lacks ListSearchAttributes, which ensure_search_attributes needs.
-    request = AddSearchAttributesRequest(
-        namespace=client.namespace,
-        search_attributes={
-            key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
-            for key in search_attribute_keys()
-        },
-    )
-    try:
-        await client.operator_service.add_search_attributes(request)
-    except RPCError as exc:
-        if exc.status != RPCStatusCode.ALREADY_EXISTS:
-            raise
-    return client
+    return await add_search_attributes(temporal_env.client)
 
 
 @pytest.fixture

@@ -26,15 +26,13 @@ from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
     SendMailPostRequestBody,
 )
 from msgraph.graph_service_client import GraphServiceClient
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -45,9 +43,8 @@ from activities.subscriptions import SubscriptionActivities
 from api.intake_workflows import start_message_intake
 from domain.action_links import LinkKeyRing
 from domain.models import CommitmentStatus
-from integrations.temporal.client import search_attribute_keys
 from sandbox.server import SandboxServer
-from tests.conftest import AGENT, MANAGER, PRIYA, SAM, eventually
+from tests.conftest import AGENT, MANAGER, PRIYA, SAM, add_search_attributes, eventually
 from tests.test_worker import round_the_clock_tenant
 from tests.workflows.harness import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor, mailbox
 from worker import activity_methods
@@ -83,20 +80,7 @@ ASK_WITHOUT_DATE = (
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def temporal(temporal_env: WorkflowEnvironment) -> Client:
     """The module's time-skipping server, knowing Accord's search attributes."""
-    client = temporal_env.client
-    request = AddSearchAttributesRequest(
-        namespace=client.namespace,
-        search_attributes={
-            key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
-            for key in search_attribute_keys()
-        },
-    )
-    try:
-        await client.operator_service.add_search_attributes(request)
-    except RPCError as exc:
-        if exc.status != RPCStatusCode.ALREADY_EXISTS:
-            raise
-    return client
+    return await add_search_attributes(temporal_env.client)
 
 
 @pytest.fixture
