@@ -167,19 +167,24 @@ class WorkerProcess:
         )
 
 
-def worker_env(
-    *, temporal_address: str, task_queue: str, payload_key_b64: str, sandbox: SandboxServer,
-    data_dir: Path,
-) -> dict[str, str]:  # fmt: skip
-    """The environment of a drill's worker process."""
-    return stack.accord_environment(
+def drill_worker(
+    *,
+    temporal_address: str,
+    task_queue: str,
+    payload_key_b64: str,
+    sandbox: SandboxServer,
+    directory: Path,
+) -> WorkerProcess:
+    """A drill's worker: its logs in ``directory``, its data in ``directory/accord``."""
+    env = stack.accord_environment(
         temporal_address=temporal_address,
         task_queue=task_queue,
         payload_key_b64=payload_key_b64,
         sandbox=sandbox,
-        data_dir=data_dir,
+        data_dir=directory / "accord",
         public_url="http://accord.test",
     )
+    return WorkerProcess(env, directory)
 
 
 # --- Driving a lifecycle -------------------------------------------------------------------

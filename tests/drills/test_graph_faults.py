@@ -21,12 +21,11 @@ from tests.drills.harness import (
     DrillFigures,
     Lifecycle,
     Mailboxes,
-    WorkerProcess,
     add_sandbox_counts,
     count,
+    drill_worker,
     run_lifecycle,
     scale,
-    worker_env,
 )
 from tests.test_worker import round_the_clock_tenant
 
@@ -84,15 +83,12 @@ async def test_graph_faults_and_429_storms_lose_nothing_and_send_nothing_twice(
     figures = DrillFigures("graph_faults")
     started = time.monotonic()
     with faulty_sandbox as sandbox:
-        worker = WorkerProcess(
-            worker_env(
-                temporal_address=client.service_client.config.target_host,
-                task_queue=task_queue,
-                payload_key_b64=payload_key_b64,
-                sandbox=sandbox,
-                data_dir=tmp_path / "accord",
-            ),
-            tmp_path,
+        worker = drill_worker(
+            temporal_address=client.service_client.config.target_host,
+            task_queue=task_queue,
+            payload_key_b64=payload_key_b64,
+            sandbox=sandbox,
+            directory=tmp_path,
         )
         mail = Mailboxes(sandbox)
         await worker.start()

@@ -20,11 +20,10 @@ from tests.drills.harness import (
     DrillFigures,
     Lifecycle,
     Mailboxes,
-    WorkerProcess,
     count,
+    drill_worker,
     run_lifecycle,
     scale,
-    worker_env,
 )
 
 # Heavier runs (ACCORD_DRILL_SCALE) wait longer for Graph retries that back off for minutes.
@@ -87,15 +86,12 @@ async def test_restarting_temporal_and_the_sandbox_loses_nothing_and_sends_nothi
     task_queue = "drill-restarts"
     started = time.monotonic()
     client = await temporal.start(data_converter)
-    worker = WorkerProcess(
-        worker_env(
-            temporal_address=temporal.address,
-            task_queue=task_queue,
-            payload_key_b64=payload_key_b64,
-            sandbox=drill_sandbox,
-            data_dir=tmp_path / "accord",
-        ),
-        tmp_path,
+    worker = drill_worker(
+        temporal_address=temporal.address,
+        task_queue=task_queue,
+        payload_key_b64=payload_key_b64,
+        sandbox=drill_sandbox,
+        directory=tmp_path,
     )
     mail = Mailboxes(drill_sandbox)
 

@@ -16,12 +16,11 @@ from tests.drills.harness import (
     DrillFigures,
     Lifecycle,
     Mailboxes,
-    WorkerProcess,
     count,
+    drill_worker,
     random_moments,
     run_lifecycle,
     scale,
-    worker_env,
 )
 
 # Heavier runs (ACCORD_DRILL_SCALE) wait longer for Graph retries that back off for minutes.
@@ -40,15 +39,12 @@ async def test_sigkilled_workers_lose_nothing_and_send_nothing_twice(
     kills = 2 * scale()
     rng = random.Random(8)
     client = dev_server.client
-    worker = WorkerProcess(
-        worker_env(
-            temporal_address=client.service_client.config.target_host,
-            task_queue=task_queue,
-            payload_key_b64=payload_key_b64,
-            sandbox=drill_sandbox,
-            data_dir=tmp_path / "accord",
-        ),
-        tmp_path,
+    worker = drill_worker(
+        temporal_address=client.service_client.config.target_host,
+        task_queue=task_queue,
+        payload_key_b64=payload_key_b64,
+        sandbox=drill_sandbox,
+        directory=tmp_path,
     )
     mail = Mailboxes(drill_sandbox)
     figures = DrillFigures("worker_sigkill")
