@@ -136,6 +136,13 @@ async def add_search_attributes(client: Client) -> Client:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def dev_server(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
     """A real Temporal dev server with Accord's search attributes, started on first use."""
+    async with local_dev_server(data_converter) as env:
+        yield env
+
+
+@asynccontextmanager
+async def local_dev_server(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
+    """Start Temporal's dev server from the venv with Accord's search attributes, then stop it."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=venv_binary("temporal"),
         search_attributes=search_attribute_keys(),

@@ -38,11 +38,10 @@ from domain.models import (
     Person,
 )
 from domain.working_time import WEEKDAYS
-from integrations.temporal.client import search_attribute_keys
 from integrations.temporal.schedules import ensure_digest_schedule
 from sandbox.server import SandboxServer
 from tests.activities.test_digest import ViewOnlyCommitment, a_view, inbox_of
-from tests.conftest import AGENT, MANAGER, PRIYA, SAM, eventually, venv_binary
+from tests.conftest import AGENT, MANAGER, PRIYA, SAM, eventually, local_dev_server
 from workflows.contracts import MANAGER_KEY, OWNER_KEY, WORKFLOW_NAME, CommitmentView
 from workflows.digest import DigestTriggerWorkflow, DigestWorkflow
 from workflows.digest_contracts import schedule_id_for
@@ -54,16 +53,8 @@ PRIYA_PERSON = Person(email=PRIYA, display_name="Priya Raman")
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def own_dev_server(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=venv_binary("temporal"),
-        search_attributes=search_attribute_keys(),
-        data_converter=data_converter,
-        dev_server_log_level="error",
-    )
-    try:
+    async with local_dev_server(data_converter) as env:
         yield env
-    finally:
-        await env.shutdown()
 
 
 async def works_round_the_clock(graph: GraphServiceClient, address: str) -> None:
