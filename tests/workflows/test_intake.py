@@ -187,6 +187,11 @@ async def intake(client: Client, task_queue: str, notice: ChangeNotice) -> str:
     return result
 
 
+def in_agent_inbox(message_id: str) -> ChangeNotice:
+    """The change notification for a message in Accord's own inbox."""
+    return ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=message_id)
+
+
 def thread_handle(client: Client, message: dict[str, Any]) -> WorkflowHandle[Any, Any]:
     key = thread_key(AGENT, message["conversationId"], message["id"])
     return client.get_workflow_handle(thread_workflow_id(key))
@@ -213,7 +218,7 @@ async def test_a_copied_request_is_confirmed_then_reaches_its_owner_after_the_gr
     graph: GraphServiceClient,
 ) -> None:
     email = await copied_email(sandbox, graph)
-    notice = ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=email["id"])
+    notice = in_agent_inbox(email["id"])
 
     assert await intake(temporal, task_queue, notice) == "delivered"
     thread = thread_handle(temporal, email)
@@ -251,7 +256,7 @@ async def test_a_cancelled_request_never_reaches_its_owner(
     graph: GraphServiceClient,
 ) -> None:
     email = await copied_email(sandbox, graph)
-    notice = ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=email["id"])
+    notice = in_agent_inbox(email["id"])
     await intake(temporal, task_queue, notice)
     thread = thread_handle(temporal, email)
     await eventually(lambda: from_agent(sandbox, MANAGER))
@@ -289,7 +294,7 @@ async def test_a_missing_date_is_asked_in_the_thread_and_the_answer_completes_it
     await intake(
         temporal,
         task_queue,
-        ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=email["id"]),
+        in_agent_inbox(email["id"]),
     )
     thread = thread_handle(temporal, email)
     [question] = await eventually(lambda: from_agent(sandbox, MANAGER))
@@ -308,7 +313,7 @@ async def test_a_missing_date_is_asked_in_the_thread_and_the_answer_completes_it
     await intake(
         temporal,
         task_queue,
-        ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=answer["id"]),
+        in_agent_inbox(answer["id"]),
     )
 
     view = await eventually(lambda: _when_status(thread, IntakeStatus.CONFIRMING), timeout=30)
@@ -337,7 +342,7 @@ async def test_the_same_thread_never_starts_a_second_commitment(
     await intake(
         temporal,
         task_queue,
-        ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=email["id"]),
+        in_agent_inbox(email["id"]),
     )
     await eventually(lambda: from_agent(sandbox, MANAGER))
     # Maya writes again in the same thread, Accord still in Cc.
@@ -359,7 +364,7 @@ async def test_the_same_thread_never_starts_a_second_commitment(
     outcome = await intake(
         temporal,
         task_queue,
-        ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=second["id"]),
+        in_agent_inbox(second["id"]),
     )
 
     thread = thread_handle(temporal, email)
@@ -404,7 +409,7 @@ async def test_bad_input_gets_a_defined_outcome_and_nothing_starts(
         name: await intake(
             temporal,
             task_queue,
-            ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=message["id"]),
+            in_agent_inbox(message["id"]),
         )
         for name, message in {
             "own": own,
@@ -417,7 +422,7 @@ async def test_bad_input_gets_a_defined_outcome_and_nothing_starts(
     gone = await intake(
         temporal,
         task_queue,
-        ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id="no-such-message"),
+        in_agent_inbox("no-such-message"),
     )
 
     assert outcomes == {
