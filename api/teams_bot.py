@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -53,6 +53,7 @@ log = structlog.get_logger("accord.api.teams")
 CARD_ACTION_INVOKE = "adaptiveCard/action"
 ERROR_CONTENT_TYPE = "application/vnd.microsoft.error"
 _LIST_LIMIT = 20
+_VIEW_WAIT = timedelta(seconds=3)
 _REPLY_ATTEMPTS = 3
 _MAX_REPLY_WAIT = 5.0
 
@@ -202,14 +203,21 @@ async def _commitments_of(turn: Turn, email: str) -> list[CommitmentView]:
         f"WorkflowType = '{WORKFLOW_NAME}' AND ExecutionStatus = 'Running' AND "
         f"({OWNER_KEY.name} = '{_quoted(email)}' OR {MANAGER_KEY.name} = '{_quoted(email)}')"
     )
-    views: list[CommitmentView] = []
-    async for execution in turn.temporal.list_workflows(query, limit=_LIST_LIMIT):
-        commitment_id = execution.id.removeprefix("commitment-")
-        try:
-            views.append(await read_view(turn.temporal, commitment_id))
-        except (CommitmentNotFoundError, CommitmentUnavailableError):
-            continue
-    return views
+    commitment_ids = [
+        execution.id.removeprefix("commitment-")
+        async for execution in turn.temporal.list_workflows(query, limit=_LIST_LIMIT)
+    ]
+    # Asked together, each with a short wait: one commitment that cannot answer (its worker
+    # is down) must not hold up the whole reply past the Bot Connector's timeout.
+    views = await asyncio.gather(*(_view_or_none(turn, id_) for id_ in commitment_ids))
+    return [view for view in views if view is not None]
+
+
+async def _view_or_none(turn: Turn, commitment_id: str) -> CommitmentView | None:
+    try:
+        return await read_view(turn.temporal, commitment_id, wait=_VIEW_WAIT)
+    except (CommitmentNotFoundError, CommitmentUnavailableError):
+        return None
 
 
 def _quoted(value: str) -> str:

@@ -321,6 +321,17 @@ async def test_my_commitments_and_status_list_what_is_open(
     async with teams_stack(client, task_queue, sandbox, graph, worker=True) as teams:
         await teams.install(SAM)
         due = datetime.now(UTC) + timedelta(days=20)
+        # No worker serves this one: it cannot answer its query, and must not hold up the list.
+        unserved = uuid.uuid4().hex[:12]
+        await start_commitment(
+            client,
+            CommitmentInput(
+                commitment_id=unserved,
+                spec=spec_for(SAM_PERSON, due, title="Unanswered"),
+                created_at=datetime.now(UTC),
+            ),
+            f"{task_queue}-unserved",
+        )
         for title in ("Draft the Q1 budget", "Publish the onboarding guide"):
             commitment_id = uuid.uuid4().hex[:12]
             await start_commitment(
@@ -348,3 +359,4 @@ async def test_my_commitments_and_status_list_what_is_open(
 
         await teams.say(SAM, "status something else entirely")
         assert "couldn't find" in (await teams.chat(SAM))[-1]["text"]
+        await client.get_workflow_handle(workflow_id_for(unserved)).terminate("test over")
