@@ -156,7 +156,26 @@ def reachable_sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
         yield server
 
 
-async def _spawn_worker(env: dict[str, str], log_file: Path) -> asyncio.subprocess.Process:
+def worker_env(
+    client: Client, task_queue: str, payload_key: bytes, sandbox: SandboxServer, data_dir: Path
+) -> dict[str, str]:
+    """The environment of an ``accord worker`` process on ``client``'s server and the sandbox."""
+    return {
+        **os.environ,
+        "ACCORD_TEMPORAL_ADDRESS": client.service_client.config.target_host,
+        "ACCORD_TEMPORAL_TASK_QUEUE": task_queue,
+        # A list setting: pydantic-settings reads it from the environment as JSON.
+        "ACCORD_PAYLOAD_KEYS": json.dumps([base64.b64encode(payload_key).decode()]),
+        "ACCORD_SANDBOX_HOST": sandbox.host,
+        "ACCORD_SANDBOX_PORT": str(sandbox.port),
+        "ACCORD_DATA_DIR": str(data_dir),
+        "ACCORD_PUBLIC_URL": "http://accord.test",
+        "ACCORD_LOG_FORMAT": "json",
+    }
+
+
+async def spawn_worker(env: dict[str, str], log_file: Path) -> asyncio.subprocess.Process:
+    """Start ``accord worker`` with ``env``, its output going to ``log_file``."""
     with log_file.open("wb") as log:
         return await asyncio.create_subprocess_exec(
             sys.executable,
@@ -180,20 +199,9 @@ async def test_an_accord_worker_process_runs_commitments_and_stops_gracefully(
     tmp_path: Path,
 ) -> None:
     client = dev_server.client
-    env = {
-        **os.environ,
-        "ACCORD_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "ACCORD_TEMPORAL_TASK_QUEUE": task_queue,
-        # A list setting: pydantic-settings reads it from the environment as JSON.
-        "ACCORD_PAYLOAD_KEYS": json.dumps([base64.b64encode(payload_key).decode()]),
-        "ACCORD_SANDBOX_HOST": reachable_sandbox.host,
-        "ACCORD_SANDBOX_PORT": str(reachable_sandbox.port),
-        "ACCORD_DATA_DIR": str(tmp_path / "accord"),
-        "ACCORD_PUBLIC_URL": "http://accord.test",
-        "ACCORD_LOG_FORMAT": "json",
-    }
+    env = worker_env(client, task_queue, payload_key, reachable_sandbox, tmp_path / "accord")
     log_file = tmp_path / "worker.log"
-    process = await _spawn_worker(env, log_file)
+    process = await spawn_worker(env, log_file)
     commitment_id = uuid.uuid4().hex[:12]
 
     def mail_to_sam() -> list[dict[str, object]]:
@@ -258,7 +266,7 @@ async def test_a_real_tenant_without_credentials_is_refused_clearly(tmp_path: Pa
     env.pop("ACCORD_GRAPH_CLIENT_SECRET", None)
     log_file = tmp_path / "worker.log"
 
-    process = await _spawn_worker(env, log_file)
+    process = await spawn_worker(env, log_file)
     code = await asyncio.wait_for(process.wait(), timeout=30)
 
     assert code == 2

@@ -8,14 +8,9 @@ on from there without sending anything twice.
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
-import os
 import signal
-import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -28,19 +23,18 @@ from domain.models import CommitmentStatus
 from sandbox.config import FaultConfig
 from sandbox.server import SandboxServer, free_port
 from tests.conftest import MANAGER, SAM, eventually
-from tests.test_worker import commitment_input, inbox_from_agent, round_the_clock_tenant
+from tests.test_worker import (
+    commitment_input,
+    inbox_from_agent,
+    reachable_sandbox,  # noqa: F401 - a fixture
+    spawn_worker,
+    worker_env,
+)
 from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import ActorAction, CommitmentView, Complete, Updates, workflow_id_for
 
-REPO = Path(__file__).resolve().parents[1]
 GRACE_SECONDS = 15.0
 SLOW_GRAPH_SECONDS = 2.0
-
-
-@pytest.fixture
-def reachable_sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path / "sandbox", tenant=round_the_clock_tenant()) as server:
-        yield server
 
 
 class WorkerProcess:
@@ -57,18 +51,7 @@ class WorkerProcess:
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
-        with self.log_file.open("wb") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "accord.cli",
-                "worker",
-                cwd=REPO,
-                env=self.env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-            )
+        self.process = await spawn_worker(self.env, self.log_file)
 
     async def probe(self, path: str) -> httpx.Response:
         if self.process is not None and self.process.returncode is not None:
@@ -117,22 +100,14 @@ async def _send_message_running(handle: WorkflowHandle[CommitmentWorkflow, Commi
 @pytest.mark.e2e
 async def test_sigterm_mid_activity_drains_within_the_grace_and_the_next_worker_carries_on(
     dev_server: WorkflowEnvironment,
-    reachable_sandbox: SandboxServer,
+    reachable_sandbox: SandboxServer,  # noqa: F811
     payload_key: bytes,
     task_queue: str,
     tmp_path: Path,
 ) -> None:
     client = dev_server.client
     env = {
-        **os.environ,
-        "ACCORD_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "ACCORD_TEMPORAL_TASK_QUEUE": task_queue,
-        "ACCORD_PAYLOAD_KEYS": json.dumps([base64.b64encode(payload_key).decode()]),
-        "ACCORD_SANDBOX_HOST": reachable_sandbox.host,
-        "ACCORD_SANDBOX_PORT": str(reachable_sandbox.port),
-        "ACCORD_DATA_DIR": str(tmp_path / "accord"),
-        "ACCORD_PUBLIC_URL": "http://accord.test",
-        "ACCORD_LOG_FORMAT": "json",
+        **worker_env(client, task_queue, payload_key, reachable_sandbox, tmp_path / "accord"),
         "ACCORD_WORKER_GRACEFUL_SHUTDOWN_SECONDS": str(GRACE_SECONDS),
     }
     first = WorkerProcess(env, tmp_path / "worker-1.log")
