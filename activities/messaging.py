@@ -223,7 +223,7 @@ class MessagingActivities:
         )
 
     async def already_sent(self, idempotency_key: str) -> bool:
-        """Tell whether a message with this key is in the sender's recent Sent Items.
+        """Tell whether a message with this key is in the sender's Sent Items.
 
         For other activities that send from Accord's mailbox in ways of their own (a reply
         in a thread) and want the same exactly-once guarantee.
