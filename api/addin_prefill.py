@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from domain.intake import parse_due, read_email, visible_text
 from domain.intake.models import (
@@ -57,6 +57,13 @@ class MailAddress(BaseModel):
     name: str = Field(default="", max_length=256, description="The display name.")
 
 
+def _not_a_number(value: object) -> object:
+    # The schema promises a date-time string; pydantic would read a number as a Unix time.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("must be a date and time with its offset, not a number")
+    return value
+
+
 class AddinItem(BaseModel):
     """What the task pane knows about the open (read) or composed email."""
 
@@ -89,7 +96,7 @@ class AddinItem(BaseModel):
     )
     to: list[MailAddress] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
     cc: list[MailAddress] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
-    sent_at: AwareDatetime | None = Field(
+    sent_at: Annotated[AwareDatetime, BeforeValidator(_not_a_number)] | None = Field(
         default=None,
         description="When it was sent (read mode); unset when composing, meaning now.",
     )

@@ -8,7 +8,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import httpx
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from domain.action_links import ActionClaims, LinkAction, LinkKeyRing
@@ -56,6 +56,8 @@ async def test_arbitrary_tokens_get_a_page_and_change_nothing(http: httpx.AsyncC
         note=st.none() | st.text(max_size=3000),
     )
     def fuzz(bridge: LoopBridge, token: str, method: str, note: str | None) -> None:
+        # HTTP clients resolve "." and ".." path segments before sending: /a/. is /a/.
+        assume(token.strip(".") != "")
         data = {"note": note} if note is not None and method == "POST" else None
         response = bridge.run(
             lambda: http.request(method, f"/a/{quote(token, safe='')}", data=data)
