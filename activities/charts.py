@@ -4,6 +4,10 @@ Drawn with matplotlib's object API on the Agg canvas (no pyplot, no display, no 
 state), so several activities may draw at once. Colours are from the Okabe-Ito palette, which
 stays distinguishable with the common colour-vision deficiencies; the two series differ in
 shape too (a line with markers, bars), and the alt text says everything the picture does.
+
+matplotlib (with numpy and Pillow, ~45 MiB resident) is imported on the first chart drawn, not
+with this module: a worker that never sends a digest never loads it (docs/operations.md,
+"Worker memory"; tests/test_worker_imports.py keeps it out of the worker's start).
 """
 
 from __future__ import annotations
@@ -12,9 +16,6 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 from pydantic import BaseModel, ConfigDict
 
 from domain.reliability import WeekFigures
@@ -83,6 +84,11 @@ def weekly_chart(weeks: Sequence[WeekFigures]) -> Chart:
     Returns:
         The PNG (600 x 260 pixels) and its alt text.
     """
+    # Imported here, not at the top: see the module's docstring.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
     rate_axis = figure.add_subplot(1, 1, 1)
