@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 import structlog
@@ -20,7 +21,6 @@ from temporalio.client import Client
 from accord.connections import sandbox_url
 from accord.settings import AccordSettings
 from activities.teams import TeamsChannel
-from api.teams_bot import TeamsBot
 from domain.preferences import Channel
 from integrations.teams.auth import (
     PRODUCTION_ISSUER,
@@ -38,6 +38,9 @@ from integrations.teams.directory import GraphObjectIdDirectory
 from integrations.teams.feed import ActivityFeed
 from integrations.teams.pacing import Pacer
 from integrations.teams.people import TemporalPersonStore
+
+if TYPE_CHECKING:
+    from api.teams_bot import TeamsBot
 
 log = structlog.get_logger("accord.teams")
 
@@ -166,6 +169,10 @@ async def teams_bot(
     Yields:
         The bot; its HTTP client is closed on exit.
     """
+    # Only the API serves the bot: the worker imports this module for the channel and must not
+    # load FastAPI and the API's routers with the bot (tests/test_worker_imports.py).
+    from api.teams_bot import TeamsBot
+
     parts = teams_parts(settings)
     if parts is None:
         yield None
