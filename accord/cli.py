@@ -14,6 +14,7 @@ import structlog
 
 from accord.addin_command import add_manifest_arguments, write_manifest
 from accord.commitments_cli import add_commands as add_commitment_commands
+from accord.keys_cli import add_commands as add_key_commands
 from accord.logs import configure_logging
 from accord.settings import AccordSettings, SettingsError, load_settings
 from accord.teams_package import add_package_arguments, write_package
@@ -98,6 +99,12 @@ def _codec_server(_args: argparse.Namespace, settings: AccordSettings) -> int:
     return _run("codec-server", run_codec_server(settings))
 
 
+def _keys(args: argparse.Namespace, settings: AccordSettings) -> int:
+    from accord.key_rotation import run_keys_command  # heavy imports: only this command
+
+    return _run("keys", run_keys_command(args, settings))
+
+
 def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
     """Build the argument parser, with defaults taken from the settings."""
     parser = argparse.ArgumentParser(
@@ -142,6 +149,7 @@ def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
     add_package_arguments(teams_package, settings)
     teams_package.set_defaults(handler=write_package)
     add_commitment_commands(commands, settings)
+    add_key_commands(commands, settings, _keys)
     return parser
 
 

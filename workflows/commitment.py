@@ -71,6 +71,7 @@ with workflow.unsafe.imports_passed_through():
         ReviseExpectation,
         Updates,
     )
+    from workflows.refresh import REFRESH_PATCH, REFRESH_SIGNAL, RefreshRequest
     from workflows.retries import GRAPH_RETRY, SEND_RETRY
 
 
@@ -144,7 +145,8 @@ class CommitmentWorkflow:
             self._record(Actor.MANAGER, "expectation_set", "The expectation was set.")
         # Bumped on every change a person makes, so waits in the main loop wake and re-plan.
         self._epoch = 0
-        self._after_deadline = False
+        self._after_deadline = progress.after_deadline
+        self._refresh_requested = False
 
     # ----- the main loop -------------------------------------------------------------
 
@@ -162,6 +164,8 @@ class CommitmentWorkflow:
         self._upsert_search_attributes()
         while not self._status.is_closed:
             if self._history_is_long():
+                await self._continue_as_new(start)
+            if self._refresh_due() and workflow.patched(REFRESH_PATCH):
                 await self._continue_as_new(start)
             await self._step(self._run_phase)
         await self._step(self._cancel_meetings_left_behind)
@@ -206,6 +210,11 @@ class CommitmentWorkflow:
         if self._history_limit is not None:
             return info.get_current_history_length() > self._history_limit
         return info.is_continue_as_new_suggested()
+
+    def _refresh_due(self) -> bool:
+        # Only between messages and with no meeting left to cancel: a courier mid-delivery
+        # and a cancellation not yet sent are not part of the state carried across.
+        return self._refresh_requested and not self._couriers and not self._meetings_to_cancel
 
     async def _continue_as_new(self, start: CommitmentInput) -> None:
         # Messages still on their way are delivered first, so none is lost in the hand-over.
@@ -512,12 +521,24 @@ class CommitmentWorkflow:
         """Wait until a person changes something, or until ``until``; True when they did."""
         timeout = None if until is None else max(until - workflow.now(), timedelta(0))
         try:
-            await workflow.wait_condition(lambda: self._epoch != epoch, timeout=timeout)
+            await workflow.wait_condition(
+                lambda: self._epoch != epoch or self._refresh_due(), timeout=timeout
+            )
         except TimeoutError:
             return False
         return True
 
     # ----- updates ---------------------------------------------------------------------
+
+    @workflow.signal(name=REFRESH_SIGNAL)
+    def refresh_history(self, request: RefreshRequest) -> None:
+        """An operator asks for a fresh history (a payload key is being retired).
+
+        The main loop continues as new at its next safe point: once no message is on its way
+        and no meeting is left to cancel. Nothing a person sees changes.
+        """
+        del request  # the reason is for the operator's record, not for the commitment
+        self._refresh_requested = True
 
     @workflow.update(name=Updates.ACCEPT)
     async def accept(self, action: ActorAction) -> CommitmentView:
@@ -930,6 +951,7 @@ class CommitmentWorkflow:
             message_sequence=self._sequence,
             completed_at=self._completed_at,
             applied_action_ids=sorted(self._applied),
+            after_deadline=self._after_deadline,
         )
 
     def _upsert_search_attributes(self) -> None:

@@ -74,6 +74,10 @@ class CommitmentProgress(_Input):
     message_sequence: int = 0
     completed_at: UtcDatetime | None = None
     applied_action_ids: list[str] = Field(default_factory=list)
+    after_deadline: bool = Field(
+        default=False,
+        description="The conversation under way follows a missed deadline (not an early one).",
+    )
 
 
 class CommitmentInput(_Input):

@@ -11,7 +11,8 @@ with a fixed id so that starting it again finds it running. It
 - catches up with a delta query after any gap (and at every renewal, to be safe), keeping
   each folder's deltaLink, and hands every message found to intake, where the message's
   workflow id makes a second hand-over harmless;
-- continues as new when its history grows long, carrying its state.
+- continues as new when its history grows long, or when an operator asks
+  (``refresh_history``, to retire a payload key), carrying its state.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         WatchInput,
         WatchView,
     )
+    from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
 
 # A watch outlives any failure: a few quick retries, then the workflow backs off itself.
 WATCH_RETRY = RetryPolicy(
@@ -63,11 +65,18 @@ class MailboxWatchWorkflow:
         self._state = start.state
         self._events: list[LifecycleNotice] = []
         self._failures = 0
+        self._refresh_requested = False
 
     @workflow.signal(name=LIFECYCLE_SIGNAL)
     def lifecycle(self, notice: LifecycleNotice) -> None:
         """A lifecycle notification for this watch's subscription (or a previous one)."""
         self._events.append(notice)
+
+    @workflow.signal(name=REFRESH_SIGNAL)
+    def refresh_history(self, request: RefreshRequest) -> None:
+        """An operator asks for a fresh history (a payload key is being retired)."""
+        del request  # the reason is for the operator's record
+        self._refresh_requested = True
 
     @workflow.query(name=WATCH_VIEW_QUERY)
     def view(self) -> WatchView:
@@ -90,7 +99,8 @@ class MailboxWatchWorkflow:
             self._update(started_at=workflow.now())
         needs_catch_up = True
         while True:
-            if self._history_is_long():
+            # Lifecycle notices still waiting are handled first: a new run would not see them.
+            if self._history_is_long() or (self._refresh_requested and not self._events):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(WatchInput(config=self._config, state=self._state))
             try:
@@ -132,7 +142,9 @@ class MailboxWatchWorkflow:
         if within <= timedelta(0):
             return bool(self._events)
         try:
-            await workflow.wait_condition(lambda: bool(self._events), timeout=within)
+            await workflow.wait_condition(
+                lambda: bool(self._events) or self._refresh_requested, timeout=within
+            )
         except TimeoutError:
             return False
         return True

@@ -6,7 +6,8 @@ Accord sent them.
 Temporal is already Accord's durable store, so this needs no database of its own. Changes are
 updates (answered once applied, with Temporal's update id making a repeat a no-op); readers
 use the ``record`` query. The workflow never ends on its own; it continues as new when its
-history grows, carrying the record.
+history grows, or when an operator asks (``refresh_history``, to retire a payload key),
+carrying the record.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         PersonRecord,
         SentActivity,
     )
+    from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
 
 PERSON_WORKFLOW_NAME = "PersonWorkflow"
 PERSON_ID_PREFIX = "person-"
@@ -87,19 +89,27 @@ class PersonWorkflow:
     @workflow.init
     def __init__(self, start: PersonInput) -> None:
         self._record = start.record
+        self._refresh_requested = False
 
     @workflow.run
     async def run(self, start: PersonInput) -> None:
-        """Hold the record; continue as new before the history grows long."""
+        """Hold the record; continue as new before the history grows long, or when asked."""
         limit = start.history_limit or _HISTORY_LIMIT
         await workflow.wait_condition(
             lambda: (
-                workflow.info().is_continue_as_new_suggested()
+                self._refresh_requested
+                or workflow.info().is_continue_as_new_suggested()
                 or workflow.info().get_current_history_length() > limit
             )
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(start.model_copy(update={"record": self._record}))
+
+    @workflow.signal(name=REFRESH_SIGNAL)
+    def refresh_history(self, request: RefreshRequest) -> None:
+        """An operator asks for a fresh history (a payload key is being retired)."""
+        del request  # the reason is for the operator's record
+        self._refresh_requested = True
 
     @workflow.query(name=RECORD_QUERY)
     def record(self) -> PersonRecord:
