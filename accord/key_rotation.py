@@ -367,8 +367,7 @@ async def run_keys_command(
     client = client or await connect(settings)
     pacer = Pacer(args.rate)
     if args.keys_command == "reencrypt":
-        before = args.before or datetime.now(UTC)
-        query = refresh_query(before, args.query)
+        query = refresh_query(args.before, args.query)
     else:
         query = status_query(closed=args.closed, extra=args.query)
     try:
@@ -381,7 +380,12 @@ async def run_keys_command(
             client, runs, reason=args.reason, pacer=pacer, dry_run=args.dry_run
         )
         stream.writelines(f"{line}\n" for line in report.lines(dry_run=args.dry_run))
-        log.info("refresh_requested", asked=report.asked.total(), failed=report.failed.total())
+        log.info(
+            "refresh_requested",
+            dry_run=args.dry_run,
+            asked=report.asked.total(),
+            failed=report.failed.total(),
+        )
         return 1 if report.failed else 0
     ring = payload_key_ring(settings)
     status = await key_status(client, runs, ring, pacer=pacer)

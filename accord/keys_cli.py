@@ -87,14 +87,16 @@ def add_commands(
         "reencrypt",
         parents=[common],
         help="Ask every running commitment, person and mailbox watch workflow of "
-        f"{settings.temporal_namespace!r} started before --before to continue as new. "
-        "Safe to run again; roll out the new key first.",
+        f"{settings.temporal_namespace!r} started before --before to continue as new, so "
+        "that its history is written afresh with the newest key. Roll out the new key first.",
     )
     reencrypt.add_argument(
         "--before",
         type=aware_datetime,
-        help="Only runs started before this time: when the new key went first in every "
-        "worker (default: now).",
+        required=True,
+        help="Only runs started before this time (ISO 8601 with an offset): when the new key "
+        "went first in every worker. Runs that continued as new start later, so running the "
+        "command again with the same time asks only those still to do.",
     )
     reencrypt.add_argument(
         "--dry-run", action="store_true", help="Count what would be asked; ask nothing."

@@ -1,0 +1,283 @@
+"""Retiring a payload key early, on the session's dev server with real workers and a sandbox.
+
+A commitment and a person's entity start under key A; the workers move to the ring [B, A];
+``accord keys reencrypt`` makes both continue as new; the new runs' histories are readable
+with B alone, nothing reaches anyone twice, and the commitment carries on to its end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from msgraph.generated.models.day_of_week import DayOfWeek
+from msgraph.generated.models.mailbox_settings import MailboxSettings
+from msgraph.generated.models.time_zone_base import TimeZoneBase
+from msgraph.generated.models.working_hours import WorkingHours
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio.api.common.v1 import Payload
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer, Worker
+
+from accord.cli import build_parser
+from accord.key_rotation import (
+    Pacer,
+    key_ids_in,
+    payloads_in,
+    refresh_query,
+    run_keys_command,
+    status_query,
+)
+from accord.settings import AccordSettings
+from domain.models import CheckInAnswer, CommitmentStatus, Person
+from domain.preferences import PersonRecord
+from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing, key_id_for
+from integrations.temporal.converter import build_data_converter
+from sandbox.extended_properties import PROPERTY
+from sandbox.server import SandboxServer
+from tests.conftest import AGENT, MANAGER, SAM, eventually
+from tests.workflows.harness import (
+    act,
+    from_agent,
+    lifecycle_worker,
+    mailbox,
+    spec_for,
+    start_commitment,
+)
+from workflows.commitment import CommitmentWorkflow
+from workflows.contracts import ActorAction, CheckInAnswerInput
+from workflows.person import PersonInput, PersonWorkflow, person_workflow_id
+
+KEY_A = secrets.token_bytes(32)
+KEY_B = secrets.token_bytes(32)
+SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
+
+
+def _client_with(env: WorkflowEnvironment, *keys: bytes) -> Client:
+    config = env.client.config()
+    config["data_converter"] = build_data_converter(EncryptionCodec(PayloadKeyRing(keys)))
+    return Client(**config)
+
+
+def _settings(*keys: bytes) -> AccordSettings:
+    encoded = [base64.b64encode(key).decode() for key in keys]
+    return AccordSettings.model_validate({"payload_keys": encoded})
+
+
+async def _keys(client: Client, settings: AccordSettings, *argv: str) -> tuple[int, str]:
+    args: argparse.Namespace = build_parser(settings).parse_args(["keys", *argv])
+    out = io.StringIO()
+    code = await run_keys_command(args, settings, client=client, out=out)
+    return code, out.getvalue()
+
+
+@asynccontextmanager
+async def _workers(
+    client: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+) -> AsyncIterator[None]:
+    async with (
+        lifecycle_worker(client, task_queue, sandbox, graph),
+        Worker(client, task_queue=f"{task_queue}-people", workflows=[PersonWorkflow]),
+    ):
+        yield
+
+
+async def _work_round_the_clock(graph: GraphServiceClient, address: str) -> None:
+    # Messages then go out at once instead of waiting for a morning.
+    await graph.users.by_user_id(address).mailbox_settings.patch(
+        MailboxSettings(
+            working_hours=WorkingHours(
+                days_of_week=list(DayOfWeek),
+                start_time=time(0, 0),
+                end_time=time(23, 59),
+                time_zone=TimeZoneBase(name="UTC"),
+            )
+        )
+    )
+
+
+async def _closed(handle: WorkflowHandle[Any, Any]) -> WorkflowExecutionStatus | None:
+    status = (await handle.describe()).status
+    return status if status is not WorkflowExecutionStatus.RUNNING else None
+
+
+async def _payloads_of(handle: WorkflowHandle[Any, Any]) -> list[Payload]:
+    return [
+        payload
+        async for event in handle.fetch_history_events()
+        for payload in payloads_in(event)
+        if payload.metadata.get("encoding") == b"binary/encrypted"
+    ]
+
+
+def _sent_keys(sandbox: SandboxServer) -> list[str]:
+    # Sent Items keeps the idempotency key as an extended property, as Exchange does.
+    return [
+        str(prop["value"])
+        for message in mailbox(sandbox, AGENT, "sentitems")
+        for prop in message.get(PROPERTY) or []
+        if str(prop["id"]).endswith("Name AccordIdempotencyKey")
+    ]
+
+
+async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
+    dev_server: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    await _work_round_the_clock(graph, SAM)
+    await _work_round_the_clock(graph, MANAGER)
+    old_client = _client_with(dev_server, KEY_A)
+    new_client = _client_with(dev_server, KEY_B, KEY_A)
+    settings = _settings(KEY_B, KEY_A)
+    only_ours = f"TaskQueue IN ('{task_queue}', '{task_queue}-people')"
+    now = await dev_server.get_current_time()
+
+    async with _workers(old_client, task_queue, sandbox, graph):
+        handle = await start_commitment(
+            old_client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=10)), now
+        )
+        person = await old_client.start_workflow(
+            PersonWorkflow.run,
+            PersonInput(record=PersonRecord(email=SAM)),
+            id=f"{task_queue}:{person_workflow_id(SAM)}",
+            task_queue=f"{task_queue}-people",
+        )
+        await eventually(lambda: from_agent(sandbox, SAM))
+        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    assert key_ids_in([e async for e in handle.fetch_history_events()]) == {key_id_for(KEY_A)}
+
+    async with _workers(new_client, task_queue, sandbox, graph):
+        # Every worker now encrypts with B: the runs started before this need refreshing.
+        ours = ["--before", datetime.now(UTC).isoformat(), "--query", only_ours]
+        code, dry = await _keys(new_client, settings, "reencrypt", "--dry-run", *ours)
+        assert code == 0 and "total: would ask 2," in dry
+        code, report = await _keys(new_client, settings, "reencrypt", *ours)
+        assert code == 0
+        assert "CommitmentWorkflow: asked 1," in report and "PersonWorkflow: asked 1," in report
+
+        old_runs = [
+            new_client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id),
+            new_client.get_workflow_handle(person.id, run_id=person.first_execution_run_id),
+        ]
+        for old_run in old_runs:
+            status = await eventually(lambda run=old_run: _closed(run))  # type: ignore[misc]
+            assert status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+        # Asked again: the runs that continued are not asked twice.
+        code, again = await _keys(new_client, settings, "reencrypt", *ours)
+        assert code == 0 and "total: asked 0," in again
+
+        latest = new_client.get_workflow_handle_for(CommitmentWorkflow.run, handle.id)
+        latest_person = new_client.get_workflow_handle(person.id)
+        only_b = EncryptionCodec(PayloadKeyRing([KEY_B]))
+        for run in (latest, latest_person):
+            payloads = await _payloads_of(run)
+            assert payloads, "the new run's state is in its history"
+            assert {p.metadata["encryption-key-id"].decode() for p in payloads} == {
+                key_id_for(KEY_B)
+            }
+            assert len(await only_b.decode(payloads)) == len(payloads)
+
+        code, status_report = await _keys(new_client, settings, "status", "--query", only_ours)
+        assert code == 0
+        assert "histories read: 2, unreadable: 0" in status_report
+        assert f"{key_id_for(KEY_B)}: 2 histories (current key)" in status_report
+        assert key_id_for(KEY_A) not in status_report.split("\n", 1)[1]
+
+        view = await latest.query(CommitmentWorkflow.view)
+        assert view.status is CommitmentStatus.ACTIVE
+        assert [entry.kind for entry in view.history][:3] == [
+            "expectation_set",
+            "sent:expectation",
+            "accepted",
+        ]
+        view = await act(
+            latest,
+            CommitmentWorkflow.check_in,
+            CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.DONE, note="Shared."),
+        )
+        assert view.status is CommitmentStatus.DONE
+        await latest.result()
+
+    # The new run replays on a worker that holds B alone.
+    replayer = Replayer(
+        workflows=[CommitmentWorkflow],
+        data_converter=build_data_converter(EncryptionCodec(PayloadKeyRing([KEY_B]))),
+    )
+    result = await replayer.replay_workflow(
+        await latest.fetch_history(), raise_on_replay_failure=False
+    )
+    assert result.replay_failure is None
+    sent = _sent_keys(sandbox)
+    assert len(sent) == len(set(sent)) == 3, sent  # expectation, thanks, notice
+    assert len(from_agent(sandbox, SAM)) == 2 and len(from_agent(sandbox, MANAGER)) == 1
+
+
+async def test_a_query_temporal_refuses_is_a_clear_exit_code(
+    dev_server: WorkflowEnvironment,
+) -> None:
+    client = _client_with(dev_server, KEY_B)
+    code, out = await _keys(
+        client,
+        _settings(KEY_B),
+        "reencrypt",
+        "--before",
+        "2026-11-22T06:00:00Z",
+        "--query",
+        "NoSuchField = 1",
+    )
+    assert code == 2 and out == ""
+
+
+def test_the_queries_name_the_runs_still_to_do() -> None:
+    before = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
+    query = refresh_query(before, "WorkflowId = 'x'")
+    assert "ExecutionStatus = 'Running'" in query
+    assert "StartTime < '2026-11-22T06:00:00.000000Z'" in query
+    assert "'CommitmentWorkflow', 'PersonWorkflow', 'MailboxWatchWorkflow'" in query
+    assert query.endswith("AND (WorkflowId = 'x')")
+    assert "ExecutionStatus" not in status_query(closed=True)
+    assert "'DigestWorkflow'" in status_query(closed=False)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["reencrypt", "--before", "2026-11-22T06:00:00"],
+        ["reencrypt", "--before", "tomorrow"],
+        ["reencrypt"],
+        ["reencrypt", "--before", "2026-11-22T06:00:00Z", "--rate", "0"],
+        ["status", "--rate", "many"],
+    ],
+)
+def test_bad_arguments_are_refused_before_anything_is_asked(argv: Sequence[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser(_settings(KEY_B)).parse_args(["keys", *argv])
+    assert exit_info.value.code == 2
+
+
+async def test_the_pacer_spaces_calls_evenly() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(4, clock=lambda: now[0], sleep=sleep)
+    for _ in range(5):
+        await pacer.wait()
+    assert slept == [0.25, 0.25, 0.25, 0.25]
+    now[0] += 10  # a pause does not build up a burst
+    await pacer.wait()
+    await pacer.wait()
+    assert slept[-1] == 0.25
