@@ -42,9 +42,11 @@ from activities.contracts import (
     MeetingResponse,
     SlotSearch,
 )
-from activities.directory import read_person_schedule
+from activities.directory import read_schedule
+from activities.graph_events import GraphEvent, GraphEventPage
 from activities.graph_json import send_for_json
 from activities.rendering import render_for
+from activities.schedule_cache import ScheduleCache
 from domain.models import Actor, Person, TimeSlot
 from domain.slots import (
     DEFAULT_GRANULARITY,
@@ -88,13 +90,20 @@ class CalendarActivities:
     Args:
         graph: the SDK client.
         clock: the current instant; no slot is proposed before it.
+        schedules: a cache of recent schedule reads shared by the worker's activities;
+            ``None``: every read asks Graph.
     """
 
     def __init__(
-        self, graph: GraphServiceClient, *, clock: Callable[[], datetime] = _utc_now
+        self,
+        graph: GraphServiceClient,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        schedules: ScheduleCache | None = None,
     ) -> None:
         self._graph = graph
         self._clock = clock
+        self._schedules = schedules
 
     @activity.defn(name="find_meeting_slot")
     async def find_meeting_slot(self, search: SlotSearch) -> TimeSlot | None:
@@ -109,7 +118,7 @@ class CalendarActivities:
         """
         not_before = max(search.not_before, self._clock())
         people = (search.organizer, search.attendee)
-        schedules = [await read_person_schedule(self._graph, p.email) for p in people]
+        schedules = [await read_schedule(self._graph, p.email, self._schedules) for p in people]
         periods = [reachable_periods(not_before, search.working_days, s) for s in schedules]
         if not all(periods):
             log.info("meeting_slot_none", reason="someone_unreachable")
@@ -208,9 +217,10 @@ class CalendarActivities:
             response_requested=True,
             transaction_id=request.transaction_id,
         )
+        create = self._graph.users.by_user_id(organizer).events.to_post_request_information(event)
         with graph_errors():
-            created = await self._graph.users.by_user_id(organizer).events.post(event)
-        if created is None or not created.id:
+            created = GraphEvent.model_validate(await send_for_json(self._graph, create))
+        if not created.id:
             raise RuntimeError("Graph created the event but sent back no id")
         logger.info("meeting_scheduled", event_id=created.id)
         count_invitation_sent(activity.metric_meter(), kind=str(request.kind))
@@ -222,19 +232,21 @@ class CalendarActivities:
             select=["id", "transactionId"],
             top=1,
         )
-        events = self._graph.users.by_user_id(organizer).events
+        query = self._graph.users.by_user_id(organizer).events.to_get_request_information(
+            RequestConfiguration(query_parameters=parameters)
+        )
         with graph_errors():
             try:
-                found = await events.get(RequestConfiguration(query_parameters=parameters))
+                found = GraphEventPage.model_validate(await send_for_json(self._graph, query))
             except APIError as exc:
                 if graph_status(exc) != 400:
                     raise
                 # A service that cannot filter on transactionId still honours it on create.
                 log.info("transaction_filter_unsupported")
                 return None
-        for event in (found.value if found else None) or []:
+        for event in found.value:
             if event.id and event.transaction_id == transaction_id:
-                return str(event.id)
+                return event.id
         return None
 
     @activity.defn(name="get_meeting_response")
@@ -253,23 +265,17 @@ class CalendarActivities:
             select=["attendees", "isCancelled"]
         )
         item = self._graph.users.by_user_id(lookup.organizer).events.by_event_id(lookup.event_id)
+        query = item.to_get_request_information(RequestConfiguration(query_parameters=parameters))
         with graph_errors():
             try:
-                event = await item.get(RequestConfiguration(query_parameters=parameters))
+                event = GraphEvent.model_validate(await send_for_json(self._graph, query))
             except APIError as exc:
                 if graph_status(exc) != 404:
                     raise
                 return MeetingResponse(response="none", cancelled=True)
-        response = "none"
-        wanted = lookup.attendee.lower()
-        for attendee in (event.attendees if event else None) or []:
-            address = (attendee.email_address.address or "") if attendee.email_address else ""
-            if address.lower() == wanted and attendee.status and attendee.status.response:
-                # The generated enum's members are declared as 1-tuples; the value is a str.
-                response = str(attendee.status.response.value)
-        cancelled = bool(event and event.is_cancelled)
+        response = event.response_of(lookup.attendee) or "none"
         log.info("meeting_response_read", event_id=lookup.event_id, response=response)
-        return MeetingResponse(response=response, cancelled=cancelled)
+        return MeetingResponse(response=response, cancelled=event.is_cancelled)
 
     @activity.defn(name="cancel_meeting")
     async def cancel_meeting(self, cancellation: MeetingCancellation) -> None:
@@ -284,10 +290,11 @@ class CalendarActivities:
         parameters = EventItemRequestBuilder.EventItemRequestBuilderGetQueryParameters(
             select=["isCancelled"]
         )
+        query = item.to_get_request_information(RequestConfiguration(query_parameters=parameters))
         with graph_errors():
             try:
-                event = await item.get(RequestConfiguration(query_parameters=parameters))
-                if event is not None and event.is_cancelled:
+                event = GraphEvent.model_validate(await send_for_json(self._graph, query))
+                if event.is_cancelled:
                     log.info("meeting_already_cancelled", event_id=cancellation.event_id)
                     return
                 await item.cancel.post(CancelPostRequestBody(comment=cancellation.comment))

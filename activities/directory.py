@@ -10,6 +10,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.contracts import ScheduleLookup
 from activities.graph_json import send_for_json
+from activities.schedule_cache import ScheduleCache
 from domain.working_time import PersonSchedule
 from integrations.graph.errors import graph_errors
 
@@ -48,11 +49,42 @@ async def read_person_schedule(graph: GraphServiceClient, email: str) -> PersonS
         ) from None
 
 
-class DirectoryActivities:
-    """Reads from the directory and mailbox settings."""
+async def read_schedule(
+    graph: GraphServiceClient, email: str, schedules: ScheduleCache | None
+) -> PersonSchedule:
+    """Read someone's schedule through the worker's cache, or from Graph when there is none.
 
-    def __init__(self, graph: GraphServiceClient) -> None:
+    Args:
+        graph: the SDK client.
+        email: the person's address or user principal name.
+        schedules: the worker's cache of recent reads (see :mod:`activities.schedule_cache`);
+            ``None``: always ask Graph.
+
+    Returns:
+        The schedule.
+
+    Raises:
+        ApplicationError: as :func:`read_person_schedule`.
+    """
+    if schedules is None:
+        return await read_person_schedule(graph, email)
+    return await schedules.read(email, lambda: read_person_schedule(graph, email))
+
+
+class DirectoryActivities:
+    """Reads from the directory and mailbox settings.
+
+    Args:
+        graph: the SDK client.
+        schedules: a cache of recent schedule reads shared by the worker's activities;
+            ``None``: every read asks Graph.
+    """
+
+    def __init__(
+        self, graph: GraphServiceClient, *, schedules: ScheduleCache | None = None
+    ) -> None:
         self._graph = graph
+        self._schedules = schedules
 
     @activity.defn(name="get_person_schedule")
     async def get_person_schedule(self, lookup: ScheduleLookup) -> PersonSchedule:
@@ -64,6 +96,6 @@ class DirectoryActivities:
         Returns:
             The schedule.
         """
-        schedule = await read_person_schedule(self._graph, lookup.email)
+        schedule = await read_schedule(self._graph, lookup.email, self._schedules)
         log.info("person_schedule_read", auto_replies=schedule.automatic_replies.status)
         return schedule
