@@ -28,6 +28,7 @@ from accord.settings import AccordSettings
 from accord.teams_setup import new_teams_channel
 from accord.worker_health import WorkerHealth, WorkerPhase, serve_probes
 from activities import CalendarActivities, DirectoryActivities, MessagingActivities
+from activities.schedule_cache import ScheduleCache
 from activities.teams import TeamsChannel
 from integrations.telemetry.runtime import build_runtime
 from integrations.telemetry.tracing import tracing_interceptors
@@ -84,14 +85,17 @@ async def build_worker(
         public_url=settings.public_url,
         teams=teams or new_teams_channel(settings, client, graph),
     )
+    # One per worker: the directory and calendar activities read the same people within
+    # seconds (staleness bound in activities/schedule_cache.py).
+    schedules = ScheduleCache()
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
         workflows=[CommitmentWorkflow, PersonWorkflow, *INTAKE_WORKFLOWS, *DIGEST_WORKFLOWS],
         activities=activity_methods(
-            DirectoryActivities(graph),
+            DirectoryActivities(graph, schedules=schedules),
             messaging,
-            CalendarActivities(graph),
+            CalendarActivities(graph, schedules=schedules),
             *intake_activities(settings, client, graph, messaging),
             *digest_activities(settings, client, graph, messaging),
         ),
