@@ -1,0 +1,191 @@
+"""``refresh_history``: long-lived workflows continue as new on request, at a safe point.
+
+On the session's dev server (the time-skipping server intermittently refuses a
+continue-as-new); the end-to-end key rotation is in tests/accord/test_key_rotation.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from msgraph.generated.models.automatic_replies_setting import AutomaticRepliesSetting
+from msgraph.generated.models.automatic_replies_status import AutomaticRepliesStatus
+from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
+from msgraph.generated.models.day_of_week import DayOfWeek
+from msgraph.generated.models.mailbox_settings import MailboxSettings
+from msgraph.generated.models.time_zone_base import TimeZoneBase
+from msgraph.generated.models.working_hours import WorkingHours
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities.subscriptions import SubscriptionActivities
+from domain.models import Actor, CommitmentStatus, Person
+from sandbox.server import SandboxServer
+from sandbox.subscriptions import SubscriptionService
+from tests.conftest import AGENT, SAM, eventually
+from tests.sandbox.receiver import Receiver
+from tests.workflows.harness import (
+    SandboxClockInterceptor,
+    from_agent,
+    lifecycle_worker,
+    received_at,
+    spec_for,
+    start_commitment,
+)
+from worker import activity_methods
+from workflows.commitment import CommitmentWorkflow
+from workflows.intake_contracts import (
+    WATCH_VIEW_QUERY,
+    WatchConfig,
+    WatchInput,
+    WatchMode,
+    WatchView,
+    watch_workflow_id,
+)
+from workflows.mailbox_watch import MailboxWatchWorkflow
+from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
+
+SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
+AWAY_FOR = timedelta(seconds=3)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """Answers the subscription's validation handshake."""
+    with Receiver() as server:
+        yield server
+
+
+async def _work_round_the_clock(graph: GraphServiceClient, address: str) -> None:
+    await graph.users.by_user_id(address).mailbox_settings.patch(
+        MailboxSettings(
+            working_hours=WorkingHours(
+                days_of_week=list(DayOfWeek),
+                start_time=time(0, 0),
+                end_time=time(23, 59),
+                time_zone=TimeZoneBase(name="UTC"),
+            )
+        )
+    )
+
+
+async def _away_until(graph: GraphServiceClient, address: str, end: datetime) -> None:
+    def graph_time(when: datetime) -> DateTimeTimeZone:
+        return DateTimeTimeZone(
+            date_time=when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"), time_zone="UTC"
+        )
+
+    await graph.users.by_user_id(address).mailbox_settings.patch(
+        MailboxSettings(
+            automatic_replies_setting=AutomaticRepliesSetting(
+                status=AutomaticRepliesStatus.Scheduled,
+                scheduled_start_date_time=graph_time(end - timedelta(days=1)),
+                scheduled_end_date_time=graph_time(end),
+            )
+        )
+    )
+
+
+async def _closed_as(handle: WorkflowHandle[Any, Any]) -> Any:
+    described = await handle.describe()
+    return described if described.status is not WorkflowExecutionStatus.RUNNING else None
+
+
+async def test_a_message_waiting_for_its_reader_is_delivered_once_before_the_refresh(
+    dev_server: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    # Sam is away for a few seconds more, so the expectation waits in its courier when the
+    # refresh is asked for: the hand-over waits for it instead of dropping or repeating it.
+    await _work_round_the_clock(graph, SAM)
+    client = dev_server.client
+    now = await dev_server.get_current_time()
+    back = now + AWAY_FOR
+    await _away_until(graph, SAM, back)
+    async with lifecycle_worker(client, task_queue, sandbox, graph):
+        handle = await start_commitment(
+            client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=9)), now
+        )
+        await handle.signal(REFRESH_SIGNAL, RefreshRequest(reason="test"))
+        first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+        closed = await eventually(lambda: _closed_as(first))
+        assert closed.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+        (expectation,) = from_agent(sandbox, SAM)
+        assert received_at(expectation) >= back.replace(microsecond=0)
+        assert received_at(expectation) <= closed.close_time
+
+        latest = client.get_workflow_handle_for(CommitmentWorkflow.run, handle.id)
+        view = await latest.query(CommitmentWorkflow.view)
+        assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE
+        assert [(entry.actor, entry.kind) for entry in view.history] == [
+            (Actor.MANAGER, "expectation_set"),
+            (Actor.SYSTEM, "sent:expectation"),
+        ]
+        # A request to the new run is one more hand-over, never a second message.
+        second_run = (await latest.describe()).run_id
+        await latest.signal(REFRESH_SIGNAL, RefreshRequest())
+        second = client.get_workflow_handle(handle.id, run_id=second_run)
+        assert (await eventually(lambda: _closed_as(second))).status is (
+            WorkflowExecutionStatus.CONTINUED_AS_NEW
+        )
+        view = await latest.query(CommitmentWorkflow.view)
+        assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE and len(view.history) == 2
+        await latest.terminate("test over")
+    assert len(from_agent(sandbox, SAM)) == 1
+
+
+async def test_the_watch_continues_as_new_on_request_and_keeps_its_subscription(
+    dev_server: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+    receiver: Receiver,
+) -> None:
+    client = dev_server.client
+    config = WatchConfig(
+        mailbox=AGENT,
+        mode=WatchMode.AGENT_INBOX,
+        notification_url=f"{receiver.url}/notify",
+        lifecycle_url=f"{receiver.url}/lifecycle",
+        client_state="test-client-state",
+        lifetime=timedelta(hours=3),
+        task_queue=task_queue,
+    )
+    async with Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[MailboxWatchWorkflow],
+        activities=activity_methods(SubscriptionActivities(graph, client, task_queue=task_queue)),
+        interceptors=[SandboxClockInterceptor(sandbox)],
+    ):
+        handle = await client.start_workflow(
+            MailboxWatchWorkflow.run,
+            WatchInput(config=config),
+            id=watch_workflow_id(AGENT, WatchMode.AGENT_INBOX, task_queue),
+            task_queue=task_queue,
+        )
+
+        async def subscribed() -> WatchView | None:
+            view: WatchView = await handle.query(WATCH_VIEW_QUERY, result_type=WatchView)
+            return view if view.subscription_id and view.catch_ups else None
+
+        before = await eventually(subscribed)
+        assert before is not None
+        await handle.signal(REFRESH_SIGNAL, RefreshRequest())
+        first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+        closed = await eventually(lambda: _closed_as(first))
+        assert closed.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+        after = await eventually(subscribed)
+        assert after is not None
+        assert after.subscription_id == before.subscription_id
+        assert sandbox.state is not None
+        live = SubscriptionService.of(sandbox.state).live()
+        assert [subscription["id"] for subscription in live] == [before.subscription_id]
+        await client.get_workflow_handle(handle.id).terminate("test over")
