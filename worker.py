@@ -30,6 +30,7 @@ from accord.worker_health import WorkerHealth, WorkerPhase, serve_probes
 from activities import CalendarActivities, DirectoryActivities, MessagingActivities
 from activities.schedule_cache import ScheduleCache
 from activities.teams import TeamsChannel
+from integrations.graph.pacing import MailboxPacer, PacingLimits
 from integrations.telemetry.runtime import build_runtime
 from integrations.telemetry.tracing import tracing_interceptors
 from integrations.temporal.client import connect, ensure_search_attributes
@@ -65,6 +66,7 @@ async def build_worker(
     client: Client,
     graph: GraphServiceClient,
     teams: TeamsChannel | None = None,
+    pacer: MailboxPacer | None = None,
 ) -> Worker:
     """Build the worker for commitment workflows and their activities.
 
@@ -74,6 +76,8 @@ async def build_worker(
         graph: the Graph client the activities call.
         teams: the Teams channel for messages; unset: built from the settings (none when
             ``teams_app_id`` is unset).
+        pacer: the mailbox pacer ``graph``'s transport shares (see :func:`mail_pacer`);
+            ``None``: sends are not paced.
 
     Returns:
         The worker, not yet running.
@@ -84,6 +88,8 @@ async def build_worker(
         links=link_key_ring(settings),
         public_url=settings.public_url,
         teams=teams or new_teams_channel(settings, client, graph),
+        sending_mailboxes=settings.sending_mailboxes,
+        pacer=pacer,
     )
     # One per worker: the directory and calendar activities read the same people within
     # seconds (staleness bound in activities/schedule_cache.py).
@@ -102,6 +108,26 @@ async def build_worker(
         max_cached_workflows=settings.worker_max_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
         **worker_tuning(settings),
+    )
+
+
+def mail_pacer(settings: AccordSettings) -> MailboxPacer | None:
+    """Return the worker's mailbox pacer, or ``None`` when pacing is off.
+
+    Args:
+        settings: ``mail_pacing_enabled`` and the limits to keep to.
+
+    Returns:
+        One pacer, to share between the Graph client's transport and the activities.
+    """
+    if not settings.mail_pacing_enabled:
+        return None
+    return MailboxPacer(
+        PacingLimits(
+            messages_per_minute=settings.mail_messages_per_minute,
+            concurrent_requests=settings.mailbox_concurrent_requests,
+            max_wait=settings.mail_pacing_max_wait_seconds,
+        )
     )
 
 
@@ -163,7 +189,8 @@ async def run_worker(settings: AccordSettings) -> None:
     try:
         runtime = build_runtime(settings)
         with tracing_interceptors(settings) as interceptors:
-            async with graph_client(settings) as graph:
+            pacer = mail_pacer(settings)
+            async with graph_client(settings, pacer) as graph:
                 client = await connect(settings, runtime=runtime, interceptors=interceptors)
                 health = WorkerHealth(
                     client,
@@ -180,7 +207,7 @@ async def run_worker(settings: AccordSettings) -> None:
                             )
                         )
                     await _register_search_attributes(settings, client)
-                    worker = await build_worker(settings, client, graph)
+                    worker = await build_worker(settings, client, graph, pacer=pacer)
                     await start_digest_enrolment(settings, client)
                     await _start_mailbox_watches(settings, client)
                     await _run_until_stopped(settings, worker, health, stop)

@@ -11,6 +11,7 @@ from msgraph.graph_service_client import GraphServiceClient
 from accord.settings import AccordSettings
 from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
+from integrations.graph.pacing import MailboxPacer
 from sandbox.tenant import DEMO_CLIENT_ID, TenantError, TenantSeed, load_tenant_file
 
 # The sandbox checks that a secret is sent, not what it is (see sandbox.routes.identity).
@@ -52,7 +53,9 @@ def sandbox_ids(settings: AccordSettings) -> tuple[str, str]:
 
 
 @asynccontextmanager
-async def graph_client(settings: AccordSettings) -> AsyncIterator[GraphServiceClient]:
+async def graph_client(
+    settings: AccordSettings, pacer: MailboxPacer | None = None
+) -> AsyncIterator[GraphServiceClient]:
     """Yield a Graph client for the configured tenant, or for the sandbox when none is.
 
     A real tenant (``graph_base_url`` set) needs ``graph_tenant_id``, ``graph_client_id``
@@ -61,6 +64,7 @@ async def graph_client(settings: AccordSettings) -> AsyncIterator[GraphServiceCl
 
     Args:
         settings: Accord's settings.
+        pacer: the worker's mailbox pacer, which then holds a slot for each request.
 
     Yields:
         The Graph client; its credential is closed on exit.
@@ -86,6 +90,6 @@ async def graph_client(settings: AccordSettings) -> AsyncIterator[GraphServiceCl
             )
         credential = ClientSecretCredential(tenant_id, client_id, secret.get_secret_value())
     try:
-        yield build_graph_client(GraphConnection(base_url, credential))
+        yield build_graph_client(GraphConnection(base_url, credential, pacer=pacer))
     finally:
         await credential.close()

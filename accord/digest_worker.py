@@ -42,7 +42,7 @@ def digest_activities(
         Instances for :func:`worker.activity_methods`.
     """
     return [
-        DigestActivities(client, graph, messaging, sender_mailbox=settings.agent_mailbox),
+        DigestActivities(client, graph, messaging),
         DigestEnrolmentActivities(client, graph, task_queue=settings.temporal_task_queue),
     ]
 

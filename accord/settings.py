@@ -125,6 +125,34 @@ class AccordSettings(BaseSettings):
     agent_mailbox: str = Field(
         default="accord@northwind.example", description="The mailbox Accord sends from."
     )
+    sending_mailboxes: AddressList = Field(
+        default_factory=list,
+        description="Mailboxes that share Accord's sending (Exchange allows each 30 messages a "
+        "minute), as a JSON list or comma-separated; each person always hears from the same "
+        "one. Empty: agent_mailbox alone.",
+    )
+    mail_pacing_enabled: bool = Field(
+        default=True,
+        description="Keep each sending mailbox within mail_messages_per_minute and "
+        "mailbox_concurrent_requests, instead of learning the limits from 429s.",
+    )
+    mail_messages_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description="Messages a sending mailbox submits per minute from this worker "
+        "(Exchange: 30 per mailbox; give each worker its share when several send).",
+    )
+    mailbox_concurrent_requests: int = Field(
+        default=4,
+        ge=1,
+        description="Graph requests this worker makes at once per mailbox (Exchange: 4 per app).",
+    )
+    mail_pacing_max_wait_seconds: float = Field(
+        default=15.0,
+        ge=0,
+        description="A send whose turn is further off is booked and retried then, freeing "
+        "its activity slot.",
+    )
     intake_enabled: bool = Field(
         default=True,
         description="Watch the agent's inbox (and opted-in managers' flags) for new "

@@ -41,7 +41,6 @@ from domain.messages import DigestContext, MessageKind, RenderedMessage, render_
 from domain.models import Person
 from domain.reliability import window_start
 from domain.timezones import resolve_zone
-from integrations.graph.errors import graph_errors
 from integrations.temporal.commitment_views import (
     CommitmentsUnavailableError,
     read_commitment_facts,
@@ -78,8 +77,8 @@ class DigestActivities:
     Args:
         temporal: the Temporal client, to find and read the commitments.
         graph: the SDK client that sends the mail.
-        messaging: the mail activities, whose Sent Items check makes the send exactly once.
-        sender_mailbox: the mailbox Accord sends from.
+        messaging: the mail activities: they choose the manager's sending mailbox and make
+            the send paced and exactly once.
     """
 
     def __init__(
@@ -87,13 +86,10 @@ class DigestActivities:
         temporal: Client,
         graph: GraphServiceClient,
         messaging: MessagingActivities,
-        *,
-        sender_mailbox: str,
     ) -> None:
         self._temporal = temporal
         self._graph = graph
         self._messaging = messaging
-        self._sender = sender_mailbox
 
     @activity.defn(name=GATHER_ACTIVITY)
     async def gather_digest(self, request: DigestRequest) -> TeamDigest:
@@ -145,13 +141,6 @@ class DigestActivities:
         """
         digest = delivery.digest
         logger = log.bind(idempotency_key=delivery.idempotency_key, attempt=activity.info().attempt)
-        if await self._messaging.already_sent(delivery.idempotency_key):
-            logger.info("digest_already_sent")
-            return DigestSent(
-                idempotency_key=delivery.idempotency_key,
-                recipient=digest.manager.email,
-                already_sent=True,
-            )
         # Drawing takes a moment of CPU; the event loop keeps serving other activities.
         chart = await asyncio.to_thread(weekly_chart, digest.weeks)
         rendered = render_digest(digest, chart)
@@ -159,8 +148,19 @@ class DigestActivities:
             message=digest_message(delivery.idempotency_key, digest.manager, rendered, chart),
             save_to_sent_items=True,
         )
-        with graph_errors():
-            await self._graph.users.by_user_id(self._sender).send_mail.post(request)
+        sender = self._messaging.sender_for(digest.manager.email)
+        already_sent = await self._messaging.send_once(
+            sender,
+            delivery.idempotency_key,
+            lambda: self._graph.users.by_user_id(sender).send_mail.post(request),
+        )
+        if already_sent:
+            logger.info("digest_already_sent")
+            return DigestSent(
+                idempotency_key=delivery.idempotency_key,
+                recipient=digest.manager.email,
+                already_sent=True,
+            )
         logger.info("digest_sent", chart_bytes=len(chart.png))
         return DigestSent(
             idempotency_key=delivery.idempotency_key,

@@ -32,7 +32,6 @@ from activities.contracts import SentMessage
 from activities.messaging import IDEMPOTENCY_HEADER, IDEMPOTENCY_PROPERTY, MessagingActivities
 from domain.intake_question import IntakeQuestion, render_question
 from domain.models import Person
-from integrations.graph.errors import graph_errors
 from workflows.intake_contracts import QuestionRequest
 
 log = structlog.get_logger("accord.activities.intake_mail")
@@ -65,13 +64,6 @@ class IntakeMailActivities:
             Whether an earlier attempt had sent it.
         """
         logger = log.bind(idempotency_key=request.idempotency_key, attempt=activity.info().attempt)
-        if await self._messaging.already_sent(request.idempotency_key):
-            logger.info("intake_question_already_sent")
-            return SentMessage(
-                idempotency_key=request.idempotency_key,
-                recipient=request.manager,
-                already_sent=True,
-            )
         rendered = render_question(
             IntakeQuestion(
                 manager=Person(email=request.manager, display_name=_name(request)),
@@ -93,16 +85,27 @@ class IntakeMailActivities:
             ],
         )
         mailbox = self._graph.users.by_user_id(self._agent)
-        with graph_errors():
-            if request.reply_to_message_id:
-                await mailbox.messages.by_message_id(request.reply_to_message_id).reply.post(
+        reply_to = request.reply_to_message_id
+        if not reply_to:
+            message.subject = rendered.subject
+
+        async def submit() -> None:
+            if reply_to:
+                await mailbox.messages.by_message_id(reply_to).reply.post(
                     ReplyPostRequestBody(message=message)
                 )
             else:
-                message.subject = rendered.subject
                 await mailbox.send_mail.post(
                     SendMailPostRequestBody(message=message, save_to_sent_items=True)
                 )
+
+        if await self._messaging.send_once(self._agent, request.idempotency_key, submit):
+            logger.info("intake_question_already_sent")
+            return SentMessage(
+                idempotency_key=request.idempotency_key,
+                recipient=request.manager,
+                already_sent=True,
+            )
         logger.info("intake_question_sent", in_thread=request.reply_to_message_id is not None)
         return SentMessage(
             idempotency_key=request.idempotency_key, recipient=request.manager, already_sent=False

@@ -20,11 +20,17 @@ production depends on.
 Exchange files the Sent Items copy shortly after accepting a send, so the retry policy of
 ``send_message`` should wait some seconds before its first retry (Graph's ``Retry-After``,
 when it sends one, is honoured on its own).
+
+Every send of Accord's (messages, digests, intake's questions) goes through
+:meth:`MessagingActivities.send_once`: the mailbox's pacer (integrations/graph/pacing.py) is
+asked for a turn first, then Sent Items, then the submission waits for its turn. People are
+spread over the sending mailboxes by ``domain.sending.sender_for``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 import structlog
@@ -54,7 +60,9 @@ from domain.action_links import DEFAULT_LINK_LIFETIME, ActionClaims, LinkAction,
 from domain.messages import RenderedMessage
 from domain.models import Actor, Person
 from domain.preferences import Channel
+from domain.sending import sender_for
 from integrations.graph.errors import graph_errors
+from integrations.graph.pacing import MailboxPacer, SendTurn, Unpaced
 from integrations.telemetry.metrics import EMAIL, count_message_sent
 
 IDEMPOTENCY_HEADER = "x-accord-idempotency-key"
@@ -82,13 +90,18 @@ class MessagingActivities:
 
     Args:
         graph: the SDK client.
-        sender_mailbox: the mailbox Accord sends from (and whose Sent Items it searches).
+        sender_mailbox: Accord's own mailbox: it sends when ``sending_mailboxes`` is empty,
+            and it sends intake's replies in the threads it was copied on.
         links: the key ring that signs action links.
         public_url: where Accord's API is reached; links are ``{public_url}/a/{token}``.
         clock: the current instant, for link expiry; it should
             agree with the mail server's clock.
         teams: delivers cards to people who prefer Teams (see ``activities/teams.py``);
             unset: email only.
+        sending_mailboxes: the mailboxes people's messages are spread over (each person
+            always hears from the same one); empty: ``sender_mailbox`` alone.
+        pacer: keeps sends within each mailbox's message rate; ``None``: no pacing (the
+            Graph client's transport should share it, see ``PacedTransport``).
     """
 
     def __init__(
@@ -100,10 +113,14 @@ class MessagingActivities:
         public_url: str,
         clock: Callable[[], datetime] = _utc_now,
         teams: TeamsChannel | None = None,
+        sending_mailboxes: Sequence[str] = (),
+        pacer: MailboxPacer | None = None,
     ) -> None:
         self._teams = teams
         self._graph = graph
-        self._sender = sender_mailbox
+        self.agent_mailbox = sender_mailbox
+        self._senders = tuple(sending_mailboxes) or (sender_mailbox,)
+        self._pacer = pacer
         self._links = links
         self._public_url = public_url.rstrip("/")
         self._clock = clock
@@ -137,27 +154,66 @@ class MessagingActivities:
             recipient_role=str(message.recipient_role),
             attempt=activity.info().attempt,
         )
-        if await self._already_sent(message.idempotency_key):
-            logger.info("message_already_sent")
-            return SentMessage(
-                idempotency_key=message.idempotency_key,
-                recipient=recipient.email,
-                already_sent=True,
-                teams_unreachable=unreachable,
-            )
+        sender = self.sender_for(recipient.email)
         request = SendMailPostRequestBody(
             message=self._graph_message(message, recipient, rendered), save_to_sent_items=True
         )
-        with graph_errors():
-            await self._graph.users.by_user_id(self._sender).send_mail.post(request)
-        logger.info("message_sent")
-        count_message_sent(activity.metric_meter(), channel=EMAIL, kind=str(message.kind))
+        already_sent = await self.send_once(
+            sender,
+            message.idempotency_key,
+            lambda: self._graph.users.by_user_id(sender).send_mail.post(request),
+        )
+        if already_sent:
+            logger.info("message_already_sent")
+        else:
+            logger.info("message_sent")
+            count_message_sent(activity.metric_meter(), channel=EMAIL, kind=str(message.kind))
         return SentMessage(
             idempotency_key=message.idempotency_key,
             recipient=recipient.email,
-            already_sent=False,
+            already_sent=already_sent,
             teams_unreachable=unreachable,
         )
+
+    def sender_for(self, recipient: str) -> str:
+        """Return the mailbox that writes to a person (always the same one for them).
+
+        Args:
+            recipient: the person's address.
+
+        Returns:
+            One of the sending mailboxes.
+        """
+        return sender_for(recipient, self._senders)
+
+    async def send_once(
+        self, mailbox: str, idempotency_key: str, submit: Callable[[], Awaitable[object]]
+    ) -> bool:
+        """Submit a message from a mailbox, unless an earlier attempt already did.
+
+        The order matters: the pacer's turn first (a send that must wait long costs no
+        request, see ``MailboxPacer.turn``), then the Sent Items check, then the
+        submission when the turn comes.
+
+        Args:
+            mailbox: the sending mailbox; ``submit`` must send from it.
+            idempotency_key: the key the message carries (header and extended property).
+            submit: makes the Graph request that submits the message.
+
+        Returns:
+            True when an earlier attempt had sent it (``submit`` was not called).
+
+        Raises:
+            ApplicationError: Graph's failures (see integrations/graph/errors.py), or
+                ``MailboxBusy`` when the mailbox's turn is far off.
+        """
+        async with self._turn(mailbox, idempotency_key) as turn:
+            if await self._already_sent(mailbox, idempotency_key):
+                return True
+            async with turn.submission():
+                with graph_errors():
+                    await submit()
+        return False
 
     async def _route_to_teams(
         self, message: OutgoingMessage, recipient: Person
@@ -173,6 +229,14 @@ class MessagingActivities:
         if route.delivered and not route.already_sent:
             count_message_sent(activity.metric_meter(), channel="teams", kind=str(message.kind))
         return route
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, mailbox: str, idempotency_key: str) -> AsyncIterator[SendTurn]:
+        if self._pacer is None:
+            yield Unpaced()
+            return
+        async with self._pacer.turn(mailbox, idempotency_key) as turn:
+            yield turn
 
     def _sign_links(self, message: OutgoingMessage, person: str) -> dict[str, str]:
         expires_at = self._clock() + DEFAULT_LINK_LIFETIME
@@ -222,21 +286,7 @@ class MessagingActivities:
             ],
         )
 
-    async def already_sent(self, idempotency_key: str) -> bool:
-        """Tell whether a message with this key is in the sender's Sent Items.
-
-        For other activities that send from Accord's mailbox in ways of their own (a reply
-        in a thread) and want the same exactly-once guarantee.
-
-        Args:
-            idempotency_key: the key the message carries.
-
-        Returns:
-            True when an earlier attempt sent it.
-        """
-        return await self._already_sent(idempotency_key)
-
-    async def _already_sent(self, idempotency_key: str) -> bool:
+    async def _already_sent(self, mailbox: str, idempotency_key: str) -> bool:
         key_literal = idempotency_key.replace("'", "''")
         parameters = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
             filter=(
@@ -248,7 +298,7 @@ class MessagingActivities:
             top=_LOOKUP_PAGE,
         )
         messages = (
-            self._graph.users.by_user_id(self._sender)
+            self._graph.users.by_user_id(mailbox)
             .mail_folders.by_mail_folder_id("sentitems")
             .messages
         )

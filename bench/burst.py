@@ -8,7 +8,10 @@ from each, all due at once, through Accord's real ``send_message`` activity (the
 look-up for an earlier attempt, then ``sendMail``) as one worker would: at most
 ``--concurrency`` activities at a time (the worker's ``worker_max_concurrent_activities``), and
 a failed attempt retried as Temporal's ``SEND_RETRY`` policy would, with its intervals shrunk
-by the same scale (``Retry-After``, already in the sandbox's scaled time, wins as in Temporal).
+by the same scale (``Retry-After``, already in the sandbox's scaled time, wins as in Temporal,
+and so does a ``MailboxBusy`` booking's delay). The worker's mailbox pacer
+(integrations/graph/pacing.py) is on, its minute shrunk by the same scale, unless
+``--no-pacing`` measures sending without it.
 
 It reports the 429s (goal: none) and the time to send everything against the least the limits
 allow (goal: at most 1.1 times): with ``k`` messages per mailbox and 30 a minute, the last
@@ -45,6 +48,7 @@ from bench.stack import (
 from domain.action_links import LinkAction, LinkKeyRing
 from domain.messages import MessageKind
 from domain.models import Actor, CommitmentSpec
+from integrations.graph.pacing import MailboxPacer, PacingLimits
 from sandbox.config import LimitsConfig
 from sandbox.tenant import TenantSeed, UserSeed
 from workflows.retries import SEND_RETRY
@@ -140,15 +144,29 @@ async def _send(
         await asyncio.sleep(delay)
 
 
+def worker_pacer(time_scale: float) -> MailboxPacer:
+    """The worker's default pacer with its minute and longest wait shrunk ``time_scale`` times."""
+    defaults = PacingLimits()
+    return MailboxPacer(
+        PacingLimits(minute=defaults.minute / time_scale, max_wait=defaults.max_wait / time_scale)
+    )
+
+
 async def run(
-    mailboxes: int, per_mailbox: int, time_scale: float, concurrency: int, work_dir: Path
+    mailboxes: int,
+    per_mailbox: int,
+    time_scale: float,
+    concurrency: int,
+    work_dir: Path,
+    pacing: bool = True,
 ) -> dict[str, Any]:
     """Send the burst and return the figures."""
     limits = LimitsConfig(time_scale=time_scale)
+    pacer = worker_pacer(time_scale) if pacing else None
     with sandbox_server(work_dir, limits=limits, tenant=burst_tenant(mailboxes)) as sandbox:
         state = sandbox.state
         assert state is not None  # noqa: S101 - just started
-        async with sandbox_graph(sandbox) as graph:
+        async with sandbox_graph(sandbox, pacer) as graph:
             spec = budget_commitment(1, datetime.now(UTC) + timedelta(days=7))
             senders = [
                 MessagingActivities(
@@ -157,6 +175,7 @@ async def run(
                     links=LinkKeyRing([LINK_KEY]),
                     public_url="http://accord.bench",
                     clock=state.clock.now,
+                    pacer=pacer,
                 )
                 for number in range(mailboxes)
             ]
@@ -183,6 +202,7 @@ async def run(
     failures = Counter(outcome.failure for outcome in outcomes if outcome.failure)
     attempts = [outcome.attempts for outcome in outcomes]
     return {
+        "pacing": pacing,
         "messages": len(outcomes),
         "sent": len(outcomes) - sum(failures.values()),
         "failed": dict(failures),
@@ -209,14 +229,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-scale", type=float, default=60.0, help="how much windows shrink")
     parser.add_argument("--concurrency", type=int, default=50, help="activities at once")
     parser.add_argument("--output", type=Path, default=None, help="results directory")
+    parser.add_argument("--name", default="burst", help="results file name")
+    parser.add_argument(
+        "--no-pacing", action="store_true", help="send without the worker's mailbox pacer"
+    )
     arguments = parser.parse_args(argv)
     bench_run = Run(
-        "burst",
+        arguments.name,
         {
             "mailboxes": arguments.mailboxes,
             "per_mailbox": arguments.per_mailbox,
             "time_scale": arguments.time_scale,
             "concurrency": arguments.concurrency,
+            "pacing": not arguments.no_pacing,
         },
     )
     with tempfile.TemporaryDirectory(prefix="accord-bench-") as work:
@@ -227,6 +252,7 @@ def main(argv: list[str] | None = None) -> None:
                 arguments.time_scale,
                 arguments.concurrency,
                 Path(work),
+                pacing=not arguments.no_pacing,
             )
         )
     bench_run.publish(figures, arguments.output)

@@ -20,6 +20,8 @@ from msgraph.graph_request_adapter import GraphRequestAdapter
 from msgraph.graph_service_client import GraphServiceClient
 from msgraph_core import GraphClientFactory
 
+from integrations.graph.pacing import MailboxPacer, PacedTransport
+
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 
 
@@ -32,11 +34,14 @@ class GraphConnection:
             sandbox's ``http://127.0.0.1:5001/v1.0``.
         credential: an async credential with ``get_token(*scopes)``.
         timeout_seconds: the whole-request timeout.
+        pacer: when set, each request to a mailbox holds one of its slots (see
+            integrations/graph/pacing.py).
     """
 
     base_url: str
     credential: Any
     timeout_seconds: float = 30.0
+    pacer: MailboxPacer | None = None
 
 
 def build_graph_client(connection: GraphConnection) -> GraphServiceClient:
@@ -52,8 +57,13 @@ def build_graph_client(connection: GraphConnection) -> GraphServiceClient:
     auth = AzureIdentityAuthenticationProvider(
         connection.credential, scopes=[GRAPH_SCOPE], allowed_hosts=[host]
     )
+    transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport()
+    if connection.pacer is not None:
+        transport = PacedTransport(transport, connection.pacer)
     http_client = GraphClientFactory.create_with_default_middleware(
-        client=httpx.AsyncClient(timeout=httpx.Timeout(connection.timeout_seconds)),
+        client=httpx.AsyncClient(
+            timeout=httpx.Timeout(connection.timeout_seconds), transport=transport
+        ),
         options={
             RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=0, should_retry=False)
         },

@@ -6,7 +6,8 @@ the activity, and Temporal's retry policy decides what happens next from the err
 * a 4xx other than 408 and 429 is the request's own fault and fails for good
   (``GraphClientError``);
 * 429 (``GraphThrottled``), 408 and 5xx (``GraphUnavailable``) retry, after ``Retry-After``
-  when Graph sends it;
+  when Graph sends it, plus a random fifth of it (at least up to a second more), so that
+  the requests one throttling answer turned back do not all return in the same instant;
 * a timeout or a dropped connection (``GraphUnreachable``) retries: the request may or may not
   have taken effect, which is why every activity that changes something checks for an earlier
   attempt's effect first.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import email.utils
 import math
+import random
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -122,8 +124,16 @@ def _from_api_error(exc: APIError) -> ApplicationError:
         code,
         type=THROTTLED if status == 429 else UNAVAILABLE,
         non_retryable=False,
-        next_retry_delay=retry_after(exc.response_headers),
+        next_retry_delay=_spread(retry_after(exc.response_headers)),
     )
+
+
+def _spread(delay: timedelta | None) -> timedelta | None:
+    if delay is None:
+        return None
+    extra = max(1.0, delay.total_seconds() * 0.2)
+    # Spreading retries in time, not security: the module's generator is right here.
+    return delay + timedelta(seconds=random.uniform(0.0, extra))  # noqa: S311
 
 
 def _graph_message(exc: APIError) -> str:

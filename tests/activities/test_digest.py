@@ -33,7 +33,7 @@ from sandbox.server import SandboxServer
 from sandbox.tenant import user_id_for
 from sandbox.web.views import message_view, person
 from tests.browser import launch_chromium
-from tests.conftest import AGENT, MANAGER, SAM, eventually
+from tests.conftest import MANAGER, SAM, eventually
 from workflows.contracts import (
     MANAGER_KEY,
     OWNER_KEY,
@@ -122,7 +122,7 @@ def a_digest(manager: Person = MAYA) -> TeamDigest:
 def digest_activities(
     dev_server: WorkflowEnvironment, graph: GraphServiceClient, messaging: MessagingActivities
 ) -> DigestActivities:
-    return DigestActivities(dev_server.client, graph, messaging, sender_mailbox=AGENT)
+    return DigestActivities(dev_server.client, graph, messaging)
 
 
 def inbox_of(sandbox: SandboxServer, address: str) -> list[dict[str, Any]]:

@@ -51,7 +51,19 @@ def test_throttling_retries_after_the_delay_graph_asks_for() -> None:
     error = _translated(_odata(429, "ApplicationThrottled", "Slow down.", {"Retry-After": "7"}))
     assert error.non_retryable is False
     assert error.type == "GraphThrottled"
-    assert error.next_retry_delay == timedelta(seconds=7)
+    assert error.next_retry_delay is not None
+    assert timedelta(seconds=7) <= error.next_retry_delay <= timedelta(seconds=8.4)
+
+
+def test_retries_after_one_throttling_answer_spread_over_time() -> None:
+    delays = {
+        _translated(
+            _odata(429, "ApplicationThrottled", "Slow.", {"Retry-After": "1"})
+        ).next_retry_delay
+        for _ in range(20)
+    }
+    assert len(delays) > 10
+    assert all(d is not None and timedelta(seconds=1) <= d <= timedelta(seconds=2) for d in delays)
 
 
 @pytest.mark.parametrize("status", [408, 500, 502, 503, 504])
@@ -59,7 +71,8 @@ def test_timeouts_and_server_errors_retry(status: int) -> None:
     error = _translated(_odata(status, "serviceNotAvailable", "Later.", {"retry-after": "3"}))
     assert error.non_retryable is False
     assert error.type == "GraphUnavailable"
-    assert error.next_retry_delay == timedelta(seconds=3)
+    assert error.next_retry_delay is not None
+    assert timedelta(seconds=3) <= error.next_retry_delay <= timedelta(seconds=4)
 
 
 def test_without_retry_after_temporal_chooses_the_delay() -> None:
@@ -71,7 +84,8 @@ def test_a_plain_api_error_without_a_body() -> None:
     exc = APIError("no error class registered", 502, {"Retry-After": "2"})
     error = _translated(exc)
     assert error.type == "GraphUnavailable"
-    assert error.next_retry_delay == timedelta(seconds=2)
+    assert error.next_retry_delay is not None
+    assert timedelta(seconds=2) <= error.next_retry_delay <= timedelta(seconds=3)
     assert "unknown" in error.message
 
 

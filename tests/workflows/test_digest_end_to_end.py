@@ -109,7 +109,7 @@ async def test_a_scheduled_digest_reaches_the_manager_once_with_its_chart(
     messaging = MessagingActivities(
         graph, sender_mailbox=AGENT, links=LinkKeyRing([b"k" * 32]), public_url="https://a.test"
     )
-    digest = DigestActivities(client, graph, messaging, sender_mailbox=AGENT)
+    digest = DigestActivities(client, graph, messaging)
     views_queue = f"{task_queue}-views"
     async with (
         Worker(
