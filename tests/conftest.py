@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 import secrets
 import sys
 import time
@@ -13,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar, cast, overload
 
+import hypothesis
 import pytest
 import pytest_asyncio
 from msgraph.graph_service_client import GraphServiceClient
@@ -30,6 +32,13 @@ from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
 from integrations.temporal.converter import build_data_converter
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID
+
+# The fuzz tests (hypothesis, and schemathesis on top of it) draw the same inputs on every
+# run, so a run fails only for a change in the code: ACCORD_HYPOTHESIS_PROFILE=explore draws
+# new inputs, many more of them, and keeps failures in .hypothesis/ to replay.
+hypothesis.settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis.settings.register_profile("explore", max_examples=1000)
+hypothesis.settings.load_profile(os.environ.get("ACCORD_HYPOTHESIS_PROFILE", "repeatable"))
 
 DEMO_DOMAIN = "northwind.example"
 MANAGER = f"maya.chen@{DEMO_DOMAIN}"
