@@ -10,7 +10,9 @@ conversation's ``IntakeWorkflow`` (one per conversation id), which
   exactly as the API does. A cancelled one never reaches its owner.
 
 A conversation's workflow is started once and stays a while after it finishes, turning
-later messages in the thread away, so a thread never starts a second commitment.
+later messages in the thread away, so a thread never starts a second commitment. While it
+waits for the manager's answer, or stays after finishing, an operator's ``refresh_history``
+makes it continue as new with everything it knows (to retire a payload key).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
         IntakeCorrection,
         IntakeDecision,
         IntakeInput,
+        IntakeProgress,
         IntakeStatus,
         IntakeUpdates,
         IntakeView,
@@ -54,6 +57,7 @@ with workflow.unsafe.imports_passed_through():
         WatchMode,
         commitment_id_for,
     )
+    from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
     from workflows.retries import GRAPH_RETRY, SEND_RETRY
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
@@ -108,16 +112,18 @@ class IntakeWorkflow:
     @workflow.init
     def __init__(self, start: IntakeInput) -> None:
         self._input = start
-        self._inbox: list[ThreadMessage] = []
-        self._seen: set[str] = set()
-        self._status = IntakeStatus.READING
-        self._first: ThreadMessage | None = None
-        self._manager: str | None = None
-        self._manager_zone = "UTC"
-        self._pending: Reading | None = None
-        self._questions = 0
-        self._proposals: list[ProposedCommitment] = []
-        self._applied: set[str] = set()
+        progress = start.progress or IntakeProgress(status=IntakeStatus.READING)
+        self._inbox: list[ThreadMessage] = list(progress.inbox)
+        self._seen: set[str] = set(progress.seen)
+        self._status = progress.status
+        self._first: ThreadMessage | None = progress.first
+        self._manager: str | None = progress.manager
+        self._manager_zone = progress.manager_time_zone
+        self._pending: Reading | None = progress.pending
+        self._questions = progress.questions
+        self._proposals: list[ProposedCommitment] = list(progress.proposals)
+        self._applied: set[str] = set(progress.applied)
+        self._refresh_requested = False
 
     # ----- what the outside world sees and does ----------------------------------------
 
@@ -129,6 +135,16 @@ class IntakeWorkflow:
             return
         self._seen.add(key)
         self._inbox.append(arrived)
+
+    @workflow.signal(name=REFRESH_SIGNAL)
+    def refresh_history(self, request: RefreshRequest) -> None:
+        """An operator asks for a fresh history (a payload key is being retired).
+
+        Honoured while the thread waits for the manager's answer or stays after finishing;
+        a thread reading or within its grace window gets there within minutes.
+        """
+        del request  # the reason is for the operator's record
+        self._refresh_requested = True
 
     @workflow.query(name=INTAKE_VIEW_QUERY)
     def view(self) -> IntakeView:
@@ -242,26 +258,65 @@ class IntakeWorkflow:
     @workflow.run
     async def run(self, start: IntakeInput) -> IntakeView:
         """Carry the conversation to its commitments, then remember it for a while."""
-        await workflow.wait_condition(lambda: bool(self._inbox))
-        answer_by = workflow.now() + start.answer_window
+        progress = start.progress
+        if progress is None:
+            await workflow.wait_condition(lambda: bool(self._inbox))
+        answer_by = (
+            progress.answer_by
+            if progress is not None and progress.answer_by is not None
+            else workflow.now() + start.answer_window
+        )
         while not self._finished():
             if self._status is IntakeStatus.READING:
                 await self._read_first(self._inbox.pop(0))
                 answer_by = workflow.now() + start.answer_window
             elif self._status is IntakeStatus.WAITING_FOR_MANAGER:
-                if not await self._wait(lambda: bool(self._inbox), until=answer_by):
+                if not await self._wait(
+                    lambda: bool(self._inbox) or self._refresh_requested, until=answer_by
+                ):
                     workflow.logger.info("intake_no_answer")
                     self._status = IntakeStatus.GAVE_UP
                     break
+                if not self._inbox:
+                    await self._continue_as_new(start, answer_by=answer_by)
                 await self._read_answer(self._inbox.pop(0))
             elif self._status is IntakeStatus.CONFIRMING:
                 await self._settle_proposals()
         self._inbox.clear()
         await workflow.wait_condition(workflow.all_handlers_finished)
         # Stay a while: a later message in this thread finds it here and starts nothing.
-        await workflow.sleep(start.memory)
+        if progress is not None and progress.remember_until is not None:
+            remember_until = progress.remember_until
+        else:
+            remember_until = workflow.now() + start.memory
+        if await self._wait(lambda: self._refresh_requested, until=remember_until):
+            await self._continue_as_new(start, remember_until=remember_until)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view()
+
+    async def _continue_as_new(
+        self,
+        start: IntakeInput,
+        *,
+        answer_by: datetime | None = None,
+        remember_until: datetime | None = None,
+    ) -> None:
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        progress = IntakeProgress(
+            status=self._status,
+            inbox=self._inbox,
+            seen=sorted(self._seen),
+            first=self._first,
+            manager=self._manager,
+            manager_time_zone=self._manager_zone,
+            pending=self._pending,
+            questions=self._questions,
+            proposals=self._proposals,
+            applied=sorted(self._applied),
+            answer_by=answer_by,
+            remember_until=remember_until,
+        )
+        workflow.continue_as_new(start.model_copy(update={"progress": progress}))
 
     async def _wait(self, condition: object, *, until: datetime) -> bool:
         remaining = until - workflow.now()

@@ -314,6 +314,9 @@ class IntakeInput(_Contract):
         description="How long a finished thread stays to turn away later messages in it.",
     )
     task_queue: str
+    progress: IntakeProgress | None = Field(
+        default=None, description="Set when a run continues as new: where the thread was."
+    )
 
 
 class DraftStatus(StrEnum):
@@ -343,6 +346,26 @@ class ProposedCommitment(_Contract):
     due_text: str = ""
     status: DraftStatus = DraftStatus.PROPOSED
     grace_ends_at: UtcDatetime | None = None
+
+
+class IntakeProgress(_Contract):
+    """Everything a conversation has become; carried across continue-as-new."""
+
+    status: IntakeStatus
+    inbox: list[ThreadMessage] = Field(default_factory=list)
+    seen: list[str] = Field(default_factory=list)
+    first: ThreadMessage | None = None
+    manager: str | None = None
+    manager_time_zone: str = "UTC"
+    pending: Reading | None = None
+    questions: int = 0
+    proposals: list[ProposedCommitment] = Field(default_factory=list)
+    applied: list[str] = Field(default_factory=list)
+    answer_by: UtcDatetime | None = None
+    remember_until: UtcDatetime | None = None
+
+
+IntakeInput.model_rebuild()
 
 
 class IntakeView(_Contract):

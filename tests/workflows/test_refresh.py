@@ -18,18 +18,27 @@ from msgraph.generated.models.day_of_week import DayOfWeek
 from msgraph.generated.models.mailbox_settings import MailboxSettings
 from msgraph.generated.models.time_zone_base import TimeZoneBase
 from msgraph.generated.models.working_hours import WorkingHours
+from msgraph.generated.users.item.messages.item.reply.reply_post_request_body import (
+    ReplyPostRequestBody,
+)
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities import CalendarActivities, DirectoryActivities, MessagingActivities
+from activities.intake import IntakeActivities
+from activities.intake_mail import IntakeMailActivities
 from activities.subscriptions import SubscriptionActivities
+from domain.action_links import LinkKeyRing
 from domain.models import Actor, CommitmentStatus, Person
 from sandbox.server import SandboxServer
 from sandbox.subscriptions import SubscriptionService
-from tests.conftest import AGENT, SAM, eventually
+from tests.conftest import AGENT, MANAGER, SAM, eventually
 from tests.sandbox.receiver import Receiver
 from tests.workflows.harness import (
+    LINK_KEY,
+    PUBLIC_URL,
     SandboxClockInterceptor,
     from_agent,
     lifecycle_worker,
@@ -37,10 +46,25 @@ from tests.workflows.harness import (
     spec_for,
     start_commitment,
 )
+from tests.workflows.test_intake import (
+    ASK_WITHOUT_DATE,
+    copied_email,
+    in_agent_inbox,
+    intake,
+    newest,
+    thread_handle,
+    view_of,
+)
 from worker import activity_methods
 from workflows.commitment import CommitmentWorkflow
+from workflows.intake import IntakeWorkflow, MessageIntakeWorkflow
 from workflows.intake_contracts import (
     WATCH_VIEW_QUERY,
+    DraftStatus,
+    IntakeDecision,
+    IntakeStatus,
+    IntakeUpdates,
+    IntakeView,
     WatchConfig,
     WatchInput,
     WatchMode,
@@ -189,3 +213,99 @@ async def test_the_watch_continues_as_new_on_request_and_keeps_its_subscription(
         live = SubscriptionService.of(sandbox.state).live()
         assert [subscription["id"] for subscription in live] == [before.subscription_id]
         await client.get_workflow_handle(handle.id).terminate("test over")
+
+
+async def test_a_thread_continues_as_new_while_waiting_and_while_remembering(
+    dev_server: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    client = dev_server.client
+    assert sandbox.state is not None
+    messaging = MessagingActivities(
+        graph,
+        sender_mailbox=AGENT,
+        links=LinkKeyRing([LINK_KEY]),
+        public_url=PUBLIC_URL,
+        clock=sandbox.state.clock.now,
+    )
+    intake_activities = IntakeActivities(
+        graph,
+        client,
+        agent_mailbox=AGENT,
+        tenant_domains=["northwind.example"],
+        category="Accord",
+        task_queue=task_queue,
+        grace_window=timedelta(minutes=15),
+        max_body_chars=200_000,
+    )
+    async with Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[MessageIntakeWorkflow, IntakeWorkflow],
+        activities=activity_methods(
+            DirectoryActivities(graph),
+            messaging,
+            CalendarActivities(graph, clock=sandbox.state.clock.now),
+            intake_activities,
+            IntakeMailActivities(graph, messaging, agent_mailbox=AGENT),
+        ),
+        interceptors=[SandboxClockInterceptor(sandbox)],
+    ):
+        email = await copied_email(sandbox, graph, body=ASK_WITHOUT_DATE)
+        await intake(client, task_queue, in_agent_inbox(email["id"]))
+        thread = thread_handle(client, email)
+        [question] = await eventually(lambda: from_agent(sandbox, MANAGER))
+        waiting = await view_of(thread)
+        assert waiting.status is IntakeStatus.WAITING_FOR_MANAGER
+
+        # Waiting for the manager's answer: the new run waits on, knowing what it asked.
+        await _refresh_and_wait(client, thread)
+        assert await view_of(thread) == waiting
+
+        await (
+            graph.users.by_user_id(MANAGER)
+            .messages.by_message_id(question["id"])
+            .reply.post(ReplyPostRequestBody(comment="Friday 3pm please"))
+        )
+        await intake(client, task_queue, in_agent_inbox(newest(sandbox, AGENT)["id"]))
+
+        async def confirming() -> IntakeView | None:
+            view = await view_of(thread)
+            return view if view.status is IntakeStatus.CONFIRMING else None
+
+        confirmed = await eventually(confirming)
+        assert confirmed is not None
+        [proposal] = confirmed.proposals
+        view = await thread.execute_update(
+            IntakeUpdates.CANCEL,
+            IntakeDecision(actor=MANAGER, commitment_id=proposal.commitment_id),
+            result_type=IntakeView,
+        )
+        assert view.proposals[0].status is DraftStatus.CANCELLED
+
+        async def done() -> IntakeView | None:
+            view = await view_of(thread)
+            return view if view.status is IntakeStatus.DONE else None
+
+        finished = await eventually(done)
+        # Remembering the finished thread: the new run still turns the thread's mail away.
+        await _refresh_and_wait(client, thread)
+        assert await view_of(thread) == finished
+        assert (await thread.describe()).status is WorkflowExecutionStatus.RUNNING
+        await thread.terminate("test over")
+    # One question and one confirmation, whatever the hand-overs.
+    assert [m["subject"].split(":")[0] for m in from_agent(sandbox, MANAGER)] == [
+        "RE",
+        "Please check",
+    ]
+    assert from_agent(sandbox, SAM) == []
+
+
+async def _refresh_and_wait(client: Any, handle: WorkflowHandle[Any, Any]) -> None:
+    run_id = (await handle.describe()).run_id
+    await handle.signal(REFRESH_SIGNAL, RefreshRequest())
+    old = client.get_workflow_handle(handle.id, run_id=run_id)
+    closed = await eventually(lambda: _closed_as(old))
+    assert closed.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
