@@ -4,9 +4,11 @@ A running workflow's history keeps every payload it was given, encrypted with th
 was current when it was written, until the run ends. ``reencrypt`` lists Accord's long-lived
 running workflows through visibility and sends each the ``refresh_history`` signal; each
 continues as new at a safe point, so its state is written again, by workers that encrypt
-with the newest key, into a new run. ``status`` reads histories (without decrypting them:
-each payload names its key id in the clear) and counts which keys they still hold, which
-is what tells an operator that an old key may go.
+with the newest key, into a new run. Schedules keep the input of the workflow they start
+(the digest's trigger) for as long as they exist, so ``reencrypt`` also writes those inputs
+again with the newest key. ``status`` reads histories and schedules (without decrypting
+them: each payload names its key id in the clear) and counts which keys they still hold,
+which is what tells an operator that an old key may go.
 
 Both are safe to run again and pace themselves (``--rate``) so as not to flood the
 namespace. The procedure around them is in docs/security.md.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 import time
 from collections import Counter
@@ -27,7 +30,13 @@ from typing import IO
 import structlog
 from google.protobuf.message import Message
 from temporalio.api.common.v1 import Payload
-from temporalio.client import Client
+from temporalio.client import (
+    Client,
+    ScheduleActionStartWorkflow,
+    ScheduleDescription,
+    ScheduleUpdate,
+    ScheduleUpdateInput,
+)
 from temporalio.service import RPCError, RPCStatusCode
 
 from accord.keys import payload_key_ring
@@ -232,6 +241,127 @@ async def request_refresh(
     return report
 
 
+# --- schedules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleKeys:
+    """One of Accord's schedules and the keys its stored workflow input was encrypted with."""
+
+    schedule_id: str
+    key_ids: frozenset[str]
+
+
+def _stored_input(description: ScheduleDescription, task_queue: str) -> list[Payload] | None:
+    action = description.schedule.action
+    if not isinstance(action, ScheduleActionStartWorkflow):
+        return None
+    if action.workflow not in ACCORD_WORKFLOWS or action.task_queue != task_queue:
+        return None  # another application's schedule in a shared namespace
+    return [arg for arg in action.args if isinstance(arg, Payload)]
+
+
+async def accord_schedules(client: Client, task_queue: str, *, pacer: Pacer) -> list[ScheduleKeys]:
+    """Return Accord's schedules (those starting its workflows on its task queue) and keys.
+
+    Args:
+        client: a connected client.
+        task_queue: Accord's task queue (``ACCORD_TEMPORAL_TASK_QUEUE``).
+        pacer: spaces the reads.
+
+    Returns:
+        Each schedule with the key ids of its stored input.
+    """
+    found = []
+    async for listed in await client.list_schedules():
+        await pacer.wait()
+        try:
+            description = await client.get_schedule_handle(listed.id).describe()
+        except RPCError as exc:
+            if exc.status is RPCStatusCode.NOT_FOUND:
+                continue  # deleted since it was listed
+            raise
+        stored = _stored_input(description, task_queue)
+        if stored is not None:
+            found.append(ScheduleKeys(listed.id, frozenset(key_ids_in(stored))))
+    return found
+
+
+@dataclass
+class ScheduleReport:
+    """What ``reencrypt`` did to Accord's schedules."""
+
+    rewritten: int = 0
+    current: int = 0
+    failed: int = 0
+
+    def line(self, *, dry_run: bool) -> str:
+        """The report for the terminal."""
+        verb = "would rewrite" if dry_run else "rewrote"
+        return (
+            f"schedules: {verb} {self.rewritten}, already current {self.current}, "
+            f"failed {self.failed}"
+        )
+
+
+async def reencrypt_schedules(
+    client: Client,
+    schedules: list[ScheduleKeys],
+    current_key_id: str,
+    *,
+    pacer: Pacer,
+    dry_run: bool = False,
+) -> ScheduleReport:
+    """Write the stored input of each schedule not yet under the current key again.
+
+    The input is decoded (with any key the client holds) and handed back as values, so the
+    client encodes it afresh with its newest key; the rest of the schedule is kept as it is.
+    Temporal's conflict token refuses the update if someone changed the schedule meanwhile;
+    running the command again picks it up.
+
+    Args:
+        client: a connected client whose newest key is ``current_key_id``.
+        schedules: what :func:`accord_schedules` found.
+        current_key_id: the id of the newest key.
+        pacer: spaces the updates.
+        dry_run: count only.
+
+    Returns:
+        The counts.
+    """
+    report = ScheduleReport()
+    for schedule in schedules:
+        if not schedule.key_ids - {current_key_id}:
+            report.current += 1
+            continue
+        if dry_run:
+            report.rewritten += 1
+            continue
+        await pacer.wait()
+
+        async def reencoded(current: ScheduleUpdateInput) -> ScheduleUpdate:
+            action = current.description.schedule.action
+            assert isinstance(action, ScheduleActionStartWorkflow)  # noqa: S101 - listed so
+            values = await client.data_converter.decode(
+                [arg for arg in action.args if isinstance(arg, Payload)]
+            )
+            action = dataclasses.replace(action, args=values)
+            return ScheduleUpdate(
+                schedule=dataclasses.replace(current.description.schedule, action=action)
+            )
+
+        try:
+            await client.get_schedule_handle(schedule.schedule_id).update(reencoded)
+        except RPCError as exc:
+            log.warning(
+                "schedule_not_rewritten", schedule_id=schedule.schedule_id, status=exc.status.name
+            )
+            report.failed += 1
+            continue
+        report.rewritten += 1
+    return report
+
+
 # --- status ------------------------------------------------------------------------------
 
 
@@ -289,24 +419,35 @@ class KeyStatus:
     runs_by_key: Counter[str] = field(default_factory=Counter)
     not_current: list[tuple[Run, set[str]]] = field(default_factory=list)
     unreadable: int = 0
+    schedules: list[ScheduleKeys] = field(default_factory=list)
 
     def lines(self, ring: PayloadKeyRing, *, show: bool) -> Iterator[str]:
         """The report for the terminal."""
-        held = set(ring.key_ids)
         yield f"keys held here: {', '.join(ring.key_ids)} (the first encrypts)"
         yield f"histories read: {self.runs_read}, unreadable: {self.unreadable}"
-        for key_id, runs in self.runs_by_key.most_common():
-            if key_id == ring.current_key_id:
-                note = "current key"
-            elif key_id in held:
-                note = "older key, still held"
-            else:
-                note = "NOT held here: these histories cannot be replayed or decoded"
-            yield f"  {key_id}: {runs} {'history' if runs == 1 else 'histories'} ({note})"
+        yield from _by_key(self.runs_by_key, ring, ("history", "histories"))
         yield f"histories holding only the current key: {self.runs_read - len(self.not_current)}"
         if show:
             for run, key_ids in self.not_current:
                 yield f"  {run.workflow_type} {run.workflow_id} {run.run_id}: {sorted(key_ids)}"
+        schedules_by_key = Counter(key for s in self.schedules for key in s.key_ids)
+        yield f"schedules read: {len(self.schedules)}"
+        yield from _by_key(schedules_by_key, ring, ("schedule", "schedules"))
+        if show:
+            for schedule in self.schedules:
+                if schedule.key_ids - {ring.current_key_id}:
+                    yield f"  schedule {schedule.schedule_id}: {sorted(schedule.key_ids)}"
+
+
+def _by_key(counts: Counter[str], ring: PayloadKeyRing, nouns: tuple[str, str]) -> Iterator[str]:
+    for key_id, count in counts.most_common():
+        if key_id == ring.current_key_id:
+            note = "current key"
+        elif key_id in ring.key_ids:
+            note = "older key, still held"
+        else:
+            note = "NOT held here: cannot be replayed or decoded"
+        yield f"  {key_id}: {count} {nouns[0] if count == 1 else nouns[1]} ({note})"
 
 
 async def key_status(
@@ -365,6 +506,7 @@ async def run_keys_command(
     """
     stream = out or sys.stdout
     client = client or await connect(settings)
+    ring = payload_key_ring(settings)
     pacer = Pacer(args.rate)
     if args.keys_command == "reencrypt":
         query = refresh_query(args.before, args.query)
@@ -375,19 +517,26 @@ async def run_keys_command(
     except RPCError as exc:
         log.error("visibility_query_refused", status=exc.status.name, reason=exc.message)
         return 2
+    schedules = await accord_schedules(client, settings.temporal_task_queue, pacer=pacer)
     if args.keys_command == "reencrypt":
         report = await request_refresh(
             client, runs, reason=args.reason, pacer=pacer, dry_run=args.dry_run
         )
+        rewritten = await reencrypt_schedules(
+            client, schedules, ring.current_key_id, pacer=pacer, dry_run=args.dry_run
+        )
         stream.writelines(f"{line}\n" for line in report.lines(dry_run=args.dry_run))
+        stream.write(f"{rewritten.line(dry_run=args.dry_run)}\n")
         log.info(
             "refresh_requested",
             dry_run=args.dry_run,
             asked=report.asked.total(),
             failed=report.failed.total(),
+            schedules_rewritten=rewritten.rewritten,
+            schedules_failed=rewritten.failed,
         )
-        return 1 if report.failed else 0
-    ring = payload_key_ring(settings)
+        return 1 if report.failed or rewritten.failed else 0
     status = await key_status(client, runs, ring, pacer=pacer)
+    status.schedules = schedules
     stream.writelines(f"{line}\n" for line in status.lines(ring, show=args.show))
     return 0

@@ -23,7 +23,13 @@ from msgraph.generated.models.time_zone_base import TimeZoneBase
 from msgraph.generated.models.working_hours import WorkingHours
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.api.common.v1 import Payload
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import (
+    Client,
+    ScheduleActionStartWorkflow,
+    ScheduleHandle,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+)
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
@@ -37,10 +43,12 @@ from accord.key_rotation import (
     status_query,
 )
 from accord.settings import AccordSettings
+from domain.digest import DigestTiming
 from domain.models import CheckInAnswer, CommitmentStatus, Person
 from domain.preferences import PersonRecord
 from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing, key_id_for
 from integrations.temporal.converter import build_data_converter
+from integrations.temporal.schedules import digest_schedule
 from sandbox.extended_properties import PROPERTY
 from sandbox.server import SandboxServer
 from tests.conftest import AGENT, MANAGER, SAM, eventually
@@ -54,6 +62,7 @@ from tests.workflows.harness import (
 )
 from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import ActorAction, CheckInAnswerInput
+from workflows.digest_contracts import DigestTrigger
 from workflows.person import PersonInput, PersonWorkflow, person_workflow_id
 
 KEY_A = secrets.token_bytes(32)
@@ -67,9 +76,11 @@ def _client_with(env: WorkflowEnvironment, *keys: bytes) -> Client:
     return Client(**config)
 
 
-def _settings(*keys: bytes) -> AccordSettings:
+def _settings(*keys: bytes, task_queue: str = "accord-commitments") -> AccordSettings:
     encoded = [base64.b64encode(key).decode() for key in keys]
-    return AccordSettings.model_validate({"payload_keys": encoded})
+    return AccordSettings.model_validate(
+        {"payload_keys": encoded, "temporal_task_queue": task_queue}
+    )
 
 
 async def _keys(client: Client, settings: AccordSettings, *argv: str) -> tuple[int, str]:
@@ -118,6 +129,23 @@ async def _payloads_of(handle: WorkflowHandle[Any, Any]) -> list[Payload]:
     ]
 
 
+async def _schedule_input(schedule: ScheduleHandle) -> list[Payload]:
+    action = (await schedule.describe()).schedule.action
+    assert isinstance(action, ScheduleActionStartWorkflow)
+    return [arg for arg in action.args if isinstance(arg, Payload)]
+
+
+async def _schedule_keys(schedule: ScheduleHandle) -> set[str]:
+    return key_ids_in(await _schedule_input(schedule))
+
+
+async def _decoded_with(key: bytes, payload: Payload) -> DigestTrigger:
+    converter = build_data_converter(EncryptionCodec(PayloadKeyRing([key])))
+    [trigger] = await converter.decode([payload], [DigestTrigger])
+    assert isinstance(trigger, DigestTrigger)
+    return trigger
+
+
 def _sent_keys(sandbox: SandboxServer) -> list[str]:
     # Sent Items keeps the idempotency key as an extended property, as Exchange does.
     return [
@@ -138,7 +166,7 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
     await _work_round_the_clock(graph, MANAGER)
     old_client = _client_with(dev_server, KEY_A)
     new_client = _client_with(dev_server, KEY_B, KEY_A)
-    settings = _settings(KEY_B, KEY_A)
+    settings = _settings(KEY_B, KEY_A, task_queue=task_queue)
     only_ours = f"TaskQueue IN ('{task_queue}', '{task_queue}-people')"
     now = await dev_server.get_current_time()
 
@@ -154,6 +182,17 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
         )
         await eventually(lambda: from_agent(sandbox, SAM))
         _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+        schedule = await old_client.create_schedule(
+            f"{task_queue}-digest",
+            digest_schedule(
+                MANAGER,
+                timing=DigestTiming(),
+                time_zone="Europe/London",
+                enabled=False,
+                task_queue=task_queue,
+            ),
+        )
+    assert await _schedule_keys(schedule) == {key_id_for(KEY_A)}
     assert key_ids_in([e async for e in handle.fetch_history_events()]) == {key_id_for(KEY_A)}
 
     async with _workers(new_client, task_queue, sandbox, graph):
@@ -164,6 +203,12 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
         code, report = await _keys(new_client, settings, "reencrypt", *ours)
         assert code == 0
         assert "CommitmentWorkflow: asked 1," in report and "PersonWorkflow: asked 1," in report
+        assert "schedules: rewrote 1, already current 0, failed 0" in report
+        assert await _schedule_keys(schedule) == {key_id_for(KEY_B)}
+        [stored] = await _schedule_input(schedule)
+        assert await _decoded_with(KEY_B, stored) == DigestTrigger(
+            manager=MANAGER, time_zone="Europe/London"
+        )
 
         old_runs = [
             new_client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id),
@@ -175,6 +220,7 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
         # Asked again: the runs that continued are not asked twice.
         code, again = await _keys(new_client, settings, "reencrypt", *ours)
         assert code == 0 and "total: asked 0," in again
+        assert "schedules: rewrote 0, already current 1," in again
 
         latest = new_client.get_workflow_handle_for(CommitmentWorkflow.run, handle.id)
         latest_person = new_client.get_workflow_handle(person.id)
@@ -191,7 +237,11 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
         assert code == 0
         assert "histories read: 2, unreadable: 0" in status_report
         assert f"{key_id_for(KEY_B)}: 2 histories (current key)" in status_report
+        assert f"schedules read: 1\n  {key_id_for(KEY_B)}: 1 schedule (current key)" in (
+            status_report
+        )
         assert key_id_for(KEY_A) not in status_report.split("\n", 1)[1]
+        await schedule.delete()
 
         view = await latest.query(CommitmentWorkflow.view)
         assert view.status is CommitmentStatus.ACTIVE
