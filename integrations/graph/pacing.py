@@ -39,7 +39,7 @@ from typing import Protocol
 from urllib.parse import unquote
 
 import httpx
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from integrations.graph.errors import retry_after
 
@@ -192,6 +192,8 @@ class MailboxPacer:
                     "the sending mailbox is at its message rate; this send is booked for later",
                     type=MAILBOX_BUSY,
                     non_retryable=False,
+                    # Expected in a burst: logged at debug and kept out of failure metrics.
+                    category=ApplicationErrorCategory.BENIGN,
                     # Rounded up to the millisecond: never back before the turn.
                     next_retry_delay=timedelta(milliseconds=math.ceil((start - now) * 1000)),
                 )

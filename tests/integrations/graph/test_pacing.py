@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from integrations.graph.pacing import (
     MAILBOX_BUSY,
@@ -73,6 +73,7 @@ async def test_a_far_turn_is_booked_and_handed_back_then_honoured() -> None:
             await _claim(pacer, "k3")
         assert caught.value.type == MAILBOX_BUSY
         assert caught.value.non_retryable is False
+        assert caught.value.category is ApplicationErrorCategory.BENIGN
         async with first.submission(), second.submission():
             pass
     delays = [_booked_delay(caught.value)]
