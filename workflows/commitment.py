@@ -221,8 +221,11 @@ class CommitmentWorkflow:
         await workflow.wait_condition(
             lambda: not self._couriers and workflow.all_handlers_finished()
         )
+        # The memo is passed on, not left to the server to copy: copied, it would keep the
+        # ciphertext of the key it was first written with (see workflows/refresh.py).
         workflow.continue_as_new(
-            start.model_copy(update={"spec": self._spec, "progress": self._progress()})
+            start.model_copy(update={"spec": self._spec, "progress": self._progress()}),
+            memo=dict(workflow.memo()),
         )
 
     # ----- phases ----------------------------------------------------------------------

@@ -316,7 +316,9 @@ class IntakeWorkflow:
             answer_by=answer_by,
             remember_until=remember_until,
         )
-        workflow.continue_as_new(start.model_copy(update={"progress": progress}))
+        workflow.continue_as_new(
+            start.model_copy(update={"progress": progress}), memo=dict(workflow.memo())
+        )
 
     async def _wait(self, condition: object, *, until: datetime) -> bool:
         remaining = until - workflow.now()

@@ -102,7 +102,9 @@ class MailboxWatchWorkflow:
             # Lifecycle notices still waiting are handled first: a new run would not see them.
             if self._history_is_long() or (self._refresh_requested and not self._events):
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(WatchInput(config=self._config, state=self._state))
+                workflow.continue_as_new(
+                    WatchInput(config=self._config, state=self._state), memo=dict(workflow.memo())
+                )
             try:
                 if self._state.subscription_id is None:
                     await self._create()

@@ -103,7 +103,9 @@ class PersonWorkflow:
             )
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
-        workflow.continue_as_new(start.model_copy(update={"record": self._record}))
+        workflow.continue_as_new(
+            start.model_copy(update={"record": self._record}), memo=dict(workflow.memo())
+        )
 
     @workflow.signal(name=REFRESH_SIGNAL)
     def refresh_history(self, request: RefreshRequest) -> None:

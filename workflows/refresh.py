@@ -6,6 +6,9 @@ an operator signals every running workflow of Accord; each continues as new at i
 point, carrying its state into a new run whose history the workers write with the newest
 key. ``accord keys reencrypt`` sends the signal; docs/security.md has the whole procedure.
 
+Each passes its memo on to the new run itself: left to the server, a continue-as-new copies
+the memo's payloads as they are, still encrypted with the key they were first written with.
+
 A signal, not an update: the answer the operator needs is which runs are still old, and
 visibility tells that (the old run closes as continued-as-new). A second signal to the same
 run changes nothing; a signal to a run that already continued is refused by Temporal.

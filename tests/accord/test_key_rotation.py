@@ -11,6 +11,7 @@ import argparse
 import base64
 import io
 import secrets
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
@@ -43,6 +44,7 @@ from accord.key_rotation import (
     status_query,
 )
 from accord.settings import AccordSettings
+from api.commitment_workflows import start_commitment
 from domain.digest import DigestTiming
 from domain.models import CheckInAnswer, CommitmentStatus, Person
 from domain.preferences import PersonRecord
@@ -52,16 +54,9 @@ from integrations.temporal.schedules import digest_schedule
 from sandbox.extended_properties import PROPERTY
 from sandbox.server import SandboxServer
 from tests.conftest import AGENT, MANAGER, SAM, eventually
-from tests.workflows.harness import (
-    act,
-    from_agent,
-    lifecycle_worker,
-    mailbox,
-    spec_for,
-    start_commitment,
-)
+from tests.workflows.harness import act, from_agent, lifecycle_worker, mailbox, spec_for
 from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import ActorAction, CheckInAnswerInput
+from workflows.contracts import ActorAction, CheckInAnswerInput, CommitmentInput, workflow_id_for
 from workflows.digest_contracts import DigestTrigger
 from workflows.person import PersonInput, PersonWorkflow, person_workflow_id
 
@@ -171,9 +166,17 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
     now = await dev_server.get_current_time()
 
     async with _workers(old_client, task_queue, sandbox, graph):
-        handle = await start_commitment(
-            old_client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=10)), now
+        # Started as the API starts it: with search attributes and the title in the memo.
+        start = CommitmentInput(
+            commitment_id=uuid.uuid4().hex[:12],
+            spec=spec_for(SAM_PERSON, now + timedelta(days=10)),
+            created_at=now,
         )
+        await start_commitment(old_client, start, task_queue)
+        handle = old_client.get_workflow_handle_for(
+            CommitmentWorkflow.run, workflow_id_for(start.commitment_id)
+        )
+        first_run_id = (await handle.describe()).run_id
         person = await old_client.start_workflow(
             PersonWorkflow.run,
             PersonInput(record=PersonRecord(email=SAM)),
@@ -211,7 +214,7 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
         )
 
         old_runs = [
-            new_client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id),
+            new_client.get_workflow_handle(handle.id, run_id=first_run_id),
             new_client.get_workflow_handle(person.id, run_id=person.first_execution_run_id),
         ]
         for old_run in old_runs:
@@ -243,6 +246,7 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
         assert key_id_for(KEY_A) not in status_report.split("\n", 1)[1]
         await schedule.delete()
 
+        assert await (await latest.describe()).memo() == {"title": "Draft the Q1 budget"}
         view = await latest.query(CommitmentWorkflow.view)
         assert view.status is CommitmentStatus.ACTIVE
         assert [entry.kind for entry in view.history][:3] == [
