@@ -51,17 +51,17 @@ from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
 
 log = structlog.get_logger("accord.keys")
 
-REFRESHABLE_WORKFLOWS = (WORKFLOW_NAME, PERSON_WORKFLOW_NAME, WATCH_WORKFLOW)
-"""The workflows that live long and answer ``refresh_history``."""
-ACCORD_WORKFLOWS = (
-    *REFRESHABLE_WORKFLOWS,
+REFRESHABLE_WORKFLOWS = (
+    WORKFLOW_NAME,
+    PERSON_WORKFLOW_NAME,
+    WATCH_WORKFLOW,
     THREAD_WORKFLOW,
-    MESSAGE_WORKFLOW,
     DIGEST_WORKFLOW,
-    TRIGGER_WORKFLOW,
-    ENROLMENT_WORKFLOW,
 )
-"""Every workflow type of Accord, whose histories ``status`` reads."""
+"""The workflows that can live for days or longer; each answers ``refresh_history``."""
+ACCORD_WORKFLOWS = (*REFRESHABLE_WORKFLOWS, MESSAGE_WORKFLOW, TRIGGER_WORKFLOW, ENROLMENT_WORKFLOW)
+"""Every workflow type of Accord, whose histories ``status`` reads. The last three end within
+minutes (reading one message, starting a digest, enrolling managers)."""
 PAGE_SIZE = 500
 
 

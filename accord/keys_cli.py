@@ -86,7 +86,8 @@ def add_commands(
     reencrypt = actions.add_parser(
         "reencrypt",
         parents=[common],
-        help="Ask every running commitment, person and mailbox watch workflow of "
+        help="Ask every running commitment, person, mailbox watch, intake thread and digest "
+        "workflow of "
         f"{settings.temporal_namespace!r} started before --before to continue as new, so "
         "that its history is written afresh with the newest key. Roll out the new key first.",
     )

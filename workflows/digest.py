@@ -10,7 +10,8 @@ their working hours and not out of office, re-reading their mailbox settings at 
 12 hours. A digest held for longer than :data:`HOLD_LIMIT` is skipped: by then the next
 week's digest is due and tells the fresher story. Figures are gathered only once the
 manager can read them, so they are never stale on arrival. Nothing is sent when there is
-nothing to report.
+nothing to report. While it waits, an operator's ``refresh_history`` makes it continue as
+new (to retire a payload key), keeping its hold limit.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         digest_id_for,
         idempotency_key_for,
     )
+    from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
     from workflows.retries import SEND_RETRY, graph_retry
 
 HOLD_LIMIT = timedelta(days=6)
@@ -85,10 +87,23 @@ class DigestTriggerWorkflow:
 class DigestWorkflow:
     """One manager's digest for one week."""
 
+    def __init__(self) -> None:
+        self._refresh_requested = False
+
+    @workflow.signal(name=REFRESH_SIGNAL)
+    def refresh_history(self, request: RefreshRequest) -> None:
+        """An operator asks for a fresh history (a payload key is being retired).
+
+        Honoured while the digest waits for its manager; once it is gathering or sending,
+        it ends within minutes anyway.
+        """
+        del request  # the reason is for the operator's record
+        self._refresh_requested = True
+
     @workflow.run
     async def run(self, run: DigestRun) -> DigestOutcome:
         """Wait for the manager's working time, gather the figures, send the digest once."""
-        deadline = workflow.now() + HOLD_LIMIT
+        deadline = run.hold_until or workflow.now() + HOLD_LIMIT
         schedule = await self._schedule_of(run.manager)
         while True:
             now = workflow.now()
@@ -98,7 +113,19 @@ class DigestWorkflow:
             if (reachable is not None and reachable >= deadline) or now >= deadline:
                 return DigestOutcome(result=DigestResult.SKIPPED_AWAY, week=run.week)
             wait = ABSENCE_RECHECK if reachable is None else reachable - now
-            await workflow.sleep(min(wait, ABSENCE_RECHECK, deadline - now))
+            # The same timer as a sleep, which a request to refresh cuts short.
+            try:
+                await workflow.wait_condition(
+                    lambda: self._refresh_requested,
+                    timeout=min(wait, ABSENCE_RECHECK, deadline - now),
+                )
+            except TimeoutError:
+                pass
+            else:
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(
+                    run.model_copy(update={"hold_until": deadline}), memo=dict(workflow.memo())
+                )
             schedule = await self._schedule_of(run.manager)
         digest: TeamDigest = await workflow.execute_activity(
             GATHER_ACTIVITY,

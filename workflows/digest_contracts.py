@@ -66,6 +66,11 @@ class DigestRun(_Contract):
     time_zone: ZoneName
     week: str = Field(pattern=r"^\d{4}-W\d{2}$")
     weeks_shown: int = Field(default=DEFAULT_WEEKS, ge=1, le=26)
+    hold_until: UtcDatetime | None = Field(
+        default=None,
+        description="Set when a run continues as new: when the digest is skipped if the "
+        "manager is still away (unset: the first run's start plus the hold limit).",
+    )
 
 
 class DigestResult(StrEnum):

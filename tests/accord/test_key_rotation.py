@@ -297,10 +297,13 @@ def test_the_queries_name_the_runs_still_to_do() -> None:
     query = refresh_query(before, "WorkflowId = 'x'")
     assert "ExecutionStatus = 'Running'" in query
     assert "StartTime < '2026-11-22T06:00:00.000000Z'" in query
-    assert "'CommitmentWorkflow', 'PersonWorkflow', 'MailboxWatchWorkflow'" in query
+    assert (
+        "'CommitmentWorkflow', 'PersonWorkflow', 'MailboxWatchWorkflow', 'IntakeWorkflow', "
+        "'DigestWorkflow'" in query
+    )
     assert query.endswith("AND (WorkflowId = 'x')")
     assert "ExecutionStatus" not in status_query(closed=True)
-    assert "'DigestWorkflow'" in status_query(closed=False)
+    assert "'DigestTriggerWorkflow'" in status_query(closed=False)
 
 
 @pytest.mark.parametrize(

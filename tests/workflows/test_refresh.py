@@ -32,6 +32,7 @@ from activities.intake_mail import IntakeMailActivities
 from activities.subscriptions import SubscriptionActivities
 from domain.action_links import LinkKeyRing
 from domain.models import Actor, CommitmentStatus, Person
+from domain.working_time import AutomaticReplies
 from sandbox.server import SandboxServer
 from sandbox.subscriptions import SubscriptionService
 from tests.conftest import AGENT, MANAGER, SAM, eventually
@@ -46,6 +47,7 @@ from tests.workflows.harness import (
     spec_for,
     start_commitment,
 )
+from tests.workflows.test_digest import StandIns, round_the_clock, worker_for
 from tests.workflows.test_intake import (
     ASK_WITHOUT_DATE,
     copied_email,
@@ -57,6 +59,8 @@ from tests.workflows.test_intake import (
 )
 from worker import activity_methods
 from workflows.commitment import CommitmentWorkflow
+from workflows.digest import HOLD_LIMIT
+from workflows.digest_contracts import DIGEST_WORKFLOW, DigestOutcome, DigestResult, DigestRun
 from workflows.intake import IntakeWorkflow, MessageIntakeWorkflow
 from workflows.intake_contracts import (
     WATCH_VIEW_QUERY,
@@ -130,10 +134,10 @@ async def test_a_message_waiting_for_its_reader_is_delivered_once_before_the_ref
     # refresh is asked for: the hand-over waits for it instead of dropping or repeating it.
     await _work_round_the_clock(graph, SAM)
     client = dev_server.client
-    now = await dev_server.get_current_time()
-    back = now + AWAY_FOR
-    await _away_until(graph, SAM, back)
     async with lifecycle_worker(client, task_queue, sandbox, graph):
+        now = await dev_server.get_current_time()
+        back = now + AWAY_FOR
+        await _away_until(graph, SAM, back)
         handle = await start_commitment(
             client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=9)), now
         )
@@ -141,6 +145,7 @@ async def test_a_message_waiting_for_its_reader_is_delivered_once_before_the_ref
         first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
         closed = await eventually(lambda: _closed_as(first))
         assert closed.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+        assert closed.close_time >= back, "the hand-over waited for the message"
         (expectation,) = from_agent(sandbox, SAM)
         assert received_at(expectation) >= back.replace(microsecond=0)
         assert received_at(expectation) <= closed.close_time
@@ -309,3 +314,50 @@ async def _refresh_and_wait(client: Any, handle: WorkflowHandle[Any, Any]) -> No
     old = client.get_workflow_handle(handle.id, run_id=run_id)
     closed = await eventually(lambda: _closed_as(old))
     assert closed.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+
+
+async def test_a_digest_waiting_for_its_manager_keeps_its_hold_limit_across_a_refresh(
+    dev_server: WorkflowEnvironment, task_queue: str
+) -> None:
+    client = dev_server.client
+    stand_ins = StandIns(round_the_clock())
+    async with worker_for(dev_server, stand_ins, task_queue):
+        # Maya is away for a few seconds more, so the digest is waiting when asked.
+        start = await dev_server.get_current_time()
+        back = start + AWAY_FOR
+        away = AutomaticReplies.model_validate(
+            {
+                "status": "scheduled",
+                "scheduled_start": start - timedelta(days=1),
+                "scheduled_end": back,
+            }
+        )
+        stand_ins.schedule = stand_ins.schedule.model_copy(update={"automatic_replies": away})
+        handle = await client.start_workflow(
+            DIGEST_WORKFLOW,
+            DigestRun(manager="maya@example.com", time_zone="Europe/London", week="2026-W48"),
+            id=f"digest-test-{task_queue}",
+            task_queue=task_queue,
+            result_type=DigestOutcome,
+        )
+        await eventually(lambda: stand_ins.schedule_reads)
+        await handle.signal(REFRESH_SIGNAL, RefreshRequest())
+        first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+        closed = await eventually(lambda: _closed_as(first))
+        assert closed.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+        latest = client.get_workflow_handle(handle.id, result_type=DigestOutcome)
+        [started] = [
+            event
+            async for event in latest.fetch_history_events()
+            if event.HasField("workflow_execution_started_event_attributes")
+        ]
+        attributes = started.workflow_execution_started_event_attributes
+        [carried] = await client.data_converter.decode(attributes.input.payloads, [DigestRun])
+        assert isinstance(carried, DigestRun)
+        assert carried.hold_until is not None
+        assert abs(carried.hold_until - (closed.start_time + HOLD_LIMIT)) < timedelta(seconds=2)
+        outcome = await latest.result()
+    # The new run waits out the absence and sends the digest, once.
+    assert outcome.result is DigestResult.SENT
+    assert len(stand_ins.sent) == 1
+    assert stand_ins.gathered_at[0] >= back.replace(microsecond=0)
