@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import httpx
+from kiota_abstractions.request_information import RequestInformation
 from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
@@ -23,6 +24,30 @@ from msgraph_core import GraphClientFactory
 from integrations.graph.pacing import MailboxPacer, PacedTransport
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+
+
+class FixedUrlRequestAdapter(GraphRequestAdapter):
+    """Graph's request adapter, expanding each request's URL template once instead of often.
+
+    Kiota's ``RequestInformation.url`` expands the URI template on every read, and one request
+    reads it about six times (building the request, tracing, the middleware); with a long
+    ``$filter`` that was over a quarter of a send's CPU. Once the base URL is in, the
+    expanded URL is set as the request's own, which later reads return as they are.
+    """
+
+    def set_base_url_for_request_information(self, request_info: RequestInformation) -> None:
+        """Put the base URL in, then fix the URL the template expands to.
+
+        Args:
+            request_info: the request about to be sent.
+        """
+        super().set_base_url_for_request_information(request_info)
+        url = request_info.url
+        # Setting the URL clears the parameters; the request builder that made this request
+        # shares its path parameters' dict with it and may make more requests from it.
+        request_info.path_parameters = {}
+        request_info.query_parameters = {}
+        request_info.url = url
 
 
 @dataclass(frozen=True)
@@ -68,6 +93,6 @@ def build_graph_client(connection: GraphConnection) -> GraphServiceClient:
             RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=0, should_retry=False)
         },
     )
-    adapter = GraphRequestAdapter(auth, client=http_client)
+    adapter = FixedUrlRequestAdapter(auth, client=http_client)
     adapter.base_url = connection.base_url.rstrip("/")
     return GraphServiceClient(request_adapter=adapter)
