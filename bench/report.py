@@ -36,6 +36,7 @@ BENCHMARKS = (
     "burst_unpaced",
     "memory",
     "memory_small_cache",
+    "workflow_instances",
     "intake",
     "api",
 )
@@ -205,6 +206,23 @@ def _memory(doc: dict[str, Any] | None, label: str) -> str:
         f"{f['sleeping_mib']} (peak {f['start_peak_mib']}) | {f['woken_mib']} (peak "
         f"{f['woken_peak_mib']}) | {f['start_seconds']} s | {_load_text(doc)} |"
     )
+
+
+def _workflow_instances(doc: dict[str, Any] | None) -> list[str]:
+    if doc is None:
+        return []
+    f = doc["figures"]
+    return [
+        "What one cached commitment costs (`./dev python -m bench.workflow_instances "
+        f"--n {doc['parameters']['n']}`: instances of `CommitmentWorkflow` made in one "
+        "process as the worker makes them, not run): "
+        f"{f['sandboxed']['resident_kib_each']} KiB resident each in Temporal's sandbox, "
+        f"{f['unsandboxed']['resident_kib_each']} KiB without it. The sandbox imports "
+        f"`{f['workflow_module']}` afresh for every workflow it holds "
+        f"({f['module_code_bytes']:,} bytes of code) and builds its definition again; "
+        "the commitment's own state is a few KiB.",
+        "",
+    ]
 
 
 def _latency_row(name: str, figures: dict[str, Any]) -> str:
@@ -566,6 +584,7 @@ def render(results: dict[str, dict[str, Any]], a: Assumptions, directory: Path) 
         _memory(results.get("memory"), "default cache"),
         _memory(results.get("memory_small_cache"), "small cache"),
         "",
+        *_workflow_instances(results.get("workflow_instances")),
         "## 4. Intake latency",
         "",
         *_intake(results.get("intake")),
