@@ -24,7 +24,7 @@ from msgraph.generated.users.item.messages.item.reply.reply_post_request_body im
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
+from temporalio.worker import Replayer, Worker
 
 from activities import CalendarActivities, DirectoryActivities, MessagingActivities
 from activities.intake import IntakeActivities
@@ -37,6 +37,7 @@ from sandbox.server import SandboxServer
 from sandbox.subscriptions import SubscriptionService
 from tests.conftest import AGENT, MANAGER, SAM, eventually
 from tests.sandbox.receiver import Receiver
+from tests.workflows.changed_shapes import SleepsThenContinues, WaitsThenContinuesWithMemo
 from tests.workflows.harness import (
     LINK_KEY,
     PUBLIC_URL,
@@ -122,6 +123,26 @@ async def _away_until(graph: GraphServiceClient, address: str, end: datetime) ->
 async def _closed_as(handle: WorkflowHandle[Any, Any]) -> Any:
     described = await handle.describe()
     return described if described.status is not WorkflowExecutionStatus.RUNNING else None
+
+
+async def test_histories_written_before_the_change_replay_on_the_changed_code(
+    dev_server: WorkflowEnvironment, task_queue: str
+) -> None:
+    client = dev_server.client
+    async with Worker(client, task_queue=task_queue, workflows=[SleepsThenContinues]):
+        handle = await client.start_workflow(
+            SleepsThenContinues.run, False, id=task_queue, task_queue=task_queue, memo={"t": "x"}
+        )
+        await client.get_workflow_handle(handle.id).result()
+    replayer = Replayer(
+        workflows=[WaitsThenContinuesWithMemo], data_converter=client.data_converter
+    )
+    first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+    for run in (first, client.get_workflow_handle(handle.id)):
+        result = await replayer.replay_workflow(
+            await run.fetch_history(), raise_on_replay_failure=False
+        )
+        assert result.replay_failure is None
 
 
 async def test_a_message_waiting_for_its_reader_is_delivered_once_before_the_refresh(
