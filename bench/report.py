@@ -360,7 +360,9 @@ def _projection(results: dict[str, dict[str, Any]], a: Assumptions) -> list[str]
         "| measured history + 4 actions per scheduled check-in (2 activities, a timer, an "
         "update) |",
         f"| Graph requests | {p.graph_requests_month:,.0f} | measured requests per message "
-        "(directory and mailbox settings, the duplicate check, the send, invitations) |",
+        "(directory and mailbox settings, the duplicate check, the send, invitations); a low "
+        "bound: the benchmark's half-minute lifecycles answer most schedule reads from the "
+        "worker's 60 s cache, days-long ones fewer (up to twice this without the cache) |",
         f"| sending mailboxes | {mailboxes} ({p.mailboxes_rate} for 30 a minute at the peak, "
         f"{p.mailboxes_recipients} for 10,000 recipients a day) | limits |",
         f"| worker CPU | ~{p.worker_cpu_hours_month:,} CPU-hours | measured busy CPU per "
@@ -404,14 +406,18 @@ def _findings(results: dict[str, dict[str, Any]]) -> list[str]:
             "minute and every commitment is between the same two people, so nearly every "
             "repeated read hits; in production reads bunch around each answer and each 1:1, "
             "and fewer do; (c) requests sent for raw JSON expand their URL template once, not "
-            "twice (`pin_url`); (d) the benchmark compiles the sources to bytecode first, as "
-            "the image does, so neither worker pays for compiling the workflow module that "
-            "Temporal's sandbox imports for each run (this machine sets "
-            "PYTHONDONTWRITEBYTECODE). What is left beyond the baseline is mostly the send: "
-            "its duplicate check's long `$filter` URL is expanded character by character "
-            "twice (the SDK's request path; `send_for_json` with `pin_url` halves it), the "
-            "SDK's middleware chain per request, and httpcore looking for the absent "
-            "`sniffio` module on every request (~70 µs each time)."
+            "twice (`pin_url`), and the duplicate check writes its long `$filter` URL "
+            "itself; (d) the benchmark compiles the sources to bytecode first, as the image "
+            "does, so neither worker pays for compiling the workflow module that Temporal's "
+            "sandbox imports for each run (this machine sets PYTHONDONTWRITEBYTECODE). What is "
+            "left beyond the baseline is mostly the send itself (render, sign, build the "
+            "SDK's `Message`, two requests through the SDK's middleware chain), and httpcore "
+            "looking for the absent `sniffio` module on every request (~70 µs each time; "
+            "with `sniffio` installed it is a dictionary look-up). A duplicate check that "
+            "finds an earlier attempt parses the SDK's `Message`, whose `Entity` "
+            "deserializer imports every entity type (all ~1,200 modules the first time): "
+            "reading that answer as JSON, as the calendar activities now do, would keep such "
+            "retries cheap."
         )
     if burst is not None:
         f = burst["figures"]
