@@ -37,9 +37,11 @@ from temporalio.worker import Replayer, Worker
 from accord.cli import build_parser
 from accord.key_rotation import (
     Pacer,
+    Run,
     key_ids_in,
     payloads_in,
     refresh_query,
+    request_refresh,
     run_keys_command,
     status_query,
 )
@@ -232,6 +234,10 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
         for old_run in old_runs:
             status = await eventually(lambda run=old_run: _closed(run))  # type: ignore[misc]
             assert status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+        # A run that continued refuses the signal, so no newer run is asked through it.
+        stale = [Run(r.id, r.run_id or "", "") for r in old_runs]
+        refused = await request_refresh(new_client, stale, reason="test", pacer=Pacer(100))
+        assert refused.moved_on.total() == 2 and refused.asked.total() == 0
         # Asked again: the runs that continued are not asked twice.
         code, again = await _keys(new_client, settings, "reencrypt", *ours)
         assert code == 0 and "total: asked 0," in again
