@@ -60,6 +60,7 @@ from tests.workflows.test_intake import (
 )
 from worker import activity_methods
 from workflows.commitment import CommitmentWorkflow
+from workflows.contracts import CommitmentInput, CommitmentProgress, CommitmentView
 from workflows.digest import HOLD_LIMIT
 from workflows.digest_contracts import DIGEST_WORKFLOW, DigestOutcome, DigestResult, DigestRun
 from workflows.intake import IntakeWorkflow, MessageIntakeWorkflow
@@ -382,3 +383,47 @@ async def test_a_digest_waiting_for_its_manager_keeps_its_hold_limit_across_a_re
     assert outcome.result is DigestResult.SENT
     assert len(stand_ins.sent) == 1
     assert stand_ins.gathered_at[0] >= back.replace(microsecond=0)
+
+
+async def test_a_conversation_after_a_missed_deadline_stays_one_across_a_refresh(
+    dev_server: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    # Started where a continued run would start: the deadline has just been missed.
+    for address in (SAM, MANAGER):
+        await _work_round_the_clock(graph, address)
+    client = dev_server.client
+    now = await dev_server.get_current_time()
+    spec = spec_for(SAM_PERSON, now + timedelta(days=9))
+    progress = CommitmentProgress(status=CommitmentStatus.MISSED, spec=spec)
+    async with lifecycle_worker(client, task_queue, sandbox, graph):
+        handle = await start_commitment(client, task_queue, spec, now, progress=progress)
+
+        async def conversation_announced() -> CommitmentView | None:
+            view = await handle.query(CommitmentWorkflow.view)
+            kinds = [entry.kind for entry in view.history]
+            return view if "sent:coaching_note" in kinds else None
+
+        await eventually(conversation_announced)
+        await handle.signal(REFRESH_SIGNAL, RefreshRequest())
+        first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+        closed = await eventually(lambda: _closed_as(first))
+        assert closed.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+        latest = client.get_workflow_handle(handle.id)
+        [started] = [
+            event
+            async for event in latest.fetch_history_events()
+            if event.HasField("workflow_execution_started_event_attributes")
+        ]
+        payloads = started.workflow_execution_started_event_attributes.input.payloads
+        [carried] = await client.data_converter.decode(payloads, [CommitmentInput])
+        assert isinstance(carried, CommitmentInput) and carried.progress is not None
+        assert carried.progress.status is CommitmentStatus.IN_CONVERSATION
+        assert carried.progress.after_deadline, "the conversation follows a missed deadline"
+        assert carried.progress.meeting is not None
+        await latest.terminate("test over")
+    kinds = [entry.kind for entry in carried.progress.history]
+    assert kinds.count("meeting_scheduled") == 1
+    assert kinds.count("sent:deadline_passed_owner") == 1
