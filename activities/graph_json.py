@@ -17,29 +17,6 @@ from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph.graph_service_client import GraphServiceClient
 
 
-def pin_url(graph: GraphServiceClient, request_info: Any) -> None:
-    """Expand a request's URL template once, so that sending it does not expand it again.
-
-    Kiota expands the template (a pure-Python RFC 6570 expander that percent-encodes
-    character by character) once when the authentication provider checks the host and once
-    more when it builds the HTTP request; a long ``$filter`` makes that a visible share of a
-    request's CPU. Pinning the expanded URL makes both reads free. The adapter's base URL is
-    filled in first, as the adapter itself would before sending.
-
-    Args:
-        graph: the SDK client whose adapter will send the request.
-        request_info: a kiota ``RequestInformation`` built by a request builder.
-    """
-    # Copies: the builder that made the request shares its dictionaries with it, and setting
-    # the URL clears them (which would leave the builder unable to build another request).
-    request_info.path_parameters = {
-        **request_info.path_parameters,
-        "baseurl": graph.request_adapter.base_url,
-    }
-    request_info.query_parameters = dict(request_info.query_parameters)
-    request_info.url = request_info.url
-
-
 async def send_for_json(graph: GraphServiceClient, request_info: Any) -> dict[str, Any]:
     """Send a request the SDK built and return the JSON object Graph answered with.
 
@@ -56,7 +33,6 @@ async def send_for_json(graph: GraphServiceClient, request_info: Any) -> dict[st
             ``ODataError`` carrying Graph's code and message).
         ValueError: when the body is not a JSON object.
     """
-    pin_url(graph, request_info)
     # Kiota's error map keys status codes by pattern; "XXX" means every error status.
     raw: bytes | None = await graph.request_adapter.send_primitive_async(
         request_info, "bytes", {"XXX": ODataError}
