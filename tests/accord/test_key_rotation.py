@@ -8,13 +8,18 @@ with B alone, nothing reaches anyone twice, and the commitment carries on to its
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import io
+import json
+import os
 import secrets
+import sys
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -292,6 +297,29 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
     sent = _sent_keys(sandbox)
     assert len(sent) == len(set(sent)) == 3, sent  # expectation, thanks, notice
     assert len(from_agent(sandbox, SAM)) == 2 and len(from_agent(sandbox, MANAGER)) == 1
+
+
+async def test_the_command_line_reaches_temporal_from_the_settings(
+    dev_server: WorkflowEnvironment, task_queue: str, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "ACCORD_TEMPORAL_ADDRESS": dev_server.client.service_client.config.target_host,
+        "ACCORD_PAYLOAD_KEYS": json.dumps([base64.b64encode(KEY_B).decode()]),
+        "ACCORD_TEMPORAL_TASK_QUEUE": task_queue,
+        "ACCORD_DATA_DIR": str(tmp_path / "accord"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "accord.cli", "keys", "reencrypt", "--dry-run",
+        "--before", "2026-11-22T06:00:00Z", "--query", f"TaskQueue = '{task_queue}'",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert out.decode().splitlines()[-2:] == [
+        "total: would ask 0, already moved on 0, failed 0",
+        "schedules: would rewrite 0, already current 0, failed 0",
+    ]
 
 
 async def test_a_query_temporal_refuses_is_a_clear_exit_code(
