@@ -167,7 +167,8 @@ async def test_a_message_waiting_for_its_reader_is_delivered_once_before_the_ref
         first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
         closed = await eventually(lambda: _closed_as(first))
         assert closed.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
-        assert closed.close_time >= back, "the hand-over waited for the message"
+        # Graph keeps the absence's end to the second.
+        assert closed.close_time >= back.replace(microsecond=0), "the hand-over waited"
         (expectation,) = from_agent(sandbox, SAM)
         assert received_at(expectation) >= back.replace(microsecond=0)
         assert received_at(expectation) <= closed.close_time
