@@ -15,6 +15,7 @@ from accord.settings import AccordSettings
 DEFAULT_RATE = 20.0
 """Signals (or history reads) a second: enough for 100,000 workflows in under 90 minutes."""
 MAX_RATE = 1000.0
+MAX_REASON = 200
 
 
 def aware_datetime(text: str) -> datetime:
@@ -36,6 +37,14 @@ def aware_datetime(text: str) -> datetime:
     if when.tzinfo is None:
         raise argparse.ArgumentTypeError("the time needs an offset, e.g. 2026-11-22T06:00:00Z")
     return when
+
+
+def reason_text(text: str) -> str:
+    """Parse ``--reason``: a short note, recorded with each request (1 to 200 characters)."""
+    reason = text.strip()
+    if not 0 < len(reason) <= MAX_REASON:
+        raise argparse.ArgumentTypeError(f"the reason is 1 to {MAX_REASON} characters")
+    return reason
 
 
 def positive_rate(text: str) -> float:
@@ -103,7 +112,10 @@ def add_commands(
         "--dry-run", action="store_true", help="Count what would be asked; ask nothing."
     )
     reencrypt.add_argument(
-        "--reason", default="payload key rotation", help="Recorded with each request."
+        "--reason",
+        type=reason_text,
+        default="payload key rotation",
+        help="Recorded with each request (at most 200 characters).",
     )
 
     status = actions.add_parser(

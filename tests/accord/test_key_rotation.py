@@ -360,6 +360,7 @@ def test_the_queries_name_the_runs_still_to_do() -> None:
         ["reencrypt"],
         ["reencrypt", "--before", "2026-11-22T06:00:00Z", "--rate", "0"],
         ["status", "--rate", "many"],
+        ["reencrypt", "--before", "2026-11-22T06:00:00Z", "--reason", "x" * 201],
     ],
 )
 def test_bad_arguments_are_refused_before_anything_is_asked(argv: Sequence[str]) -> None:
