@@ -40,16 +40,15 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
 from accord.cli import build_parser
-from accord.key_rotation import (
+from accord.key_inventory import (
     Pacer,
     Run,
     key_ids_in,
     payloads_in,
     refresh_query,
-    request_refresh,
-    run_keys_command,
     status_query,
 )
+from accord.key_rotation import request_refresh, run_keys_command
 from accord.settings import AccordSettings
 from api.commitment_workflows import start_commitment
 from domain.digest import DigestTiming
