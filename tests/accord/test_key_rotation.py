@@ -266,6 +266,13 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
             status_report
         )
         assert key_id_for(KEY_A) not in status_report.split("\n", 1)[1]
+        # What is left: the runs that continued as new keep A until retention removes them.
+        closed_report = await _keys_until(
+            "histories read: 4,", new_client, settings, "status", "--closed", "--show",
+            "--query", only_ours,
+        )  # fmt: skip
+        assert f"{key_id_for(KEY_A)}: 2 histories (older key, still held)" in closed_report
+        assert f"CommitmentWorkflow {handle.id} {first_run_id}:" in closed_report
         await schedule.delete()
 
         assert await (await latest.describe()).memo() == {"title": "Draft the Q1 budget"}
