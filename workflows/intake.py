@@ -18,6 +18,7 @@ makes it continue as new with everything it knows (to retire a payload key).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from pydantic import ValidationError
 from temporalio import workflow
@@ -300,7 +301,7 @@ class IntakeWorkflow:
         *,
         answer_by: datetime | None = None,
         remember_until: datetime | None = None,
-    ) -> None:
+    ) -> NoReturn:
         await workflow.wait_condition(workflow.all_handlers_finished)
         progress = IntakeProgress(
             status=self._status,
