@@ -11,7 +11,11 @@ from msgraph.generated.users.item.mail_folders.item.messages.messages_request_bu
 )
 from msgraph.graph_service_client import GraphServiceClient
 
+from activities.contracts import OutgoingMessage
 from activities.messaging import IDEMPOTENCY_PROPERTY
+from domain.action_links import LinkAction
+from domain.messages import MessageKind
+from domain.models import Actor, CommitmentSpec
 from sandbox.config import FaultConfig
 from sandbox.faults import Fault
 from sandbox.server import SandboxServer
@@ -19,6 +23,21 @@ from sandbox.server import SandboxServer
 FAULT_RATE = 0.5
 # The order FaultInjector.failure_after_acceptance chooses from.
 _FAILURES = [Fault.SERVICE_UNAVAILABLE, Fault.GATEWAY_TIMEOUT, Fault.DROP_CONNECTION]
+
+
+def expectation_message(
+    spec: CommitmentSpec, key: str = "commitment-1:expectation:1"
+) -> OutgoingMessage:
+    """The expectation to the owner of ``spec``, with Accept and Let's talk links."""
+    return OutgoingMessage(
+        idempotency_key=key,
+        commitment_id="commitment-1",
+        kind=MessageKind.EXPECTATION,
+        recipient_role=Actor.OWNER,
+        spec=spec,
+        recipient_time_zone="America/New_York",
+        actions={"accept_url": LinkAction.ACCEPT, "talk_url": LinkAction.TALK},
+    )
 
 
 async def folder(graph: GraphServiceClient, user: str, name: str) -> list[Message]:

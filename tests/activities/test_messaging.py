@@ -27,6 +27,7 @@ from sandbox.faults import Fault
 from sandbox.server import SandboxServer
 from tests.activities.conftest import PUBLIC_URL
 from tests.activities.helpers import (
+    expectation_message,
     fail_nth_request_after_acceptance,
     faults_off,
     folder,
@@ -36,18 +37,6 @@ from tests.activities.helpers import (
 from tests.conftest import AGENT, MANAGER, SAM
 
 _LINK = re.compile(rf'href="({re.escape(PUBLIC_URL)}/a/([^"]+))"')
-
-
-def _expectation(spec: CommitmentSpec, key: str = "commitment-1:expectation:1") -> OutgoingMessage:
-    return OutgoingMessage(
-        idempotency_key=key,
-        commitment_id="commitment-1",
-        kind=MessageKind.EXPECTATION,
-        recipient_role=Actor.OWNER,
-        spec=spec,
-        recipient_time_zone="America/New_York",
-        actions={"accept_url": LinkAction.ACCEPT, "talk_url": LinkAction.TALK},
-    )
 
 
 async def _send(messaging: MessagingActivities, message: OutgoingMessage) -> SentMessage:
@@ -60,7 +49,7 @@ async def test_expectation_reaches_the_owner_with_working_links(
     key_ring: LinkKeyRing,
     spec: CommitmentSpec,
 ) -> None:
-    message = _expectation(spec)
+    message = expectation_message(spec)
     sent = await _send(messaging, message)
     assert sent == SentMessage(
         idempotency_key=message.idempotency_key, recipient=SAM, already_sent=False
@@ -126,11 +115,11 @@ async def test_a_message_to_the_manager_renders_its_details(
 async def test_one_key_sends_once(
     messaging: MessagingActivities, graph: GraphServiceClient, spec: CommitmentSpec
 ) -> None:
-    first = await _send(messaging, _expectation(spec))
-    second = await _send(messaging, _expectation(spec))
+    first = await _send(messaging, expectation_message(spec))
+    second = await _send(messaging, expectation_message(spec))
     assert (first.already_sent, second.already_sent) == (False, True)
     assert len(await folder(graph, SAM, "inbox")) == 1
-    third = await _send(messaging, _expectation(spec, key="commitment-1:expectation:2"))
+    third = await _send(messaging, expectation_message(spec, key="commitment-1:expectation:2"))
     assert third.already_sent is False
     assert len(await folder(graph, SAM, "inbox")) == 2
 
@@ -154,7 +143,7 @@ async def test_a_send_that_failed_after_acceptance_is_not_repeated(
     # The activity's first request looks through Sent Items; its second is sendMail.
     fail_nth_request_after_acceptance(sandbox, 2, failure)
     with pytest.raises(ApplicationError) as caught:
-        await _send(messaging, _expectation(spec))
+        await _send(messaging, expectation_message(spec))
     assert caught.value.non_retryable is False
     assert caught.value.type == error_type
     faults_off(sandbox)
@@ -162,9 +151,9 @@ async def test_a_send_that_failed_after_acceptance_is_not_repeated(
     # Only the extended property can tell the retry that the first attempt got through.
     [sent_copy] = await folder(graph, AGENT, "sentitems")
     assert sent_copy.internet_message_headers is None
-    assert await sent_keys(graph, AGENT) == [_expectation(spec).idempotency_key]
+    assert await sent_keys(graph, AGENT) == [expectation_message(spec).idempotency_key]
 
-    retried = await _send(messaging, _expectation(spec))
+    retried = await _send(messaging, expectation_message(spec))
     assert retried.already_sent is True
     assert len(await folder(graph, SAM, "inbox")) == 1
     assert len(await folder(graph, AGENT, "sentitems")) == 1
@@ -177,7 +166,7 @@ async def test_an_unknown_sender_mailbox_fails_for_good(
         graph, sender_mailbox="nobody@northwind.example", links=key_ring, public_url=PUBLIC_URL
     )
     with pytest.raises(ApplicationError) as caught:
-        await _send(messaging, _expectation(spec))
+        await _send(messaging, expectation_message(spec))
     assert caught.value.non_retryable is True
     assert caught.value.type == "GraphClientError"
     assert list(caught.value.details) == [404, "Request_ResourceNotFound"]
@@ -189,7 +178,7 @@ async def test_an_oversized_request_fails_for_good(
     assert sandbox.state is not None
     sandbox.state.update_config(sandbox.state.config.model_copy(update={"max_body_bytes": 1024}))
     with pytest.raises(ApplicationError) as caught:
-        await _send(messaging, _expectation(spec))
+        await _send(messaging, expectation_message(spec))
     assert caught.value.non_retryable is True
     assert caught.value.details[0] == 413
 
@@ -214,7 +203,7 @@ async def test_input_that_does_not_fit_the_kind_fails_for_good_without_content(
     actions: dict[str, LinkAction],
     field: str,
 ) -> None:
-    message = _expectation(spec).model_copy(update={"details": details, "actions": actions})
+    message = expectation_message(spec).model_copy(update={"details": details, "actions": actions})
     with pytest.raises(ApplicationError) as caught:
         await _send(messaging, message)
     assert caught.value.non_retryable is True
@@ -233,9 +222,9 @@ async def test_the_31st_message_in_a_minute_is_throttled_with_retry_after(
     assert sandbox.state is not None
     assert sandbox.state.config.limits == LimitsConfig()
     for number in range(30):
-        await _send(messaging, _expectation(spec, key=f"commitment-1:bulk:{number}"))
+        await _send(messaging, expectation_message(spec, key=f"commitment-1:bulk:{number}"))
     with pytest.raises(ApplicationError) as caught:
-        await _send(messaging, _expectation(spec, key="commitment-1:bulk:30"))
+        await _send(messaging, expectation_message(spec, key="commitment-1:bulk:30"))
     error = caught.value
     assert error.type == "GraphThrottled"
     assert error.non_retryable is False
@@ -249,7 +238,7 @@ async def test_the_31st_message_in_a_minute_is_throttled_with_retry_after(
 async def test_a_message_to_the_system_fails_for_good(
     messaging: MessagingActivities, spec: CommitmentSpec
 ) -> None:
-    message = _expectation(spec).model_copy(update={"recipient_role": Actor.SYSTEM})
+    message = expectation_message(spec).model_copy(update={"recipient_role": Actor.SYSTEM})
     with pytest.raises(ApplicationError) as caught:
         await _send(messaging, message)
     assert caught.value.non_retryable is True

@@ -11,9 +11,8 @@ from temporalio.testing import ActivityEnvironment
 
 from activities import MessagingActivities
 from activities.contracts import OutgoingMessage, SentMessage
-from domain.action_links import LinkAction, LinkKeyRing
-from domain.messages import MessageKind
-from domain.models import Actor, CommitmentSpec
+from domain.action_links import LinkKeyRing
+from domain.models import CommitmentSpec
 from domain.sending import sender_for
 from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
@@ -21,23 +20,11 @@ from integrations.graph.pacing import MAILBOX_BUSY, MailboxPacer, PacingLimits
 from sandbox.config import LimitsConfig
 from sandbox.server import SandboxServer
 from tests.activities.conftest import PUBLIC_URL
-from tests.activities.helpers import folder, sent_keys
+from tests.activities.helpers import expectation_message, folder, sent_keys
 from tests.conftest import AGENT, LUKAS, MANAGER, PRIYA, SAM
 
 # Exchange's limits, their minute shrunk to 2 s so a burst past 30 messages takes seconds.
 TIME_SCALE = 30.0
-
-
-def _message(spec: CommitmentSpec, key: str) -> OutgoingMessage:
-    return OutgoingMessage(
-        idempotency_key=key,
-        commitment_id="commitment-1",
-        kind=MessageKind.EXPECTATION,
-        recipient_role=Actor.OWNER,
-        spec=spec,
-        recipient_time_zone="America/New_York",
-        actions={"accept_url": LinkAction.ACCEPT, "talk_url": LinkAction.TALK},
-    )
 
 
 async def _send_until_done(messaging: MessagingActivities, message: OutgoingMessage) -> int:
@@ -77,7 +64,7 @@ async def test_a_burst_past_the_message_rate_gets_no_429_and_arrives_once_each(
     )
     keys = [f"commitment-1:burst:{n}" for n in range(45)]
     attempts = await asyncio.gather(
-        *(_send_until_done(messaging, _message(spec, key)) for key in keys)
+        *(_send_until_done(messaging, expectation_message(spec, key)) for key in keys)
     )
     assert state.limits.throttled_count == 0
     assert max(attempts) > 1  # some were booked for the next minute
@@ -96,7 +83,7 @@ async def test_people_hear_from_their_own_sending_mailbox_exactly_once(
         links=key_ring,
         public_url=PUBLIC_URL,
     )
-    message = _message(spec, "commitment-1:expectation:1")
+    message = expectation_message(spec, "commitment-1:expectation:1")
     environment = ActivityEnvironment()
     first: SentMessage = await environment.run(messaging.send_message, message)
     again: SentMessage = await environment.run(messaging.send_message, message)
