@@ -18,15 +18,11 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from msgraph.generated.models.day_of_week import DayOfWeek
-from msgraph.generated.models.mailbox_settings import MailboxSettings
-from msgraph.generated.models.time_zone_base import TimeZoneBase
-from msgraph.generated.models.working_hours import WorkingHours
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.api.common.v1 import Payload
 from temporalio.client import (
@@ -60,7 +56,14 @@ from integrations.temporal.schedules import digest_schedule
 from sandbox.extended_properties import PROPERTY
 from sandbox.server import SandboxServer
 from tests.conftest import AGENT, MANAGER, SAM, eventually
-from tests.workflows.harness import act, from_agent, lifecycle_worker, mailbox, spec_for
+from tests.workflows.harness import (
+    act,
+    from_agent,
+    lifecycle_worker,
+    mailbox,
+    spec_for,
+    work_round_the_clock,
+)
 from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import ActorAction, CheckInAnswerInput, CommitmentInput, workflow_id_for
 from workflows.digest_contracts import DigestTrigger
@@ -112,20 +115,6 @@ async def _workers(
         yield
 
 
-async def _work_round_the_clock(graph: GraphServiceClient, address: str) -> None:
-    # Messages then go out at once instead of waiting for a morning.
-    await graph.users.by_user_id(address).mailbox_settings.patch(
-        MailboxSettings(
-            working_hours=WorkingHours(
-                days_of_week=list(DayOfWeek),
-                start_time=time(0, 0),
-                end_time=time(23, 59),
-                time_zone=TimeZoneBase(name="UTC"),
-            )
-        )
-    )
-
-
 async def _closed(handle: WorkflowHandle[Any, Any]) -> WorkflowExecutionStatus | None:
     status = (await handle.describe()).status
     return status if status is not WorkflowExecutionStatus.RUNNING else None
@@ -173,8 +162,8 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
     sandbox: SandboxServer,
     graph: GraphServiceClient,
 ) -> None:
-    await _work_round_the_clock(graph, SAM)
-    await _work_round_the_clock(graph, MANAGER)
+    await work_round_the_clock(graph, SAM)
+    await work_round_the_clock(graph, MANAGER)
     old_client = _client_with(dev_server, KEY_A)
     new_client = _client_with(dev_server, KEY_B, KEY_A)
     settings = _settings(KEY_B, KEY_A, task_queue=task_queue)

@@ -10,9 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
+from msgraph.generated.models.day_of_week import DayOfWeek
+from msgraph.generated.models.mailbox_settings import MailboxSettings
+from msgraph.generated.models.time_zone_base import TimeZoneBase
+from msgraph.generated.models.working_hours import WorkingHours
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
@@ -171,3 +175,17 @@ async def act(handle: WorkflowHandle[Any, Any], update: Any, argument: Any) -> C
     view = await handle.execute_update(update, argument, result_type=CommitmentView)
     assert isinstance(view, CommitmentView)
     return view
+
+
+async def work_round_the_clock(graph: GraphServiceClient, address: str) -> None:
+    """Make someone work every day round the clock, so messages to them go out at once."""
+    await graph.users.by_user_id(address).mailbox_settings.patch(
+        MailboxSettings(
+            working_hours=WorkingHours(
+                days_of_week=list(DayOfWeek),
+                start_time=time(0, 0),
+                end_time=time(23, 59),
+                time_zone=TimeZoneBase(name="UTC"),
+            )
+        )
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -11,10 +11,7 @@ import pytest
 from msgraph.generated.models.automatic_replies_setting import AutomaticRepliesSetting
 from msgraph.generated.models.automatic_replies_status import AutomaticRepliesStatus
 from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
-from msgraph.generated.models.day_of_week import DayOfWeek
 from msgraph.generated.models.mailbox_settings import MailboxSettings
-from msgraph.generated.models.time_zone_base import TimeZoneBase
-from msgraph.generated.models.working_hours import WorkingHours
 from msgraph.generated.users.item.events.item.decline.decline_post_request_body import (
     DeclinePostRequestBody,
 )
@@ -39,6 +36,7 @@ from tests.workflows.harness import (
     received_at,
     spec_for,
     start_commitment,
+    work_round_the_clock,
 )
 from workflows.commitment import CommitmentWorkflow
 from workflows.contracts import (
@@ -441,8 +439,8 @@ async def test_continue_as_new_carries_the_whole_commitment(
     # On the real dev server: the time-skipping test server intermittently rejects a
     # continue-as-new ("invalid history builder state for action"). Updates, not time, grow
     # the history here, and both work round the clock so no message waits for a morning.
-    await _work_round_the_clock(graph, SAM)
-    await _work_round_the_clock(graph, MANAGER)
+    await work_round_the_clock(graph, SAM)
+    await work_round_the_clock(graph, MANAGER)
     client = dev_server.client
     now = await dev_server.get_current_time()
     async with lifecycle_worker(client, task_queue, sandbox, graph):
@@ -477,23 +475,6 @@ async def test_continue_as_new_carries_the_whole_commitment(
     subjects = _subjects(from_agent(sandbox, SAM))
     keys = [_idempotency_key(sandbox, message) for message in from_agent(sandbox, SAM)]
     assert len(set(keys)) == len(keys) == len(subjects) == 2
-
-
-async def _work_round_the_clock(graph: GraphServiceClient, address: str) -> None:
-    everyday = [
-        DayOfWeek(day)
-        for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-    ]
-    await graph.users.by_user_id(address).mailbox_settings.patch(
-        MailboxSettings(
-            working_hours=WorkingHours(
-                days_of_week=everyday,
-                start_time=time(0, 0),
-                end_time=time(23, 59),
-                time_zone=TimeZoneBase(name="UTC"),
-            )
-        )
-    )
 
 
 def _closed_run(handle: Any) -> Callable[[], Any]:

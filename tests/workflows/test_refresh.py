@@ -7,17 +7,14 @@ continue-as-new); the end-to-end key rotation is in tests/accord/test_key_rotati
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from msgraph.generated.models.automatic_replies_setting import AutomaticRepliesSetting
 from msgraph.generated.models.automatic_replies_status import AutomaticRepliesStatus
 from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
-from msgraph.generated.models.day_of_week import DayOfWeek
 from msgraph.generated.models.mailbox_settings import MailboxSettings
-from msgraph.generated.models.time_zone_base import TimeZoneBase
-from msgraph.generated.models.working_hours import WorkingHours
 from msgraph.generated.users.item.messages.item.reply.reply_post_request_body import (
     ReplyPostRequestBody,
 )
@@ -47,6 +44,7 @@ from tests.workflows.harness import (
     received_at,
     spec_for,
     start_commitment,
+    work_round_the_clock,
 )
 from tests.workflows.test_digest import StandIns, round_the_clock, worker_for
 from tests.workflows.test_intake import (
@@ -89,19 +87,6 @@ def receiver() -> Iterator[Receiver]:
     """Answers the subscription's validation handshake."""
     with Receiver() as server:
         yield server
-
-
-async def _work_round_the_clock(graph: GraphServiceClient, address: str) -> None:
-    await graph.users.by_user_id(address).mailbox_settings.patch(
-        MailboxSettings(
-            working_hours=WorkingHours(
-                days_of_week=list(DayOfWeek),
-                start_time=time(0, 0),
-                end_time=time(23, 59),
-                time_zone=TimeZoneBase(name="UTC"),
-            )
-        )
-    )
 
 
 async def _away_until(graph: GraphServiceClient, address: str, end: datetime) -> None:
@@ -154,7 +139,7 @@ async def test_a_message_waiting_for_its_reader_is_delivered_once_before_the_ref
 ) -> None:
     # Sam is away for a few seconds more, so the expectation waits in its courier when the
     # refresh is asked for: the hand-over waits for it instead of dropping or repeating it.
-    await _work_round_the_clock(graph, SAM)
+    await work_round_the_clock(graph, SAM)
     client = dev_server.client
     async with lifecycle_worker(client, task_queue, sandbox, graph):
         now = await dev_server.get_current_time()
@@ -394,7 +379,7 @@ async def test_a_conversation_after_a_missed_deadline_stays_one_across_a_refresh
 ) -> None:
     # Started where a continued run would start: the deadline has just been missed.
     for address in (SAM, MANAGER):
-        await _work_round_the_clock(graph, address)
+        await work_round_the_clock(graph, address)
     client = dev_server.client
     now = await dev_server.get_current_time()
     spec = spec_for(SAM_PERSON, now + timedelta(days=9))
