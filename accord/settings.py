@@ -226,7 +226,10 @@ class AccordSettings(BaseSettings):
     )
 
     worker_max_cached_workflows: int = Field(
-        default=500, ge=0, description="Workflows a worker keeps in memory between tasks."
+        default=250,
+        ge=0,
+        description="Workflows a worker keeps in memory between tasks (~0.25 MiB each; "
+        "see docs/operations.md, Worker memory).",
     )
     worker_max_concurrent_activities: int = Field(
         default=50, ge=1, description="Activities (Graph calls) a worker runs at once."
