@@ -228,7 +228,7 @@ class AccordSettings(BaseSettings):
     worker_max_cached_workflows: int = Field(
         default=250,
         ge=0,
-        description="Workflows a worker keeps in memory between tasks (~0.25 MiB each; "
+        description="Workflows a worker keeps in memory between tasks (~0.28 MiB each; "
         "see docs/operations.md, Worker memory).",
     )
     worker_max_concurrent_activities: int = Field(
