@@ -141,7 +141,7 @@ def _lifecycle_scaling(directory: Path) -> list[str]:
 
 def _lifecycle(doc: dict[str, Any] | None) -> list[str]:
     if doc is None:
-        return ["Not run yet: `./dev python -m bench.lifecycle --n 200`."]
+        return ["Not run yet: `./dev python -m bench.lifecycle --n 20`."]
     f = doc["figures"]
     a, b = f["accord"], f["baseline"]
     h = f["history_per_lifecycle"]
@@ -408,15 +408,17 @@ def _findings(results: dict[str, dict[str, Any]]) -> list[str]:
             "the Graph requests per lifecycle (30.4 to 16.1). Here a lifecycle takes half a "
             "minute and every commitment is between the same two people, so nearly every "
             "repeated read hits; in production reads bunch around each answer and each 1:1, "
-            "and fewer do; (c) requests sent for raw JSON expand their URL template once, not "
-            "twice (`pin_url`), and the duplicate check writes its long `$filter` URL "
-            "itself; (d) the benchmark compiles the sources to bytecode first, as the image "
+            "and fewer do; (c) the Graph client's request adapter expands each request's URL "
+            "template once (kiota expanded it on every read, about six times a request; "
+            "integrations/graph/client.py), the duplicate check writes its long `$filter` URL "
+            "itself, and `sniffio` is installed (httpcore tried to import it for every "
+            "connection-pool lock, each failure a search of sys.path); (d) the benchmark "
+            "compiles the sources to bytecode first, as the image "
             "does, so neither worker pays for compiling the workflow module that Temporal's "
             "sandbox imports for each run (this machine sets PYTHONDONTWRITEBYTECODE). What is "
             "left beyond the baseline is mostly the send itself (render, sign, build the "
-            "SDK's `Message`, two requests through the SDK's middleware chain), and httpcore "
-            "looking for the absent `sniffio` module on every request (~70 µs each time; "
-            "with `sniffio` installed it is a dictionary look-up). A duplicate check that "
+            "SDK's `Message`, two requests through the SDK's middleware chain). A duplicate "
+            "check that "
             "finds an earlier attempt parses the SDK's `Message`, whose `Entity` "
             "deserializer imports every entity type (all ~1,200 modules the first time): "
             "reading that answer as JSON, as the calendar activities now do, would keep such "
@@ -592,9 +594,9 @@ def render(results: dict[str, dict[str, Any]], a: Assumptions, directory: Path) 
         "off is booked and handed back as a `MailboxBusy` retry at that time (the extra "
         "attempts above). `--no-pacing` measures the same burst without it. The least the "
         "limits allow assumes requests take no time; a batch of 30 sends per mailbox takes "
-        "a moment of its own (two requests each, 4 at a time, on the same 2 cores as the "
-        "sandbox), which a smaller time scale makes small beside the minute, as it is "
-        "against Exchange's real minute.",
+        "a moment of its own (two requests each, 4 at a time; the sender runs in a process "
+        "of its own, as a worker does, and the sandbox on the other core), which a smaller "
+        "time scale makes small beside the minute, as it is against Exchange's real minute.",
         "",
         "## 3. Memory",
         "",
@@ -627,7 +629,8 @@ def render(results: dict[str, dict[str, Any]], a: Assumptions, directory: Path) 
         "## Re-running",
         "",
         "```bash",
-        "./dev python -m bench.lifecycle --n 200",
+        "./dev python -m bench.lifecycle --n 20",
+        "./dev python -m bench.lifecycle --n 200 --name lifecycle_n200",
         "./dev python -m bench.lifecycle --n 10 --name lifecycle_n10",
         "./dev python -m bench.lifecycle --n 40 --name lifecycle_n40",
         "./dev python -m bench.burst --mailboxes 20 --per-mailbox 150 --time-scale 2",
