@@ -636,9 +636,9 @@ def render(results: dict[str, dict[str, Any]], a: Assumptions, directory: Path) 
         "./dev python -m bench.burst --mailboxes 20 --per-mailbox 150 --time-scale 2",
         "./dev python -m bench.burst --mailboxes 4 --per-mailbox 60 --time-scale 10 "
         "--no-pacing --name burst_unpaced",
-        "./dev python -m bench.memory --n 10000",
+        "./dev python -m bench.memory --n 10000 --cache 500",
         "./dev python -m bench.memory --n 10000 --cache 100 --name memory_small_cache",
-        "./dev python -m bench.memory --n 2000 --cache 250 --name memory_cache250",
+        "./dev python -m bench.memory --n 10000 --name memory_cache250",
         "./dev python -m bench.workflow_instances --n 200",
         "./dev python -m bench.intake_latency --n 200",
         "./dev python -m bench.api_latency --n 10000 --requests 500",
