@@ -19,23 +19,25 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 from temporalio.worker import Worker, WorkerTuner
 
-from accord.connections import graph_client
-from accord.digest_worker import DIGEST_WORKFLOWS, digest_activities, start_digest_enrolment
-from accord.intake import ensure_watches, watch_configs
-from accord.intake_worker import INTAKE_WORKFLOWS, intake_activities
-from accord.keys import link_key_ring
+from accord.keys.secrets import link_key_ring
 from accord.settings import AccordSettings
-from accord.teams_setup import new_teams_channel
-from accord.worker_health import WorkerHealth, WorkerPhase, serve_probes
-from activities import CalendarActivities, DirectoryActivities, MessagingActivities
-from activities.schedule_cache import ScheduleCache
-from activities.teams import TeamsChannel
+from accord.wiring.connections import graph_client
+from accord.wiring.digest_worker import DIGEST_WORKFLOWS, digest_activities, start_digest_enrolment
+from accord.wiring.intake import ensure_watches, watch_configs
+from accord.wiring.intake_worker import INTAKE_WORKFLOWS, intake_activities
+from accord.wiring.teams import new_teams_channel
+from accord.wiring.telemetry import worker_runtime, worker_tracing
+from accord.wiring.temporal import connect, search_attribute_keys
+from accord.wiring.worker_health import WorkerHealth, WorkerPhase, serve_probes
+from activities.calendar.activities import CalendarActivities
+from activities.directory.activities import DirectoryActivities
+from activities.directory.schedule_cache import ScheduleCache
+from activities.messaging.activities import MessagingActivities
+from activities.messaging.teams import TeamsChannel
 from integrations.graph.pacing import MailboxPacer, PacingLimits
-from integrations.telemetry.runtime import build_runtime
-from integrations.telemetry.tracing import tracing_interceptors
-from integrations.temporal.client import connect, ensure_search_attributes
-from workflows.commitment import CommitmentWorkflow
-from workflows.person import PersonWorkflow
+from integrations.temporal.client import ensure_search_attributes
+from workflows.commitment.workflow import CommitmentWorkflow
+from workflows.person.workflow import PersonWorkflow
 
 log = structlog.get_logger("accord.worker")
 
@@ -92,7 +94,7 @@ async def build_worker(
         pacer=pacer,
     )
     # One per worker: the directory and calendar activities read the same people within
-    # seconds (staleness bound in activities/schedule_cache.py).
+    # seconds (staleness bound in activities/directory/schedule_cache.py).
     schedules = ScheduleCache()
     return Worker(
         client,
@@ -159,7 +161,7 @@ async def _register_search_attributes(settings: AccordSettings, client: Client) 
     if settings.temporal_api_key is not None:
         return
     try:
-        await ensure_search_attributes(client, settings.temporal_namespace)
+        await ensure_search_attributes(client, settings.temporal_namespace, search_attribute_keys())
     except RPCError as exc:
         log.warning("search_attributes_not_registered", reason=exc.message)
 
@@ -187,8 +189,8 @@ async def run_worker(settings: AccordSettings) -> None:
     for signum in _STOP_SIGNALS:
         loop.add_signal_handler(signum, stop.set)
     try:
-        runtime = build_runtime(settings)
-        with tracing_interceptors(settings) as interceptors:
+        runtime = worker_runtime(settings)
+        with worker_tracing(settings) as interceptors:
             pacer = mail_pacer(settings)
             async with graph_client(settings, pacer) as graph:
                 client = await connect(settings, runtime=runtime, interceptors=interceptors)

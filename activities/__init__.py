@@ -1,10 +1,7 @@
-"""Accord's activities: all the I/O commitment workflows need, as classes with injected clients.
+"""Accord's activities: all the I/O the workflows need, as classes with injected clients.
 
-Register the bound ``@activity.defn`` methods of one instance of each class with the worker.
+One package per capability (messaging, calendar, directory, digest, intake): its
+``contracts`` module holds the activities' names and inputs, the only part a workflow
+imports; its other modules hold the classes whose bound ``@activity.defn`` methods the
+worker registers. This package imports nothing, so a contract comes without Graph's SDK.
 """
-
-from activities.calendar import CalendarActivities
-from activities.directory import DirectoryActivities
-from activities.messaging import MessagingActivities
-
-__all__ = ["CalendarActivities", "DirectoryActivities", "MessagingActivities"]

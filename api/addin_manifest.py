@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final, Self
 from urllib.parse import urlsplit
 
-from accord.settings import AccordSettings
+from api.config import ApiConfig
 from api.templating import api_templates
 
 # Fixed forever: add-in ids derived from public URLs must not change between releases.
@@ -48,22 +48,22 @@ class ManifestOptions:
     support_url: str | None = None
 
     @classmethod
-    def from_settings(cls, settings: AccordSettings) -> Self:
-        """Return the options of the deployment the settings describe.
+    def from_config(cls, config: ApiConfig) -> Self:
+        """Return the options of the deployment the API was built for.
 
         Raises:
             ValueError: when no client id for single sign-on is configured.
         """
-        client_id = settings.addin_client_id
+        client_id = config.addin.client_id
         if not client_id:
             raise ValueError(
                 "ACCORD_ADDIN_CLIENT_ID is not set: the add-in needs the client id of "
                 "Accord's Entra ID app registration for single sign-on."
             )
         return cls(
-            public_url=settings.public_url,
+            public_url=config.public_url,
             client_id=client_id,
-            resource=settings.addin_resource,
+            resource=config.addin.resource,
         )
 
 

@@ -1,7 +1,8 @@
 """Accord's HTTP API: commitments as JSON, and the pages behind one-click action links.
 
-:func:`create_app` builds the app from what it is given and reads nothing at import time, so
-the CLI, tests and any other host wire it up the same way.
+:func:`create_app` builds the app from what it is given and reads no settings: its
+composition root (accord/wiring/api.py) hands it an :class:`api.config.ApiConfig`, so the CLI,
+tests and any other host wire it up the same way.
 """
 
 from __future__ import annotations
@@ -13,16 +14,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from temporalio.client import Client
 
-from accord.settings import AccordSettings
-from api.auth import AuthContext, TokenValidator, install_auth, validator_from_settings
-from api.commitment_workflows import (
-    ActionRejectedError,
-    CommitmentNotFoundError,
-    CommitmentUnavailableError,
-)
+from api.auth import AuthContext, TokenValidator, install_auth
+from api.config import ApiConfig
 from api.dependencies import ApiContext, Clock
 from api.limits import BodySizeLimit
-from api.people import DirectoryUnavailableError, FlatOrgChart, OrgChart, PeopleDirectory
 from api.problems import (
     PROBLEM_TYPE_PREFIX,
     Problem,
@@ -38,10 +33,21 @@ from api.routers import (
     digest,
     health,
     intake_links,
-    notifications,
+    intake_notifications,
     reliability,
 )
 from domain.action_links import LinkKeyRing
+from integrations.graph.people import (
+    DirectoryUnavailableError,
+    FlatOrgChart,
+    OrgChart,
+    PeopleDirectory,
+)
+from workflows.commitment.client import (
+    ActionRejectedError,
+    CommitmentNotFoundError,
+    CommitmentUnavailableError,
+)
 
 
 def utc_now() -> datetime:
@@ -51,24 +57,24 @@ def utc_now() -> datetime:
 
 def create_app(
     *,
-    settings: AccordSettings,
+    config: ApiConfig,
     temporal: Client,
     links: LinkKeyRing,
     directory: PeopleDirectory,
+    validator: TokenValidator,
     clock: Clock = utc_now,
     org: OrgChart | None = None,
-    validator: TokenValidator | None = None,
 ) -> FastAPI:
     """Build the API.
 
     Args:
-        settings: Accord's settings (``public_url``, ``temporal_task_queue``, ...).
+        config: the deployment (public URL, task queue, agent mailbox, limits, ...).
         temporal: a connected Temporal client using Accord's data converter.
         links: the key ring that verifies action links.
         directory: where people are looked up.
+        validator: checks bearer tokens.
         clock: returns the current, timezone-aware instant.
         org: who manages whom, for authorization; unset: nobody sees anyone else's.
-        validator: checks bearer tokens; unset: the tenant of ``settings`` (``auth_*``).
 
     Returns:
         The FastAPI application. Its dependencies (``api.dependencies.get_*``) can be
@@ -80,13 +86,13 @@ def create_app(
         version="0.1.0",
     )
     app.state.accord = ApiContext(
-        settings=settings, temporal=temporal, links=links, directory=directory, clock=clock
+        config=config, temporal=temporal, links=links, directory=directory, clock=clock
     )
     install_problem_handlers(app)
     install_auth(
         app,
         AuthContext(
-            validator=validator or validator_from_settings(settings),
+            validator=validator,
             org=org or FlatOrgChart(),
         ),
     )
@@ -94,12 +100,12 @@ def create_app(
     app.add_exception_handler(ActionRejectedError, _on_rejected)
     app.add_exception_handler(CommitmentUnavailableError, _on_unavailable)
     app.add_exception_handler(DirectoryUnavailableError, _on_unavailable)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     app.include_router(health.router)
     app.include_router(commitments.router)
     app.include_router(actions.router)
     app.include_router(intake_links.router)
-    app.include_router(notifications.router)
+    app.include_router(intake_notifications.router)
     app.include_router(addin.router)
     app.include_router(bot.router)
     app.include_router(digest.router)

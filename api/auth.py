@@ -22,8 +22,6 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from accord.settings import AccordSettings
-from api.people import OrgChart
 from api.problems import (
     PROBLEM_TYPE_PREFIX,
     Problem,
@@ -31,12 +29,8 @@ from api.problems import (
     problem_response,
     unavailable_response,
 )
-from integrations.entra.keys import (
-    KeysUnavailableError,
-    OpenIdSigningKeys,
-    SigningKeys,
-    metadata_url,
-)
+from integrations.entra.keys import KeysUnavailableError, SigningKeys
+from integrations.graph.people import OrgChart
 
 log = structlog.get_logger("accord.api.auth")
 
@@ -178,54 +172,6 @@ class TokenValidator:
         )
 
 
-def sandbox_tenant_id(settings: AccordSettings) -> str:
-    """Return the tenant id of the local sandbox Accord uses when no real tenant is set."""
-    # Imported here: accord.connections pulls in the Graph SDK and azure-identity.
-    from accord.connections import sandbox_ids
-
-    return sandbox_ids(settings)[0]
-
-
-def authority_of(settings: AccordSettings) -> tuple[str, str]:
-    """Return the sign-in authority and tenant id the settings point at.
-
-    ``auth_authority`` and ``auth_tenant_id`` win; otherwise a real tenant (``graph_base_url``
-    set) signs in at ``login.microsoftonline.com/<graph_tenant_id>``, and the local setup at
-    the sandbox.
-
-    Args:
-        settings: Accord's settings.
-
-    Returns:
-        ``(authority URL, tenant id)``.
-    """
-    if settings.graph_base_url is not None:
-        tenant_id = settings.auth_tenant_id or settings.graph_tenant_id or "organizations"
-        default_authority = f"https://login.microsoftonline.com/{tenant_id}"
-    else:
-        tenant_id = settings.auth_tenant_id or sandbox_tenant_id(settings)
-        default_authority = f"http://{settings.sandbox_host}:{settings.sandbox_port}/{tenant_id}"
-    return (settings.auth_authority or default_authority).rstrip("/"), tenant_id
-
-
-def validator_from_settings(settings: AccordSettings) -> TokenValidator:
-    """Build the validator for the configured tenant (its keys are fetched on first use).
-
-    Args:
-        settings: Accord's settings (``auth_*``).
-
-    Returns:
-        The validator.
-    """
-    authority, tenant_id = authority_of(settings)
-    return TokenValidator(
-        OpenIdSigningKeys(metadata_url(authority)),
-        audience=settings.auth_audience,
-        tenant_id=tenant_id,
-        admin_role=settings.auth_admin_role,
-    )
-
-
 @dataclass(frozen=True)
 class AuthContext:
     """What sign-in and authorization need: the token validator and the org chart."""
@@ -303,7 +249,7 @@ async def can_view_person(principal: Principal, person_email: str, org: OrgChart
         Whether access is allowed.
 
     Raises:
-        api.people.DirectoryUnavailableError: when the directory cannot answer.
+        integrations.graph.people.DirectoryUnavailableError: when the directory cannot answer.
     """
     if principal.is_admin:
         return True

@@ -14,9 +14,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from temporalio.client import Client
 
-from accord.settings import AccordSettings
-from api.people import PeopleDirectory
+from api.config import ApiConfig
 from domain.action_links import LinkKeyRing
+from integrations.graph.people import PeopleDirectory
 
 Clock = Callable[[], datetime]
 
@@ -25,7 +25,7 @@ Clock = Callable[[], datetime]
 class ApiContext:
     """Everything the API was built with."""
 
-    settings: AccordSettings
+    config: ApiConfig
     temporal: Client
     links: LinkKeyRing
     directory: PeopleDirectory
@@ -37,9 +37,9 @@ def _context(request: Request) -> ApiContext:
     return context
 
 
-def get_settings(request: Request) -> AccordSettings:
-    """Return the settings the app was built with."""
-    return _context(request).settings
+def get_config(request: Request) -> ApiConfig:
+    """Return the deployment's configuration the app was built with."""
+    return _context(request).config
 
 
 def get_temporal(request: Request) -> Client:
@@ -62,7 +62,7 @@ def get_clock(request: Request) -> Clock:
     return _context(request).clock
 
 
-SettingsDep = Annotated[AccordSettings, Depends(get_settings)]
+ConfigDep = Annotated[ApiConfig, Depends(get_config)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 LinksDep = Annotated[LinkKeyRing, Depends(get_links)]
 DirectoryDep = Annotated[PeopleDirectory, Depends(get_directory)]

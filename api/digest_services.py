@@ -19,18 +19,18 @@ from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
-from activities.directory import read_person_schedule
-from api.people import DirectoryUnavailableError
+from activities.directory.activities import read_person_schedule
 from api.problems import FieldError, ProblemError, field_errors
 from domain.digest import DigestTiming
 from domain.reliability import CommitmentFacts
 from domain.working_time import PersonSchedule
-from integrations.temporal.commitment_views import (
+from integrations.graph.people import DirectoryUnavailableError
+from workflows.commitment.facts import (
     CommitmentsUnavailableError,
+    facts_query,
     read_commitment_facts,
-    visibility_query,
 )
-from integrations.temporal.schedules import (
+from workflows.digest.client import (
     DigestScheduleState,
     ensure_digest_schedule,
     read_digest_schedule,
@@ -96,7 +96,7 @@ class TemporalDigestSchedules:
         self._task_queue = task_queue
 
     async def read(self, manager: str) -> DigestScheduleState | None:
-        """See :func:`integrations.temporal.schedules.read_digest_schedule`."""
+        """See :func:`workflows.digest.client.read_digest_schedule`."""
         try:
             return await read_digest_schedule(self._client, manager)
         except RPCError as exc:
@@ -105,7 +105,7 @@ class TemporalDigestSchedules:
     async def save(
         self, manager: str, *, timing: DigestTiming, time_zone: str, enabled: bool
     ) -> DigestScheduleState:
-        """See :func:`integrations.temporal.schedules.ensure_digest_schedule`."""
+        """See :func:`workflows.digest.client.ensure_digest_schedule`."""
         try:
             return await ensure_digest_schedule(
                 self._client,
@@ -127,9 +127,9 @@ class TemporalFactSource:
         self._client = client
 
     async def owned_by(self, email: str, since: datetime) -> list[CommitmentFacts]:
-        """See :func:`integrations.temporal.commitment_views.read_commitment_facts`."""
+        """See :func:`workflows.commitment.facts.read_commitment_facts`."""
         try:
-            query = visibility_query(since=since, owner=email)
+            query = facts_query(since=since, owner=email)
         except ValueError:
             return []
         try:

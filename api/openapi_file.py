@@ -11,13 +11,16 @@ import sys
 from pathlib import Path
 from typing import Any, cast
 
+from jwt import PyJWK
 from temporalio.client import Client
 
-from accord.settings import AccordSettings
 from api.app import create_app
-from api.people import FlatOrgChart
+from api.auth import TokenValidator
+from api.config import ApiConfig
 from domain.action_links import LinkKeyRing
 from domain.models import Person
+from integrations.entra.keys import KeysUnavailableError
+from integrations.graph.people import FlatOrgChart
 
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 
@@ -27,21 +30,39 @@ class _NoDirectory:
         return None
 
 
+class _NoKeys:
+    async def issuer(self) -> str:
+        raise KeysUnavailableError("nobody signs in to a described API")
+
+    async def key(self, key_id: str) -> PyJWK | None:
+        return None
+
+
 def openapi_document() -> dict[str, Any]:
     """Return the OpenAPI document of the app, as built for any deployment.
 
     The document depends only on the routes and models, so the app is built here without
-    connections (nothing is called while describing it).
+    connections and for a made-up deployment (nothing is called while describing it, and
+    nothing from this machine's environment may leak into the file).
 
     Returns:
         The OpenAPI document.
     """
     app = create_app(
-        # Defaults only: nothing from this machine's environment may leak into the file.
-        settings=AccordSettings.model_construct(),
+        config=ApiConfig(
+            public_url="http://127.0.0.1:8000",
+            task_queue="accord-commitments",
+            agent_mailbox="accord@example.com",
+            max_body_bytes=1024 * 1024,
+        ),
         temporal=cast(Client, object()),
         links=LinkKeyRing([b"\0" * 32]),
         directory=_NoDirectory(),
+        validator=TokenValidator(
+            _NoKeys(),
+            audience="api://accord",
+            tenant_id="organizations",
+        ),
         org=FlatOrgChart(),
     )
     return app.openapi()

@@ -35,7 +35,7 @@ from domain.models import (
     TimeSlot,
     Title,
 )
-from workflows.contracts import (
+from workflows.commitment.contracts import (
     ActorAction,
     CheckInAnswerInput,
     CommitmentInput,

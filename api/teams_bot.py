@@ -23,17 +23,10 @@ import structlog
 from microsoft_agents.activity import Activity
 from temporalio.client import Client
 
-from api.commitment_workflows import (
-    ActionRejectedError,
-    CommitmentNotFoundError,
-    CommitmentUnavailableError,
-    apply_update,
-    read_view,
-)
 from api.routers.actions import link_thanks, link_update
 from domain.action_links import InvalidActionLink, LinkAction, LinkKeyRing
-from domain.cards import CARD_CONTENT_TYPE, list_card, outcome_card
-from domain.formatting import describe_instant
+from domain.messages.cards import CARD_CONTENT_TYPE, list_card, outcome_card
+from domain.messages.formatting import describe_instant
 from domain.preferences import Channel, ConversationReference
 from domain.timezones import resolve_zone
 from integrations.teams.auth import BotTokenValidator
@@ -45,8 +38,16 @@ from integrations.teams.connector import (
     TeamsUnavailableError,
 )
 from integrations.teams.directory import DirectoryLookupError, ObjectIdDirectory
-from integrations.teams.people import PersonStore, PreferenceRejectedError
-from workflows.contracts import MANAGER_KEY, OWNER_KEY, WORKFLOW_NAME, CommitmentView
+from workflows.commitment.client import (
+    ActionRejectedError,
+    CommitmentNotFoundError,
+    CommitmentUnavailableError,
+    apply_update,
+    open_commitments_query,
+    read_view,
+)
+from workflows.commitment.contracts import CommitmentView
+from workflows.person.client import PersonStore, PreferenceRejectedError
 
 log = structlog.get_logger("accord.api.teams")
 
@@ -199,10 +200,7 @@ async def on_message(turn: Turn) -> None:
 
 
 async def _commitments_of(turn: Turn, email: str) -> list[CommitmentView]:
-    query = (
-        f"WorkflowType = '{WORKFLOW_NAME}' AND ExecutionStatus = 'Running' AND "
-        f"({OWNER_KEY.name} = '{_quoted(email)}' OR {MANAGER_KEY.name} = '{_quoted(email)}')"
-    )
+    query = open_commitments_query(involving=email)
     commitment_ids = [
         execution.id.removeprefix("commitment-")
         async for execution in turn.temporal.list_workflows(query, limit=_LIST_LIMIT)
@@ -218,10 +216,6 @@ async def _view_or_none(turn: Turn, commitment_id: str) -> CommitmentView | None
         return await read_view(turn.temporal, commitment_id, wait=_VIEW_WAIT)
     except (CommitmentNotFoundError, CommitmentUnavailableError):
         return None
-
-
-def _quoted(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("'", "\\'")
 
 
 def _status_line(view: CommitmentView, email: str, zone: str) -> str:

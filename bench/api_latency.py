@@ -31,7 +31,7 @@ import httpx
 from temporalio.client import Client
 
 from accord.settings import AccordSettings
-from api.app import create_app
+from accord.wiring.api import build_app
 from bench.results import Run, load_averages, milliseconds, quiet_logs
 from bench.stack import (
     MANAGER,
@@ -48,10 +48,9 @@ from bench.stack import (
 from domain.action_links import LinkKeyRing
 from domain.models import Person
 from sandbox.tenant import OutOfOfficeSeed, TenantSeed, UserSeed
-from tests.api.tokens import FakeEntra
-from workflows.contracts import (
-    CommitmentInput,
-)
+from tests.support.api_tokens import FakeEntra
+from workflows import visibility
+from workflows.commitment.contracts import WORKFLOW_NAME, CommitmentInput
 
 AWAY_OWNER = "lee.away@northwind.example"
 PUBLIC_URL = "http://accord.bench"
@@ -117,7 +116,10 @@ async def _seed_all(client: Client, task_queue: str, n: int) -> list[str]:
 
     ids = await asyncio.gather(*(one(number) for number in range(n)))
     deadline = time.monotonic() + 600
-    query = f"WorkflowType = 'CommitmentWorkflow' AND TaskQueue = '{task_queue}'"
+    query = visibility.all_of(
+        visibility.workflow_type(WORKFLOW_NAME),
+        visibility.equals(visibility.TASK_QUEUE, task_queue),
+    )
     while (await client.count_workflows(query)).count < n:
         if time.monotonic() > deadline:
             raise TimeoutError("visibility never showed every commitment")
@@ -169,7 +171,7 @@ async def run(n: int, requests: int, work_dir: Path) -> dict[str, Any]:
             settle_seconds = await _settle(worker)
             entra = FakeEntra()
             org = BenchOrg()
-            app = create_app(
+            app = build_app(
                 settings=AccordSettings(public_url=PUBLIC_URL, temporal_task_queue=queue),
                 temporal=client,
                 links=LinkKeyRing([secrets.token_bytes(32)]),

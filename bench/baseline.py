@@ -97,7 +97,7 @@ class BaselineWorkflow:
 async def _run_worker() -> None:
     # Imported here: the workflow module above must stay light for the workflow sandbox.
     from accord.settings import AccordSettings
-    from integrations.temporal.client import connect
+    from accord.wiring.temporal import connect
     from worker import worker_tuning
 
     settings = AccordSettings()

@@ -39,12 +39,12 @@ from typing import Any
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.contracts import OutgoingMessage
-from activities.messaging import MessagingActivities
+from activities.messaging.activities import MessagingActivities
+from activities.messaging.contracts import OutgoingMessage
 from bench.results import Run, quiet_logs
 from bench.stack import anytime_tenant, budget_commitment, sandbox_server
 from domain.action_links import LinkAction, LinkKeyRing
-from domain.messages import MessageKind
+from domain.messages.kinds import MessageKind
 from domain.models import Actor, CommitmentSpec
 from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential

@@ -4,7 +4,7 @@ The Dockerfile runs ``compileall`` over the application and its environment, so 
 worker never compiles source. A developer machine or CI may set ``PYTHONDONTWRITEBYTECODE``,
 and then every import compiles again: above all the workflow modules, which Temporal's
 sandbox imports afresh for each workflow run, so a benchmark would charge the worker for
-compiling ``workflows/commitment.py`` once per commitment. ``compileall`` writes the bytecode
+compiling ``workflows/commitment/`` once per commitment. ``compileall`` writes the bytecode
 whatever that variable says (it only stops the import system from writing), and skips files
 whose bytecode is current; the ``__pycache__`` directories are ignored by git.
 """

@@ -39,7 +39,7 @@ from msgraph.graph_service_client import GraphServiceClient
 from pydantic import SecretStr
 
 from accord.settings import AccordSettings
-from api.app import create_app
+from accord.wiring.api import build_app
 from bench.api_latency import BenchOrg
 from bench.results import Run, load_averages, milliseconds, quiet_logs
 from bench.stack import (
@@ -56,7 +56,7 @@ from bench.stack import (
 from domain.action_links import LinkKeyRing
 from sandbox.directory import folder_id_for
 from sandbox.server import SandboxServer, free_port
-from workflows.intake_contracts import WatchMode
+from workflows.intake.contracts import WatchMode
 
 ASK = (
     "Hi Sam,\n\nCould you draft the Q1 budget for the platform team by Friday 3pm?\n"
@@ -154,7 +154,7 @@ async def run(n: int, emails: int, work_dir: Path) -> dict[str, Any]:
                 link_keys=[link_key],
             )
             org = BenchOrg()
-            app = create_app(
+            app = build_app(
                 settings=settings,
                 temporal=temporal.client,
                 links=LinkKeyRing([link_key.encode()]),

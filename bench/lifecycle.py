@@ -52,8 +52,7 @@ from bench.stack import (
     worker_environment,
 )
 from domain.models import CheckInAnswer, CommitmentStatus
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import (
+from workflows.commitment.contracts import (
     STATUS_KEY,
     ActorAction,
     CheckInAnswerInput,
@@ -63,6 +62,7 @@ from workflows.contracts import (
     ProposeRevision,
     Updates,
 )
+from workflows.commitment.workflow import CommitmentWorkflow
 
 PHASE_TIMEOUT = 900.0
 IDLE_SECONDS = 5.0

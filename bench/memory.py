@@ -30,7 +30,7 @@ from typing import Any
 from temporalio.client import Client
 
 from accord.settings import AccordSettings
-from activities.messaging import IDEMPOTENCY_HEADER
+from activities.messaging.activities import IDEMPOTENCY_HEADER
 from bench.results import Run, load_averages, quiet_logs
 from bench.stack import (
     AGENT,
@@ -45,11 +45,11 @@ from bench.stack import (
 )
 from sandbox.directory import folder_id_for
 from sandbox.server import SandboxServer
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import (
+from workflows.commitment.contracts import (
     CommitmentInput,
     workflow_id_for,
 )
+from workflows.commitment.workflow import CommitmentWorkflow
 
 SETTLE_SECONDS = 5.0
 PHASE_TIMEOUT = 3600.0

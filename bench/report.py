@@ -404,7 +404,7 @@ def _findings(results: dict[str, dict[str, Any]]) -> list[str]:
             "deserializer, which imports all ~1,200 entity types on each call (msgraph-sdk-"
             "python issue #584) and compiled them on the first: a quarter of the worker's CPU "
             "at N=20; (b) one cache of people's schedules per worker (answers at most 60 s "
-            "old, concurrent reads share one request; activities/schedule_cache.py) halved "
+            "old, concurrent reads share one request; activities/directory/) halved "
             "the Graph requests per lifecycle (30.4 to 16.1). Here a lifecycle takes half a "
             "minute and every commitment is between the same two people, so nearly every "
             "repeated read hits; in production reads bunch around each answer and each 1:1, "
@@ -571,7 +571,7 @@ def render(results: dict[str, dict[str, Any]], a: Assumptions, directory: Path) 
         "deadline's distance and the send retries' 20 s, not the worker; CPU per lifecycle is "
         "the cost figure. On the dev server Temporal's clock is the wall clock, so the "
         "sandbox's clock needs no moving (unlike the time-skipping tests' interceptor in "
-        "tests/workflows/harness.py): short deadlines and a round-the-clock tenant make a "
+        "tests/support/lifecycle.py): short deadlines and a round-the-clock tenant make a "
         "lifecycle take seconds.",
         "",
         *_lifecycle(results.get("lifecycle")),

@@ -31,20 +31,20 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-from api.commitment_workflows import start_commitment
+from accord.wiring.temporal import search_attribute_keys
 from domain.models import CommitmentSpec, Person
 from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
 from integrations.graph.pacing import MailboxPacer
-from integrations.temporal.client import search_attribute_keys
 from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
 from integrations.temporal.converter import build_data_converter
 from sandbox.config import LimitsConfig, SandboxConfig
 from sandbox.limits import MailboxLimits
 from sandbox.server import SandboxServer, free_port
 from sandbox.tenant import TenantSeed, load_tenant_file
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import CommitmentInput, CommitmentView, workflow_id_for
+from workflows.commitment.client import start_commitment
+from workflows.commitment.contracts import CommitmentInput, CommitmentView, workflow_id_for
+from workflows.commitment.workflow import CommitmentWorkflow
 
 REPO = Path(__file__).resolve().parent.parent
 ANYTIME_TENANT = REPO / "docs" / "tenants" / "anytime.yaml"
@@ -277,7 +277,7 @@ class WorkerProcess:
 
 def accord_worker(env: dict[str, str], log_path: Path) -> WorkerProcess:
     """Accord's own worker (``accord worker``), as deployed."""
-    return WorkerProcess(["-m", "accord.cli", "worker"], env, log_path)
+    return WorkerProcess(["-m", "accord.cli.main", "worker"], env, log_path)
 
 
 def budget_commitment(

@@ -36,7 +36,7 @@ from temporalio.worker._workflow_instance import WorkflowInstanceDetails
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from bench.results import Run, quiet_logs
-from workflows.commitment import CommitmentWorkflow
+from workflows.commitment.workflow import CommitmentWorkflow
 
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 

@@ -10,5 +10,6 @@ if the package was imported inside the sandbox instead.
 * :mod:`domain.working_time`: working hours and out-of-office from Graph's mailboxSettings.
 * :mod:`domain.cadence`: check-in cadence and reminder times.
 * :mod:`domain.slots`: meeting slots from Graph's getSchedule.
-* :mod:`domain.messages`: every message Accord sends, rendered from ``domain/templates``.
+* :mod:`domain.messages`: every message Accord sends, rendered once from its kind's
+  template (:mod:`~domain.messages.rendering`), then laid out as email or a Teams card.
 """

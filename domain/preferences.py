@@ -1,6 +1,6 @@
 """How each person wants to hear from Accord, and how Teams reaches them. Pure models.
 
-A person's record is kept by their entity workflow (``workflows/person.py``): the channel they
+A person's record is kept by their entity workflow (``workflows/person/``): the channel they
 prefer (unset: the tenant's default), the Teams conversation the bot may write to, and the
 Teams activity each message key became, so a retried send updates that activity instead of
 posting a second one.

@@ -23,8 +23,8 @@ from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
 )
 from playwright.async_api import async_playwright
 
-from activities.charts import weekly_chart
-from activities.digest import digest_message, render_digest
+from activities.digest.activities import digest_message, render_digest
+from activities.digest.charts import weekly_chart
 from domain.digest import build_digest
 from domain.models import (
     Actor,
@@ -40,7 +40,7 @@ from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID
-from tests.browser import launch_chromium
+from tests.support.browser import launch_chromium
 
 DOMAIN = "northwind.example"
 ACCORD = f"accord@{DOMAIN}"

@@ -36,7 +36,7 @@ from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID
-from tests.browser import launch_chromium
+from tests.support.browser import launch_chromium
 
 DOMAIN = "northwind.example"
 MAYA = f"maya.chen@{DOMAIN}"

@@ -28,10 +28,12 @@ from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
 from integrations.temporal.converter import build_data_converter
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID
-from tests.browser import launch_chromium
-from tests.conftest import SAM, eventually, venv_binary
-from tests.integrations.teams.harness import teams_stack
-from tests.workflows.harness import spec_for, start_commitment
+from tests.support.browser import launch_chromium
+from tests.support.lifecycle import spec_for, start_commitment
+from tests.support.people import SAM
+from tests.support.polling import eventually
+from tests.support.teams import teams_stack
+from tests.support.temporal import venv_binary
 
 
 async def _scene(sandbox: SandboxServer, out: Path) -> None:

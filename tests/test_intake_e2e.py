@@ -24,21 +24,25 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from accord.intake import ensure_watches, watch_configs
-from accord.intake_worker import INTAKE_WORKFLOWS, intake_activities
 from accord.settings import AccordSettings
-from activities import CalendarActivities, DirectoryActivities, MessagingActivities
-from api.app import create_app
-from api.people import GraphPeopleDirectory
+from accord.wiring.api import build_app
+from accord.wiring.intake import ensure_watches, watch_configs
+from accord.wiring.intake_worker import INTAKE_WORKFLOWS, intake_activities
+from activities.calendar.activities import CalendarActivities
+from activities.directory.activities import DirectoryActivities
+from activities.messaging.activities import MessagingActivities
 from domain.action_links import LinkKeyRing
+from integrations.graph.people import GraphPeopleDirectory
 from sandbox.server import SandboxServer, free_port
-from tests.api.tokens import FakeEntra
-from tests.conftest import AGENT, MANAGER, SAM, eventually
-from tests.test_worker import round_the_clock_tenant
-from tests.workflows.test_intake import ASK, from_agent, send_as
+from tests.support.api_tokens import FakeEntra
+from tests.support.intake import ASK, from_agent
+from tests.support.mailboxes import send_as
+from tests.support.people import AGENT, MANAGER, SAM
+from tests.support.polling import eventually
+from tests.support.sandbox import round_the_clock_tenant
 from worker import activity_methods
-from workflows.commitment import CommitmentWorkflow
-from workflows.intake_contracts import WATCH_VIEW_QUERY, WatchMode, WatchView, watch_workflow_id
+from workflows.commitment.workflow import CommitmentWorkflow
+from workflows.intake.contracts import WATCH_VIEW_QUERY, WatchMode, WatchView, watch_workflow_id
 
 pytestmark = pytest.mark.e2e
 
@@ -56,7 +60,7 @@ class Api:
     """The API on a real port, stoppable and restartable (a webhook that goes down)."""
 
     def __init__(self, settings: AccordSettings, temporal: Client, graph: GraphServiceClient):
-        self.app = create_app(
+        self.app = build_app(
             settings=settings,
             temporal=temporal,
             links=LinkKeyRing([LINK_KEY]),

@@ -20,14 +20,15 @@ import httpx
 import jwt
 import pytest
 
-from accord.processes import ChildFailedError, Supervisor, child_environment, port_is_free
 from accord.settings import AccordSettings
-from accord.up import UpError, dev_server_command, plan_for, run_up
 from integrations.graph.credentials import SandboxClientCredential
+from sandbox.launcher.processes import ChildFailedError, Supervisor, child_environment, port_is_free
+from sandbox.launcher.up import UpError, dev_server_command, plan_for, run_up
 from sandbox.server import free_port
 from sandbox.tenant import DEMO_CLIENT_ID
-from tests.conftest import AGENT, MANAGER, SAM, eventually
-from tests.test_worker import round_the_clock_tenant
+from tests.support.people import AGENT, MANAGER, SAM
+from tests.support.polling import eventually
+from tests.support.sandbox import round_the_clock_tenant
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -99,6 +100,7 @@ async def test_a_taken_port_is_named_before_anything_starts(tmp_path: Path) -> N
 # --- The supervisor --------------------------------------------------------------------------
 
 
+@pytest.mark.processes
 async def test_children_stop_newest_first(tmp_path: Path) -> None:
     order, ready = tmp_path / "order.txt", tmp_path / "ready.txt"
     names = ["temporal", "sandbox", "worker", "api"]
@@ -117,6 +119,7 @@ async def test_children_stop_newest_first(tmp_path: Path) -> None:
     assert supervisor.children == []
 
 
+@pytest.mark.processes
 async def test_a_child_that_ignores_sigterm_is_killed_after_its_timeout(tmp_path: Path) -> None:
     ready = tmp_path / "ready.txt"
     supervisor = Supervisor()
@@ -135,6 +138,7 @@ async def test_a_child_that_ignores_sigterm_is_killed_after_its_timeout(tmp_path
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.processes
 async def test_a_child_that_exits_while_starting_is_reported() -> None:
     supervisor = Supervisor()
     child = await supervisor.start(
@@ -190,7 +194,7 @@ class _Up:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "accord.cli",
+                "accord.cli.main",
                 "up",
                 cwd=REPO,
                 env=self.env,

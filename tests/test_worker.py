@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import os
 import re
 import signal
-import sys
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,77 +16,46 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.testing import WorkflowEnvironment
 
-from accord.intake_worker import INTAKE_WORKFLOWS
 from accord.settings import AccordSettings
-from domain.models import CommitmentSpec, CommitmentStatus, Person
-from sandbox.directory import folder_id_for
+from accord.wiring.intake_worker import INTAKE_WORKFLOWS
+from domain.models import CommitmentStatus
 from sandbox.server import SandboxServer
-from sandbox.tenant import TenantSeed, WorkingHoursSeed, demo_tenant
-from tests.conftest import AGENT, MANAGER, SAM, eventually
+from tests.support.lifecycle import commitment_input
+from tests.support.mailboxes import inbox_from_agent
+from tests.support.people import SAM
+from tests.support.polling import eventually
+from tests.support.worker_process import spawn_worker, worker_env
 from worker import activity_methods, build_worker, worker_tuning
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import (
+from workflows.commitment.contracts import (
     DUE_KEY,
     MANAGER_KEY,
     OWNER_KEY,
     STATUS_KEY,
     ActorAction,
-    CommitmentInput,
     CommitmentView,
     Updates,
     workflow_id_for,
 )
+from workflows.commitment.workflow import CommitmentWorkflow
 
 REPO = Path(__file__).resolve().parents[1]
-EVERY_DAY = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-def round_the_clock_tenant() -> TenantSeed:
-    """The demo tenant with everyone reachable at any hour, so real-time tests need no wait."""
-    tenant = demo_tenant(datetime.now(UTC))
-    users = [
-        user.model_copy(
-            update={
-                "working_hours": WorkingHoursSeed(days=EVERY_DAY, start="00:00", end="00:00"),
-                "out_of_office": None,
-            }
-        )
-        for user in tenant.users
-    ]
-    return tenant.model_copy(update={"users": users})
-
-
-def commitment_input(commitment_id: str) -> CommitmentInput:
-    now = datetime.now(UTC)
-    spec = CommitmentSpec(
-        title="Draft the Q1 budget",
-        description="The platform team's budget for the planning review.",
-        success_criteria="A reviewed spreadsheet shared with finance.",
-        owner=Person(email=SAM, display_name="Sam Okafor"),
-        manager=Person(email=MANAGER, display_name="Maya Chen"),
-        due=now + timedelta(days=14),
-    )
-    return CommitmentInput(commitment_id=commitment_id, spec=spec, created_at=now)
-
-
-def inbox_from_agent(sandbox: SandboxServer, address: str) -> list[dict[str, object]]:
-    assert sandbox.state is not None
-    user_id = sandbox.state.directory.user(address)["id"]
-    inbox = folder_id_for(user_id, "inbox")
-    return [
-        message
-        for message in sandbox.state.store.list("messages", user_id)
-        if message["parentFolderId"] == inbox
-        and message["from"]["emailAddress"]["address"] == AGENT
-    ]
 
 
 # --- Composition ---------------------------------------------------------------------------
 
 
 def _activities_the_workflow_calls() -> set[str]:
-    source = (REPO / "workflows" / "commitment.py").read_text(encoding="utf-8")
-    return set(re.findall(r'execute_activity\(\s*"(\w+)"', source))
+    """The names of the activities the commitment workflow's modules execute."""
+    names: dict[str, str] = {}
+    for contracts in (REPO / "activities").glob("*/contracts.py"):
+        text = contracts.read_text(encoding="utf-8")
+        names.update(re.findall(r'^([A-Z_]+) = "(\w+)"', text, flags=re.MULTILINE))
+    called: set[str] = set()
+    for module in (REPO / "workflows" / "commitment").glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        called.update(re.findall(r"execute_activity\(\s*([A-Z_]+)", source))
+    assert called, "the commitment workflow executes no activity by a named constant"
+    return {names[constant] for constant in called}
 
 
 async def test_build_worker_registers_the_workflow_and_every_activity_it_calls(
@@ -148,46 +113,6 @@ def test_activity_methods_finds_only_activities() -> None:
 
 
 # --- A real `accord worker` process ----------------------------------------------------------
-
-
-@pytest.fixture
-def reachable_sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path / "sandbox", tenant=round_the_clock_tenant()) as server:
-        yield server
-
-
-def worker_env(
-    client: Client, task_queue: str, payload_key: bytes, sandbox: SandboxServer, data_dir: Path
-) -> dict[str, str]:
-    """The environment of an ``accord worker`` process on ``client``'s server and the sandbox."""
-    return {
-        **os.environ,
-        "ACCORD_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "ACCORD_TEMPORAL_TASK_QUEUE": task_queue,
-        # A list setting: pydantic-settings reads it from the environment as JSON.
-        "ACCORD_PAYLOAD_KEYS": json.dumps([base64.b64encode(payload_key).decode()]),
-        "ACCORD_SANDBOX_HOST": sandbox.host,
-        "ACCORD_SANDBOX_PORT": str(sandbox.port),
-        "ACCORD_DATA_DIR": str(data_dir),
-        "ACCORD_PUBLIC_URL": "http://accord.test",
-        "ACCORD_LOG_FORMAT": "json",
-    }
-
-
-async def spawn_worker(env: dict[str, str], log_file: Path) -> asyncio.subprocess.Process:
-    """Start ``accord worker`` with ``env``, its output going to ``log_file``."""
-    with log_file.open("wb") as log:
-        return await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "accord.cli",
-            "worker",
-            cwd=REPO,
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-        )
 
 
 @pytest.mark.e2e
@@ -256,6 +181,7 @@ async def _ids_listed(client: Client, query: str) -> list[str]:
     return [execution.id async for execution in client.list_workflows(query)]
 
 
+@pytest.mark.processes
 async def test_a_real_tenant_without_credentials_is_refused_clearly(tmp_path: Path) -> None:
     env = {
         **os.environ,

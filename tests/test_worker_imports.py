@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.processes
+
 REPO = Path(__file__).resolve().parent.parent
 
 HEAVY_PACKAGES = (
-    # The digest chart's drawing stack: imported by activities.charts on first use.
+    # The digest chart's drawing stack: imported by activities.digest.charts on first use.
     "matplotlib",
     "numpy",
     "PIL",
@@ -39,10 +41,10 @@ FOREIGN_MODULES = (
     "api.app",
     "api.routers",
     "api.teams_bot",
-    "sandbox.app",
-    "sandbox.server",
+    # A development tool that production installs do not ship (accord/wiring/sandbox.py).
+    "sandbox",
 )
-"""The API's and the sandbox's own modules (and their packages' parts) the worker never runs."""
+"""The API's own modules and the sandbox (and their packages' parts) the worker never runs."""
 
 
 def _modules_after(statement: str) -> set[str]:
@@ -75,7 +77,7 @@ def test_worker_does_not_import_heavy_package(worker_modules: set[str], package:
 def test_worker_does_not_import_api_or_sandbox_servers(
     worker_modules: set[str], module: str
 ) -> None:
-    """The API's app, routers and bot and the sandbox's server stay out of the worker."""
+    """The API's app, routers and bot, and the whole sandbox, stay out of the worker."""
     loaded = sorted(
         name for name in worker_modules if name == module or name.startswith(f"{module}.")
     )
@@ -85,7 +87,7 @@ def test_worker_does_not_import_api_or_sandbox_servers(
 def test_chart_loads_matplotlib_on_first_drawing() -> None:
     """The digest chart still draws: matplotlib arrives with the first chart, not before."""
     modules = _modules_after(
-        "import activities.charts as charts\n"
+        "import activities.digest.charts as charts\n"
         "assert 'matplotlib' not in sys.modules\n"
         "charts.weekly_chart([])"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,27 +12,23 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
 from accord.settings import AccordSettings
-from activities.messaging import IDEMPOTENCY_HEADER
+from activities.messaging.activities import IDEMPOTENCY_HEADER
 from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
 from integrations.graph.pacing import MailboxPacer, PacingLimits
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID
-from tests.conftest import SAM, eventually
-from tests.test_worker import commitment_input, inbox_from_agent, round_the_clock_tenant
+from tests.support.lifecycle import commitment_input
+from tests.support.mailboxes import inbox_from_agent
+from tests.support.people import SAM
+from tests.support.polling import eventually
 from worker import build_worker
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import workflow_id_for
+from workflows.commitment.contracts import workflow_id_for
+from workflows.commitment.workflow import CommitmentWorkflow
 
 # One message per (2-second) minute, and at most half a second of waiting inside an activity:
 # the second and third expectations are booked and handed back to Temporal.
 LIMITS = PacingLimits(messages_per_minute=1, minute=2.0, max_wait=0.5)
-
-
-@pytest.fixture
-def reachable_sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path / "sandbox", tenant=round_the_clock_tenant()) as server:
-        yield server
 
 
 @pytest.fixture

@@ -22,16 +22,19 @@ from temporalio.testing import WorkflowEnvironment
 from domain.models import CommitmentStatus
 from sandbox.config import FaultConfig
 from sandbox.server import SandboxServer, free_port
-from tests.conftest import MANAGER, SAM, eventually
-from tests.test_worker import (
-    commitment_input,
-    inbox_from_agent,
-    reachable_sandbox,  # noqa: F401 - a fixture
-    spawn_worker,
-    worker_env,
+from tests.support.lifecycle import commitment_input
+from tests.support.mailboxes import inbox_from_agent
+from tests.support.people import MANAGER, SAM
+from tests.support.polling import eventually
+from tests.support.worker_process import spawn_worker, worker_env
+from workflows.commitment.contracts import (
+    ActorAction,
+    CommitmentView,
+    Complete,
+    Updates,
+    workflow_id_for,
 )
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import ActorAction, CommitmentView, Complete, Updates, workflow_id_for
+from workflows.commitment.workflow import CommitmentWorkflow
 
 GRACE_SECONDS = 15.0
 SLOW_GRAPH_SECONDS = 2.0
@@ -100,7 +103,7 @@ async def _send_message_running(handle: WorkflowHandle[CommitmentWorkflow, Commi
 @pytest.mark.e2e
 async def test_sigterm_mid_activity_drains_within_the_grace_and_the_next_worker_carries_on(
     dev_server: WorkflowEnvironment,
-    reachable_sandbox: SandboxServer,  # noqa: F811
+    reachable_sandbox: SandboxServer,
     payload_key: bytes,
     task_queue: str,
     tmp_path: Path,

@@ -19,8 +19,6 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 REFRESH_SIGNAL = "refresh_history"
-REFRESH_PATCH = "refresh-history-on-request"
-"""Marks the commitment runs that continued as new because an operator asked."""
 
 
 class RefreshRequest(BaseModel):

@@ -15,19 +15,19 @@ import structlog
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse
 
-from api.commitment_workflows import (
+from api.dependencies import ClockDep, LinksDep, TemporalDep
+from api.pages import render_page
+from api.routers import intake_links
+from api.schemas import NOTE_MAX_LENGTH
+from domain.action_links import ActionClaims, InvalidActionLink, LinkAction
+from workflows.commitment.client import (
     ActionRejectedError,
     CommitmentNotFoundError,
     CommitmentUnavailableError,
     apply_update,
     read_view,
 )
-from api.dependencies import ClockDep, LinksDep, TemporalDep
-from api.pages import render_page
-from api.routers import intake_links
-from api.schemas import NOTE_MAX_LENGTH
-from domain.action_links import ActionClaims, InvalidActionLink, LinkAction
-from workflows.contracts import (
+from workflows.commitment.contracts import (
     ActorAction,
     CheckInAnswerInput,
     CommitmentView,

@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from api.addin_manifest import ManifestOptions, render_manifest
 from api.addin_prefill import AddinItem, AddinPrefill, MailAddress, prefill
 from api.auth import AUTH_RESPONSES, PrincipalDep
-from api.dependencies import ClockDep, SettingsDep
+from api.dependencies import ClockDep, ConfigDep
 from api.problems import PROBLEM_RESPONSES, ProblemError, problem_doc
 from api.templating import api_templates
 
@@ -66,14 +66,14 @@ router = APIRouter(prefix="/addin", tags=["outlook add-in"])
 
 
 @router.get("/manifest.xml", response_class=Response)
-async def manifest(settings: SettingsDep) -> Response:
+async def manifest(config: ConfigDep) -> Response:
     """The add-in's manifest for this deployment (its pages at `ACCORD_PUBLIC_URL`).
 
     Outlook accepts only https pages, so a deployment whose public URL is plain http gets
     a 409 explaining why.
     """
     try:
-        xml = render_manifest(ManifestOptions.from_settings(settings))
+        xml = render_manifest(ManifestOptions.from_config(config))
     except ValueError as exc:
         raise ProblemError(
             409, "manifest-unavailable", "No add-in manifest for this deployment", str(exc)
@@ -86,15 +86,15 @@ async def manifest(settings: SettingsDep) -> Response:
 
 
 @router.get("/taskpane.html", response_class=HTMLResponse, include_in_schema=False)
-async def taskpane(settings: SettingsDep) -> HTMLResponse:
+async def taskpane(config: ConfigDep) -> HTMLResponse:
     """The task pane Outlook opens next to an email."""
     html = (
         api_templates()
         .get_template("addin_taskpane.html")
         .render(
-            agent_mailbox=settings.agent_mailbox,
+            agent_mailbox=config.agent_mailbox,
             # Room for the other fields and JSON escaping within the API's body limit.
-            max_body_bytes=max(settings.api_max_body_bytes * 3 // 4 - _ENVELOPE_BYTES, 1024),
+            max_body_bytes=max(config.max_body_bytes * 3 // 4 - _ENVELOPE_BYTES, 1024),
         )
     )
     return HTMLResponse(
@@ -131,7 +131,7 @@ async def asset(name: str) -> Response:
 async def prefill_commitments(
     item: AddinItem,
     principal: PrincipalDep,
-    settings: SettingsDep,
+    config: ConfigDep,
     clock: ClockDep,
 ) -> AddinPrefill:
     """Read the open or composed email into commitments to pre-fill; starts nothing.
@@ -141,4 +141,4 @@ async def prefill_commitments(
     time zone, and what is missing or ambiguous in words.
     """
     manager = MailAddress(address=principal.email, name=principal.display_name)
-    return prefill(item, manager=manager, agent_mailbox=settings.agent_mailbox, now=clock())
+    return prefill(item, manager=manager, agent_mailbox=config.agent_mailbox, now=clock())

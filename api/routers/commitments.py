@@ -17,19 +17,8 @@ from fastapi import APIRouter, Body, Header, Path, Query, Response
 from pydantic import AwareDatetime
 
 from api.auth import AUTH_RESPONSES, Access, AccessDep
-from api.commitment_workflows import (
-    CommitmentFilter,
-    CommitmentNotFoundError,
-    CommitmentUnavailableError,
-    apply_update,
-    list_commitments,
-    read_view,
-    start_commitment,
-    visibility_query,
-)
-from api.dependencies import ClockDep, DirectoryDep, SettingsDep, TemporalDep
+from api.dependencies import ClockDep, ConfigDep, DirectoryDep, TemporalDep
 from api.page_tokens import InvalidPageTokenError, decode_page_token, encode_page_token
-from api.people import everyone_below
 from api.problems import (
     PROBLEM_RESPONSES,
     FieldError,
@@ -53,7 +42,18 @@ from api.schemas import (
     RevisionRequest,
 )
 from domain.models import CommitmentSpec, CommitmentStatus
-from workflows.contracts import CommitmentInput, CommitmentView, Updates
+from integrations.graph.people import everyone_below
+from workflows.commitment.client import (
+    CommitmentFilter,
+    CommitmentNotFoundError,
+    CommitmentUnavailableError,
+    apply_update,
+    list_commitments,
+    list_query,
+    read_view,
+    start_commitment,
+)
+from workflows.commitment.contracts import CommitmentInput, CommitmentView, Updates
 
 # Fixed forever: commitment ids derived from idempotency keys must stay the same across
 # releases, or a retried request would create a second commitment.
@@ -140,7 +140,7 @@ def _require_future(field: str, value: datetime | None, now: datetime) -> None:
 async def create_commitment(
     body: CommitmentCreate,
     response: Response,
-    settings: SettingsDep,
+    config: ConfigDep,
     temporal: TemporalDep,
     directory: DirectoryDep,
     clock: ClockDep,
@@ -191,7 +191,7 @@ async def create_commitment(
         spec=spec,
         created_at=now,
     )
-    await start_commitment(temporal, start, settings.temporal_task_queue)
+    await start_commitment(temporal, start, config.task_queue)
     try:
         view = await read_view(temporal, start.commitment_id, wait=FIRST_VIEW_TIMEOUT)
     except CommitmentUnavailableError:
@@ -207,7 +207,7 @@ async def create_commitment(
             )
         public = CommitmentPublic.from_view(view)
     response.headers["Location"] = (
-        f"{settings.public_url.rstrip('/')}/commitments/{start.commitment_id}"
+        f"{config.public_url.rstrip('/')}/commitments/{start.commitment_id}"
     )
     return public
 
@@ -249,7 +249,7 @@ async def list_all(
     if not principal.is_admin:
         reports = await everyone_below(access.org, principal.email)
         visible_owners, visible_manager = (principal.email, *reports), principal.email
-    query = visibility_query(
+    query = list_query(
         CommitmentFilter(
             owner=owner,
             manager=manager,

@@ -17,14 +17,14 @@ import structlog
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse
 
-from api.commitment_workflows import ActionRejectedError, CommitmentUnavailableError
 from api.dependencies import ClockDep, LinksDep, TemporalDep
-from api.intake_workflows import IntakeNotFoundError, apply_intake_update, read_intake_view
 from api.pages import render_page
 from domain.action_links import ActionClaims, InvalidActionLink, LinkAction
 from domain.models import TITLE_MAX_LENGTH
 from domain.timezones import resolve_zone
-from workflows.intake_contracts import (
+from workflows.commitment.client import ActionRejectedError, CommitmentUnavailableError
+from workflows.intake.client import IntakeNotFoundError, apply_intake_update, read_intake_view
+from workflows.intake.contracts import (
     IntakeCorrection,
     IntakeDecision,
     IntakeUpdates,

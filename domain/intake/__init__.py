@@ -13,7 +13,7 @@ Inside: ``screening`` (mail left alone, from headers), ``text`` (HTML and quoted
 How mail becomes a commitment, the rules and the measured accuracy: docs/intake.md.
 """
 
-from domain.intake.dates import find_due_dates, parse_due
+from domain.intake.due_dates.dates import find_due_dates, parse_due
 from domain.intake.models import (
     Draft,
     DueParse,

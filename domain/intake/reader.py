@@ -22,7 +22,7 @@ from domain.intake.ask import (
     says_no_action,
     title_from,
 )
-from domain.intake.dates import find_due_dates
+from domain.intake.due_dates.dates import find_due_dates
 from domain.intake.models import (
     Draft,
     DueParse,

@@ -22,7 +22,7 @@ from microsoft_agents.activity import Activity, ChannelAccount, ConversationPara
 from microsoft_agents.hosting.core.connector.client import ConnectorClient
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from domain.cards import CARD_CONTENT_TYPE
+from domain.messages.cards import CARD_CONTENT_TYPE
 from domain.preferences import ConversationReference
 
 PRODUCTION_TOKEN_URL = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"  # noqa: S105 - a URL

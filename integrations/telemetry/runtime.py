@@ -11,32 +11,30 @@ from __future__ import annotations
 
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
-from accord.settings import AccordSettings
-
 SCHEDULE_TO_START_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
 """Seconds; alerts look at the 95th percentile around a few seconds."""
 
 
 class MetricsSetupError(Exception):
-    """The metrics endpoint cannot be served as configured; the message names the setting."""
+    """The metrics endpoint cannot be served as asked; the message names the address."""
 
 
-def build_runtime(settings: AccordSettings) -> Runtime:
-    """Build the worker's runtime: Prometheus metrics on ``worker_metrics_port`` when set.
+def build_runtime(metrics_address: str | None) -> Runtime:
+    """Build the worker's runtime: Prometheus metrics on ``metrics_address`` when given.
 
     Args:
-        settings: ``worker_http_host`` and ``worker_metrics_port``.
+        metrics_address: ``host:port`` to serve ``/metrics`` on; ``None``: no metrics.
 
     Returns:
-        A runtime of its own; the SDK's default runtime when no metrics port is set.
+        A runtime of its own; the SDK's default runtime when no address is given.
 
     Raises:
-        MetricsSetupError: when the metrics port cannot be bound.
+        MetricsSetupError: when the address cannot be bound.
     """
-    if settings.worker_metrics_port is None:
+    if metrics_address is None:
         return Runtime.default()
     prometheus = PrometheusConfig(
-        bind_address=f"{settings.worker_http_host}:{settings.worker_metrics_port}",
+        bind_address=metrics_address,
         # Prometheus's own conventions: counters end in _total, durations are in seconds.
         counters_total_suffix=True,
         durations_as_seconds=True,
@@ -50,5 +48,5 @@ def build_runtime(settings: AccordSettings) -> Runtime:
     except ValueError as exc:
         # The SDK reports a port in use (or an address it cannot bind) as a ValueError.
         raise MetricsSetupError(
-            f"ACCORD_WORKER_METRICS_PORT: cannot serve metrics on {prometheus.bind_address}: {exc}"
+            f"cannot serve metrics on {prometheus.bind_address}: {exc}"
         ) from None

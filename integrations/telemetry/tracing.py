@@ -17,49 +17,40 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from temporalio.client import Interceptor
 from temporalio.contrib.opentelemetry import TracingInterceptor
 
-from accord.settings import AccordSettings
-
 
 def tracer_provider(
-    settings: AccordSettings, exporter: SpanExporter | None = None
+    service_name: str, *, endpoint: str | None = None, exporter: SpanExporter | None = None
 ) -> TracerProvider:
-    """Build a tracer provider exporting to the configured OTLP/HTTP endpoint.
+    """Build a tracer provider exporting to an OTLP/HTTP endpoint.
 
     Args:
-        settings: ``tracing_service_name`` and ``tracing_otlp_endpoint`` (unset: the
-            exporter reads the standard ``OTEL_EXPORTER_OTLP_*`` variables).
+        service_name: the ``service.name`` every span carries.
+        endpoint: the collector's traces URL; unset: the exporter reads the standard
+            ``OTEL_EXPORTER_OTLP_*`` variables.
         exporter: where spans go instead of OTLP (tests keep them in memory).
 
     Returns:
         The provider, batching spans to the exporter.
     """
-    provider = TracerProvider(
-        resource=Resource.create({SERVICE_NAME: settings.tracing_service_name})
-    )
-    provider.add_span_processor(
-        BatchSpanProcessor(exporter or OTLPSpanExporter(endpoint=settings.tracing_otlp_endpoint))
-    )
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service_name}))
+    provider.add_span_processor(BatchSpanProcessor(exporter or OTLPSpanExporter(endpoint=endpoint)))
     return provider
 
 
 @contextmanager
-def tracing_interceptors(
-    settings: AccordSettings, exporter: SpanExporter | None = None
-) -> Iterator[list[Interceptor]]:
-    """Yield the client interceptors that trace, or none when tracing is off.
+def tracing_interceptors(provider: TracerProvider | None) -> Iterator[list[Interceptor]]:
+    """Yield the client interceptors that trace to ``provider``, or none without one.
 
     Args:
-        settings: ``tracing_enabled`` and the exporter's settings.
-        exporter: where spans go instead of OTLP (tests keep them in memory).
+        provider: the tracer provider (see :func:`tracer_provider`); ``None``: tracing off.
 
     Yields:
-        ``[TracingInterceptor]`` when tracing is on, else ``[]``; on exit, spans still
-        buffered are flushed.
+        ``[TracingInterceptor]`` with a provider, else ``[]``; on exit, spans still buffered
+        are flushed and the provider is shut down.
     """
-    if not settings.tracing_enabled:
+    if provider is None:
         yield []
         return
-    provider = tracer_provider(settings, exporter)
     try:
         yield [TracingInterceptor(provider.get_tracer("accord"))]
     finally:

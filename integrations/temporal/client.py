@@ -1,13 +1,13 @@
 """Connecting to Temporal (a local dev server, a self-hosted cluster or Temporal Cloud).
 
-Every connection uses the encrypting pydantic data converter, so nothing Accord sends is
-stored in the clear whichever cluster holds it.
+Everything here takes explicit arguments; accord/wiring/temporal.py reads them from the
+settings. Callers pass the encrypting data converter, so nothing Accord sends is stored in
+the clear whichever cluster holds it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import structlog
@@ -22,12 +22,6 @@ from temporalio.converter import DataConverter
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
-from accord.keys import payload_key_ring
-from accord.settings import AccordSettings
-from integrations.temporal.codec import EncryptionCodec
-from integrations.temporal.converter import build_data_converter
-from workflows.contracts import SEARCH_ATTRIBUTE_KEYS
-
 log = structlog.get_logger("accord.temporal")
 
 
@@ -35,76 +29,25 @@ class TemporalSetupError(Exception):
     """Temporal cannot be used as configured; the message says what to change."""
 
 
-def temporal_target(settings: AccordSettings) -> str:
-    """Return ``host:port`` of Temporal: the configured address or the local dev server."""
-    return settings.temporal_address or f"127.0.0.1:{settings.temporal_dev_port}"
-
-
-def data_converter_for(settings: AccordSettings) -> DataConverter:
-    """Return the encrypting data converter with the settings' payload keys.
-
-    Args:
-        settings: Accord's settings (``payload_keys`` or the local key under ``data_dir``).
-
-    Returns:
-        The data converter.
-    """
-    return build_data_converter(EncryptionCodec(payload_key_ring(settings)))
-
-
-def tls_config(settings: AccordSettings) -> TLSConfig | bool | None:
-    """Return the TLS setting for the client: mTLS, TLS with a private CA, system TLS, or off.
-
-    Args:
-        settings: Accord's settings.
-
-    Returns:
-        A ``TLSConfig`` when a client certificate, a CA or a server name is configured,
-        ``True`` for TLS verified against the system's roots, or ``None`` to let the SDK
-        decide (TLS exactly when an API key is set).
-
-    Raises:
-        TemporalSetupError: when only one of the certificate and key is set or a file
-            cannot be read.
-    """
-    cert, key = settings.temporal_tls_cert, settings.temporal_tls_key
-    if (cert is None) != (key is None):
-        raise TemporalSetupError(
-            "ACCORD_TEMPORAL_TLS_CERT and ACCORD_TEMPORAL_TLS_KEY must be set together"
-        )
-    ca, server_name = settings.temporal_tls_ca_cert, settings.temporal_tls_server_name
-    if cert is None and ca is None and server_name is None:
-        return True if settings.temporal_tls else None
-    return TLSConfig(
-        server_root_ca_cert=_read_pem(ca, "ACCORD_TEMPORAL_TLS_CA_CERT"),
-        domain=server_name,
-        client_cert=_read_pem(cert, "ACCORD_TEMPORAL_TLS_CERT"),
-        client_private_key=_read_pem(key, "ACCORD_TEMPORAL_TLS_KEY"),
-    )
-
-
-def _read_pem(path: Path | None, variable: str) -> bytes | None:
-    if path is None:
-        return None
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        # The OS's reason (missing, no permission), not the content: it may be a key.
-        raise TemporalSetupError(f"{variable}: cannot read {path}: {exc.strerror}") from None
-
-
 async def connect(
-    settings: AccordSettings,
+    target: str,
     *,
-    data_converter: DataConverter | None = None,
+    namespace: str,
+    data_converter: DataConverter,
+    api_key: str | None = None,
+    tls: TLSConfig | bool | None = None,
     runtime: Runtime | None = None,
     interceptors: Sequence[Interceptor] = (),
 ) -> Client:
-    """Connect to Temporal as the settings say.
+    """Connect to Temporal.
 
     Args:
-        settings: address, namespace, TLS (mTLS files or Temporal Cloud API key) and keys.
-        data_converter: overrides the encrypting converter built from the settings.
+        target: ``host:port`` of the frontend.
+        namespace: the namespace to use.
+        data_converter: the converter every payload goes through (Accord's encrypts).
+        api_key: a Temporal Cloud API key; unset: none.
+        tls: a ``TLSConfig`` (mTLS or a private CA), ``True`` for TLS against the system's
+            roots, or ``None`` to let the SDK decide (TLS exactly when an API key is set).
         runtime: the SDK runtime (the worker's carries its metrics); default: the SDK's.
         interceptors: client interceptors (workers built on the client inherit them).
 
@@ -112,35 +55,30 @@ async def connect(
         A connected client.
 
     Raises:
-        TemporalSetupError: when TLS is misconfigured.
         RuntimeError: when Temporal cannot be reached (from the SDK).
     """
-    api_key = settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None
     metadata: Mapping[str, str] = {}
     if api_key:
         # Temporal Cloud's regional endpoints route an API-key call by this header.
-        metadata = {"temporal-namespace": settings.temporal_namespace}
+        metadata = {"temporal-namespace": namespace}
     client = await Client.connect(
-        temporal_target(settings),
-        namespace=settings.temporal_namespace,
+        target,
+        namespace=namespace,
         api_key=api_key,
-        tls=tls_config(settings),
+        tls=tls,
         rpc_metadata=metadata,
-        data_converter=data_converter or data_converter_for(settings),
+        data_converter=data_converter,
         runtime=runtime,
         interceptors=interceptors,
     )
-    log.info("temporal_connected", address=temporal_target(settings), namespace=client.namespace)
+    log.info("temporal_connected", address=target, namespace=client.namespace)
     return client
 
 
-def search_attribute_keys() -> list[SearchAttributeKey[Any]]:
-    """Return Accord's custom search attributes as typed keys (for test servers)."""
-    return list(SEARCH_ATTRIBUTE_KEYS)
-
-
-async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
-    """Register Accord's custom search attributes on a dev or self-hosted server.
+async def ensure_search_attributes(
+    client: Client, namespace: str, keys: Sequence[SearchAttributeKey[Any]]
+) -> list[str]:
+    """Register custom search attributes on a dev or self-hosted server.
 
     Temporal Cloud manages search attributes outside the client API; call this only where
     the operator service is allowed.
@@ -148,6 +86,7 @@ async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
     Args:
         client: a connected client.
         namespace: the namespace the attributes belong to.
+        keys: the attributes, as typed keys.
 
     Returns:
         The names that were added (empty when all already existed).
@@ -155,7 +94,7 @@ async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
     Raises:
         TemporalSetupError: when an attribute exists with another type.
     """
-    wanted = {key.name: key.indexed_value_type for key in search_attribute_keys()}
+    wanted = {key.name: key.indexed_value_type for key in keys}
     existing = await client.operator_service.list_search_attributes(
         ListSearchAttributesRequest(namespace=namespace)
     )

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from temporalio.api.common.v1 import Payload
 from temporalio.testing import WorkflowEnvironment
 
-from accord.codec_server import create_codec_app
+from accord.keys.codec_server import create_codec_app
 from api.auth import TokenValidator
 from integrations.entra.keys import OpenIdSigningKeys, metadata_url
 from integrations.temporal.codec import (
@@ -31,7 +31,7 @@ from integrations.temporal.codec import (
     key_id_for,
 )
 from sandbox.server import SandboxServer, free_port
-from tests.conftest import eventually
+from tests.support.polling import eventually
 
 AUDIENCE = "api://accord"
 OPERATOR_ROLE = "Accord.Operator"
@@ -320,7 +320,7 @@ async def test_the_temporal_cli_shows_decrypted_history_through_accord_codec_ser
     log_file = tmp_path / "codec.log"
     with log_file.open("wb") as log:
         server = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "accord.cli", "codec-server", cwd=REPO, env=env,
+            sys.executable, "-m", "accord.cli.main", "codec-server", cwd=REPO, env=env,
             stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
         )  # fmt: skip
     codec_url = f"http://127.0.0.1:{port}"

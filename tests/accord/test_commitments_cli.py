@@ -17,25 +17,20 @@ from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from accord.cli import build_parser
-from accord.commitments_cli import (
-    CliError,
-    Io,
-    access_token,
-    commitments,
-    login,
-    sandbox_token,
-    table,
-)
+from accord.cli.client import CliError, Io
+from accord.cli.commitments import commitments, table
+from accord.cli.login import access_token, login, sandbox_token
+from accord.cli.main import build_parser
 from accord.settings import AccordSettings
-from api.app import create_app
-from api.auth import validator_from_settings
+from accord.wiring.api import build_app
+from accord.wiring.auth import validator_from_settings
 from domain.action_links import LinkKeyRing
 from sandbox.server import SandboxServer
-from tests.api.conftest import NOW, FakeClock, FakeDirectory
-from tests.api.stub_workflow import StubCommitmentWorkflow, end_stubs
-from tests.api.tokens import FakeEntra
-from tests.conftest import MANAGER, SAM, eventually
+from tests.support.api import NOW, FakeClock, FakeDirectory
+from tests.support.api_tokens import FakeEntra
+from tests.support.people import MANAGER, SAM
+from tests.support.polling import eventually
+from tests.support.stub_workflow import StubCommitmentWorkflow, end_stubs
 
 API = "https://accord.test"
 
@@ -56,7 +51,7 @@ async def app(
         workflow_runner=UnsandboxedWorkflowRunner(),
     ):
         directory = FakeDirectory()
-        yield create_app(
+        yield build_app(
             settings=AccordSettings(public_url=API, temporal_task_queue=task_queue),
             temporal=dev_server.client,
             links=LinkKeyRing([secrets.token_bytes(32)]),

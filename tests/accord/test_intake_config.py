@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from accord.intake import client_state_matches, client_states, watch_configs
 from accord.settings import AccordSettings, SettingsError, load_settings
+from accord.wiring.intake import client_states, watch_configs
+from api.routers.intake_notifications import client_state_matches
 from domain.action_links import LinkKeyRing
-from workflows.intake_contracts import WatchMode
+from workflows.intake.contracts import WatchMode
 
 KEYS = LinkKeyRing([b"a" * 32, b"b" * 32])
 

@@ -35,8 +35,8 @@ from temporalio.client import (
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
-from accord.cli import build_parser
-from accord.key_inventory import (
+from accord.cli.main import build_parser
+from accord.keys.inventory import (
     Pacer,
     Run,
     key_ids_in,
@@ -44,30 +44,31 @@ from accord.key_inventory import (
     refresh_query,
     status_query,
 )
-from accord.key_rotation import request_refresh, run_keys_command
+from accord.keys.rotation import request_refresh, run_keys_command
 from accord.settings import AccordSettings
-from api.commitment_workflows import start_commitment
 from domain.digest import DigestTiming
 from domain.models import CheckInAnswer, CommitmentStatus, Person
 from domain.preferences import PersonRecord
 from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing, key_id_for
 from integrations.temporal.converter import build_data_converter
-from integrations.temporal.schedules import digest_schedule
 from sandbox.extended_properties import PROPERTY
 from sandbox.server import SandboxServer
-from tests.conftest import AGENT, MANAGER, SAM, eventually
-from tests.workflows.harness import (
-    act,
-    from_agent,
-    lifecycle_worker,
-    mailbox,
-    spec_for,
-    work_round_the_clock,
+from tests.support.lifecycle import act, lifecycle_worker, spec_for, work_round_the_clock
+from tests.support.mailboxes import from_agent, mailbox
+from tests.support.people import AGENT, MANAGER, SAM
+from tests.support.polling import eventually
+from workflows.commitment.client import start_commitment
+from workflows.commitment.contracts import (
+    ActorAction,
+    CheckInAnswerInput,
+    CommitmentInput,
+    workflow_id_for,
 )
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import ActorAction, CheckInAnswerInput, CommitmentInput, workflow_id_for
-from workflows.digest_contracts import DigestTrigger
-from workflows.person import PersonInput, PersonWorkflow, person_workflow_id
+from workflows.commitment.workflow import CommitmentWorkflow
+from workflows.digest.client import digest_schedule
+from workflows.digest.contracts import DigestTrigger
+from workflows.person.contracts import PersonInput, person_workflow_id
+from workflows.person.workflow import PersonWorkflow
 
 KEY_A = secrets.token_bytes(32)
 KEY_B = secrets.token_bytes(32)
@@ -294,6 +295,7 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
     assert len(from_agent(sandbox, SAM)) == 2 and len(from_agent(sandbox, MANAGER)) == 1
 
 
+@pytest.mark.processes
 async def test_the_command_line_reaches_temporal_from_the_settings(
     dev_server: WorkflowEnvironment, task_queue: str, tmp_path: Path
 ) -> None:
@@ -305,7 +307,7 @@ async def test_the_command_line_reaches_temporal_from_the_settings(
         "ACCORD_DATA_DIR": str(tmp_path / "accord"),
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "accord.cli", "keys", "reencrypt", "--dry-run",
+        sys.executable, "-m", "accord.cli.main", "keys", "reencrypt", "--dry-run",
         "--before", "2026-11-22T06:00:00Z", "--query", f"TaskQueue = '{task_queue}'",
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

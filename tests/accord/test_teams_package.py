@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from accord.cli import main
-from accord.teams_package import PackageError, build_package, render_manifest
+from accord.cli.main import main
+from accord.cli.teams_package import PackageError, build_package, render_manifest
 
 BOT = "0b07acc0-0000-4000-8000-00000000b07a"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accord.settings import AccordSettings
-from accord.teams_setup import teams_parts
+from accord.wiring.teams import teams_parts
 from domain.preferences import Channel
 from integrations.teams.auth import PRODUCTION_ISSUER, PRODUCTION_OPENID_METADATA
 from integrations.teams.connector import PRODUCTION_TOKEN_URL

@@ -12,7 +12,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from accord.worker_health import (
+from accord.wiring.worker_health import (
     ProbeSetupError,
     Readiness,
     WorkerHealth,
@@ -20,8 +20,8 @@ from accord.worker_health import (
     serve_probes,
 )
 from sandbox.server import free_port
-from tests.conftest import eventually
-from workflows.commitment import CommitmentWorkflow
+from tests.support.polling import eventually
+from workflows.commitment.workflow import CommitmentWorkflow
 
 
 async def test_probes_answer_live_ready_and_refuse_anything_else(

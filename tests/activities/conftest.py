@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from msgraph.graph_service_client import GraphServiceClient
 
-from activities import CalendarActivities, DirectoryActivities, MessagingActivities
+from activities.calendar.activities import CalendarActivities
+from activities.directory.activities import DirectoryActivities
+from activities.messaging.activities import MessagingActivities
 from domain.action_links import LinkKeyRing
 from domain.models import CommitmentSpec, Person
 from sandbox.server import SandboxServer
-from tests.conftest import AGENT, MANAGER, SAM
-
-PUBLIC_URL = "https://accord.example"
-LINK_KEY = b"k" * 32
+from tests.support.messaging import LINK_KEY, PUBLIC_URL
+from tests.support.people import AGENT, MANAGER, SAM
 
 
 @pytest.fixture

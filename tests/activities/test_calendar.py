@@ -19,8 +19,8 @@ from msgraph.graph_service_client import GraphServiceClient
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities import CalendarActivities
-from activities.contracts import (
+from activities.calendar.activities import CalendarActivities
+from activities.calendar.contracts import (
     MeetingCancellation,
     MeetingCreated,
     MeetingLookup,
@@ -28,12 +28,13 @@ from activities.contracts import (
     MeetingResponse,
     SlotSearch,
 )
-from domain.messages import MessageKind
+from domain.messages.kinds import MessageKind
 from domain.models import CommitmentSpec, Person, TimeSlot
 from sandbox.faults import Fault
 from sandbox.server import SandboxServer
-from tests.activities.helpers import fail_nth_request_after_acceptance, faults_off, folder
-from tests.conftest import LUKAS, MANAGER, SAM
+from tests.support.mailboxes import folder
+from tests.support.people import LUKAS, MANAGER, SAM
+from tests.support.sandbox import fail_nth_request_after_acceptance, faults_off
 
 # Far enough ahead that the demo tenant's absences never touch it. In January London is on
 # UTC and New York on UTC-5, so 09:00-17:00 for both overlaps 14:00-17:00 UTC.

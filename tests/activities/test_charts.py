@@ -8,7 +8,13 @@ from datetime import date, timedelta
 import numpy as np
 from matplotlib.image import imread
 
-from activities.charts import RATE_COLOUR, SLIP_COLOUR, describe_weeks, short_date, weekly_chart
+from activities.digest.charts import (
+    RATE_COLOUR,
+    SLIP_COLOUR,
+    describe_weeks,
+    short_date,
+    weekly_chart,
+)
 from domain.reliability import WeekFigures
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -7,90 +7,34 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 from msgraph.graph_service_client import GraphServiceClient
 from playwright.async_api import async_playwright, expect
-from temporalio import workflow
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from activities import MessagingActivities
-from activities.digest import CHART_CONTENT_ID, DigestActivities
+from activities.digest.activities import CHART_CONTENT_ID, DigestActivities
+from activities.digest.contracts import DigestDelivery, DigestRequest
+from activities.messaging.activities import MessagingActivities
 from domain.digest import DigestItem, Standing, TeamDigest
 from domain.models import (
     Actor,
-    CommitmentSpec,
     CommitmentStatus,
     HistoryEntry,
     Person,
 )
 from domain.reliability import WeekFigures
-from sandbox.directory import folder_id_for
 from sandbox.server import SandboxServer
-from sandbox.tenant import user_id_for
 from sandbox.web.views import message_view, person
-from tests.browser import launch_chromium
-from tests.conftest import MANAGER, SAM, eventually
-from workflows.contracts import (
-    MANAGER_KEY,
-    OWNER_KEY,
-    STATUS_KEY,
-    VIEW_QUERY,
-    WORKFLOW_NAME,
-    CommitmentView,
-)
-from workflows.digest_contracts import DigestDelivery, DigestRequest
+from tests.support.browser import launch_chromium
+from tests.support.digests import ViewOnlyCommitment, a_view, inbox_of, start_view
+from tests.support.people import MANAGER, SAM
+from tests.support.polling import eventually
 
 MAYA = Person(email=MANAGER, display_name="Maya Chen")
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@workflow.defn(name=WORKFLOW_NAME)
-class ViewOnlyCommitment:
-    """Answers the ``view`` query with the view it was started with, until cancelled."""
-
-    @workflow.init
-    def __init__(self, view: CommitmentView) -> None:
-        self._view = view
-
-    @workflow.run
-    async def run(self, view: CommitmentView) -> None:
-        await workflow.wait_condition(lambda: self._view.status.is_closed)
-
-    @workflow.query(name=VIEW_QUERY)
-    def view(self) -> CommitmentView:
-        return self._view
-
-
-def a_view(
-    manager: Person, owner: Person, status: CommitmentStatus, **changes: Any
-) -> CommitmentView:
-    now = datetime.now(UTC)
-    spec = CommitmentSpec(
-        title=f"Work for {owner.display_name}",
-        success_criteria="Shared with the team",
-        owner=owner,
-        manager=manager,
-        due=now + timedelta(days=3),
-    )
-    fields: dict[str, Any] = {
-        "commitment_id": str(uuid.uuid4()),
-        "status": status,
-        "spec": spec,
-        "created_at": now - timedelta(days=10),
-        "history": [],
-        "check_ins": [],
-        "revisions": [],
-        "pending_revision": None,
-        "meeting": None,
-        "completed_at": None,
-    }
-    fields.update(changes)
-    return CommitmentView(**fields)
 
 
 def a_digest(manager: Person = MAYA) -> TeamDigest:
@@ -123,17 +67,6 @@ def digest_activities(
     dev_server: WorkflowEnvironment, graph: GraphServiceClient, messaging: MessagingActivities
 ) -> DigestActivities:
     return DigestActivities(dev_server.client, graph, messaging)
-
-
-def inbox_of(sandbox: SandboxServer, address: str) -> list[dict[str, Any]]:
-    assert sandbox.state is not None
-    user = user_id_for(address)
-    return [
-        message
-        for message in sandbox.state.store.list("messages", user)
-        if message.get("subject", "").startswith("Your team this week")
-        and message["parentFolderId"] == folder_id_for(user, "inbox")
-    ]
 
 
 async def test_the_digest_reaches_the_manager_once_with_its_chart_inline(
@@ -198,22 +131,6 @@ async def views_worker(dev_server: WorkflowEnvironment, task_queue: str) -> Asyn
         yield worker
 
 
-async def start_view(env: WorkflowEnvironment, task_queue: str, view: CommitmentView) -> None:
-    await env.client.start_workflow(
-        WORKFLOW_NAME,
-        view,
-        id=f"commitment-{view.commitment_id}",
-        task_queue=task_queue,
-        search_attributes=TypedSearchAttributes(
-            [
-                SearchAttributePair(OWNER_KEY, view.spec.owner.email),
-                SearchAttributePair(MANAGER_KEY, view.spec.manager.email),
-                SearchAttributePair(STATUS_KEY, view.status.value),
-            ]
-        ),
-    )
-
-
 async def test_gathering_reads_only_the_managers_own_reports(
     dev_server: WorkflowEnvironment,
     task_queue: str,
@@ -233,7 +150,7 @@ async def test_gathering_reads_only_the_managers_own_reports(
         a_view(omar, elena, CommitmentStatus.ACTIVE),
     ]
     for view in views:
-        await start_view(dev_server, task_queue, view)
+        await start_view(dev_server.client, task_queue, view)
     activities = digest_activities
     request = DigestRequest(manager=maya.email, time_zone="Europe/London", now=now)
 

@@ -8,10 +8,10 @@ import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities import DirectoryActivities
-from activities.contracts import ScheduleLookup
+from activities.directory.activities import DirectoryActivities
+from activities.directory.contracts import ScheduleLookup
 from domain.working_time import PersonSchedule
-from tests.conftest import LUKAS, PRIYA, SAM
+from tests.support.people import LUKAS, PRIYA, SAM
 
 
 async def _schedule(directory: DirectoryActivities, email: str) -> PersonSchedule:

@@ -17,7 +17,7 @@ from msgraph.graph_service_client import GraphServiceClient
 from temporalio.exceptions import ApplicationError
 
 from integrations.graph.errors import graph_error_to_temporal, graph_errors, retry_after
-from tests.conftest import SAM
+from tests.support.people import SAM
 
 
 def _odata(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from activities.graph_events import GraphEvent, GraphEventPage
+from integrations.graph.events import GraphEvent, GraphEventPage
 
 
 def test_an_attendees_response_is_found_whatever_the_case() -> None:

@@ -6,8 +6,8 @@ import pytest
 from kiota_abstractions.api_error import APIError
 from msgraph.graph_service_client import GraphServiceClient
 
-from activities.graph_json import send_for_json
-from tests.conftest import SAM
+from integrations.graph.json_reads import send_for_json
+from tests.support.people import SAM
 
 
 async def test_graph_json_comes_back_as_graph_wrote_it(graph: GraphServiceClient) -> None:

@@ -10,14 +10,15 @@ from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
-from activities.intake import IntakeActivities, flag_due, inbound_email
+from activities.intake.activities import IntakeActivities, flag_due, inbound_email
+from activities.intake.contracts import InboundLookup
 from domain.intake import read_email
 from domain.intake.models import InboundEmail, Reading, SenderContext
 from sandbox.server import SandboxServer
-from tests.conftest import AGENT, MANAGER, SAM
-from tests.workflows.harness import mailbox
-from tests.workflows.test_intake import ASK, send_as
-from workflows.intake_contracts import ChangeNotice, InboundLookup, WatchMode
+from tests.support.intake import ASK
+from tests.support.mailboxes import mailbox, send_as
+from tests.support.people import AGENT, MANAGER, SAM
+from workflows.intake.contracts import ChangeNotice, WatchMode
 
 
 def activities(graph: GraphServiceClient, temporal: Client, **changes: Any) -> IntakeActivities:

@@ -16,25 +16,23 @@ from msgraph.graph_service_client import GraphServiceClient
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities import MessagingActivities
-from activities.contracts import OutgoingMessage, SentMessage
-from activities.messaging import IDEMPOTENCY_HEADER, IDEMPOTENCY_PROPERTY, carries_key
+from activities.messaging.activities import (
+    IDEMPOTENCY_HEADER,
+    IDEMPOTENCY_PROPERTY,
+    MessagingActivities,
+    carries_key,
+)
+from activities.messaging.contracts import OutgoingMessage, SentMessage
 from domain.action_links import LinkAction, LinkKeyRing
-from domain.messages import MessageKind
+from domain.messages.kinds import MessageKind
 from domain.models import Actor, CheckInAnswer, CommitmentSpec
 from sandbox.config import LimitsConfig
 from sandbox.faults import Fault
 from sandbox.server import SandboxServer
-from tests.activities.conftest import PUBLIC_URL
-from tests.activities.helpers import (
-    expectation_message,
-    fail_nth_request_after_acceptance,
-    faults_off,
-    folder,
-    header,
-    sent_keys,
-)
-from tests.conftest import AGENT, MANAGER, SAM
+from tests.support.mailboxes import folder, header, sent_keys
+from tests.support.messaging import PUBLIC_URL, expectation_message
+from tests.support.people import AGENT, MANAGER, SAM
+from tests.support.sandbox import fail_nth_request_after_acceptance, faults_off
 
 _LINK = re.compile(rf'href="({re.escape(PUBLIC_URL)}/a/([^"]+))"')
 

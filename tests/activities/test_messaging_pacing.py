@@ -9,8 +9,8 @@ from msgraph.graph_service_client import GraphServiceClient
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities import MessagingActivities
-from activities.contracts import OutgoingMessage, SentMessage
+from activities.messaging.activities import MessagingActivities
+from activities.messaging.contracts import OutgoingMessage, SentMessage
 from domain.action_links import LinkKeyRing
 from domain.models import CommitmentSpec
 from domain.sending import sender_for
@@ -19,9 +19,9 @@ from integrations.graph.credentials import SandboxClientCredential
 from integrations.graph.pacing import MAILBOX_BUSY, MailboxPacer, PacingLimits
 from sandbox.config import LimitsConfig
 from sandbox.server import SandboxServer
-from tests.activities.conftest import PUBLIC_URL
-from tests.activities.helpers import expectation_message, folder, sent_keys
-from tests.conftest import AGENT, LUKAS, MANAGER, PRIYA, SAM
+from tests.support.mailboxes import folder, sent_keys
+from tests.support.messaging import PUBLIC_URL, expectation_message
+from tests.support.people import AGENT, LUKAS, MANAGER, PRIYA, SAM
 
 # Exchange's limits, their minute shrunk to 2 s so a burst past 30 messages takes seconds.
 TIME_SCALE = 30.0

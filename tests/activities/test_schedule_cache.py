@@ -11,15 +11,17 @@ import pytest
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.testing import ActivityEnvironment
 
-from activities import CalendarActivities, DirectoryActivities
-from activities.contracts import ScheduleLookup, SlotSearch
-from activities.schedule_cache import ScheduleCache
+from activities.calendar.activities import CalendarActivities
+from activities.calendar.contracts import SlotSearch
+from activities.directory.activities import DirectoryActivities
+from activities.directory.contracts import ScheduleLookup
+from activities.directory.schedule_cache import ScheduleCache
 from domain.models import Person
 from domain.working_time import PersonSchedule
 from sandbox.config import LimitsConfig
 from sandbox.limits import MailboxLimits
 from sandbox.server import SandboxServer
-from tests.conftest import MANAGER, SAM
+from tests.support.people import MANAGER, SAM
 
 
 class Clock:

@@ -17,11 +17,12 @@ from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from accord.teams_setup import teams_parts
-from activities.contracts import OutgoingMessage
-from activities.teams import TeamsChannel, build_card
+from accord.wiring.teams import teams_parts
+from activities.messaging.contracts import OutgoingMessage
+from activities.messaging.rendering import render_outgoing
+from activities.messaging.teams import TeamsChannel, build_card
 from domain.action_links import LinkAction
-from domain.messages import MessageKind
+from domain.messages.kinds import MessageKind
 from domain.models import Actor, Person
 from domain.preferences import Channel, ConversationReference, PersonRecord, SentActivity
 from integrations.teams.connector import (
@@ -34,9 +35,10 @@ from integrations.teams.connector import (
 from integrations.teams.feed import ActivityFeed
 from integrations.teams.pacing import Pacer
 from sandbox.server import SandboxServer
-from tests.conftest import SAM, time_skipping_server
-from tests.integrations.teams.harness import BOT_APP_ID, teams_settings, teams_stack
-from tests.workflows.harness import spec_for
+from tests.support.lifecycle import spec_for
+from tests.support.people import SAM
+from tests.support.teams import BOT_APP_ID, teams_settings, teams_stack
+from tests.support.temporal import time_skipping_server
 
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
 REFERENCE = ConversationReference(
@@ -101,6 +103,10 @@ def _message(key: str = "c1:1:check_in") -> OutgoingMessage:
 
 
 TOKENS = {"on_track_url": "t1", "at_risk_url": "t2", "blocked_url": "t3", "done_url": "t4"}
+RENDERED = render_outgoing(
+    _message(), {field: f"https://accord.example/a/{token}" for field, token in TOKENS.items()}
+)
+"""The check-in as send_message renders it, once, before any channel shows it."""
 
 
 def _channel(store: FakeStore, connector: FakeConnector, default: Channel = Channel.EMAIL) -> Any:
@@ -113,7 +119,7 @@ def _channel(store: FakeStore, connector: FakeConnector, default: Channel = Chan
 
 
 def test_the_card_says_what_the_email_says_with_buttons_carrying_the_tokens() -> None:
-    card, summary = build_card(_message(), TOKENS)
+    card, summary = build_card(_message(), RENDERED, TOKENS)
     assert summary == "Quick check-in: Draft the Q1 budget"
     actions = card["actions"]
     assert [a["title"] for a in actions] == ["On track", "At risk", "Blocked", "Done"]
@@ -126,13 +132,15 @@ def test_the_card_says_what_the_email_says_with_buttons_carrying_the_tokens() ->
 
 async def test_email_people_are_left_to_email() -> None:
     store, connector = FakeStore(PersonRecord(email=SAM, conversation=REFERENCE)), FakeConnector()
-    route = await _channel(store, connector).route(_message(), SAM_PERSON, TOKENS)
+    route = await _channel(store, connector).route(_message(), SAM_PERSON, RENDERED, TOKENS)
     assert route.email_needed and not connector.sent
 
 
 async def test_the_tenant_default_applies_to_people_who_chose_nothing() -> None:
     store, connector = FakeStore(PersonRecord(email=SAM, conversation=REFERENCE)), FakeConnector()
-    route = await _channel(store, connector, Channel.TEAMS).route(_message(), SAM_PERSON, TOKENS)
+    route = await _channel(store, connector, Channel.TEAMS).route(
+        _message(), SAM_PERSON, RENDERED, TOKENS
+    )
     assert route.delivered and not route.email_needed
     assert len(connector.sent) == 1
 
@@ -141,8 +149,8 @@ async def test_a_key_already_sent_is_not_posted_again() -> None:
     record = PersonRecord(email=SAM, channel=Channel.TEAMS, conversation=REFERENCE)
     store, connector = FakeStore(record), FakeConnector()
     channel = _channel(store, connector)
-    first = await channel.route(_message(), SAM_PERSON, TOKENS)
-    again = await channel.route(_message(), SAM_PERSON, TOKENS)
+    first = await channel.route(_message(), SAM_PERSON, RENDERED, TOKENS)
+    again = await channel.route(_message(), SAM_PERSON, RENDERED, TOKENS)
     assert first.delivered and again.already_sent
     assert len(connector.sent) == 1
     assert store.record.sent["c1:1:check_in"].activity_id == "activity-1"
@@ -151,7 +159,7 @@ async def test_a_key_already_sent_is_not_posted_again() -> None:
 async def test_both_sends_the_card_and_still_wants_the_email() -> None:
     record = PersonRecord(email=SAM, channel=Channel.BOTH, conversation=REFERENCE)
     store, connector = FakeStore(record), FakeConnector()
-    route = await _channel(store, connector).route(_message(), SAM_PERSON, TOKENS)
+    route = await _channel(store, connector).route(_message(), SAM_PERSON, RENDERED, TOKENS)
     assert route.delivered and route.email_needed
 
 
@@ -163,7 +171,7 @@ async def test_teams_that_cannot_reach_someone_hands_the_message_to_email(
 ) -> None:
     record = PersonRecord(email=SAM, channel=Channel.TEAMS, conversation=REFERENCE)
     store, connector = FakeStore(record), FakeConnector(fail=failure)
-    route = await _channel(store, connector).route(_message(), SAM_PERSON, TOKENS)
+    route = await _channel(store, connector).route(_message(), SAM_PERSON, RENDERED, TOKENS)
     assert route.unreachable and route.email_needed
     if isinstance(failure, ConversationGoneError):
         assert store.forgotten == ["a:1"]
@@ -171,7 +179,7 @@ async def test_teams_that_cannot_reach_someone_hands_the_message_to_email(
 
 async def test_no_chat_at_all_is_unreachable() -> None:
     store = FakeStore(PersonRecord(email=SAM, channel=Channel.TEAMS))
-    route = await _channel(store, FakeConnector()).route(_message(), SAM_PERSON, TOKENS)
+    route = await _channel(store, FakeConnector()).route(_message(), SAM_PERSON, RENDERED, TOKENS)
     assert route.unreachable and route.email_needed
 
 
@@ -179,7 +187,7 @@ async def test_a_429_becomes_a_retry_after_retry_after() -> None:
     record = PersonRecord(email=SAM, channel=Channel.TEAMS, conversation=REFERENCE)
     store, connector = FakeStore(record), FakeConnector(fail=TeamsThrottledError(7))
     with pytest.raises(ApplicationError) as raised:
-        await _channel(store, connector).route(_message(), SAM_PERSON, TOKENS)
+        await _channel(store, connector).route(_message(), SAM_PERSON, RENDERED, TOKENS)
     assert raised.value.type == "TeamsThrottled"
     assert not raised.value.non_retryable
     assert raised.value.next_retry_delay == timedelta(seconds=7)
@@ -189,7 +197,7 @@ async def test_messages_whose_buttons_cards_do_not_know_stay_email() -> None:
     record = PersonRecord(email=SAM, channel=Channel.TEAMS, conversation=REFERENCE)
     store, connector = FakeStore(record), FakeConnector()
     message = _message().model_copy(update={"kind": MessageKind.DIGEST, "actions": {}})
-    route = await _channel(store, connector).route(message, SAM_PERSON, TOKENS)
+    route = await _channel(store, connector).route(message, SAM_PERSON, RENDERED, TOKENS)
     assert route.channel is Channel.EMAIL and route.email_needed and not connector.sent
 
 
@@ -215,12 +223,12 @@ async def test_the_sandboxs_429_becomes_a_retry_after_its_retry_after(
             )
             await teams.say(SAM, "help")  # the bot's reply uses this second's one send
             with pytest.raises(ApplicationError) as raised:
-                await channel.route(_message("c1:2:check_in"), SAM_PERSON, TOKENS)
+                await channel.route(_message("c1:2:check_in"), SAM_PERSON, RENDERED, TOKENS)
             assert raised.value.type == "TeamsThrottled"
             delay = raised.value.next_retry_delay
             assert delay is not None and timedelta(seconds=1) <= delay <= timedelta(seconds=2)
             await asyncio.sleep(delay.total_seconds())
-            route = await channel.route(_message("c1:2:check_in"), SAM_PERSON, TOKENS)
+            route = await channel.route(_message("c1:2:check_in"), SAM_PERSON, RENDERED, TOKENS)
             assert route.delivered
         cards = await teams.cards(SAM)
         assert len(cards) == 1, "throttled, then sent once: nothing dropped, nothing doubled"
@@ -242,15 +250,15 @@ async def test_people_with_the_app_who_prefer_email_get_questions_in_their_feed_
             feed=ActivityFeed(graph, bot_app_id=BOT_APP_ID),
         )
         for _ in range(2):
-            route = await channel.route(_message("c1:5:check_in"), SAM_PERSON, TOKENS)
+            route = await channel.route(_message("c1:5:check_in"), SAM_PERSON, RENDERED, TOKENS)
             assert route.channel is Channel.EMAIL and route.email_needed
         thanks = _message("c1:6:done_thanks").model_copy(
             update={"kind": MessageKind.DONE_THANKS, "actions": {}}
         )
-        await channel.route(thanks, SAM_PERSON, TOKENS)
+        await channel.route(thanks, SAM_PERSON, RENDERED, TOKENS)
         (notification,) = await teams.feed(SAM)
         assert notification["previewText"] == "Quick check-in: Draft the Q1 budget"
 
         await teams.uninstall(SAM)
-        route = await channel.route(_message("c1:7:check_in"), SAM_PERSON, TOKENS)
+        route = await channel.route(_message("c1:7:check_in"), SAM_PERSON, RENDERED, TOKENS)
         assert route.email_needed and len(await teams.feed(SAM)) == 1

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import base64
-import html
 import json
 import re
 import secrets
-import uuid
 from datetime import timedelta
 
 import httpx
@@ -16,43 +14,11 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from api.dependencies import get_links
-from domain.action_links import ActionClaims, LinkAction, LinkKeyRing
-from tests.api.conftest import NOW, FakeClock
-from tests.api.test_commitments import commitment
-from tests.api.tokens import FakeEntra
-from tests.conftest import MANAGER, SAM
-from workflows.contracts import workflow_id_for
-
-
-async def create(
-    http: httpx.AsyncClient, *, accept_as: dict[str, str] | None = None, **changes: str
-) -> str:
-    """Create a commitment as Maya; with ``accept_as`` (the owner's headers), accept it too."""
-    response = await http.post("/commitments", json=commitment(**changes))
-    assert response.status_code == 201, response.text
-    commitment_id = str(response.json()["commitment_id"])
-    if accept_as is not None:
-        accept = await http.post(f"/commitments/{commitment_id}/accept", headers=accept_as)
-        assert accept.status_code == 200
-    return commitment_id
-
-
-def link(
-    ring: LinkKeyRing,
-    commitment_id: str,
-    action: LinkAction,
-    *,
-    person: str = SAM,
-    expires_in: timedelta = timedelta(days=21),
-) -> str:
-    claims = ActionClaims(
-        commitment_id=commitment_id,
-        person=person,
-        action=action,
-        link_id=str(uuid.uuid4()),
-        expires_at=NOW + expires_in,
-    )
-    return f"/a/{ring.sign(claims)}"
+from domain.action_links import LinkAction, LinkKeyRing
+from tests.support.api import NOW, FakeClock, create_commitment, link, text_of
+from tests.support.api_tokens import FakeEntra
+from tests.support.people import MANAGER, SAM
+from workflows.commitment.contracts import workflow_id_for
 
 
 async def view(http: httpx.AsyncClient, commitment_id: str) -> dict[str, object]:
@@ -62,16 +28,10 @@ async def view(http: httpx.AsyncClient, commitment_id: str) -> dict[str, object]
     return result
 
 
-def text_of(response: httpx.Response) -> str:
-    """The page's words, tags removed, so assertions read like what a person sees."""
-    body = response.text.split("<body>", 1)[-1]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-
-
 async def test_get_shows_what_will_happen_and_changes_nothing(
     http: httpx.AsyncClient, links: LinkKeyRing, entra: FakeEntra
 ) -> None:
-    commitment_id = await create(http, accept_as=entra.headers(SAM))
+    commitment_id = await create_commitment(http, accept_as=entra.headers(SAM))
     before = await view(http, commitment_id)
 
     page = await http.get(link(links, commitment_id, LinkAction.CHECK_IN_ON_TRACK))
@@ -92,7 +52,7 @@ async def test_get_shows_what_will_happen_and_changes_nothing(
 async def test_post_applies_once_however_often_it_is_sent(
     http: httpx.AsyncClient, links: LinkKeyRing, temporal: Client, entra: FakeEntra
 ) -> None:
-    commitment_id = await create(http, accept_as=entra.headers(SAM))
+    commitment_id = await create_commitment(http, accept_as=entra.headers(SAM))
     url = link(links, commitment_id, LinkAction.CHECK_IN_ON_TRACK)
 
     first = await http.post(url)
@@ -114,7 +74,7 @@ async def test_post_applies_once_however_often_it_is_sent(
 async def test_a_note_follows_a_check_in_once(
     http: httpx.AsyncClient, links: LinkKeyRing, entra: FakeEntra
 ) -> None:
-    commitment_id = await create(http, accept_as=entra.headers(SAM))
+    commitment_id = await create_commitment(http, accept_as=entra.headers(SAM))
     url = link(links, commitment_id, LinkAction.CHECK_IN_AT_RISK)
     await http.post(url)
 
@@ -138,7 +98,7 @@ async def test_a_note_follows_a_check_in_once(
 async def test_links_map_to_their_updates(
     http: httpx.AsyncClient, links: LinkKeyRing, action: LinkAction, status: str, thanks: str
 ) -> None:
-    commitment_id = await create(http)
+    commitment_id = await create_commitment(http)
 
     page = await http.post(link(links, commitment_id, action))
 
@@ -151,7 +111,7 @@ async def test_links_map_to_their_updates(
 async def test_the_page_escapes_commitment_text(
     http: httpx.AsyncClient, links: LinkKeyRing
 ) -> None:
-    commitment_id = await create(http, title="<script>alert(1)</script> & co")
+    commitment_id = await create_commitment(http, title="<script>alert(1)</script> & co")
 
     page = await http.get(link(links, commitment_id, LinkAction.ACCEPT))
 
@@ -162,7 +122,7 @@ async def test_the_page_escapes_commitment_text(
 async def test_a_link_to_a_commitment_that_moved_on_changes_nothing(
     http: httpx.AsyncClient, links: LinkKeyRing, entra: FakeEntra
 ) -> None:
-    commitment_id = await create(http, accept_as=entra.headers(SAM))
+    commitment_id = await create_commitment(http, accept_as=entra.headers(SAM))
     before = await view(http, commitment_id)
 
     page = await http.post(link(links, commitment_id, LinkAction.ACCEPT))
@@ -179,7 +139,7 @@ async def test_a_link_to_a_commitment_that_moved_on_changes_nothing(
 async def test_a_link_from_someone_else_is_refused_by_the_commitment(
     http: httpx.AsyncClient, links: LinkKeyRing
 ) -> None:
-    commitment_id = await create(http)
+    commitment_id = await create_commitment(http)
 
     page = await http.post(link(links, commitment_id, LinkAction.ACCEPT, person=MANAGER))
 
@@ -203,7 +163,7 @@ async def test_a_link_to_a_missing_commitment_is_404(
 async def test_a_forged_link_is_400(
     http: httpx.AsyncClient, links: LinkKeyRing, method: str
 ) -> None:
-    commitment_id = await create(http)
+    commitment_id = await create_commitment(http)
     before = await view(http, commitment_id)
     forger = LinkKeyRing([secrets.token_bytes(32)])
 
@@ -227,7 +187,7 @@ async def test_malformed_links_are_400(http: httpx.AsyncClient, token: str) -> N
 async def test_an_expired_link_is_410(
     http: httpx.AsyncClient, links: LinkKeyRing, clock: FakeClock, method: str
 ) -> None:
-    commitment_id = await create(http)
+    commitment_id = await create_commitment(http)
     url = link(links, commitment_id, LinkAction.ACCEPT, expires_in=timedelta(days=1))
     before = await view(http, commitment_id)
     clock.advance(timedelta(days=2))
@@ -242,7 +202,7 @@ async def test_an_expired_link_is_410(
 async def test_links_survive_key_rotation_until_the_old_key_is_dropped(
     http: httpx.AsyncClient, app: FastAPI, link_key: bytes
 ) -> None:
-    commitment_id = await create(http)
+    commitment_id = await create_commitment(http)
     new_key = secrets.token_bytes(32)
     old_link = link(LinkKeyRing([link_key]), commitment_id, LinkAction.ACCEPT)
     app.dependency_overrides[get_links] = lambda: LinkKeyRing([new_key, link_key])
@@ -268,8 +228,8 @@ def with_commitment_id(token: str, commitment_id: str) -> str:
 async def test_a_link_cannot_be_pointed_at_another_commitment(
     http: httpx.AsyncClient, links: LinkKeyRing
 ) -> None:
-    mine = await create(http)
-    other = await create(http)
+    mine = await create_commitment(http)
+    other = await create_commitment(http)
     token = link(links, mine, LinkAction.ACCEPT).removeprefix("/a/")
 
     page = await http.post(f"/a/{with_commitment_id(token, other)}")

@@ -35,16 +35,17 @@ from playwright.async_api import (
 )
 from temporalio.testing import WorkflowEnvironment
 
-from accord.keys import link_key_ring
+from accord.keys.secrets import link_key_ring
 from accord.settings import AccordSettings
-from api.app import create_app
+from accord.wiring.api import build_app
 from api.auth import TokenValidator
-from api.people import GraphOrgChart, GraphPeopleDirectory
 from integrations.entra.keys import OpenIdSigningKeys, metadata_url
+from integrations.graph.people import GraphOrgChart, GraphPeopleDirectory
 from sandbox.server import SandboxServer, free_port
 from sandbox.tenant import DEMO_CLIENT_ID
-from tests.browser import launch_chromium
-from tests.conftest import AGENT, MANAGER, PRIYA, SAM, eventually
+from tests.support.browser import launch_chromium
+from tests.support.people import AGENT, MANAGER, PRIYA, SAM
+from tests.support.polling import eventually
 from worker import build_worker
 
 pytestmark = pytest.mark.browser
@@ -126,7 +127,7 @@ async def accord(
         audience=AUDIENCE,
         tenant_id=tenant_id,
     )
-    app = create_app(
+    app = build_app(
         settings=settings,
         temporal=dev_server.client,
         links=link_key_ring(settings),

@@ -25,12 +25,12 @@ from schemathesis.checks import (
 from temporalio.client import Client
 
 from accord.settings import AccordSettings
-from api.app import create_app
+from accord.wiring.api import build_app
 from domain.action_links import LinkKeyRing
-from tests.api.conftest import PUBLIC_URL, FakeDirectory
-from tests.api.fuzzing import send_case
-from tests.api.tokens import FakeEntra
-from tests.conftest import MANAGER
+from tests.support.api import PUBLIC_URL, FakeDirectory
+from tests.support.api_tokens import FakeEntra
+from tests.support.fuzzing import send_case
+from tests.support.people import MANAGER
 
 EXAMPLES = 25
 CHECKS = [
@@ -49,7 +49,7 @@ def entra() -> FakeEntra:
 @pytest.fixture(scope="module")
 def app(entra: FakeEntra) -> FastAPI:
     directory = FakeDirectory()
-    return create_app(
+    return build_app(
         settings=AccordSettings(public_url=PUBLIC_URL),
         # The pre-fill never reaches Temporal; a client would only be needed by other routes.
         temporal=cast(Client, None),

@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from accord.cli import main
+from accord.cli.main import main
 from api.addin_manifest import ManifestOptions, addin_id_for, render_manifest
 from api.routers.addin import _ASSETS
 
 REPO = Path(__file__).resolve().parents[2]
-COMMITTED = REPO / "addin" / "manifest.xml"
+COMMITTED = REPO / "docs" / "addin-manifest.xml"
 # The committed manifest is the one docs/addin.md shows being generated.
 EXAMPLE = ManifestOptions(
     public_url="https://accord.northwind.example",

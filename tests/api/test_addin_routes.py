@@ -12,13 +12,13 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from accord.settings import AccordSettings
-from api.app import create_app
-from api.dependencies import get_settings
+from accord.wiring.api import api_config, build_app
+from api.dependencies import get_config
 from api.routers.addin import OFFICE_JS_ORIGIN
 from domain.action_links import LinkKeyRing
-from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, FakeDirectory
-from tests.api.tokens import FakeEntra
-from tests.conftest import MANAGER, PRIYA, SAM
+from tests.support.api import NOW, PUBLIC_URL, FakeClock, FakeDirectory
+from tests.support.api_tokens import FakeEntra
+from tests.support.people import MANAGER, PRIYA, SAM
 
 PROBLEM_JSON = "application/problem+json"
 CLIENT_ID = "6a1c2b3d-0000-4000-8000-00000000acc0"
@@ -28,7 +28,7 @@ CLIENT_ID = "6a1c2b3d-0000-4000-8000-00000000acc0"
 def app(entra: FakeEntra, clock: FakeClock) -> FastAPI:
     """The API without Temporal: nothing under /addin needs it."""
     directory = FakeDirectory()
-    return create_app(
+    return build_app(
         settings=AccordSettings(public_url=PUBLIC_URL),
         temporal=cast(Client, None),
         links=LinkKeyRing([b"k" * 32]),
@@ -138,7 +138,8 @@ async def test_the_manifest_points_at_the_deployment(app: FastAPI, http: httpx.A
     settings = AccordSettings(
         public_url="https://accord.contoso.example/", addin_client_id=CLIENT_ID
     )
-    app.dependency_overrides[get_settings] = lambda: settings
+    config = api_config(settings, LinkKeyRing([b"k" * 32]))
+    app.dependency_overrides[get_config] = lambda: config
 
     response = await http.get("/addin/manifest.xml")
 
@@ -159,7 +160,8 @@ async def test_no_manifest_without_https_or_a_sign_in_registration(
     app: FastAPI, http: httpx.AsyncClient, public_url: str, client_id: str | None, reason: str
 ) -> None:
     settings = AccordSettings(public_url=public_url, addin_client_id=client_id)
-    app.dependency_overrides[get_settings] = lambda: settings
+    config = api_config(settings, LinkKeyRing([b"k" * 32]))
+    app.dependency_overrides[get_config] = lambda: config
 
     response = await http.get("/addin/manifest.xml")
 

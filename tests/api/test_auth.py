@@ -13,22 +13,21 @@ from fastapi import FastAPI
 from structlog.testing import capture_logs
 
 from accord.settings import AccordSettings
+from accord.wiring.auth import validator_from_settings
 from api.auth import (
     AuthContext,
     AuthenticationError,
     Principal,
     TokenValidator,
     can_view_person,
-    validator_from_settings,
 )
 from api.openapi_file import openapi_document
 from integrations.entra.keys import OpenIdSigningKeys
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID, user_id_for
-from tests.api.conftest import FakeDirectory
-from tests.api.test_commitments import PROBLEM_JSON, commitment
-from tests.api.tokens import AUDIENCE, ISSUER, TENANT_ID, FakeEntra, new_key
-from tests.conftest import ADMIN, ELENA, JUN, MANAGER, OMAR, PRIYA, SAM
+from tests.support.api import PROBLEM_JSON, FakeDirectory, commitment
+from tests.support.api_tokens import AUDIENCE, ISSUER, TENANT_ID, FakeEntra, new_key
+from tests.support.people import ADMIN, ELENA, JUN, MANAGER, OMAR, PRIYA, SAM
 
 API_SCOPE = "api://accord/access_as_user"
 

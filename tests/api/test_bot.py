@@ -20,26 +20,22 @@ from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 from accord.settings import AccordSettings
-from api.app import create_app
-from api.commitment_workflows import start_commitment
-from api.people import GraphPeopleDirectory
+from accord.wiring.api import build_app
 from domain.action_links import LinkKeyRing
 from domain.models import CommitmentStatus, Person
 from domain.preferences import Channel
 from domain.working_time import PersonSchedule, next_reachable
+from integrations.graph.people import GraphPeopleDirectory
 from sandbox.botconnector import BotConnectorService
 from sandbox.server import SandboxServer
-from tests.conftest import MANAGER, PRIYA, SAM, eventually, time_skipping_server
-from tests.integrations.teams.harness import (
-    BOT_APP_ID,
-    TeamsStack,
-    card_of,
-    card_text,
-    teams_stack,
-)
-from tests.workflows.harness import LINK_KEY, spec_for
-from tests.workflows.harness import start_commitment as start_workflow
-from workflows.contracts import CommitmentInput, CommitmentView, workflow_id_for
+from tests.support.lifecycle import LINK_KEY, spec_for
+from tests.support.lifecycle import start_commitment as start_workflow
+from tests.support.people import MANAGER, PRIYA, SAM
+from tests.support.polling import eventually
+from tests.support.teams import BOT_APP_ID, TeamsStack, card_of, card_text, teams_stack
+from tests.support.temporal import time_skipping_server
+from workflows.commitment.client import start_commitment
+from workflows.commitment.contracts import CommitmentInput, CommitmentView, workflow_id_for
 
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
 
@@ -49,18 +45,6 @@ async def temporal_env(data_converter: DataConverter) -> AsyncIterator[WorkflowE
     """A time-skipping server of this module's own: skips elsewhere walk no timers here."""
     async with time_skipping_server(data_converter) as env:
         yield env
-
-
-@pytest.fixture
-async def teams(
-    temporal_env: WorkflowEnvironment,
-    task_queue: str,
-    sandbox: SandboxServer,
-    graph: GraphServiceClient,
-) -> AsyncIterator[TeamsStack]:
-    async with teams_stack(temporal_env.client, task_queue, sandbox, graph) as stack:
-        await stack.install(SAM)
-        yield stack
 
 
 def _connector(sandbox: SandboxServer) -> BotConnectorService:
@@ -296,7 +280,7 @@ async def test_other_invokes_get_a_defined_error(teams: TeamsStack, sandbox: San
 async def test_the_bot_endpoint_is_404_when_teams_is_off(
     temporal_env: WorkflowEnvironment, task_queue: str, graph: GraphServiceClient
 ) -> None:
-    app = create_app(
+    app = build_app(
         settings=AccordSettings(temporal_task_queue=task_queue),
         temporal=temporal_env.client,
         links=LinkKeyRing([LINK_KEY]),

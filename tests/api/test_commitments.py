@@ -16,36 +16,17 @@ from fastapi import FastAPI
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from api.dependencies import get_directory
-from tests.api.conftest import NOW, PUBLIC_URL
-from tests.api.tokens import FakeEntra
-from tests.conftest import MANAGER, SAM
-from workflows.contracts import OWNER_KEY, STATUS_KEY, workflow_id_for
-
-PROBLEM_JSON = "application/problem+json"
-
-
-def commitment(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "title": "Publish the onboarding guide",
-        "description": "For the spring hires.",
-        "success_criteria": "On the wiki, reviewed by two leads.",
-        "owner": SAM,
-        "manager": MANAGER,
-        "due": (NOW + timedelta(days=14)).isoformat(),
-        "cadence": "P7D",
-    }
-    body.update(changes)
-    return {key: value for key, value in body.items() if value is not None}
-
-
-def field_errors(response: httpx.Response) -> dict[str, str]:
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    problem = response.json()
-    assert problem["status"] == 422
-    assert problem["type"] == "/problems/validation-error"
-    assert problem["title"]
-    return {error["field"]: error["type"] for error in problem["errors"]}
+from tests.support.api import (
+    NOW,
+    PROBLEM_JSON,
+    PUBLIC_URL,
+    commitment,
+    create_commitment,
+    field_errors,
+)
+from tests.support.api_tokens import FakeEntra
+from tests.support.people import MANAGER, SAM
+from workflows.commitment.contracts import OWNER_KEY, STATUS_KEY, workflow_id_for
 
 
 async def run_id(temporal: Client, commitment_id: str) -> str:
@@ -175,14 +156,8 @@ async def test_reading_an_unknown_commitment_is_404(http: httpx.AsyncClient) -> 
     }
 
 
-async def created(http: httpx.AsyncClient) -> str:
-    response = await http.post("/commitments", json=commitment())
-    assert response.status_code == 201, response.text
-    return str(response.json()["commitment_id"])
-
-
 async def test_actions_run_the_workflow_updates(http: httpx.AsyncClient, entra: FakeEntra) -> None:
-    commitment_id = await created(http)
+    commitment_id = await create_commitment(http)
     as_sam = entra.headers(SAM)
 
     accepted = await http.post(f"/commitments/{commitment_id}/accept", headers=as_sam)
@@ -201,7 +176,7 @@ async def test_actions_run_the_workflow_updates(http: httpx.AsyncClient, entra: 
 
 
 async def test_a_rejected_action_is_409_with_the_reason(http: httpx.AsyncClient) -> None:
-    commitment_id = await created(http)
+    commitment_id = await create_commitment(http)
 
     # Maya may see it, but only Sam, its owner, can accept it.
     response = await http.post(f"/commitments/{commitment_id}/accept")
@@ -215,7 +190,7 @@ async def test_a_rejected_action_is_409_with_the_reason(http: httpx.AsyncClient)
 async def test_an_action_on_an_ended_commitment_is_409(
     http: httpx.AsyncClient, entra: FakeEntra
 ) -> None:
-    commitment_id = await created(http)
+    commitment_id = await create_commitment(http)
     released = await http.post(f"/commitments/{commitment_id}/release", json={})
     assert released.json()["status"] == "released"
 
@@ -229,7 +204,7 @@ async def test_an_action_on_an_ended_commitment_is_409(
 async def test_an_idempotency_key_applies_an_action_once(
     http: httpx.AsyncClient, temporal: Client, entra: FakeEntra
 ) -> None:
-    commitment_id = await created(http)
+    commitment_id = await create_commitment(http)
     await http.post(f"/commitments/{commitment_id}/accept", headers=entra.headers(SAM))
     headers = {"Idempotency-Key": "check-in-1", **entra.headers(SAM)}
     body = {"answer": "on_track"}
@@ -246,7 +221,7 @@ async def test_an_idempotency_key_applies_an_action_once(
 
 
 async def test_invalid_actions_are_422(http: httpx.AsyncClient) -> None:
-    commitment_id = await created(http)
+    commitment_id = await create_commitment(http)
 
     response = await http.post(f"/commitments/{commitment_id}/check-ins", json={"answer": "maybe"})
 
@@ -254,7 +229,7 @@ async def test_invalid_actions_are_422(http: httpx.AsyncClient) -> None:
 
 
 async def test_the_actor_comes_from_the_token_not_the_body(http: httpx.AsyncClient) -> None:
-    commitment_id = await created(http)
+    commitment_id = await create_commitment(http)
 
     # Maya cannot act as Sam by naming him: the field no longer exists.
     response = await http.post(f"/commitments/{commitment_id}/accept", json={"actor": SAM})

@@ -3,118 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import time
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from temporalio.client import Client
 
-from accord.settings import AccordSettings
-from api.digest_services import install_digest
-from domain.action_links import LinkKeyRing
 from domain.digest import DigestTiming
-from domain.models import Actor, CommitmentStatus, HistoryEntry, Person, Revision
-from domain.reliability import CommitmentFacts
-from domain.working_time import WEEKDAYS, PersonSchedule, WorkingHours
-from integrations.temporal.schedules import DigestScheduleState
-from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, build_app
-from tests.api.tokens import ADMIN_ROLE, FakeEntra
-from tests.conftest import ADMIN, MANAGER, OMAR, PRIYA, SAM
+from tests.support.api import PUBLIC_URL, FakeSchedules
+from tests.support.api_tokens import ADMIN_ROLE, FakeEntra
+from tests.support.people import ADMIN, MANAGER, OMAR, PRIYA, SAM
 
 ZONE = "Europe/London"
-MAYA = Person(email=MANAGER, display_name="Maya Chen")
-SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
-
-
-def office_hours() -> PersonSchedule:
-    return PersonSchedule(
-        time_zone=ZONE,
-        working_hours=WorkingHours(
-            days_of_week=WEEKDAYS[:5], start_time=time(9), end_time=time(17), time_zone=ZONE
-        ),
-    )
-
-
-class FakeMailboxes:
-    async def schedule_of(self, email: str) -> PersonSchedule:
-        return office_hours()
-
-
-@dataclass
-class FakeSchedules:
-    saved: dict[str, DigestScheduleState] = field(default_factory=dict)
-
-    async def read(self, manager: str) -> DigestScheduleState | None:
-        return self.saved.get(manager)
-
-    async def save(
-        self, manager: str, *, timing: DigestTiming, time_zone: str, enabled: bool
-    ) -> DigestScheduleState:
-        state = DigestScheduleState(
-            manager=manager, enabled=enabled, timing=timing, time_zone=time_zone
-        )
-        self.saved[manager] = state
-        return state
-
-
-@dataclass
-class FakeFacts:
-    facts: list[CommitmentFacts] = field(default_factory=list)
-    asked: list[tuple[str, datetime]] = field(default_factory=list)
-
-    async def owned_by(self, email: str, since: datetime) -> list[CommitmentFacts]:
-        self.asked.append((email, since))
-        return [item for item in self.facts if item.owner.email == email]
-
-
-def sams_commitment() -> CommitmentFacts:
-    done_at = NOW - timedelta(days=3)
-    return CommitmentFacts(
-        commitment_id="c1",
-        title="Draft the Q1 budget",
-        owner=SAM_PERSON,
-        manager=MAYA,
-        status=CommitmentStatus.DONE,
-        due=NOW - timedelta(days=2),
-        created_at=NOW - timedelta(days=20),
-        completed_at=done_at,
-        history=[HistoryEntry(at=done_at, actor=Actor.OWNER, kind="done_on_time")],
-        revisions=[
-            Revision(
-                old_due=NOW - timedelta(days=9),
-                new_due=NOW - timedelta(days=2),
-                old_scope="All regions",
-                new_scope="All regions",
-                reason="Finance needed another week",
-                proposed_by=Actor.OWNER,
-                accepted_by=Actor.MANAGER,
-                at=NOW - timedelta(days=10),
-            )
-        ],
-    )
-
-
-@pytest.fixture
-def schedules() -> FakeSchedules:
-    return FakeSchedules()
-
-
-@pytest.fixture
-def digest_app(
-    settings: AccordSettings,
-    temporal: Client,
-    links: LinkKeyRing,
-    clock: FakeClock,
-    entra: FakeEntra,
-    schedules: FakeSchedules,
-) -> FastAPI:
-    app = build_app(settings, temporal, links, clock, entra)
-    install_digest(
-        app, mailboxes=FakeMailboxes(), schedules=schedules, facts=FakeFacts([sams_commitment()])
-    )
-    return app
 
 
 @pytest.fixture

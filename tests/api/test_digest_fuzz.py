@@ -13,10 +13,9 @@ from schemathesis import GenerationMode
 from schemathesis.checks import negative_data_rejection
 
 from api.openapi_file import openapi_document
-from tests.api.fuzzing import CHECKS, send_case
-from tests.api.test_digest import digest_app, schedules  # noqa: F401 - fixtures
-from tests.api.tokens import FakeEntra
-from tests.conftest import MANAGER, SAM
+from tests.support.api_tokens import FakeEntra
+from tests.support.fuzzing import CHECKS, send_case
+from tests.support.people import MANAGER, SAM
 
 SCHEMA = schemathesis.openapi.from_dict(openapi_document())
 OPERATIONS = [
@@ -54,7 +53,7 @@ def test_the_digest_routes_are_in_the_document() -> None:
 @given(data=st.data())
 async def test_the_digest_routes_keep_their_contract_under_fuzzing(
     data: st.DataObject,
-    digest_app: FastAPI,  # noqa: F811
+    digest_app: FastAPI,
     entra: FakeEntra,
     method: str,
     path: str,

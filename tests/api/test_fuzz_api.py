@@ -21,11 +21,10 @@ from schemathesis import GenerationMode
 from schemathesis.checks import negative_data_rejection
 
 from api.openapi_file import openapi_document
-from tests.api.fuzzing import CHECKS, send_case
-from tests.api.test_commitments import commitment
-from tests.api.test_list import api, dev_worker, list_app  # noqa: F401 - fixtures
-from tests.api.tokens import FakeEntra
-from tests.conftest import MANAGER
+from tests.support.api import commitment
+from tests.support.api_tokens import FakeEntra
+from tests.support.fuzzing import CHECKS, send_case
+from tests.support.people import MANAGER
 
 EXAMPLES_PER_OPERATION = 12
 
@@ -46,8 +45,10 @@ OPERATIONS = _owned_operations()
 
 
 @pytest.fixture
-async def existing(api: httpx.AsyncClient, entra: FakeEntra) -> str:  # noqa: F811
-    response = await api.post("/commitments", json=commitment(), headers=entra.headers(MANAGER))
+async def existing(list_api: httpx.AsyncClient, entra: FakeEntra) -> str:
+    response = await list_api.post(
+        "/commitments", json=commitment(), headers=entra.headers(MANAGER)
+    )
     assert response.status_code == 201, response.text
     return str(response.json()["commitment_id"])
 
@@ -73,7 +74,7 @@ async def existing(api: httpx.AsyncClient, entra: FakeEntra) -> str:  # noqa: F8
 @given(data=st.data())
 async def test_the_api_keeps_its_contract_under_fuzzing(
     data: st.DataObject,
-    list_app: FastAPI,  # noqa: F811
+    list_app: FastAPI,
     entra: FakeEntra,
     existing: str,
     method: str,

@@ -20,29 +20,27 @@ from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
-from activities.contracts import OutgoingMessage, SentMessage
+from activities.intake.contracts import CommitmentStartRequest, DraftsRequest, ResolvedDrafts
+from activities.messaging.contracts import OutgoingMessage, SentMessage
 from domain.action_links import ActionClaims, LinkAction, LinkKeyRing
 from domain.intake.models import Draft, InboundEmail, Mailbox, Reading
 from domain.models import CommitmentSpec, Person
-from tests.api.conftest import NOW
-from tests.conftest import AGENT, MANAGER, SAM
-from workflows.intake import IntakeWorkflow
-from workflows.intake_contracts import (
+from tests.support.api import NOW
+from tests.support.people import AGENT, MANAGER, SAM
+from workflows.intake.contracts import (
     INTAKE_VIEW_QUERY,
     MESSAGE_SIGNAL,
     ChangeNotice,
-    CommitmentStartRequest,
-    DraftsRequest,
     DraftStatus,
     InboundRead,
     IntakeInput,
     IntakeView,
-    ResolvedDrafts,
     ThreadMessage,
     WatchMode,
     commitment_id_for,
     thread_workflow_id,
 )
+from workflows.intake.workflow import IntakeWorkflow
 
 DUE = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
 STARTED: list[CommitmentStartRequest] = []

@@ -8,56 +8,19 @@ dates in a window of its own and lists only that window.
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from accord.settings import AccordSettings
-from domain.action_links import LinkKeyRing
 from integrations.temporal.codec import ENCODING
-from tests.api.conftest import NOW, PUBLIC_URL, FakeClock, build_app
-from tests.api.stub_workflow import StubCommitmentWorkflow, end_stubs
-from tests.api.test_commitments import commitment
-from tests.api.tokens import ADMIN_ROLE, FakeEntra
-from tests.conftest import ADMIN, ELENA, JUN, MANAGER, OMAR, PRIYA, SAM, eventually
-from workflows.contracts import workflow_id_for
-
-
-@pytest.fixture
-async def dev_worker(dev_server: WorkflowEnvironment, task_queue: str) -> AsyncIterator[Worker]:
-    async with Worker(
-        dev_server.client,
-        task_queue=task_queue,
-        workflows=[StubCommitmentWorkflow],
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    ) as worker:
-        yield worker
-        await end_stubs(dev_server.client, task_queue)
-
-
-@pytest.fixture
-def list_app(
-    settings: AccordSettings,
-    dev_server: WorkflowEnvironment,
-    links: LinkKeyRing,
-    clock: FakeClock,
-    entra: FakeEntra,
-    dev_worker: Worker,
-) -> FastAPI:
-    return build_app(settings, dev_server.client, links, clock, entra)
-
-
-@pytest.fixture
-async def api(list_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=list_app)
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
-        yield client
+from tests.support.api import NOW, commitment
+from tests.support.api_tokens import ADMIN_ROLE, FakeEntra
+from tests.support.people import ADMIN, ELENA, JUN, MANAGER, OMAR, PRIYA, SAM
+from tests.support.polling import eventually
+from workflows.commitment.contracts import workflow_id_for
 
 
 @pytest.fixture
@@ -101,8 +64,8 @@ class Team:
 
 
 @pytest.fixture
-async def team(api: httpx.AsyncClient, entra: FakeEntra, window: datetime) -> Team:
-    return Team(api, entra, window)
+async def team(list_api: httpx.AsyncClient, entra: FakeEntra, window: datetime) -> Team:
+    return Team(list_api, entra, window)
 
 
 async def test_each_person_lists_what_they_may_see(team: Team) -> None:

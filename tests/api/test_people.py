@@ -8,17 +8,17 @@ from fastapi import FastAPI
 from msgraph.graph_service_client import GraphServiceClient
 
 from api.dependencies import get_directory
-from api.people import (
+from domain.models import Person
+from integrations.graph.people import (
     CachedOrgChart,
     DirectoryUnavailableError,
     GraphOrgChart,
     GraphPeopleDirectory,
     everyone_below,
 )
-from domain.models import Person
 from sandbox.server import SandboxServer
-from tests.api.test_commitments import commitment, field_errors
-from tests.conftest import ELENA, JUN, LUKAS, MANAGER, OMAR, PRIYA, SAM
+from tests.support.api import commitment, field_errors
+from tests.support.people import ELENA, JUN, LUKAS, MANAGER, OMAR, PRIYA, SAM
 
 
 async def test_finds_people_by_address(graph: GraphServiceClient) -> None:

@@ -11,17 +11,23 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from accord.settings import AccordSettings
-from api import commitment_workflows
 from api.dependencies import get_directory
-from api.people import DirectoryUnavailableError
 from api.routers import commitments
 from domain.action_links import LinkAction, LinkKeyRing
 from domain.models import Person
-from tests.api.conftest import PUBLIC_URL, FakeClock, build_app
-from tests.api.test_action_links import link, text_of
-from tests.api.test_commitments import PROBLEM_JSON, commitment
-from tests.api.tokens import FakeEntra
-from tests.conftest import MANAGER
+from integrations.graph.people import DirectoryUnavailableError
+from tests.support.api import (
+    PROBLEM_JSON,
+    PUBLIC_URL,
+    FakeClock,
+    build_app,
+    commitment,
+    link,
+    text_of,
+)
+from tests.support.api_tokens import FakeEntra
+from tests.support.people import MANAGER
+from workflows.commitment import client as commitment_workflows
 
 SHORT = timedelta(milliseconds=300)
 

@@ -11,6 +11,7 @@ import json
 import uuid
 from pathlib import Path
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -50,6 +51,7 @@ async def test_the_baseline_runs_and_its_history_is_counted(
     assert counts["actions"] == 6
 
 
+@pytest.mark.processes
 def test_burst_and_report_run_at_their_smallest(tmp_path: Path) -> None:
     results = tmp_path / "results"
     burst.main(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.deploy.manifests import OVERLAYS, Rendered, render
+from tests.support.manifests import OVERLAYS, Rendered, render
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.deploy.manifests import DEPLOY, REPO, Rendered
+from tests.support.manifests import DEPLOY, REPO, Rendered
+
+pytestmark = pytest.mark.processes
 
 CHECKOV = REPO / ".tools" / "checkov" / "bin" / "checkov"
 SKIPS_FILE = DEPLOY / "checkov-skips.yaml"

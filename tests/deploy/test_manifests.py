@@ -11,7 +11,9 @@ import pytest
 
 from accord.settings import AccordSettings
 from integrations.telemetry.metrics import ACCORD_METRICS
-from tests.deploy.manifests import OVERLAYS, REPO, Manifest, Rendered, describe, pod_spec
+from tests.support.manifests import OVERLAYS, REPO, Manifest, Rendered, describe, pod_spec
+
+pytestmark = pytest.mark.processes
 
 KUBERNETES_VERSION = "1.33.0"
 """The Kubernetes version whose schemas every built-in object is validated against."""

@@ -1,4 +1,4 @@
-"""Adaptive Cards: the email's words without its links, Universal Actions, and kind copy."""
+"""Adaptive Cards: the message's words without its links, Universal Actions, and kind copy."""
 
 from __future__ import annotations
 
@@ -9,49 +9,45 @@ import pytest
 
 from api import teams_bot
 from domain.action_links import LinkAction
-from domain.cards import (
-    PLACEHOLDER_PREFIX,
-    CardButton,
-    card_paragraphs,
-    list_card,
-    message_card,
-    message_facts,
-    outcome_card,
-    placeholder_links,
-)
-from domain.messages import CONTEXT_TYPES, MessageContext, MessageKind, render_message
-from tests.domain.test_templates import BLAME_PATTERNS, SAMPLES, commitment
+from domain.messages.cards import CardButton, list_card, message_card, outcome_card
+from domain.messages.kinds import CONTEXT_TYPES, MessageContext, MessageKind
+from domain.messages.rendered import RenderedMessage
+from domain.messages.rendering import render_message
+from tests.support.message_samples import BLAME_PATTERNS, LINK, SAMPLES, commitment
+from tests.support.teams import card_text
+
+
+def _buttons(rendered: RenderedMessage) -> dict[str, CardButton]:
+    return {
+        action.field: CardButton(action=LinkAction.ACCEPT, token="t") for action in rendered.actions
+    }
+
+
+def _card(kind: MessageKind) -> dict[str, object]:
+    rendered = render_message(kind, SAMPLES[kind](commitment()))
+    return message_card(rendered, _buttons(rendered))
 
 
 def _cards() -> list[dict[str, object]]:
-    cards = []
-    for kind, build in SAMPLES.items():
-        context = build(commitment())
-        if not isinstance(context, MessageContext):
-            continue
-        links = [name for name in type(context).model_fields if name.endswith("_url")]
-        context = type(context).model_validate({**context.model_dump(), **placeholder_links(links)})
-        rendered = render_message(kind, context)
-        buttons = [CardButton(action=LinkAction.ACCEPT, token="t") for _ in links]
-        cards.append(message_card(rendered, facts=message_facts(context), buttons=buttons))
-    return cards
+    return [
+        _card(kind)
+        for kind, build in SAMPLES.items()
+        if isinstance(build(commitment()), MessageContext)
+    ]
 
 
 def test_every_kind_becomes_a_card_without_links() -> None:
     for card in _cards():
         text = str(card)
-        assert PLACEHOLDER_PREFIX not in text and "http://accord" not in text
+        assert LINK.split("?")[0] not in text and "http://accord" not in text
         assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
 
 
 def test_the_check_in_card_drops_the_line_that_introduced_its_links() -> None:
-    context = SAMPLES[MessageKind.CHECK_IN](commitment())
-    assert isinstance(context, MessageContext)
-    fields = ["on_track_url", "at_risk_url", "blocked_url", "done_url"]
-    context = type(context).model_validate({**context.model_dump(), **placeholder_links(fields)})
-    paragraphs = card_paragraphs(render_message(MessageKind.CHECK_IN, context))
-    assert not any(paragraph.endswith(":") for paragraph in paragraphs)
-    assert any("useful answers" in paragraph for paragraph in paragraphs)
+    text = card_text(_card(MessageKind.CHECK_IN))
+    assert "One click is all it takes" not in text
+    assert not any(line.endswith(":") for line in text.splitlines())
+    assert "useful answers" in text
 
 
 def test_buttons_are_universal_actions_carrying_the_token() -> None:
@@ -59,10 +55,10 @@ def test_buttons_are_universal_actions_carrying_the_token() -> None:
     rendered = render_message(MessageKind.EXPECTATION, context)
     card = message_card(
         rendered,
-        buttons=[
-            CardButton(action=LinkAction.ACCEPT, token="a"),
-            CardButton(action=LinkAction.TALK, token="b"),
-        ],
+        {
+            "accept_url": CardButton(action=LinkAction.ACCEPT, token="a"),
+            "talk_url": CardButton(action=LinkAction.TALK, token="b"),
+        },
     )
     assert card["actions"] == [
         {
@@ -76,12 +72,27 @@ def test_buttons_are_universal_actions_carrying_the_token() -> None:
     ]
 
 
-def test_informing_cards_have_no_fact_table_and_asking_ones_do() -> None:
-    thanks = SAMPLES[MessageKind.DONE_THANKS](commitment())
-    check_in = SAMPLES[MessageKind.CHECK_IN](commitment())
-    assert isinstance(thanks, MessageContext) and isinstance(check_in, MessageContext)
-    assert message_facts(thanks) == []
-    assert [label for label, _ in message_facts(check_in)] == ["What", "Due"]
+def _fact_sets(card: dict[str, object]) -> list[list[str]]:
+    body = card["body"]
+    assert isinstance(body, list)
+    return [[fact["title"] for fact in item["facts"]] for item in body if item["type"] == "FactSet"]
+
+
+def test_informing_cards_have_no_fact_table_and_asking_ones_say_what_and_when() -> None:
+    assert _fact_sets(_card(MessageKind.DONE_THANKS)) == []
+    assert _fact_sets(_card(MessageKind.EXPECTATION)) == [
+        ["What", "Details", "Success looks like", "Due", "Support offered"]
+    ]
+    due = "Friday 27 November 2026, 09:00 (PST, America/Los_Angeles)"
+    for kind in (MessageKind.CHECK_IN, MessageKind.DEADLINE_PASSED_OWNER):
+        text = card_text(_card(kind))
+        assert "Quarterly revenue report" in text and due in text, kind
+
+
+def test_a_message_action_without_a_button_is_refused() -> None:
+    rendered = render_message(MessageKind.CHECK_IN, SAMPLES[MessageKind.CHECK_IN](commitment()))
+    with pytest.raises(ValueError, match="on_track_url"):
+        message_card(rendered, {})
 
 
 def test_outcome_and_list_cards_have_no_buttons() -> None:

@@ -10,8 +10,8 @@ import pytest
 
 from sandbox.config import LimitsConfig, SandboxConfig
 from sandbox.server import SandboxServer
-from tests.drills.harness import report_dir
-from tests.test_worker import round_the_clock_tenant
+from tests.support.drills import report_dir
+from tests.support.sandbox import round_the_clock_tenant
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from sandbox.config import FaultConfig, LimitsConfig, SandboxConfig
 from sandbox.server import SandboxServer
-from tests.drills.harness import (
+from tests.support.drills import (
     DrillFigures,
     Lifecycle,
     Mailboxes,
@@ -27,7 +27,7 @@ from tests.drills.harness import (
     run_lifecycle,
     scale,
 )
-from tests.test_worker import round_the_clock_tenant
+from tests.support.sandbox import round_the_clock_tenant
 
 # Heavier runs (ACCORD_DRILL_SCALE) wait longer for Graph retries that back off for minutes.
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900 * scale())]

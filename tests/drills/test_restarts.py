@@ -14,9 +14,9 @@ from temporalio.converter import DataConverter
 from temporalio.service import RPCError
 
 from accord.settings import AccordSettings
-from accord.up import dev_server_command
+from sandbox.launcher.up import dev_server_command
 from sandbox.server import SandboxServer, free_port
-from tests.drills.harness import (
+from tests.support.drills import (
     DrillFigures,
     Lifecycle,
     Mailboxes,

@@ -12,7 +12,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from sandbox.server import SandboxServer
-from tests.drills.harness import (
+from tests.support.drills import (
     DrillFigures,
     Lifecycle,
     Mailboxes,

@@ -12,10 +12,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from domain.action_links import ActionClaims, LinkAction, LinkKeyRing
-from tests.api.conftest import NOW
-from tests.api.test_commitments import commitment
-from tests.conftest import SAM
-from tests.fuzz.conftest import LoopBridge, fuzz_on_loop
+from tests.support.api import NOW, create_commitment
+from tests.support.fuzzing import LoopBridge, fuzz_on_loop
+from tests.support.people import SAM
 
 ROUTE_FUZZ = settings(
     max_examples=60,
@@ -34,19 +33,13 @@ STUB_ACTIONS = [
 ]
 
 
-async def _created(http: httpx.AsyncClient) -> str:
-    response = await http.post("/commitments", json=commitment())
-    assert response.status_code == 201, response.text
-    return str(response.json()["commitment_id"])
-
-
 async def _status_of(http: httpx.AsyncClient, commitment_id: str) -> tuple[str, int]:
     view = (await http.get(f"/commitments/{commitment_id}")).json()
     return str(view["status"]), len(view["history"])
 
 
 async def test_arbitrary_tokens_get_a_page_and_change_nothing(http: httpx.AsyncClient) -> None:
-    commitment_id = await _created(http)
+    commitment_id = await create_commitment(http)
     before = await _status_of(http, commitment_id)
 
     @ROUTE_FUZZ
@@ -72,7 +65,7 @@ async def test_arbitrary_tokens_get_a_page_and_change_nothing(http: httpx.AsyncC
 async def test_mutated_links_are_refused_and_change_nothing(
     http: httpx.AsyncClient, links: LinkKeyRing
 ) -> None:
-    commitment_id = await _created(http)
+    commitment_id = await create_commitment(http)
     before = await _status_of(http, commitment_id)
 
     @ROUTE_FUZZ
@@ -105,7 +98,7 @@ async def test_mutated_links_are_refused_and_change_nothing(
 async def test_valid_links_with_any_note_never_fail_the_server(
     http: httpx.AsyncClient, links: LinkKeyRing
 ) -> None:
-    commitment_id = await _created(http)
+    commitment_id = await create_commitment(http)
 
     @ROUTE_FUZZ
     @given(

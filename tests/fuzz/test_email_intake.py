@@ -14,9 +14,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from activities.intake import inbound_email
+from activities.intake.activities import inbound_email
 from domain.intake import SenderContext, read_email
-from tests.conftest import AGENT, MANAGER, SAM
+from tests.support.people import AGENT, MANAGER, SAM
 
 INTAKE_FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

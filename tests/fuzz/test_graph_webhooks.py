@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from accord.intake import client_states
 from accord.settings import AccordSettings
+from accord.wiring.intake import client_states
 from domain.action_links import LinkKeyRing
-from tests.conftest import AGENT
-from tests.fuzz.conftest import LoopBridge, fuzz_on_loop
-from workflows.intake_contracts import WatchMode, message_workflow_id
+from tests.support.fuzzing import LoopBridge, fuzz_on_loop
+from tests.support.people import AGENT
+from workflows.intake.contracts import WatchMode, message_workflow_id
 
 WEBHOOK_FUZZ = settings(
     max_examples=60,

@@ -8,21 +8,17 @@ wrongly signed activities are covered by ``tests/api/test_bot.py``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from msgraph.graph_service_client import GraphServiceClient
-from temporalio.testing import WorkflowEnvironment
 
 from sandbox.botconnector import BotConnectorService
 from sandbox.server import SandboxServer
-from tests.conftest import SAM
-from tests.fuzz.conftest import LoopBridge, fuzz_on_loop
-from tests.integrations.teams.harness import BOT_APP_ID, TeamsStack, teams_stack
+from tests.support.fuzzing import LoopBridge, fuzz_on_loop
+from tests.support.people import SAM
+from tests.support.teams import BOT_APP_ID, TeamsStack
 
 ACTIVITY_FUZZ = settings(
     max_examples=40,
@@ -59,19 +55,6 @@ card_values = st.one_of(
         }
     ),
 )
-
-
-@pytest.fixture
-async def teams(
-    temporal_env: WorkflowEnvironment,
-    task_queue: str,
-    sandbox: SandboxServer,
-    graph: GraphServiceClient,
-) -> AsyncIterator[TeamsStack]:
-    """The API with the bot, registered with the sandbox's Bot Connector; Sam installed it."""
-    async with teams_stack(temporal_env.client, task_queue, sandbox, graph) as stack:
-        await stack.install(SAM)
-        yield stack
 
 
 async def _conversation_id(teams: TeamsStack) -> str:

@@ -21,7 +21,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from accord.keys import KeyFileError, link_key_ring, local_key, payload_key_ring
+from accord.keys.secrets import KeyFileError, link_key_ring, local_key, payload_key_ring
 from accord.settings import AccordSettings
 from integrations.temporal.codec import (
     ENCODING,

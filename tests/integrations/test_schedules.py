@@ -8,22 +8,28 @@ from datetime import time
 
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client, ScheduleActionExecutionStartWorkflow
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from activities.digest import DigestEnrolmentActivities
+from activities.digest.activities import DigestEnrolmentActivities
+from activities.digest.contracts import DigestEnrolment
 from domain.digest import DigestTiming
 from domain.models import CommitmentStatus, Person
-from integrations.temporal.schedules import (
+from tests.support.digests import (
+    StandIns,
+    ViewOnlyCommitment,
+    a_view,
+    round_the_clock,
+    start_view,
+    worker_for,
+)
+from tests.support.people import MANAGER, SAM
+from tests.support.polling import eventually
+from workflows.digest.client import (
     ensure_digest_schedule,
     read_digest_schedule,
 )
-from tests.activities.test_digest import ViewOnlyCommitment, a_view
-from tests.conftest import MANAGER, SAM, eventually
-from tests.workflows.test_digest import StandIns, round_the_clock, worker_for
-from workflows.contracts import MANAGER_KEY, OWNER_KEY, WORKFLOW_NAME
-from workflows.digest_contracts import DigestEnrolment, schedule_id_for
+from workflows.digest.contracts import schedule_id_for
 
 MONDAY_NINE = DigestTiming()
 THURSDAY_TWO = DigestTiming(day="thursday", at=time(14))
@@ -134,15 +140,7 @@ async def test_enrolment_gives_a_manager_with_a_commitment_a_default_schedule(
         workflows=[ViewOnlyCommitment],
         workflow_runner=UnsandboxedWorkflowRunner(),
     ):
-        handle = await client.start_workflow(
-            WORKFLOW_NAME,
-            view,
-            id=f"commitment-{view.commitment_id}",
-            task_queue=task_queue,
-            search_attributes=TypedSearchAttributes(
-                [SearchAttributePair(OWNER_KEY, SAM), SearchAttributePair(MANAGER_KEY, MANAGER)]
-            ),
-        )
+        handle = await start_view(client, task_queue, view, with_status=False)
 
         async def enrolled() -> bool:
             await ActivityEnvironment().run(enrolment.enrol_digest_managers, DigestEnrolment())

@@ -1,4 +1,8 @@
-"""Connecting to Temporal from the settings, and registering Accord's search attributes."""
+"""Connecting to Temporal from the settings, and registering Accord's search attributes.
+
+The settings are read in accord/wiring/temporal.py; the adapter (integrations/temporal/client.py)
+takes explicit arguments.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +17,12 @@ from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from accord.keys import payload_key_ring
+from accord.keys.secrets import payload_key_ring
 from accord.settings import AccordSettings
-from integrations.temporal.client import (
-    TemporalSetupError,
-    connect,
-    ensure_search_attributes,
-    temporal_target,
-    tls_config,
-)
+from accord.wiring.temporal import connect, temporal_target, tls_config
+from integrations.temporal.client import TemporalSetupError, ensure_search_attributes
 from integrations.temporal.codec import ENCODING
-from workflows.contracts import SEARCH_ATTRIBUTES
+from workflows.commitment.contracts import SEARCH_ATTRIBUTE_KEYS, SEARCH_ATTRIBUTES
 
 
 async def _new_namespace(client: Client) -> str:
@@ -40,8 +39,8 @@ async def _new_namespace(client: Client) -> str:
 async def test_search_attributes_are_added_once(dev_server: WorkflowEnvironment) -> None:
     namespace = await _new_namespace(dev_server.client)
 
-    added = await ensure_search_attributes(dev_server.client, namespace)
-    again = await ensure_search_attributes(dev_server.client, namespace)
+    added = await ensure_search_attributes(dev_server.client, namespace, SEARCH_ATTRIBUTE_KEYS)
+    again = await ensure_search_attributes(dev_server.client, namespace, SEARCH_ATTRIBUTE_KEYS)
 
     assert added == sorted(SEARCH_ATTRIBUTES)
     assert again == []
@@ -60,7 +59,7 @@ async def test_a_search_attribute_of_another_type_is_reported(
     )
 
     with pytest.raises(TemporalSetupError, match="AccordOwner exists as INDEXED_VALUE_TYPE_INT"):
-        await ensure_search_attributes(dev_server.client, namespace)
+        await ensure_search_attributes(dev_server.client, namespace, SEARCH_ATTRIBUTE_KEYS)
 
 
 @pytest.mark.e2e

@@ -23,8 +23,8 @@ from msgraph.graph_service_client import GraphServiceClient
 
 from integrations.teams.auth import BotAuthConfig, BotTokenValidator, InvalidBotToken
 from sandbox.server import SandboxServer
-from tests.conftest import MANAGER, SAM
-from tests.integrations.teams.harness import BOT_APP_ID, serve
+from tests.support.people import MANAGER, SAM
+from tests.support.teams import BOT_APP_ID, serve
 
 BOT_SCOPE = "https://api.botframework.com/.default"
 

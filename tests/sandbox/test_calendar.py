@@ -50,8 +50,8 @@ from msgraph.graph_service_client import GraphServiceClient
 from sandbox.changes import ResourceChange
 from sandbox.server import SandboxServer
 from sandbox.tenant import user_id_for
-from tests.conftest import LUKAS, MANAGER, PRIYA, SAM
-from tests.sandbox.helpers import raw_client
+from tests.support.people import LUKAS, MANAGER, PRIYA, SAM
+from tests.support.sandbox import raw_client
 
 # A Monday far enough ahead that the demo tenant's absences never touch it.
 MONDAY = datetime(2030, 1, 7, tzinfo=UTC)

@@ -14,8 +14,8 @@ from msgraph.graph_service_client import GraphServiceClient
 
 from sandbox.config import FaultConfig, LimitsConfig
 from sandbox.server import SandboxServer
-from tests.conftest import AGENT, MANAGER, PRIYA, SAM
-from tests.sandbox.helpers import raw_client, send_mail_body
+from tests.support.people import AGENT, MANAGER, PRIYA, SAM
+from tests.support.sandbox import raw_client, send_mail_body
 
 
 def _assert_graph_error(response: httpx.Response, status: int, code: str | None = None) -> None:

@@ -34,8 +34,8 @@ from sandbox.errors import GraphError
 from sandbox.extended_properties import checked_properties, property_key
 from sandbox.odata import Comparison, Expansion, parse_expand
 from sandbox.server import SandboxServer
-from tests.conftest import MANAGER, SAM
-from tests.sandbox.helpers import raw_client, send_mail_body
+from tests.support.people import MANAGER, SAM
+from tests.support.sandbox import raw_client, send_mail_body
 
 KEY_PROPERTY = "String {9a03eba4-b327-4cea-b748-28a68e4256c1} Name AccordIdempotencyKey"
 # The same property as Exchange matches it: type, GUID and keyword without regard to case.

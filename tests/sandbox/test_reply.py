@@ -18,11 +18,10 @@ from msgraph.generated.users.item.messages.item.reply.reply_post_request_body im
 )
 from msgraph.graph_service_client import GraphServiceClient
 
-from activities.messaging import IDEMPOTENCY_PROPERTY
+from activities.messaging.activities import IDEMPOTENCY_PROPERTY
 from sandbox.server import SandboxServer
-from tests.conftest import MANAGER, SAM
-from tests.workflows.harness import mailbox
-from tests.workflows.test_intake import send_as
+from tests.support.mailboxes import mailbox, send_as
+from tests.support.people import MANAGER, SAM
 
 
 async def sent_to_sam(sandbox: SandboxServer, graph: GraphServiceClient) -> dict[str, Any]:

@@ -22,8 +22,9 @@ from msgraph.graph_service_client import GraphServiceClient
 
 from sandbox.changes import ResourceChange
 from sandbox.server import SandboxServer, free_port
-from tests.conftest import AGENT, MANAGER, SAM
-from tests.sandbox.receiver import Receiver, eventually
+from tests.support.people import AGENT, MANAGER, SAM
+from tests.support.polling import eventually
+from tests.support.webhooks import Receiver
 
 INBOX = "mailFolders('inbox')/messages"
 FAST_RETRIES = {"first_retry_seconds": 0.2, "max_retry_seconds": 0.5}
@@ -360,7 +361,7 @@ async def test_lifecycle_events_reach_the_lifecycle_url(
         answer = await _admin(sandbox, "POST", f"/{created.id}/lifecycle", {"event": event})
         assert answer["queued"] is True
     events = await eventually(
-        lambda: len(receiver.values("/lifecycle")) == 3 and receiver.values("/lifecycle")
+        lambda: found if len(found := receiver.values("/lifecycle")) == 3 else []
     )
     assert sorted(item["lifecycleEvent"] for item in events) == [
         "missed",

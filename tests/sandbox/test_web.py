@@ -27,8 +27,8 @@ from playwright.async_api import Browser, Page, Route, async_playwright, expect
 from sandbox.server import SandboxServer
 from sandbox.tenant import user_id_for
 from sandbox.web.safe_mail import plain_text
-from tests.browser import launch_chromium
-from tests.conftest import MANAGER, SAM
+from tests.support.browser import launch_chromium
+from tests.support.people import MANAGER, SAM
 
 pytestmark = pytest.mark.browser
 

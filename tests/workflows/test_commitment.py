@@ -26,20 +26,18 @@ from domain.models import Actor, CheckInAnswer, CommitmentSpec, CommitmentStatus
 from domain.working_time import PersonSchedule, next_reachable
 from sandbox.config import FaultConfig
 from sandbox.server import SandboxServer
-from tests.conftest import LUKAS, MANAGER, SAM, eventually
-from tests.workflows.harness import (
+from tests.support.lifecycle import (
+    Lifecycle,
     act,
-    events_of,
-    from_agent,
     lifecycle_worker,
-    mailbox,
-    received_at,
     spec_for,
     start_commitment,
     work_round_the_clock,
 )
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import (
+from tests.support.mailboxes import events_of, from_agent, mailbox, received_at
+from tests.support.people import LUKAS, MANAGER, SAM
+from tests.support.polling import eventually
+from workflows.commitment.contracts import (
     ActorAction,
     CheckInAnswerInput,
     CommitmentView,
@@ -50,6 +48,7 @@ from workflows.contracts import (
     ReviseExpectation,
     note_action_id,
 )
+from workflows.commitment.workflow import CommitmentWorkflow
 
 T = TypeVar("T")
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
@@ -101,40 +100,37 @@ async def _count(sandbox: SandboxServer, address: str, n: int) -> list[dict[str,
 
 async def test_expectation_check_ins_and_done_in_working_hours(
     temporal_env: WorkflowEnvironment,
-    task_queue: str,
+    lifecycle: Lifecycle,
     sandbox: SandboxServer,
-    graph: GraphServiceClient,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
+    now = lifecycle.now
     due = now + timedelta(days=10)
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(client, task_queue, spec_for(SAM_PERSON, due), now)
-        first_reachable = next_reachable(now, _schedule(sandbox, SAM))
-        assert first_reachable is not None
-        await temporal_env.sleep(first_reachable - now + timedelta(hours=1))
-        (expectation,) = await _count(sandbox, SAM, 1)
-        assert received_at(expectation) == first_reachable
-        assert "Q1 budget" in expectation["subject"]
-        assert _in_working_hours(received_at(expectation), NEW_YORK)
-        assert "http://accord.test/a/" in expectation["body"]["content"]
+    handle = await lifecycle.start(spec_for(SAM_PERSON, due))
+    first_reachable = next_reachable(now, _schedule(sandbox, SAM))
+    assert first_reachable is not None
+    await temporal_env.sleep(first_reachable - now + timedelta(hours=1))
+    (expectation,) = await _count(sandbox, SAM, 1)
+    assert received_at(expectation) == first_reachable
+    assert "Q1 budget" in expectation["subject"]
+    assert _in_working_hours(received_at(expectation), NEW_YORK)
+    assert "http://accord.test/a/" in expectation["body"]["content"]
 
-        view = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
-        assert view.status is CommitmentStatus.ACTIVE
+    view = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    assert view.status is CommitmentStatus.ACTIVE
 
-        await temporal_env.sleep(timedelta(days=4))
-        messages = await _count(sandbox, SAM, 2)
-        check_ins = messages[1:]
-        assert check_ins and all(_in_working_hours(received_at(m), NEW_YORK) for m in check_ins)
+    await temporal_env.sleep(timedelta(days=4))
+    messages = await _count(sandbox, SAM, 2)
+    check_ins = messages[1:]
+    assert check_ins and all(_in_working_hours(received_at(m), NEW_YORK) for m in check_ins)
 
-        view = await act(
-            handle,
-            CommitmentWorkflow.check_in,
-            CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.DONE, note="Shared."),
-        )
-        assert view.status is CommitmentStatus.DONE
-        result = await handle.result()
-        assert result.completed_at is not None
+    view = await act(
+        handle,
+        CommitmentWorkflow.check_in,
+        CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.DONE, note="Shared."),
+    )
+    assert view.status is CommitmentStatus.DONE
+    result = await handle.result()
+    assert result.completed_at is not None
     thanks = from_agent(sandbox, SAM)[-1]
     notice = from_agent(sandbox, MANAGER)[-1]
     assert _in_working_hours(received_at(thanks), NEW_YORK)
@@ -145,66 +141,54 @@ async def test_expectation_check_ins_and_done_in_working_hours(
 
 
 async def test_rejected_actions_change_nothing(
-    temporal_env: WorkflowEnvironment,
-    task_queue: str,
-    sandbox: SandboxServer,
-    graph: GraphServiceClient,
+    lifecycle: Lifecycle,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(
-            client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=10)), now
-        )
-        attempts: list[tuple[Any, Any, str]] = [
-            (CommitmentWorkflow.accept, ActorAction(actor=MANAGER), "owner"),
-            (
-                CommitmentWorkflow.accept,
-                ActorAction(actor="stranger@northwind.example"),
-                "owner or the manager",
-            ),
-            (
-                CommitmentWorkflow.check_in,
-                CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.ON_TRACK),
-                "awaiting",
-            ),
-            (CommitmentWorkflow.release, Release(actor=SAM), "manager"),
-            (
-                CommitmentWorkflow.revise_expectation,
-                ReviseExpectation(actor=MANAGER, due=now - timedelta(days=1)),
-                "future",
-            ),
-            (
-                CommitmentWorkflow.revise_expectation,
-                ReviseExpectation(actor=MANAGER, title="  "),
-                "empty",
-            ),
-        ]
-        for name, argument, reason in attempts:
-            with pytest.raises(WorkflowUpdateFailedError) as caught:
-                _ = await handle.execute_update(name, argument)
-            assert reason in str(caught.value.cause), (name, str(caught.value.cause))
-        view = await handle.query(CommitmentWorkflow.view)
-        assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE
-        changes = [entry.kind for entry in view.history if not entry.kind.startswith("sent:")]
-        assert changes == ["expectation_set"]
-        _ = await act(
-            handle, CommitmentWorkflow.release, Release(actor=MANAGER, reason="Priorities changed.")
-        )
-        await handle.result()
+    now = lifecycle.now
+    handle = await lifecycle.start(spec_for(SAM_PERSON, now + timedelta(days=10)))
+    attempts: list[tuple[Any, Any, str]] = [
+        (CommitmentWorkflow.accept, ActorAction(actor=MANAGER), "owner"),
+        (
+            CommitmentWorkflow.accept,
+            ActorAction(actor="stranger@northwind.example"),
+            "owner or the manager",
+        ),
+        (
+            CommitmentWorkflow.check_in,
+            CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.ON_TRACK),
+            "awaiting",
+        ),
+        (CommitmentWorkflow.release, Release(actor=SAM), "manager"),
+        (
+            CommitmentWorkflow.revise_expectation,
+            ReviseExpectation(actor=MANAGER, due=now - timedelta(days=1)),
+            "future",
+        ),
+        (
+            CommitmentWorkflow.revise_expectation,
+            ReviseExpectation(actor=MANAGER, title="  "),
+            "empty",
+        ),
+    ]
+    for name, argument, reason in attempts:
+        with pytest.raises(WorkflowUpdateFailedError) as caught:
+            _ = await handle.execute_update(name, argument)
+        assert reason in str(caught.value.cause), (name, str(caught.value.cause))
+    view = await handle.query(CommitmentWorkflow.view)
+    assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE
+    changes = [entry.kind for entry in view.history if not entry.kind.startswith("sent:")]
+    assert changes == ["expectation_set"]
+    _ = await act(
+        handle, CommitmentWorkflow.release, Release(actor=MANAGER, reason="Priorities changed.")
+    )
+    await handle.result()
 
 
 async def test_miss_conversation_and_revised_plan(
-    temporal_env: WorkflowEnvironment,
-    task_queue: str,
-    sandbox: SandboxServer,
-    graph: GraphServiceClient,
+    temporal_env: WorkflowEnvironment, lifecycle: Lifecycle, sandbox: SandboxServer
 ) -> None:
-    now = await temporal_env.get_current_time()
-    due = now + timedelta(days=5)
-    spec = spec_for(SAM_PERSON, due)
+    spec = spec_for(SAM_PERSON, lifecycle.now + timedelta(days=5))
     with capture_logs() as logs:
-        final = await _miss_and_revise(temporal_env, task_queue, sandbox, graph, spec)
+        final = await _miss_and_revise(temporal_env, lifecycle, sandbox, spec)
     kinds = [entry.kind for entry in final.history]
     assert "deadline_passed" in kinds and "revision_agreed" in kinds and "done_on_time" in kinds
     # Logs carry ids, never what the commitment or its messages say.
@@ -223,46 +207,40 @@ async def test_miss_conversation_and_revised_plan(
 
 async def _miss_and_revise(
     temporal_env: WorkflowEnvironment,
-    task_queue: str,
+    lifecycle: Lifecycle,
     sandbox: SandboxServer,
-    graph: GraphServiceClient,
     spec: CommitmentSpec,
 ) -> CommitmentView:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
     due = spec.due
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(client, task_queue, spec, now)
-        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
-        await temporal_env.sleep(timedelta(days=9))
-        view = await eventually(lambda: _status_is(handle, CommitmentStatus.IN_CONVERSATION))
-        meeting = await eventually(lambda: _meeting_of(handle))
-        # The 1:1 is inside both people's working hours.
-        assert _in_working_hours(meeting.slot.start, NEW_YORK)
-        assert _in_working_hours(meeting.slot.start, LONDON)
-        organizer_events = events_of(sandbox, MANAGER)
-        assert [event["id"] for event in organizer_events] == [meeting.event_id]
-        await eventually(
-            lambda: any(
-                "coaching" in s.lower() or "conversation" in s.lower()
-                for s in _subjects(from_agent(sandbox, MANAGER))
-            )
+    handle = await lifecycle.start(spec)
+    _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    await temporal_env.sleep(timedelta(days=9))
+    view = await eventually(lambda: _status_is(handle, CommitmentStatus.IN_CONVERSATION))
+    meeting = await eventually(lambda: _meeting_of(handle))
+    # The 1:1 is inside both people's working hours.
+    assert _in_working_hours(meeting.slot.start, NEW_YORK)
+    assert _in_working_hours(meeting.slot.start, LONDON)
+    organizer_events = events_of(sandbox, MANAGER)
+    assert [event["id"] for event in organizer_events] == [meeting.event_id]
+    await eventually(
+        lambda: any(
+            "coaching" in s.lower() or "conversation" in s.lower()
+            for s in _subjects(from_agent(sandbox, MANAGER))
         )
-        new_due = meeting.slot.end + timedelta(days=7)
-        _ = await act(
-            handle,
-            CommitmentWorkflow.propose_revision,
-            ProposeRevision(actor=SAM, new_due=new_due, reason="The finance data arrived late."),
-        )
-        view = await act(handle, CommitmentWorkflow.accept_revision, ActorAction(actor=MANAGER))
-        assert view.status is CommitmentStatus.ACTIVE
-        (revision,) = view.revisions
-        assert (revision.old_due, revision.new_due) == (due, new_due)
-        assert revision.proposed_by is Actor.OWNER and revision.accepted_by is Actor.MANAGER
-        _ = await act(
-            handle, CommitmentWorkflow.complete, Complete(actor=SAM, note=COMPLETION_NOTE)
-        )
-        return await handle.result()
+    )
+    new_due = meeting.slot.end + timedelta(days=7)
+    _ = await act(
+        handle,
+        CommitmentWorkflow.propose_revision,
+        ProposeRevision(actor=SAM, new_due=new_due, reason="The finance data arrived late."),
+    )
+    view = await act(handle, CommitmentWorkflow.accept_revision, ActorAction(actor=MANAGER))
+    assert view.status is CommitmentStatus.ACTIVE
+    (revision,) = view.revisions
+    assert (revision.old_due, revision.new_due) == (due, new_due)
+    assert revision.proposed_by is Actor.OWNER and revision.accepted_by is Actor.MANAGER
+    _ = await act(handle, CommitmentWorkflow.complete, Complete(actor=SAM, note=COMPLETION_NOTE))
+    return await handle.result()
 
 
 async def _status_is(handle: Any, status: CommitmentStatus) -> Any:
@@ -277,12 +255,11 @@ async def _meeting_of(handle: Any) -> Any:
 
 async def test_deadline_in_an_absence_waits_for_the_owners_return(
     temporal_env: WorkflowEnvironment,
-    task_queue: str,
+    lifecycle: Lifecycle,
     sandbox: SandboxServer,
     graph: GraphServiceClient,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
+    now = lifecycle.now
     next_monday = (now + timedelta(days=7 - now.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
@@ -290,82 +267,74 @@ async def test_deadline_in_an_absence_waits_for_the_owners_return(
     absence = _schedule(sandbox, LUKAS).automatic_replies
     assert absence.scheduled_start is not None and absence.scheduled_end is not None
     due = absence.scheduled_start + timedelta(days=2, hours=10)
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(client, task_queue, spec_for(LUKAS_PERSON, due), now)
-        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=LUKAS))
-        await temporal_env.sleep(due - now + timedelta(days=1))
-        await eventually(lambda: _status_is(handle, CommitmentStatus.AWAITING_RETURN))
-        notices = await eventually(
-            lambda: [
-                m
-                for m in from_agent(sandbox, MANAGER)
-                if "away" in m["bodyPreview"].lower() or "back" in m["bodyPreview"].lower()
-            ]
-        )
-        assert notices
-        # Nothing reached Lukas while he was away.
-        for message in from_agent(sandbox, LUKAS):
-            assert not (absence.scheduled_start <= received_at(message) < absence.scheduled_end)
-        await temporal_env.sleep(
-            absence.scheduled_end - (due + timedelta(days=1)) + timedelta(days=4)
-        )
-        view = await eventually(lambda: _status_is(handle, CommitmentStatus.IN_CONVERSATION))
-        kinds = [entry.kind for entry in view.history]
-        assert kinds.index("deadline_in_absence") < kinds.index("owner_returned")
-        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
-        await handle.result()
+    handle = await lifecycle.start(spec_for(LUKAS_PERSON, due))
+    _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=LUKAS))
+    await temporal_env.sleep(due - now + timedelta(days=1))
+    await eventually(lambda: _status_is(handle, CommitmentStatus.AWAITING_RETURN))
+    notices = await eventually(
+        lambda: [
+            m
+            for m in from_agent(sandbox, MANAGER)
+            if "away" in m["bodyPreview"].lower() or "back" in m["bodyPreview"].lower()
+        ]
+    )
+    assert notices
+    # Nothing reached Lukas while he was away.
+    for message in from_agent(sandbox, LUKAS):
+        assert not (absence.scheduled_start <= received_at(message) < absence.scheduled_end)
+    await temporal_env.sleep(absence.scheduled_end - (due + timedelta(days=1)) + timedelta(days=4))
+    view = await eventually(lambda: _status_is(handle, CommitmentStatus.IN_CONVERSATION))
+    kinds = [entry.kind for entry in view.history]
+    assert kinds.index("deadline_in_absence") < kinds.index("owner_returned")
+    _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
+    await handle.result()
 
 
 async def test_a_declined_invitation_moves_to_the_next_free_slot(
     temporal_env: WorkflowEnvironment,
-    task_queue: str,
+    lifecycle: Lifecycle,
     sandbox: SandboxServer,
     graph: GraphServiceClient,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(
-            client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=10)), now
+    now = lifecycle.now
+    handle = await lifecycle.start(spec_for(SAM_PERSON, now + timedelta(days=10)))
+    first_reachable = next_reachable(now, _schedule(sandbox, SAM))
+    assert first_reachable is not None
+    await temporal_env.sleep(first_reachable - now + timedelta(minutes=5))
+    _ = await act(
+        handle, CommitmentWorkflow.lets_talk, LetsTalk(actor=SAM, question="Which figures?")
+    )
+    first = await eventually(lambda: _meeting_of(handle))
+    sam_copy = await eventually(
+        lambda: [
+            e
+            for e in events_of(sandbox, SAM)
+            if not e.get("isOrganizer") and not e.get("isCancelled")
+        ]
+    )
+    await (
+        graph.users.by_user_id(SAM)
+        .events.by_event_id(sam_copy[0]["id"])
+        .decline.post(
+            DeclinePostRequestBody(comment="I am at the dentist then.", send_response=True)
         )
-        first_reachable = next_reachable(now, _schedule(sandbox, SAM))
-        assert first_reachable is not None
-        await temporal_env.sleep(first_reachable - now + timedelta(minutes=5))
-        _ = await act(
-            handle, CommitmentWorkflow.lets_talk, LetsTalk(actor=SAM, question="Which figures?")
-        )
-        first = await eventually(lambda: _meeting_of(handle))
-        sam_copy = await eventually(
-            lambda: [
-                e
-                for e in events_of(sandbox, SAM)
-                if not e.get("isOrganizer") and not e.get("isCancelled")
-            ]
-        )
-        await (
-            graph.users.by_user_id(SAM)
-            .events.by_event_id(sam_copy[0]["id"])
-            .decline.post(
-                DeclinePostRequestBody(comment="I am at the dentist then.", send_response=True)
-            )
-        )
-        await temporal_env.sleep(timedelta(hours=3))
-        second = await eventually(lambda: _meeting_of_other_than(handle, first.event_id))
-        assert second.slot.start >= first.slot.end or second.slot.end <= first.slot.start
-        assert first.slot in second.declined_slots
-        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
-        view = await handle.query(CommitmentWorkflow.view)
-        assert view.status is CommitmentStatus.ACTIVE
-        assert view.meeting is None
-        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
-        await handle.result()
+    )
+    await temporal_env.sleep(timedelta(hours=3))
+    second = await eventually(lambda: _meeting_of_other_than(handle, first.event_id))
+    assert second.slot.start >= first.slot.end or second.slot.end <= first.slot.start
+    assert first.slot in second.declined_slots
+    _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    view = await handle.query(CommitmentWorkflow.view)
+    assert view.status is CommitmentStatus.ACTIVE
+    assert view.meeting is None
+    _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
+    await handle.result()
 
 
 async def test_faults_in_graph_cause_no_duplicate_and_no_loss(
     temporal_env: WorkflowEnvironment,
-    task_queue: str,
+    lifecycle: Lifecycle,
     sandbox: SandboxServer,
-    graph: GraphServiceClient,
 ) -> None:
     assert sandbox.state is not None
     sandbox.state.update_config(
@@ -381,16 +350,14 @@ async def test_faults_in_graph_cause_no_duplicate_and_no_loss(
             }
         )
     )
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
+    now = lifecycle.now
     due = now + timedelta(days=4)
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(client, task_queue, spec_for(SAM_PERSON, due), now)
-        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
-        await temporal_env.sleep(timedelta(days=8))
-        await eventually(lambda: _meeting_of(handle), timeout=60.0)
-        _ = await act(handle, CommitmentWorkflow.complete, Complete(actor=SAM))
-        final = await handle.result()
+    handle = await lifecycle.start(spec_for(SAM_PERSON, due))
+    _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    await temporal_env.sleep(timedelta(days=8))
+    await eventually(lambda: _meeting_of(handle), timeout=60.0)
+    _ = await act(handle, CommitmentWorkflow.complete, Complete(actor=SAM))
+    final = await handle.result()
     sent = [entry.kind for entry in final.history if entry.kind.startswith("sent:")]
     received = from_agent(sandbox, SAM) + from_agent(sandbox, MANAGER)
     assert len(received) == len(sent)
@@ -414,20 +381,15 @@ async def _meeting_of_other_than(handle: Any, event_id: str) -> Any:
 
 
 async def test_the_same_commitment_started_twice_is_one_workflow(
-    temporal_env: WorkflowEnvironment,
-    task_queue: str,
-    sandbox: SandboxServer,
-    graph: GraphServiceClient,
+    lifecycle: Lifecycle,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
+    now = lifecycle.now
     spec = spec_for(SAM_PERSON, now + timedelta(days=10))
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        first = await start_commitment(client, task_queue, spec, now, commitment_id="same-one")
-        with pytest.raises(WorkflowAlreadyStartedError):
-            await start_commitment(client, task_queue, spec, now, commitment_id="same-one")
-        _ = await act(first, CommitmentWorkflow.release, Release(actor=MANAGER))
-        await first.result()
+    first = await lifecycle.start(spec, commitment_id="same-one")
+    with pytest.raises(WorkflowAlreadyStartedError):
+        await lifecycle.start(spec, commitment_id="same-one")
+    _ = await act(first, CommitmentWorkflow.release, Release(actor=MANAGER))
+    await first.result()
 
 
 async def test_continue_as_new_carries_the_whole_commitment(
@@ -486,55 +448,39 @@ def _closed_run(handle: Any) -> Callable[[], Any]:
 
 
 async def test_a_note_added_after_a_check_in_joins_that_check_in(
-    temporal_env: WorkflowEnvironment,
-    task_queue: str,
-    sandbox: SandboxServer,
-    graph: GraphServiceClient,
+    lifecycle: Lifecycle,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(
-            client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=10)), now
-        )
-        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
-        link = "link-1"
-        answer = CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.AT_RISK, action_id=link)
-        _ = await act(handle, CommitmentWorkflow.check_in, answer)
-        with_note = answer.model_copy(
-            update={"note": "Finance data is late.", "action_id": note_action_id(link)}
-        )
-        view = await act(handle, CommitmentWorkflow.check_in, with_note)
-        assert [(c.answer, c.note) for c in view.check_ins] == [
-            (CheckInAnswer.AT_RISK, "Finance data is late.")
-        ]
-        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
-        await handle.result()
+    now = lifecycle.now
+    handle = await lifecycle.start(spec_for(SAM_PERSON, now + timedelta(days=10)))
+    _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    link = "link-1"
+    answer = CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.AT_RISK, action_id=link)
+    _ = await act(handle, CommitmentWorkflow.check_in, answer)
+    with_note = answer.model_copy(
+        update={"note": "Finance data is late.", "action_id": note_action_id(link)}
+    )
+    view = await act(handle, CommitmentWorkflow.check_in, with_note)
+    assert [(c.answer, c.note) for c in view.check_ins] == [
+        (CheckInAnswer.AT_RISK, "Finance data is late.")
+    ]
+    _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
+    await handle.result()
 
 
 async def test_a_failure_graph_will_not_retry_is_recorded_and_the_commitment_lives_on(
-    temporal_env: WorkflowEnvironment,
-    task_queue: str,
-    sandbox: SandboxServer,
-    graph: GraphServiceClient,
+    lifecycle: Lifecycle,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
+    now = lifecycle.now
     stranger = Person(email="left.the.company@northwind.example", display_name="Former Colleague")
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(
-            client, task_queue, spec_for(stranger, now + timedelta(days=10)), now
-        )
-        view = await eventually(lambda: _history_has(handle, "graph_failed"))
-        failures = [
-            entry
-            for entry in view.history
-            if entry.kind.startswith(("graph_failed", "send_failed"))
-        ]
-        assert failures and all("404" in entry.detail for entry in failures)
-        assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE
-        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
-        final = await handle.result()
+    handle = await lifecycle.start(spec_for(stranger, now + timedelta(days=10)))
+    view = await eventually(lambda: _history_has(handle, "graph_failed"))
+    failures = [
+        entry for entry in view.history if entry.kind.startswith(("graph_failed", "send_failed"))
+    ]
+    assert failures and all("404" in entry.detail for entry in failures)
+    assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE
+    _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
+    final = await handle.result()
     assert final.status is CommitmentStatus.RELEASED
 
 
@@ -545,100 +491,84 @@ async def _history_has(handle: Any, kind: str) -> Any:
 
 async def test_lets_talk_then_a_revised_expectation_goes_back_to_the_owner(
     temporal_env: WorkflowEnvironment,
-    task_queue: str,
+    lifecycle: Lifecycle,
     sandbox: SandboxServer,
-    graph: GraphServiceClient,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
+    now = lifecycle.now
     due = now + timedelta(days=10)
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(client, task_queue, spec_for(SAM_PERSON, due), now)
-        view = await act(
-            handle, CommitmentWorkflow.lets_talk, LetsTalk(actor=SAM, question="Which figures?")
-        )
-        assert view.status is CommitmentStatus.CLARIFYING
-        meeting = await eventually(lambda: _meeting_of(handle))
-        assert _in_working_hours(meeting.slot.start, NEW_YORK)
-        assert _in_working_hours(meeting.slot.start, LONDON)
-        invitations = await eventually(
-            lambda: [m for m in mailbox(sandbox, SAM) if "eventMessage" in m["@odata.type"]]
-        )
-        assert len(invitations) == 1
-        new_due = due + timedelta(days=5)
-        view = await act(
-            handle,
-            CommitmentWorkflow.revise_expectation,
-            ReviseExpectation(actor=MANAGER, due=new_due, reason="Finance needs a week more."),
-        )
-        assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE
-        assert view.spec.due == new_due
-        first_reachable = next_reachable(
-            await temporal_env.get_current_time(), _schedule(sandbox, SAM)
-        )
-        assert first_reachable is not None
-        await temporal_env.sleep(first_reachable - now + timedelta(hours=1))
-        sent = await eventually(lambda: _history_has(handle, "sent:expectation_revised"))
-        assert sent.status is CommitmentStatus.AWAITING_ACCEPTANCE
-        view = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
-        assert view.status is CommitmentStatus.ACTIVE
-        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
-        await handle.result()
+    handle = await lifecycle.start(spec_for(SAM_PERSON, due))
+    view = await act(
+        handle, CommitmentWorkflow.lets_talk, LetsTalk(actor=SAM, question="Which figures?")
+    )
+    assert view.status is CommitmentStatus.CLARIFYING
+    meeting = await eventually(lambda: _meeting_of(handle))
+    assert _in_working_hours(meeting.slot.start, NEW_YORK)
+    assert _in_working_hours(meeting.slot.start, LONDON)
+    invitations = await eventually(
+        lambda: [m for m in mailbox(sandbox, SAM) if "eventMessage" in m["@odata.type"]]
+    )
+    assert len(invitations) == 1
+    new_due = due + timedelta(days=5)
+    view = await act(
+        handle,
+        CommitmentWorkflow.revise_expectation,
+        ReviseExpectation(actor=MANAGER, due=new_due, reason="Finance needs a week more."),
+    )
+    assert view.status is CommitmentStatus.AWAITING_ACCEPTANCE
+    assert view.spec.due == new_due
+    first_reachable = next_reachable(await temporal_env.get_current_time(), _schedule(sandbox, SAM))
+    assert first_reachable is not None
+    await temporal_env.sleep(first_reachable - now + timedelta(hours=1))
+    sent = await eventually(lambda: _history_has(handle, "sent:expectation_revised"))
+    assert sent.status is CommitmentStatus.AWAITING_ACCEPTANCE
+    view = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    assert view.status is CommitmentStatus.ACTIVE
+    _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
+    await handle.result()
 
 
 async def test_at_risk_brings_an_early_conversation_before_the_deadline(
     temporal_env: WorkflowEnvironment,
-    task_queue: str,
-    sandbox: SandboxServer,
-    graph: GraphServiceClient,
+    lifecycle: Lifecycle,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
+    now = lifecycle.now
     due = now + timedelta(days=10)
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(client, task_queue, spec_for(SAM_PERSON, due), now)
-        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
-        _ = await act(
-            handle,
-            CommitmentWorkflow.check_in,
-            CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.BLOCKED, note="Waiting on data."),
-        )
-        await temporal_env.sleep(timedelta(days=3))
-        heads_up = await eventually(lambda: _history_has(handle, "sent:manager_heads_up"))
-        assert heads_up.status is CommitmentStatus.ACTIVE
-        view = await act(
-            handle, CommitmentWorkflow.request_conversation, ActorAction(actor=MANAGER)
-        )
-        assert view.status is CommitmentStatus.IN_CONVERSATION
-        meeting = await eventually(lambda: _meeting_of(handle))
-        assert meeting.slot.start < due
-        await temporal_env.sleep(timedelta(days=2))
-        view = await eventually(lambda: _history_has(handle, "sent:coaching_note"))
-        kinds = [entry.kind for entry in view.history]
-        # Before the deadline there is no "deadline passed" message to the owner.
-        assert "sent:deadline_passed_owner" not in kinds and "deadline_passed" not in kinds
-        _ = await act(handle, CommitmentWorkflow.complete, Complete(actor=SAM))
-        await handle.result()
+    handle = await lifecycle.start(spec_for(SAM_PERSON, due))
+    _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    _ = await act(
+        handle,
+        CommitmentWorkflow.check_in,
+        CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.BLOCKED, note="Waiting on data."),
+    )
+    await temporal_env.sleep(timedelta(days=3))
+    heads_up = await eventually(lambda: _history_has(handle, "sent:manager_heads_up"))
+    assert heads_up.status is CommitmentStatus.ACTIVE
+    view = await act(handle, CommitmentWorkflow.request_conversation, ActorAction(actor=MANAGER))
+    assert view.status is CommitmentStatus.IN_CONVERSATION
+    meeting = await eventually(lambda: _meeting_of(handle))
+    assert meeting.slot.start < due
+    await temporal_env.sleep(timedelta(days=2))
+    view = await eventually(lambda: _history_has(handle, "sent:coaching_note"))
+    kinds = [entry.kind for entry in view.history]
+    # Before the deadline there is no "deadline passed" message to the owner.
+    assert "sent:deadline_passed_owner" not in kinds and "deadline_passed" not in kinds
+    _ = await act(handle, CommitmentWorkflow.complete, Complete(actor=SAM))
+    await handle.result()
 
 
 async def test_an_unanswered_expectation_gets_a_bounded_number_of_gentle_reminders(
     temporal_env: WorkflowEnvironment,
-    task_queue: str,
+    lifecycle: Lifecycle,
     sandbox: SandboxServer,
-    graph: GraphServiceClient,
 ) -> None:
-    client = temporal_env.client
-    now = await temporal_env.get_current_time()
-    async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(
-            client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=30)), now
-        )
-        await temporal_env.sleep(timedelta(days=14))
-        await eventually(lambda: _history_has(handle, "sent:expectation_reminder"))
-        view = await handle.query(CommitmentWorkflow.view)
-        reminders = [e for e in view.history if e.kind == "sent:expectation_reminder"]
-        assert len(reminders) == REMINDER_LIMIT
-        for message in from_agent(sandbox, SAM):
-            assert _in_working_hours(received_at(message), NEW_YORK)
-        _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
-        await handle.result()
+    now = lifecycle.now
+    handle = await lifecycle.start(spec_for(SAM_PERSON, now + timedelta(days=30)))
+    await temporal_env.sleep(timedelta(days=14))
+    await eventually(lambda: _history_has(handle, "sent:expectation_reminder"))
+    view = await handle.query(CommitmentWorkflow.view)
+    reminders = [e for e in view.history if e.kind == "sent:expectation_reminder"]
+    assert len(reminders) == REMINDER_LIMIT
+    for message in from_agent(sandbox, SAM):
+        assert _in_working_hours(received_at(message), NEW_YORK)
+    _ = await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER))
+    await handle.result()

@@ -8,122 +8,28 @@ manager's working hours, held while they are away and skipped when the hold runs
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
-from temporalio import activity
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities.contracts import ScheduleLookup
-from domain.digest import DigestItem, Standing, TeamDigest
-from domain.models import Person
 from domain.reliability import iso_week_label, week_start
 from domain.timezones import resolve_zone
 from domain.working_time import (
-    WEEKDAYS,
-    AutomaticReplies,
-    PersonSchedule,
-    WorkingHours,
     is_reachable,
 )
-from workflows.digest import DigestTriggerWorkflow, DigestWorkflow
-from workflows.digest_contracts import (
+from tests.support.digests import MAYA, ZONE, StandIns, office_hours, round_the_clock, worker_for
+from workflows.digest.contracts import (
     DIGEST_WORKFLOW,
-    DigestDelivery,
     DigestOutcome,
-    DigestRequest,
     DigestResult,
     DigestRun,
-    DigestSent,
     DigestTrigger,
     digest_id_for,
     idempotency_key_for,
 )
-
-MAYA = Person(email="maya@example.com", display_name="Maya Chen")
-SAM = Person(email="sam@example.com", display_name="Sam Okafor")
-ZONE = "Europe/London"
-
-
-def office_hours(**replies: object) -> PersonSchedule:
-    return PersonSchedule(
-        time_zone=ZONE,
-        working_hours=WorkingHours(
-            days_of_week=WEEKDAYS[:5], start_time=time(9), end_time=time(17), time_zone=ZONE
-        ),
-        automatic_replies=AutomaticReplies.model_validate(replies),
-    )
-
-
-def round_the_clock() -> PersonSchedule:
-    return PersonSchedule(
-        time_zone=ZONE,
-        working_hours=WorkingHours(
-            days_of_week=WEEKDAYS, start_time=time(0), end_time=time(0), time_zone=ZONE
-        ),
-    )
-
-
-@dataclass
-class StandIns:
-    """Activities with the real names that answer from fields and record their calls."""
-
-    schedule: PersonSchedule
-    has_news: bool = True
-    already_sent: bool = False
-    gathered_at: list[datetime] = field(default_factory=list)
-    sent: list[DigestDelivery] = field(default_factory=list)
-    schedule_reads: int = 0
-
-    @activity.defn(name="get_person_schedule")
-    async def get_person_schedule(self, lookup: ScheduleLookup) -> PersonSchedule:
-        self.schedule_reads += 1
-        return self.schedule
-
-    @activity.defn(name="gather_digest")
-    async def gather_digest(self, request: DigestRequest) -> TeamDigest:
-        self.gathered_at.append(request.now)
-        items = (
-            [
-                DigestItem(
-                    commitment_id="c1",
-                    title="Draft the Q1 budget",
-                    owner=SAM,
-                    due=request.now + timedelta(days=3),
-                    standing=Standing.ON_TRACK,
-                )
-            ]
-            if self.has_news
-            else []
-        )
-        return TeamDigest(
-            manager=MAYA,
-            time_zone=request.time_zone,
-            week=iso_week_label(week_start(request.now, resolve_zone(ZONE))),
-            generated_at=request.now,
-            on_track=items,
-        )
-
-    @activity.defn(name="send_digest")
-    async def send_digest(self, delivery: DigestDelivery) -> DigestSent:
-        self.sent.append(delivery)
-        return DigestSent(
-            idempotency_key=delivery.idempotency_key,
-            recipient=delivery.digest.manager.email,
-            already_sent=self.already_sent or len(self.sent) > 1,
-        )
-
-
-def worker_for(env: WorkflowEnvironment, stand_ins: StandIns, task_queue: str) -> Worker:
-    return Worker(
-        env.client,
-        task_queue=task_queue,
-        workflows=[DigestTriggerWorkflow, DigestWorkflow],
-        activities=[stand_ins.get_person_schedule, stand_ins.gather_digest, stand_ins.send_digest],
-    )
+from workflows.digest.workflow import DigestTriggerWorkflow
 
 
 async def run_digest(

@@ -20,13 +20,13 @@ from msgraph.generated.models.time_zone_base import TimeZoneBase
 from msgraph.generated.models.working_hours import WorkingHours
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from activities import DirectoryActivities, MessagingActivities
-from activities.digest import CHART_CONTENT_ID, DigestActivities
+from activities.digest.activities import CHART_CONTENT_ID, DigestActivities
+from activities.directory.activities import DirectoryActivities
+from activities.messaging.activities import MessagingActivities
 from domain.action_links import LinkKeyRing
 from domain.digest import DigestTiming
 from domain.models import (
@@ -38,13 +38,14 @@ from domain.models import (
     Person,
 )
 from domain.working_time import WEEKDAYS
-from integrations.temporal.schedules import ensure_digest_schedule
 from sandbox.server import SandboxServer
-from tests.activities.test_digest import ViewOnlyCommitment, a_view, inbox_of
-from tests.conftest import AGENT, MANAGER, PRIYA, SAM, eventually, local_dev_server
-from workflows.contracts import MANAGER_KEY, OWNER_KEY, WORKFLOW_NAME, CommitmentView
-from workflows.digest import DigestTriggerWorkflow, DigestWorkflow
-from workflows.digest_contracts import schedule_id_for
+from tests.support.digests import ViewOnlyCommitment, a_view, inbox_of, start_view
+from tests.support.people import AGENT, MANAGER, PRIYA, SAM
+from tests.support.polling import eventually
+from tests.support.temporal import local_dev_server
+from workflows.digest.client import ensure_digest_schedule
+from workflows.digest.contracts import schedule_id_for
+from workflows.digest.workflow import DigestTriggerWorkflow, DigestWorkflow
 
 MAYA = Person(email=MANAGER, display_name="Maya Chen")
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
@@ -67,21 +68,6 @@ async def works_round_the_clock(graph: GraphServiceClient, address: str) -> None
                 time_zone=TimeZoneBase(name="UTC"),
             )
         )
-    )
-
-
-async def start_commitment(client: Client, task_queue: str, view: CommitmentView) -> None:
-    await client.start_workflow(
-        WORKFLOW_NAME,
-        view,
-        id=f"commitment-{view.commitment_id}",
-        task_queue=task_queue,
-        search_attributes=TypedSearchAttributes(
-            [
-                SearchAttributePair(OWNER_KEY, view.spec.owner.email),
-                SearchAttributePair(MANAGER_KEY, view.spec.manager.email),
-            ]
-        ),
     )
 
 
@@ -130,7 +116,7 @@ async def test_a_scheduled_digest_reaches_the_manager_once_with_its_chart(
         ),
     ):
         for view in views:
-            await start_commitment(client, views_queue, view)
+            await start_view(client, views_queue, view, with_status=False)
         await eventually(lambda: _listed(client, len(views)))
         await ensure_digest_schedule(
             client,

@@ -14,21 +14,13 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from msgraph.generated.models.body_type import BodyType
-from msgraph.generated.models.email_address import EmailAddress
-from msgraph.generated.models.item_body import ItemBody
 from msgraph.generated.models.message import Message
-from msgraph.generated.models.recipient import Recipient
 from msgraph.generated.users.item.messages.item.reply.reply_post_request_body import (
     ReplyPostRequestBody,
-)
-from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
-    SendMailPostRequestBody,
 )
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import (
     Client,
-    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
@@ -36,23 +28,35 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities import CalendarActivities, DirectoryActivities, MessagingActivities
-from activities.intake import IntakeActivities
-from activities.intake_mail import IntakeMailActivities
-from activities.subscriptions import SubscriptionActivities
-from api.intake_workflows import start_message_intake
+from activities.calendar.activities import CalendarActivities
+from activities.directory.activities import DirectoryActivities
+from activities.intake.activities import IntakeActivities
+from activities.intake.questions import IntakeMailActivities
+from activities.intake.subscriptions import SubscriptionActivities
+from activities.messaging.activities import MessagingActivities
 from domain.action_links import LinkKeyRing
 from domain.models import CommitmentStatus
 from sandbox.server import SandboxServer
-from tests.conftest import AGENT, MANAGER, PRIYA, SAM, add_search_attributes, eventually
-from tests.test_worker import round_the_clock_tenant
-from tests.workflows.harness import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor, mailbox
+from tests.support.intake import (
+    ASK,
+    ASK_WITHOUT_DATE,
+    copied_email,
+    from_agent,
+    in_agent_inbox,
+    intake,
+    thread_handle,
+    view_of,
+)
+from tests.support.lifecycle import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor
+from tests.support.mailboxes import newest, send_as
+from tests.support.people import AGENT, MANAGER, PRIYA, SAM
+from tests.support.polling import eventually
+from tests.support.sandbox import round_the_clock_tenant
+from tests.support.temporal import add_search_attributes
 from worker import activity_methods
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import VIEW_QUERY, CommitmentView, workflow_id_for
-from workflows.intake import IntakeWorkflow, MessageIntakeWorkflow
-from workflows.intake_contracts import (
-    INTAKE_VIEW_QUERY,
+from workflows.commitment.contracts import VIEW_QUERY, CommitmentView, workflow_id_for
+from workflows.commitment.workflow import CommitmentWorkflow
+from workflows.intake.contracts import (
     ChangeNotice,
     DraftStatus,
     IntakeDecision,
@@ -60,21 +64,14 @@ from workflows.intake_contracts import (
     IntakeUpdates,
     IntakeView,
     WatchMode,
-    message_workflow_id,
     thread_key,
     thread_workflow_id,
 )
-from workflows.mailbox_watch import MailboxWatchWorkflow
+from workflows.intake.mailbox_watch import MailboxWatchWorkflow
+from workflows.intake.message import MessageIntakeWorkflow
+from workflows.intake.workflow import IntakeWorkflow
 
 GRACE = timedelta(minutes=15)
-ASK = (
-    "Hi Sam,\n\nCould you draft the Q1 budget for the platform team by Friday 3pm?\n"
-    "Done when: a reviewed spreadsheet is shared with finance.\n\nThanks,\nMaya"
-)
-ASK_WITHOUT_DATE = (
-    "Hi Sam,\n\nCould you draft the Q1 budget for the platform team?\n"
-    "Done when: a reviewed spreadsheet is shared with finance.\n\nThanks,\nMaya"
-)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -129,84 +126,6 @@ async def intake_worker(
     )
     async with worker:
         yield worker
-
-
-def _to(*addresses: str) -> list[Recipient]:
-    return [Recipient(email_address=EmailAddress(address=address)) for address in addresses]
-
-
-async def send_as(
-    graph: GraphServiceClient,
-    sender: str,
-    *,
-    to: list[str],
-    cc: list[str],
-    subject: str,
-    body: str,
-) -> None:
-    """Send a plain-text email through Graph as a person of the tenant."""
-    message = Message(
-        subject=subject,
-        body=ItemBody(content_type=BodyType.Text, content=body),
-        to_recipients=_to(*to),
-        cc_recipients=_to(*cc),
-    )
-    await graph.users.by_user_id(sender).send_mail.post(
-        SendMailPostRequestBody(message=message, save_to_sent_items=True)
-    )
-
-
-def newest(sandbox: SandboxServer, address: str, folder: str = "inbox") -> dict[str, Any]:
-    """The newest message in a folder."""
-    return mailbox(sandbox, address, folder)[-1]
-
-
-def from_agent(sandbox: SandboxServer, address: str) -> list[dict[str, Any]]:
-    """What Accord sent to a person."""
-    return [
-        message
-        for message in mailbox(sandbox, address)
-        if message["from"]["emailAddress"]["address"] == AGENT
-    ]
-
-
-async def intake(client: Client, task_queue: str, notice: ChangeNotice) -> str:
-    """Start a message's reading as the webhook does, and wait for its outcome."""
-    await start_message_intake(client, notice, task_queue)
-    handle = client.get_workflow_handle(
-        message_workflow_id(notice.mailbox, notice.message_id, notice.change_key)
-    )
-
-    # Polled rather than awaited: awaiting a result lets the test server skip time, which
-    # would run the grace window (and the commitments' timers) behind the test's back.
-    async def finished() -> bool:
-        return (await handle.describe()).status is not WorkflowExecutionStatus.RUNNING
-
-    await eventually(finished, timeout=30)
-    result: str = await handle.result()
-    return result
-
-
-def in_agent_inbox(message_id: str) -> ChangeNotice:
-    """The change notification for a message in Accord's own inbox."""
-    return ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=message_id)
-
-
-def thread_handle(client: Client, message: dict[str, Any]) -> WorkflowHandle[Any, Any]:
-    key = thread_key(AGENT, message["conversationId"], message["id"])
-    return client.get_workflow_handle(thread_workflow_id(key))
-
-
-async def view_of(handle: WorkflowHandle[Any, Any]) -> IntakeView:
-    view: IntakeView = await handle.query(INTAKE_VIEW_QUERY, result_type=IntakeView)
-    return view
-
-
-async def copied_email(
-    sandbox: SandboxServer, graph: GraphServiceClient, body: str = ASK, to: str = SAM
-) -> dict[str, Any]:
-    await send_as(graph, MANAGER, to=[to], cc=[AGENT], subject="Q1 budget", body=body)
-    return newest(sandbox, AGENT)
 
 
 async def test_a_copied_request_is_confirmed_then_reaches_its_owner_after_the_grace_window(

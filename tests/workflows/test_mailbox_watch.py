@@ -17,14 +17,15 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.subscriptions import SubscriptionActivities
+from activities.intake.subscriptions import SubscriptionActivities
 from sandbox.server import SandboxServer
 from sandbox.subscriptions import SubscriptionService
-from tests.conftest import AGENT, eventually
-from tests.sandbox.receiver import Receiver
-from tests.workflows.harness import SandboxClockInterceptor
+from tests.support.lifecycle import SandboxClockInterceptor
+from tests.support.people import AGENT
+from tests.support.polling import eventually
+from tests.support.webhooks import Receiver
 from worker import activity_methods
-from workflows.intake_contracts import (
+from workflows.intake.contracts import (
     LIFECYCLE_SIGNAL,
     WATCH_VIEW_QUERY,
     LifecycleEvent,
@@ -35,7 +36,7 @@ from workflows.intake_contracts import (
     WatchView,
     watch_workflow_id,
 )
-from workflows.mailbox_watch import MailboxWatchWorkflow
+from workflows.intake.mailbox_watch import MailboxWatchWorkflow
 
 LIFETIME = timedelta(hours=3)
 

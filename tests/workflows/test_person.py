@@ -14,9 +14,10 @@ from domain.preferences import (
     PersonRecord,
     SentActivity,
 )
-from integrations.teams.people import PreferenceRejectedError, TemporalPersonStore
-from tests.conftest import SAM
-from workflows.person import PersonInput, PersonWorkflow, person_workflow_id
+from tests.support.people import SAM
+from workflows.person.client import PreferenceRejectedError, TemporalPersonStore
+from workflows.person.contracts import PersonInput, person_workflow_id
+from workflows.person.workflow import PersonWorkflow
 
 REFERENCE = ConversationReference(
     service_url="https://smba.example/", conversation_id="a:1", user_id="29:1", bot_id="28:b"

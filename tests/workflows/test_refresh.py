@@ -23,46 +23,47 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
-from activities import CalendarActivities, DirectoryActivities, MessagingActivities
-from activities.intake import IntakeActivities
-from activities.intake_mail import IntakeMailActivities
-from activities.subscriptions import SubscriptionActivities
+from activities.calendar.activities import CalendarActivities
+from activities.directory.activities import DirectoryActivities
+from activities.intake.activities import IntakeActivities
+from activities.intake.questions import IntakeMailActivities
+from activities.intake.subscriptions import SubscriptionActivities
+from activities.messaging.activities import MessagingActivities
 from domain.action_links import LinkKeyRing
 from domain.models import Actor, CommitmentStatus, Person
 from domain.working_time import AutomaticReplies
 from sandbox.server import SandboxServer
 from sandbox.subscriptions import SubscriptionService
-from tests.conftest import AGENT, MANAGER, SAM, eventually
-from tests.sandbox.receiver import Receiver
-from tests.workflows.changed_shapes import SleepsThenContinues, WaitsThenContinuesWithMemo
-from tests.workflows.harness import (
-    LINK_KEY,
-    PUBLIC_URL,
-    SandboxClockInterceptor,
-    from_agent,
-    lifecycle_worker,
-    received_at,
-    spec_for,
-    start_commitment,
-    work_round_the_clock,
-)
-from tests.workflows.test_digest import StandIns, round_the_clock, worker_for
-from tests.workflows.test_intake import (
+from tests.support.changed_shapes import SleepsThenContinues, WaitsThenContinuesWithMemo
+from tests.support.digests import StandIns, round_the_clock, worker_for
+from tests.support.intake import (
     ASK_WITHOUT_DATE,
     copied_email,
     in_agent_inbox,
     intake,
-    newest,
     thread_handle,
     view_of,
 )
+from tests.support.lifecycle import (
+    LINK_KEY,
+    PUBLIC_URL,
+    SandboxClockInterceptor,
+    lifecycle_worker,
+    spec_for,
+    start_commitment,
+    work_round_the_clock,
+)
+from tests.support.mailboxes import from_agent, newest, received_at
+from tests.support.people import AGENT, MANAGER, SAM
+from tests.support.polling import eventually
+from tests.support.webhooks import Receiver
 from worker import activity_methods
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import CommitmentInput, CommitmentProgress, CommitmentView
-from workflows.digest import HOLD_LIMIT
-from workflows.digest_contracts import DIGEST_WORKFLOW, DigestOutcome, DigestResult, DigestRun
-from workflows.intake import IntakeWorkflow, MessageIntakeWorkflow
-from workflows.intake_contracts import (
+from workflows.commitment.contracts import CommitmentInput, CommitmentView
+from workflows.commitment.state import CommitmentState
+from workflows.commitment.workflow import CommitmentWorkflow
+from workflows.digest.contracts import DIGEST_WORKFLOW, DigestOutcome, DigestResult, DigestRun
+from workflows.digest.workflow import HOLD_LIMIT
+from workflows.intake.contracts import (
     WATCH_VIEW_QUERY,
     DraftStatus,
     IntakeDecision,
@@ -75,7 +76,9 @@ from workflows.intake_contracts import (
     WatchView,
     watch_workflow_id,
 )
-from workflows.mailbox_watch import MailboxWatchWorkflow
+from workflows.intake.mailbox_watch import MailboxWatchWorkflow
+from workflows.intake.message import MessageIntakeWorkflow
+from workflows.intake.workflow import IntakeWorkflow
 from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
 
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
@@ -383,7 +386,7 @@ async def test_a_conversation_after_a_missed_deadline_stays_one_across_a_refresh
     client = dev_server.client
     now = await dev_server.get_current_time()
     spec = spec_for(SAM_PERSON, now + timedelta(days=9))
-    progress = CommitmentProgress(status=CommitmentStatus.MISSED, spec=spec)
+    progress = CommitmentState(status=CommitmentStatus.MISSED, spec=spec)
     async with lifecycle_worker(client, task_queue, sandbox, graph):
         handle = await start_commitment(client, task_queue, spec, now, progress=progress)
 

@@ -8,8 +8,8 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from tests.workflows.record_histories import HISTORIES, SCENARIOS, history_converter
-from workflows.commitment import CommitmentWorkflow
+from tests.support.histories import HISTORIES, SCENARIOS, history_converter
+from workflows.commitment.workflow import CommitmentWorkflow
 
 
 def _load(path: Path) -> WorkflowHistory:

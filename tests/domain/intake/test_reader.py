@@ -17,7 +17,7 @@ from domain.intake import (
     read_email,
 )
 from domain.intake.ask import TITLE_MAX_CHARS
-from tests.domain.test_templates import BLAME_PATTERNS
+from tests.support.message_samples import BLAME_PATTERNS
 
 MAYA = Mailbox(address="maya.chen@northwind.example", name="Maya Chen")
 SAM = Mailbox(address="sam.okafor@northwind.example", name="Sam Okafor")

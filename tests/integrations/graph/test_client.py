@@ -6,7 +6,7 @@ import pytest
 from msgraph.graph_service_client import GraphServiceClient
 from stduritemplate import StdUriTemplate
 
-from tests.conftest import SAM
+from tests.support.people import SAM
 
 
 async def test_a_request_builder_serves_several_requests_with_one_expansion_each(

@@ -12,16 +12,17 @@ from temporalio.contrib.opentelemetry import TracingInterceptor
 from temporalio.testing import WorkflowEnvironment
 
 from accord.settings import AccordSettings
-from integrations.telemetry.tracing import tracer_provider, tracing_interceptors
-from tests.conftest import eventually
-from tests.test_worker import commitment_input
+from accord.wiring.telemetry import worker_tracing
+from integrations.telemetry.tracing import tracer_provider
+from tests.support.lifecycle import commitment_input
+from tests.support.polling import eventually
 from worker import build_worker
-from workflows.commitment import CommitmentWorkflow
-from workflows.contracts import workflow_id_for
+from workflows.commitment.contracts import workflow_id_for
+from workflows.commitment.workflow import CommitmentWorkflow
 
 
 def test_tracing_is_off_by_default() -> None:
-    with tracing_interceptors(AccordSettings()) as interceptors:
+    with worker_tracing(AccordSettings()) as interceptors:
         assert interceptors == []
 
 
@@ -29,13 +30,13 @@ def test_when_on_workflows_and_activities_are_traced_through_the_interceptor() -
     settings = AccordSettings(
         tracing_enabled=True, tracing_otlp_endpoint="http://127.0.0.1:9/v1/traces"
     )
-    with tracing_interceptors(settings) as interceptors:
+    with worker_tracing(settings) as interceptors:
         [interceptor] = interceptors
         assert isinstance(interceptor, TracingInterceptor)
 
 
 def test_spans_name_the_service() -> None:
-    provider = tracer_provider(AccordSettings(tracing_service_name="accord-worker-eu"))
+    provider = tracer_provider("accord-worker-eu")
     try:
         assert provider.resource.attributes["service.name"] == "accord-worker-eu"
     finally:
@@ -52,7 +53,7 @@ async def test_commitment_workflows_and_their_activities_are_traced(
     settings = AccordSettings(
         data_dir=tmp_path, temporal_task_queue=task_queue, tracing_enabled=True
     )
-    with tracing_interceptors(settings, exporter) as interceptors:
+    with worker_tracing(settings, exporter) as interceptors:
         config = temporal_env.client.config()
         config["interceptors"] = interceptors
         client = Client(**config)

@@ -1,0 +1,161 @@
+"""``accord teams-package``: build the Teams app package (the zip an admin uploads).
+
+The zip holds ``manifest.json`` (from ``teams_app/manifest.json`` beside this module, filled in
+for a deployment: the bot's app id, Accord's https address, the app's own id) and the two icons.
+Teams wants the three files at the zip's root. The files are package data, so the command works
+from an installed wheel. docs/teams.md describes the upload.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import uuid
+import zipfile
+from importlib.resources import files
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import structlog
+
+from accord.cli.running import Commands
+from accord.settings import AccordSettings
+
+APP_FILES = files("accord.cli") / "teams_app"
+ICONS = ("color.png", "outline.png")
+_PLACEHOLDER = re.compile(r"\{\{[A-Z_]+\}\}")
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+# Fixed, so the same inputs always give the same zip.
+_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+log = structlog.get_logger("accord.cli.teams_package")
+
+
+class PackageError(ValueError):
+    """The package cannot be built as asked; the message says which option to fix."""
+
+
+def add_package_arguments(parser: argparse.ArgumentParser, settings: AccordSettings) -> None:
+    """Describe the command's options.
+
+    Args:
+        parser: the sub-command's parser.
+        settings: where the defaults come from.
+    """
+    parser.add_argument(
+        "--bot-id",
+        default=settings.teams_app_id,
+        help="The bot's Microsoft App ID (default: ACCORD_TEAMS_APP_ID).",
+    )
+    parser.add_argument(
+        "--public-url",
+        default=settings.public_url,
+        help="Accord's https address (default: ACCORD_PUBLIC_URL); the bot's endpoint is "
+        "<public url>/api/messages.",
+    )
+    parser.add_argument(
+        "--app-id", help="The Teams app's own id (default: derived from the public URL)."
+    )
+    parser.add_argument("--version", default="1.0.0", help="The app's version (default 1.0.0).")
+    parser.add_argument(
+        "--output", "-o", type=Path, default=Path("accord-teams.zip"), help="The zip to write."
+    )
+
+
+def render_manifest(
+    *, bot_id: str | None, public_url: str, app_id: str | None = None, version: str = "1.0.0"
+) -> dict[str, object]:
+    """Fill in the manifest for a deployment.
+
+    Args:
+        bot_id: the bot's Microsoft App ID (a GUID).
+        public_url: Accord's https address.
+        app_id: the Teams app's id; unset: a stable id derived from the public URL.
+        version: the app's version (x.y.z).
+
+    Returns:
+        The manifest.
+
+    Raises:
+        PackageError: when an option is missing or not valid.
+    """
+    if not bot_id or not _GUID.match(bot_id):
+        raise PackageError("--bot-id (ACCORD_TEAMS_APP_ID) must be the bot's app id, a GUID")
+    parts = urlsplit(public_url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise PackageError("--public-url must be an https address: Teams calls bots over https")
+    if not re.fullmatch(r"\d+\.\d+\.\d+", version):
+        raise PackageError("--version must look like 1.0.0")
+    app_id = app_id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"accord-teams:{public_url}"))
+    if not _GUID.match(app_id):
+        raise PackageError("--app-id must be a GUID")
+    values = {
+        "TEAMS_APP_ID": app_id,
+        "BOT_APP_ID": bot_id,
+        "PUBLIC_URL": public_url.rstrip("/"),
+        "PUBLIC_HOST": parts.hostname,
+    }
+    text = (APP_FILES / "manifest.json").read_text(encoding="utf-8")
+    for name, value in values.items():
+        text = text.replace(f"{{{{{name}}}}}", value)
+    leftover = _PLACEHOLDER.search(text)
+    if leftover:
+        raise PackageError(f"the manifest template has an unknown placeholder {leftover[0]}")
+    manifest: dict[str, object] = json.loads(text)
+    manifest["version"] = version
+    return manifest
+
+
+def build_package(manifest: dict[str, object], output: Path) -> Path:
+    """Write the zip: ``manifest.json`` and the icons at its root.
+
+    Args:
+        manifest: the filled-in manifest.
+        output: where to write the zip.
+
+    Returns:
+        The zip's path.
+    """
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        entries = [("manifest.json", json.dumps(manifest, indent=2).encode() + b"\n")]
+        entries += [(icon, (APP_FILES / icon).read_bytes()) for icon in ICONS]
+        for name, data in entries:
+            archive.writestr(zipfile.ZipInfo(name, date_time=_ZIP_TIME), data)
+    return output
+
+
+def write_package(args: argparse.Namespace, _settings: AccordSettings) -> int:
+    """Build the package from the command's options.
+
+    Returns:
+        0 when written, 2 when an option is wrong (the message says which).
+    """
+    try:
+        manifest = render_manifest(
+            bot_id=args.bot_id, public_url=args.public_url, app_id=args.app_id, version=args.version
+        )
+    except PackageError as exc:
+        sys.stderr.write(f"accord teams-package: {exc}\n")
+        return 2
+    path = build_package(manifest, args.output)
+    log.info("teams_package_written", path=str(path))
+    return 0
+
+
+def register(commands: Commands, settings: AccordSettings) -> None:
+    """Add ``teams-package`` to the ``accord`` command line.
+
+    Args:
+        commands: the sub-parsers of the ``accord`` parser.
+        settings: Accord's settings, for the defaults.
+    """
+    parser = commands.add_parser(
+        "teams-package",
+        help="Build the Teams app package (manifest and icons, as a zip) for upload "
+        "(docs/teams.md).",
+    )
+    add_package_arguments(parser, settings)
+    parser.set_defaults(handler=write_package)

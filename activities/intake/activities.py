@@ -1,0 +1,463 @@
+"""Intake activities: read a message Graph told us about, and hand it to its conversation.
+
+Everything here is I/O around the pure parser (:mod:`domain.intake`): fetching the message
+and its sender's mailbox settings, looking people up, asking the manager in the thread, and
+starting workflows. Logs carry ids and reasons only, never subjects, bodies or addresses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import structlog
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+from msgraph.generated.users.item.messages.item.message_item_request_builder import (
+    MessageItemRequestBuilder,
+)
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from activities.directory.activities import read_person_schedule
+from activities.intake.contracts import (
+    COMPLETE_INTAKE_READING,
+    DELIVER_TO_THREAD,
+    READ_INBOUND_MESSAGE,
+    RESOLVE_INTAKE_DRAFTS,
+    START_INTAKE_COMMITMENT,
+    CommitmentStartRequest,
+    CompletionRequest,
+    DeliveryOutcome,
+    DraftsRequest,
+    InboundLookup,
+    ResolvedDrafts,
+    ThreadDelivery,
+)
+from domain.intake import complete_due, parse_due, read_email, visible_text
+from domain.intake.models import (
+    DueParse,
+    Ignored,
+    InboundEmail,
+    Mailbox,
+    Missing,
+    Reading,
+    SenderContext,
+)
+from domain.intake.screening import MAX_BODY_CHARS as SCREENING_MAX_BODY_CHARS
+from domain.models import CommitmentSpec
+from domain.timezones import resolve_zone
+from integrations.graph.errors import graph_errors
+from integrations.graph.json_reads import send_for_json
+from integrations.graph.people import DirectoryUnavailableError, GraphPeopleDirectory
+from workflows.commitment.client import CommitmentUnavailableError, start_commitment
+from workflows.commitment.contracts import CommitmentInput
+from workflows.intake.contracts import (
+    MESSAGE_SIGNAL,
+    THREAD_WORKFLOW,
+    InboundRead,
+    IntakeInput,
+    WatchMode,
+    thread_key,
+    thread_workflow_id,
+)
+
+log = structlog.get_logger("accord.activities.intake")
+
+MESSAGE_FIELDS = [
+    "id",
+    "subject",
+    "body",
+    "from",
+    "toRecipients",
+    "ccRecipients",
+    "sentDateTime",
+    "conversationId",
+    "internetMessageId",
+    "internetMessageHeaders",
+    "hasAttachments",
+    "flag",
+    "categories",
+]
+DUE_MISSING = frozenset({Missing.DUE_DATE, Missing.DUE_IN_PAST, Missing.DUE_AMBIGUOUS})
+# Reasons a message stops before its conversation: nothing in it is for Accord.
+FINAL_IGNORES = frozenset(set(Ignored) - {Ignored.NOT_A_REQUEST})
+UNAVAILABLE = "IntakeUnavailable"
+MAX_BODY_CHARS = SCREENING_MAX_BODY_CHARS
+"""Longer bodies are not parsed at all (``too_large``), as the parser itself would rule."""
+
+Reader = Callable[[InboundEmail, SenderContext], Reading]
+
+
+def _mailbox(value: Any) -> Mailbox | None:
+    address = ((value or {}).get("emailAddress") or {}) if isinstance(value, dict) else {}
+    if not address.get("address"):
+        return None
+    return Mailbox(address=str(address["address"]), name=str(address.get("name") or ""))
+
+
+def _mailboxes(values: Any) -> list[Mailbox]:
+    found = [_mailbox(value) for value in values or []]
+    return [mailbox for mailbox in found if mailbox is not None]
+
+
+def _instant(value: Any) -> datetime:
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def inbound_email(message: dict[str, Any]) -> InboundEmail | None:
+    """Build the parser's view of a Graph message; ``None`` when it has no sender.
+
+    Args:
+        message: the message's JSON as Graph returns it.
+
+    Returns:
+        The email, with header names lower-cased.
+    """
+    sender = _mailbox(message.get("from"))
+    if sender is None:
+        return None
+    body = message.get("body") or {}
+    return InboundEmail(
+        message_id=str(message["id"]),
+        internet_message_id=str(message.get("internetMessageId") or ""),
+        conversation_id=str(message.get("conversationId") or ""),
+        subject=str(message.get("subject") or ""),
+        body=str(body.get("content") or ""),
+        body_is_html=str(body.get("contentType") or "text").lower() == "html",
+        sender=sender,
+        to=_mailboxes(message.get("toRecipients")),
+        cc=_mailboxes(message.get("ccRecipients")),
+        sent_at=_instant(message.get("sentDateTime") or message.get("receivedDateTime")),
+        headers={
+            str(header.get("name")): str(header.get("value") or "")
+            for header in message.get("internetMessageHeaders") or []
+            if header.get("name")
+        },
+        has_attachments=bool(message.get("hasAttachments")),
+    )
+
+
+def flag_due(message: dict[str, Any], category: str) -> datetime | None:
+    """Return the due date of a message flagged for intake, or ``None`` when it is not.
+
+    A message is flagged for intake when it is flagged (not complete) with a due date and
+    carries the intake category (compared without case).
+
+    Args:
+        message: the message's JSON.
+        category: the configured category name.
+
+    Returns:
+        The flag's due instant, in UTC.
+    """
+    flag = message.get("flag") or {}
+    categories = {str(name).strip().lower() for name in message.get("categories") or []}
+    due = flag.get("dueDateTime") or {}
+    if flag.get("flagStatus") != "flagged" or category.strip().lower() not in categories:
+        return None
+    if not due.get("dateTime"):
+        return None
+    try:
+        local = datetime.fromisoformat(str(due["dateTime"]).replace("Z", ""))
+    except ValueError:
+        return None  # a due date no one can read is no due date
+    try:
+        zone = resolve_zone(str(due.get("timeZone") or "UTC"))
+    except ValueError:
+        zone = resolve_zone("UTC")
+    return local.replace(tzinfo=local.tzinfo or zone).astimezone(UTC)
+
+
+def with_flag_due(reading: Reading, due: datetime) -> Reading:
+    """Let a flag's due date decide, whatever the text says.
+
+    Args:
+        reading: what the text gave.
+        due: the flag's due instant.
+
+    Returns:
+        The reading with every draft due then (or completed with it, when only the due
+        date was missing).
+    """
+    if reading.ignored is not None:
+        return reading
+    if reading.drafts:
+        drafts = [
+            draft.model_copy(update={"due": due, "due_text": "the flag's due date"})
+            for draft in reading.drafts
+        ]
+        return reading.model_copy(update={"drafts": drafts})
+    if reading.missing and set(reading.missing) <= DUE_MISSING:
+        return complete_due(reading, DueParse(due=due, text="the flag's due date"))
+    return reading
+
+
+class IntakeActivities:
+    """Reads messages for intake and hands them on.
+
+    Args:
+        graph: the SDK client.
+        temporal: the Temporal client, to start and signal workflows.
+        agent_mailbox: Accord's own mailbox.
+        tenant_domains: accepted mail domains (senders outside are not trusted).
+        category: the flag-intake category.
+        task_queue: where intake and commitment workflows run.
+        grace_window: how long managers have to correct or cancel before owners hear.
+        reader: the parser (:func:`domain.intake.read_email`); tests may pass another.
+        max_body_chars: longer bodies are ``too_large`` without being parsed.
+    """
+
+    def __init__(
+        self,
+        graph: GraphServiceClient,
+        temporal: Client,
+        *,
+        agent_mailbox: str,
+        tenant_domains: list[str],
+        category: str,
+        task_queue: str,
+        grace_window: timedelta,
+        reader: Reader = read_email,
+        max_body_chars: int = MAX_BODY_CHARS,
+    ) -> None:
+        self._graph = graph
+        self._temporal = temporal
+        self._agent = agent_mailbox.lower()
+        self._domains = [domain.lower() for domain in tenant_domains]
+        self._category = category
+        self._task_queue = task_queue
+        self._grace = grace_window
+        self._read = reader
+        self._max_body = max_body_chars
+        self._directory = GraphPeopleDirectory(graph)
+
+    # ----- reading -----------------------------------------------------------------------
+
+    @activity.defn(name=READ_INBOUND_MESSAGE)
+    async def read_inbound_message(self, lookup: InboundLookup) -> InboundRead:
+        """Fetch a message with its sender's settings, and read it.
+
+        Args:
+            lookup: which message of which watched mailbox.
+
+        Returns:
+            The email and reading, or a ``skip_reason`` (message gone, not flagged, ...).
+        """
+        notice = lookup.notice
+        logger = log.bind(mailbox_mode=notice.mode.value, attempt=activity.info().attempt)
+        message = await self._fetch(notice.mailbox, notice.message_id)
+        if message is None:
+            logger.info("intake_message_gone")
+            return InboundRead(skip_reason="message_gone")
+        due_from_flag: datetime | None = None
+        if notice.mode is WatchMode.FLAGS:
+            due_from_flag = flag_due(message, self._category)
+            if due_from_flag is None:
+                return InboundRead(skip_reason="not_flagged_for_intake")
+        body = str((message.get("body") or {}).get("content") or "")
+        if len(body) > self._max_body:
+            # Not handed to the parser at all: nothing that long is an expectation, and
+            # reading it would only cost time.
+            logger.info("intake_message_ignored", reason=str(Ignored.TOO_LARGE))
+            return InboundRead(skip_reason=str(Ignored.TOO_LARGE))
+        email = inbound_email(message)
+        if email is None:
+            logger.info("intake_message_without_sender")
+            return InboundRead(skip_reason="no_sender")
+        if notice.mode is WatchMode.FLAGS and email.sender.address != notice.mailbox.lower():
+            # Only what the manager sent can carry their expectation of its recipient.
+            return InboundRead(skip_reason="flag_on_received_message")
+        context = await self._sender_context(email.sender.address)
+        try:
+            reading = self._read(email, context)
+        except Exception as exc:  # one odd email must not stop intake
+            # Reading again gives the same answer, so no retry; the type is enough to debug.
+            logger.error("intake_reader_failed", error_type=type(exc).__name__)
+            return InboundRead(skip_reason="unreadable")
+        if due_from_flag is not None:
+            reading = with_flag_due(reading, due_from_flag)
+        key = thread_key(notice.mailbox, email.conversation_id, email.message_id)
+        if reading.ignored in FINAL_IGNORES:
+            logger.info("intake_message_ignored", reason=str(reading.ignored))
+            return InboundRead(reading=reading, thread_key=key, skip_reason=str(reading.ignored))
+        reply_due = parse_due(
+            visible_text(email),
+            sent_at=email.sent_at,
+            time_zone=context.time_zone,
+            working_day_end=context.working_day_end,
+        )
+        logger.info(
+            "intake_message_read",
+            complete=reading.is_complete,
+            missing=[str(item) for item in reading.missing],
+            ignored=str(reading.ignored) if reading.ignored else None,
+            drafts=len(reading.drafts),
+        )
+        return InboundRead(
+            # The body stays out of workflow histories: what was understood is in the reading.
+            email=email.model_copy(update={"body": ""}),
+            reading=reading,
+            manager_time_zone=context.time_zone,
+            reply_due=reply_due,
+            thread_key=key,
+        )
+
+    async def _fetch(self, mailbox: str, message_id: str) -> dict[str, Any] | None:
+        query = MessageItemRequestBuilder.MessageItemRequestBuilderGetQueryParameters(
+            select=MESSAGE_FIELDS
+        )
+        request = (
+            self._graph.users.by_user_id(mailbox)
+            .messages.by_message_id(message_id)
+            .to_get_request_information(RequestConfiguration(query_parameters=query))
+        )
+        try:
+            with graph_errors():
+                return await send_for_json(self._graph, request)
+        except ApplicationError as exc:
+            # Deleted (or moved out of reach) before we read it: nothing left to do.
+            if exc.details and exc.details[0] == 404:
+                return None
+            raise
+
+    async def _sender_context(self, sender: str) -> SenderContext:
+        domains = self._domains or [self._agent.rpartition("@")[2]]
+        base = SenderContext(agent_address=self._agent, tenant_domains=domains, time_zone="UTC")
+        if sender.rpartition("@")[2] not in domains:
+            return base
+        try:
+            schedule = await read_person_schedule(self._graph, sender)
+        except ApplicationError as exc:
+            if exc.non_retryable:
+                # No mailbox settings (a shared or unlicensed sender): read in UTC.
+                return base
+            raise
+        return base.model_copy(
+            update={
+                "time_zone": schedule.time_zone,
+                "working_day_start": schedule.working_hours.start_time,
+                "working_day_end": schedule.working_hours.end_time,
+            }
+        )
+
+    @activity.defn(name=COMPLETE_INTAKE_READING)
+    async def complete_intake_reading(self, request: CompletionRequest) -> Reading:
+        """Complete a reading that lacked only its due date with the manager's answer.
+
+        Args:
+            request: the reading and the date read from the answer.
+
+        Returns:
+            The completed reading (still ``missing`` when the answer did not settle it).
+        """
+        return complete_due(request.reading, request.due)
+
+    # ----- people ------------------------------------------------------------------------
+
+    @activity.defn(name=RESOLVE_INTAKE_DRAFTS)
+    async def resolve_intake_drafts(self, request: DraftsRequest) -> ResolvedDrafts:
+        """Turn a complete reading into specs, with people as the directory names them.
+
+        Args:
+            request: the reading and the manager's address.
+
+        Returns:
+            The specs, or the problem (someone not in the directory) to tell the manager.
+        """
+        try:
+            manager = await self._directory.find(request.manager)
+            owners = [await self._directory.find(d.owner.address) for d in request.reading.drafts]
+        except DirectoryUnavailableError as exc:
+            raise ApplicationError("the directory cannot answer", type=UNAVAILABLE) from exc
+        if manager is None:
+            return ResolvedDrafts(problem="manager_unknown")
+        if any(owner is None for owner in owners):
+            return ResolvedDrafts(problem="owner_unknown")
+        specs = []
+        for draft, owner in zip(request.reading.drafts, owners, strict=True):
+            assert owner is not None  # noqa: S101 - checked just above
+            if owner.email == manager.email:
+                return ResolvedDrafts(problem="owner_is_manager")
+            specs.append(
+                CommitmentSpec(
+                    title=draft.title,
+                    description=draft.description,
+                    success_criteria=draft.success_criteria,
+                    owner=owner,
+                    manager=manager,
+                    due=draft.due,
+                )
+            )
+        return ResolvedDrafts(specs=specs)
+
+    # ----- handing on --------------------------------------------------------------------
+
+    @activity.defn(name=DELIVER_TO_THREAD)
+    async def deliver_to_thread(self, delivery: ThreadDelivery) -> DeliveryOutcome:
+        """Hand a message to its conversation's workflow (signal-with-start for a request).
+
+        A conversation's workflow is started at most once: a finished one is never started
+        again, so a thread cannot start a second commitment.
+
+        Args:
+            delivery: the message, and whether it may start the thread.
+
+        Returns:
+            Delivered, no thread (a non-request in a conversation Accord does not hold), or
+            thread closed.
+        """
+        notice = delivery.message.notice
+        thread = IntakeInput(
+            thread_key=delivery.message.read.thread_key,
+            mailbox=notice.mailbox,
+            mode=notice.mode,
+            grace_window=self._grace,
+            task_queue=self._task_queue,
+        )
+        workflow_id = thread_workflow_id(thread.thread_key)
+        try:
+            if delivery.start_if_absent:
+                await self._temporal.start_workflow(
+                    THREAD_WORKFLOW,
+                    thread,
+                    id=workflow_id,
+                    task_queue=self._task_queue,
+                    id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                    id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                    start_signal=MESSAGE_SIGNAL,
+                    start_signal_args=[delivery.message],
+                )
+            else:
+                await self._temporal.get_workflow_handle(workflow_id).signal(
+                    MESSAGE_SIGNAL, delivery.message
+                )
+        except WorkflowAlreadyStartedError:
+            log.info("intake_thread_closed", workflow_id=workflow_id)
+            return DeliveryOutcome.THREAD_CLOSED
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return DeliveryOutcome.NO_THREAD
+            raise
+        log.info("intake_thread_delivered", workflow_id=workflow_id)
+        return DeliveryOutcome.DELIVERED
+
+    @activity.defn(name=START_INTAKE_COMMITMENT)
+    async def start_intake_commitment(self, request: CommitmentStartRequest) -> None:
+        """Start the commitment's workflow exactly as the API does (one per id).
+
+        Args:
+            request: the commitment's id, spec and creation time.
+        """
+        start = CommitmentInput(
+            commitment_id=request.commitment_id, spec=request.spec, created_at=request.created_at
+        )
+        try:
+            await start_commitment(self._temporal, start, self._task_queue)
+        except CommitmentUnavailableError as exc:
+            raise ApplicationError("Temporal cannot start it now", type=UNAVAILABLE) from exc

@@ -1,0 +1,122 @@
+"""Asking a manager, in their own thread, for what their email left out: exactly once.
+
+The question is a Graph ``reply`` to Accord's copy of the email, so it lands in the same
+conversation and the manager's answer comes back into it (and to the waiting conversation
+workflow). Flag intake has no copy in Accord's mailbox; there the question is a new email.
+Either way the message carries its idempotency key as the header and the MAPI property that
+:mod:`activities.messaging.activities` uses, and Sent Items is searched for it before every attempt.
+"""
+
+from __future__ import annotations
+
+import structlog
+from msgraph.generated.models.body_type import BodyType
+from msgraph.generated.models.email_address import EmailAddress
+from msgraph.generated.models.internet_message_header import InternetMessageHeader
+from msgraph.generated.models.item_body import ItemBody
+from msgraph.generated.models.message import Message
+from msgraph.generated.models.recipient import Recipient
+from msgraph.generated.models.single_value_legacy_extended_property import (
+    SingleValueLegacyExtendedProperty,
+)
+from msgraph.generated.users.item.messages.item.reply.reply_post_request_body import (
+    ReplyPostRequestBody,
+)
+from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
+    SendMailPostRequestBody,
+)
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio import activity
+
+from activities.intake.contracts import ASK_MANAGER, QuestionRequest
+from activities.messaging.activities import (
+    IDEMPOTENCY_HEADER,
+    IDEMPOTENCY_PROPERTY,
+    MessagingActivities,
+)
+from activities.messaging.contracts import SentMessage
+from domain.intake.question import IntakeQuestion, render_question
+from domain.messages.email import email_body
+from domain.models import Person
+
+log = structlog.get_logger("accord.activities.intake_mail")
+
+
+class IntakeMailActivities:
+    """Sends intake's question to a manager from Accord's mailbox.
+
+    Args:
+        graph: the SDK client.
+        messaging: the messaging activities of the same mailbox (their Sent Items search).
+        agent_mailbox: Accord's mailbox.
+    """
+
+    def __init__(
+        self, graph: GraphServiceClient, messaging: MessagingActivities, *, agent_mailbox: str
+    ) -> None:
+        self._graph = graph
+        self._messaging = messaging
+        self._agent = agent_mailbox
+
+    @activity.defn(name=ASK_MANAGER)
+    async def ask_manager(self, request: QuestionRequest) -> SentMessage:
+        """Ask the manager for what is missing, once per idempotency key.
+
+        Args:
+            request: the manager, the reading, and the message to reply to (if any).
+
+        Returns:
+            Whether an earlier attempt had sent it.
+        """
+        logger = log.bind(idempotency_key=request.idempotency_key, attempt=activity.info().attempt)
+        rendered = render_question(
+            IntakeQuestion(
+                manager=Person(email=request.manager, display_name=_name(request)),
+                recipient_time_zone=request.manager_time_zone,
+                original_subject=request.subject,
+                reading=request.reading,
+            )
+        )
+        message = Message(
+            to_recipients=[Recipient(email_address=EmailAddress(address=request.manager))],
+            body=ItemBody(content_type=BodyType.Html, content=email_body(rendered).html),
+            internet_message_headers=[
+                InternetMessageHeader(name=IDEMPOTENCY_HEADER, value=request.idempotency_key)
+            ],
+            single_value_extended_properties=[
+                SingleValueLegacyExtendedProperty(
+                    id=IDEMPOTENCY_PROPERTY, value=request.idempotency_key
+                )
+            ],
+        )
+        mailbox = self._graph.users.by_user_id(self._agent)
+        reply_to = request.reply_to_message_id
+        if not reply_to:
+            message.subject = rendered.subject
+
+        async def submit() -> None:
+            if reply_to:
+                await mailbox.messages.by_message_id(reply_to).reply.post(
+                    ReplyPostRequestBody(message=message)
+                )
+            else:
+                await mailbox.send_mail.post(
+                    SendMailPostRequestBody(message=message, save_to_sent_items=True)
+                )
+
+        if await self._messaging.send_once(self._agent, request.idempotency_key, submit):
+            logger.info("intake_question_already_sent")
+            return SentMessage(
+                idempotency_key=request.idempotency_key,
+                recipient=request.manager,
+                already_sent=True,
+            )
+        logger.info("intake_question_sent", in_thread=request.reply_to_message_id is not None)
+        return SentMessage(
+            idempotency_key=request.idempotency_key, recipient=request.manager, already_sent=False
+        )
+
+
+def _name(request: QuestionRequest) -> str:
+    manager = request.reading.manager
+    return manager.name if manager is not None and manager.name else request.manager

@@ -1,0 +1,60 @@
+"""What the API knows of its deployment, handed to it by its composition root.
+
+The API reads no settings: accord/wiring/api.py builds one :class:`ApiConfig` from Accord's
+settings when it builds the app, and routes take it through
+:data:`api.dependencies.ConfigDep` (tests replace it through
+``app.dependency_overrides[get_config]``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workflows.intake.contracts import WatchMode
+
+
+@dataclass(frozen=True)
+class AddinConfig:
+    """The Outlook add-in's sign-in registration (docs/addin.md).
+
+    Attributes:
+        client_id: the Entra ID app (client) id of Accord's API; unset: no manifest.
+        resource: its Application ID URI; unset: derived from the public URL.
+    """
+
+    client_id: str | None = None
+    resource: str | None = None
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """What Graph's change notifications are checked against.
+
+    Attributes:
+        client_states: the ``clientState`` values a notification may carry.
+        watched: every (mailbox, mode) Accord watches, mailboxes lower-cased.
+    """
+
+    client_states: tuple[str, ...] = ()
+    watched: frozenset[tuple[str, WatchMode]] = frozenset()
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """The deployment, as far as the API's routes need it.
+
+    Attributes:
+        public_url: where people reach the API; links and ``Location`` headers start here.
+        task_queue: the Temporal task queue workflows are started on.
+        agent_mailbox: Accord's own mailbox.
+        max_body_bytes: the largest request body accepted.
+        addin: the Outlook add-in's registration.
+        webhooks: what Graph's notifications are checked against.
+    """
+
+    public_url: str
+    task_queue: str
+    agent_mailbox: str
+    max_body_bytes: int
+    addin: AddinConfig = field(default_factory=AddinConfig)
+    webhooks: WebhookConfig = field(default_factory=WebhookConfig)

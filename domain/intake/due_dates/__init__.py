@@ -1,0 +1,1 @@
+"""domain.intake.due_dates."""

@@ -1,0 +1,412 @@
+"""Due dates from words: "by Friday", "EOD 3 Dec", "within two weeks", "3/12", "next Tuesday 2pm".
+
+Every phrase is read in the sender's time zone, relative to the moment the email was sent.
+A date without a time gets the sender's end of working day. The rules and their reasons are
+in docs/intake.md ("Due dates").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from domain.intake.due_dates.calendar_words import MONTH_FIRST_ZONE_PREFIXES
+from domain.intake.due_dates.date_phrases import date_spans
+from domain.intake.due_dates.spans import Kind, Local, Span, number_value
+from domain.intake.due_dates.time_phrases import time_spans
+from domain.intake.models import DueParse
+from domain.timezones import resolve_zone
+
+# How strongly the words before a date make it a deadline: "by Friday" beats "for January".
+_STRONG_CUE = re.compile(
+    r"(?:\bby|\bbefore|\bdue(?:\s+(?:on|by|date|at))?:?|\bdeadline(?:\s+(?:is|of))?:?|\buntil"
+    r"|\btill|\bno\s+later\s+than|\bnot\s+later\s+than|\bon\s+or\s+before|\bahead\s+of"
+    r"|\bprior\s+to|\bneeded|\bdue\s+to\s+\w+(?:\s+\w+)?\s+on|\b(?:target|due|end)\s+date\s*:?"
+    r"|\beta\s*:)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_WEAK_CUE = re.compile(
+    r"(?:\bfor|\bon|\bready|\bwrapped\s+up|\bdone|\bcomplete[d]?|\bfinished|\bsay|\baim\s+for"
+    r"|\btarget(?:ing)?:?|\beta:?|\bgoal:?|\bwithin|\bat\s+some\s+point|\bsome\s*time"
+    r"|\bduring|\blater|\b(?:needs?|has|have)\s+to\s+(?:go\s+out|be\s+(?:done|ready|sent|out"
+    r"|finished|live)|happen|ship|land)(?:\s+\w+){0,2})\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_AFTER_CUE = re.compile(
+    r"^\s*(?:,\s*)?(?:at\s+the\s+latest|latest|sharp|(?:is|as)\s+(?:the|our|a|my)\s+"
+    r"(?:deadline|due\s+date|cut-?off)|is\s+when\s+i\s+need|hard\s+stop)\b",
+    re.IGNORECASE,
+)
+_HARD_LIMIT = re.compile(
+    r"^\s*,?\s*(?:at\s+the\s+(?:very\s+)?latest|latest|hard\s+stop|no\s+later)\b", re.IGNORECASE
+)
+_SOFT_LIMIT = re.compile(
+    r"^\s*,?\s*(?:if\s+(?:possible|you\s+can)|ideally|would\s+be\s+(?:great|nice|ideal)"
+    r"|at\s+the\s+earliest)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_CUE = re.compile(
+    r"\b(?:deadline|due\s+date|cut-?off)\b"
+    r"|\bdue\b(?!\s+to\s+(?:the|a|an|our|your|their|this|that|it|an?)\b)",
+    re.IGNORECASE,
+)
+_SENTENCE_START = re.compile(r"[.!?\n]\s*(?=[^.!?\n]*$)")
+
+
+def _without_overlaps(spans: list[Span]) -> list[Span]:
+    # Leftmost-longest wins: "EOD 3 Dec" keeps "3 Dec" whole rather than "3" and "Dec".
+    # Sorted by start, a span can only overlap the last one kept.
+    chosen: list[Span] = []
+    for span in sorted(spans, key=lambda item: (item.start, -(item.end - item.start))):
+        if not chosen or span.start >= chosen[-1].end:
+            chosen.append(span)
+    return chosen
+
+
+_JOIN_AFTER_DATE = re.compile(
+    r"^\s*(?:,|@|-|at|by|before|around|latest|,\s*at|,\s*by|by\s+the|before\s+the)?\s*$",
+    re.IGNORECASE,
+)
+_JOIN_BEFORE_DATE = re.compile(r"^\s*(?:,|on|,\s*on|this|-)?\s*$", re.IGNORECASE)
+_JOIN_DATES = re.compile(r"^\s*(?:,|the)?\s*$", re.IGNORECASE)
+
+
+def _combine(spans: list[Span], text: str) -> list[Span]:
+    """Merge a date with an adjacent time ("Friday 3pm", "noon tomorrow", "EOD 3 Dec")."""
+    merged: list[Span] = []
+    index = 0
+    while index < len(spans):
+        span = spans[index]
+        following = spans[index + 1] if index + 1 < len(spans) else None
+        if following is not None:
+            gap = text[span.end : following.start]
+            kinds = (span.kind, following.kind)
+            joinable = (
+                (kinds == (Kind.DATE, Kind.TIME) and _JOIN_AFTER_DATE.match(gap))
+                or (kinds == (Kind.TIME, Kind.DATE) and _JOIN_BEFORE_DATE.match(gap))
+                or (kinds == (Kind.DATE, Kind.DATE) and _JOIN_DATES.match(gap))
+            )
+            if joinable:
+                merged.append(Span(span.start, following.end, "pair", extra=[span, following]))
+                index += 2
+                continue
+        merged.append(span)
+        index += 1
+    return merged
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    due: datetime
+    alternatives: list[datetime]
+    ambiguous: bool
+    cue: int
+
+    @property
+    def cued(self) -> bool:
+        return self.cue > 0
+
+
+def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
+    parts = span.extra or [span]
+    dates = [part.date_value for part in parts if part.date_value is not None]
+    times = [part.time_value for part in parts if part.time_value is not None]
+    time_value = times[0] if times else None
+    ambiguous = False
+    extra_readings: list[date] = []
+    if len(dates) == 2:
+        # "Friday 4 Dec": the explicit date wins; a weekday that disagrees makes it unclear.
+        weekday_value, explicit = dates if dates[0].roll is not None else dates[::-1]
+        if explicit.readings and weekday_value.readings:
+            shown = explicit.readings[0]
+            if all(reading.weekday() != shown.weekday() for reading in weekday_value.readings):
+                ambiguous = True
+                extra_readings = weekday_value.readings[:1]
+        date_value = explicit
+    elif dates:
+        date_value = dates[0]
+    else:
+        date_value = None
+    cue = _cue_strength(text, span)
+    if cue < 0:
+        return None
+    cued = cue > 0
+    if date_value is not None:
+        if date_value.self_cued or (time_value is not None and time_value.self_cued):
+            cue, cued = max(cue, 1), True
+        if date_value.needs_cue and not cued:
+            return None
+        if date_value.weak_only:
+            cue = min(cue, 1)
+        if date_value.exact is not None and time_value is None:
+            exact = date_value.exact
+            return _Candidate(span.start, span.end, exact, [], False, max(cue, 1))
+        default = date_value.default_time or local.day_end
+        at, zone = (time_value.at, time_value.zone) if time_value else (default, None)
+        readings = [_at(reading, at, zone or local.zone) for reading in date_value.readings]
+        if date_value.roll is not None and readings[0] <= local.now:
+            rolled = date_value.roll(date_value.readings[0])
+            readings = [_at(rolled, at, zone or local.zone)]
+        readings += [_at(reading, at, zone or local.zone) for reading in extra_readings]
+        ambiguous = ambiguous or date_value.ambiguous
+        if date_value.ambiguous and len(readings) > 1 and not extra_readings:
+            year_ahead = local.now + timedelta(days=365)
+            plausible = [reading for reading in readings if local.now < reading <= year_ahead]
+            if len(plausible) == 1:
+                return _Candidate(span.start, span.end, plausible[0], [], False, cue)
+            if all(reading <= local.now for reading in readings):
+                # Every reading is past: the date needs fixing whichever was meant.
+                return _Candidate(span.start, span.end, readings[0], [], False, cue)
+        return _Candidate(span.start, span.end, readings[0], readings[1:], ambiguous, cue)
+    if time_value is None:
+        return None
+    # A time alone ("by 3pm", "EOD") is today's, or tomorrow's once it has passed.
+    if time_value.self_cued:
+        cue = max(cue, 1)
+    if not cue:
+        return None
+    due = _at(local.today, time_value.at, time_value.zone or local.zone)
+    if due <= local.now:
+        due = _at(local.today + timedelta(days=1), time_value.at, time_value.zone or local.zone)
+    return _Candidate(span.start, span.end, due, [], False, cue)
+
+
+_OFFSET_BEFORE = re.compile(
+    r"\b(?:(?P<count>\d{1,2}|one|two|three|four|five|six|seven|a|an|a\s+couple\s+of)\s+"
+    r"(?P<working>(?:working|business)\s+)?(?P<unit>days?|weeks?)"
+    r"|the\s+(?P<named>day|week|monday|tuesday|wednesday|thursday|friday))"
+    r"\s+(?:before|ahead\s+of|prior\s+to)\b",
+    re.IGNORECASE,
+)
+_SAME_SENTENCE = re.compile(r"[^.!?\n]*")
+_NAMED_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+def _offset_day(anchor: date, match: re.Match[str]) -> date | None:
+    named = (match["named"] or "").lower()
+    if named == "day":
+        return anchor - timedelta(days=1)
+    if named == "week":
+        return anchor - timedelta(days=7)
+    if named:
+        back = (anchor.weekday() - _NAMED_WEEKDAYS.index(named)) % 7 or 7
+        return anchor - timedelta(days=back)
+    count = number_value(match["count"])
+    if count is None:
+        return None
+    if match["unit"].lower().startswith("week"):
+        return anchor - timedelta(weeks=count)
+    day = anchor
+    while count > 0:
+        day -= timedelta(days=1)
+        if match["working"] is None or day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def _apply_offsets(candidates: list[_Candidate], text: str, local: Local) -> list[_Candidate]:
+    """Read deadlines set from another date: "two days before the kickoff on Jan 20".
+
+    The other date (the anchor) follows in the same sentence or precedes within 200
+    characters ("we present on 12 January, so a draft the Friday before"); it then stays only
+    as context.
+    """
+    result = list(candidates)
+    for offset in _OFFSET_BEFORE.finditer(text):
+        inside = [c for c in result if c.start < offset.end() and c.end > offset.start()]
+        others = [c for c in result if c not in inside]
+        rest_of_sentence = _SAME_SENTENCE.match(text, offset.end())
+        sentence_end = offset.end() + (len(rest_of_sentence.group(0)) if rest_of_sentence else 0)
+        after = [c for c in others if offset.end() <= c.start <= sentence_end]
+        before = [c for c in others if offset.start() - 200 <= c.end <= offset.start()]
+        anchor = after[0] if after else (before[-1] if before else None)
+        if anchor is None:
+            continue
+        day = _offset_day(anchor.due.astimezone(local.zone).date(), offset)
+        if day is None:
+            continue
+        due = _at(day, local.day_end, local.zone)
+        demoted = _Candidate(anchor.start, anchor.end, anchor.due, [], anchor.ambiguous, 0)
+        result = [demoted if c is anchor else c for c in others]
+        end = anchor.end if after else offset.end()
+        if after:
+            result.remove(demoted)
+        result.append(_Candidate(offset.start(), end, due, [], anchor.ambiguous, 2))
+    return sorted(result, key=lambda candidate: candidate.start)
+
+
+def _later_of_alternatives(candidates: list[_Candidate], text: str) -> list[_Candidate]:
+    """In "tonight or first thing tomorrow" the later time is the deadline."""
+    kept: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda item: item.start):
+        if kept and re.fullmatch(r"\s*,?\s*or\s*", text[kept[-1].end : candidate.start]):
+            earlier = kept.pop()
+            later = candidate if candidate.due >= earlier.due else earlier
+            candidate = _Candidate(
+                earlier.start,
+                candidate.end,
+                later.due,
+                later.alternatives,
+                later.ambiguous,
+                max(earlier.cue, candidate.cue),
+            )
+        kept.append(candidate)
+    return kept
+
+
+_START_CUE = re.compile(
+    r"(?:\bfrom|\bstarting(?:\s+on)?|\bbeginning(?:\s+on)?|\bas\s+of|\beffective(?:\s+on)?"
+    r"|\bafter|\bsince)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _cue_strength(text: str, span: Span) -> int:
+    """How strongly the words around a date make it a deadline.
+
+    2 for a deadline word ("by", "due", "at the latest"), 1 for a weaker one, 0 for none, -1
+    for a start ("from next month", "starting Monday"), which is never a deadline.
+    """
+    before = text[max(0, span.start - 40) : span.start]
+    after = text[span.end : span.end + 40]
+    if _START_CUE.search(before):
+        return -1
+    if _HARD_LIMIT.match(after):
+        # "By Friday if possible, Monday at the latest": the hard limit is the deadline.
+        return 3
+    if _SOFT_LIMIT.match(after):
+        return 1
+    if _STRONG_CUE.search(before) or _AFTER_CUE.match(after):
+        return 2
+    sentence = text[max(0, span.start - 200) : span.start]
+    boundary = _SENTENCE_START.search(sentence)
+    if _SENTENCE_CUE.search(sentence[boundary.end() :] if boundary else sentence):
+        return 2
+    return 1 if _WEAK_CUE.search(before) else 0
+
+
+def _at(day: date, at: time, zone: tzinfo) -> datetime:
+    return datetime.combine(day, at, zone)
+
+
+def _month_first(zone_name: str) -> bool:
+    return zone_name.startswith(MONTH_FIRST_ZONE_PREFIXES)
+
+
+def _local(
+    sent_at: datetime, time_zone: str, working_day_end: time, working_day_start: time
+) -> Local:
+    try:
+        zone = resolve_zone(time_zone)
+        key = zone.key
+    except ValueError:
+        zone, key = resolve_zone("UTC"), "UTC"
+    if sent_at.tzinfo is None:
+        sent_at = sent_at.replace(tzinfo=UTC)
+    return Local(
+        now=sent_at.astimezone(zone),
+        zone=zone,
+        day_end=working_day_end,
+        day_start=working_day_start,
+        month_first=_month_first(key),
+    )
+
+
+_CUE_WORDS = re.compile(
+    r"(?:\b(?:by|before|due(?:\s+(?:on|by|date|at))?:?|deadline(?:\s+(?:is|of))?:?|until|till"
+    r"|no\s+later\s+than|on\s+or\s+before|on|for|at)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+
+
+def find_due_dates(
+    text: str,
+    *,
+    sent_at: datetime,
+    time_zone: str,
+    working_day_end: time = time(17, 0),
+    working_day_start: time = time(9, 0),
+    require_cue: bool = False,
+) -> list[DueParse]:
+    """Return every due date the text mentions, cued ones ("by", "before", "due") first.
+
+    Args:
+        text: any text.
+        sent_at: when it was written (aware).
+        time_zone: the writer's zone, IANA or Windows name (unknown: UTC).
+        working_day_end: the time a bare date means.
+        working_day_start: the time "first thing" or "by next week" means.
+        require_cue: keep only dates introduced by a deadline word or that are deadlines by
+            themselves ("EOD", "within two weeks").
+
+    Returns:
+        The readings, in order of preference.
+    """
+    local = _local(sent_at, time_zone, working_day_end, working_day_start)
+    spans = _without_overlaps([*date_spans(text, local), *time_spans(text, local)])
+    candidates = [
+        candidate
+        for span in _combine(spans, text)
+        if (candidate := _resolve(span, text, local)) is not None
+    ]
+    candidates = _later_of_alternatives(_apply_offsets(candidates, text, local), text)
+    if require_cue:
+        candidates = [candidate for candidate in candidates if candidate.cued]
+    candidates.sort(key=lambda candidate: (-candidate.cue, candidate.ambiguous, candidate.start))
+    results = []
+    for candidate in candidates:
+        cue = _CUE_WORDS.search(text[max(0, candidate.start - 30) : candidate.start])
+        start = candidate.start - (len(cue.group(0)) if cue else 0)
+        words = " ".join(text[start : candidate.end].split()).rstrip(".,;")
+        due = candidate.due.astimezone(UTC)
+        results.append(
+            DueParse(
+                due=due,
+                text=words,
+                ambiguous=candidate.ambiguous,
+                alternatives=[other.astimezone(UTC) for other in candidate.alternatives],
+                in_past=due <= local.now,
+                strength=candidate.cue,
+            )
+        )
+    return results
+
+
+def parse_due(
+    text: str,
+    *,
+    sent_at: datetime,
+    time_zone: str,
+    working_day_end: time = time(17, 0),
+    working_day_start: time = time(9, 0),
+) -> DueParse | None:
+    """Read the due date a text sets, in the writer's zone and relative to when they wrote.
+
+    Understands weekdays ("by Friday", "next Tuesday 2pm"), relative days ("tomorrow noon"),
+    period ends ("end of next week", "EOM"), durations ("within two weeks"), day-of-month
+    ("by the 15th"), named dates ("EOD 3 Dec", "December 3rd"), ISO dates and numeric dates
+    ("3/12", read day- or month-first by the writer's zone; ambiguous unless only one reading
+    lies in the coming year). A date without a time means ``working_day_end``.
+
+    Args:
+        text: the words, e.g. an email's text or a reply such as "Friday 3pm".
+        sent_at: when the words were written (aware; naive is taken as UTC).
+        time_zone: the writer's zone, IANA or Windows name; an unknown one reads as UTC.
+        working_day_end: the time a bare date means.
+        working_day_start: the time "first thing" or "by next week" means.
+
+    Returns:
+        The preferred reading (a date introduced by "by", "before", "due" and the like wins
+        over one merely mentioned), or ``None`` when the text names no date.
+    """
+    found = find_due_dates(
+        text,
+        sent_at=sent_at,
+        time_zone=time_zone,
+        working_day_end=working_day_end,
+        working_day_start=working_day_start,
+    )
+    return found[0] if found else None

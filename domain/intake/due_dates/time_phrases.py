@@ -1,0 +1,83 @@
+"""Time phrases: "3pm", "15:00", "noon", "EOD", "first thing", with a zone ("3pm ET").
+
+Named times follow the sender's working day: "EOD" is its end, "first thing" its start.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import time
+
+from domain.intake.due_dates.calendar_words import CITY_ZONES, ZONE_ABBREVIATIONS
+from domain.intake.due_dates.spans import Kind, Local, Span, TimeValue
+from domain.timezones import resolve_zone
+
+_AMPM = re.compile(
+    r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?!\w)", re.IGNORECASE
+)
+_CLOCK = re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:h](?P<m>[0-5]\d)\b(?!\s*[/.]\d)")
+_NAMED_TIME = re.compile(
+    r"\b(?:at\s+)?(?P<name>noon|midday|lunch\s*time|lunch|midnight"
+    r"|(?:the\s+)?end\s+of\s+(?:the\s+|your\s+|my\s+)?(?:working\s+|work\s+|business\s+)?day"
+    r"|close\s+of\s+(?:business|play)|end\s+of\s+business|start\s+of\s+(?:the\s+)?day"
+    r"|first\s+thing(?:\s+in\s+the\s+morning)?|EOD|COB|EOB|SOD|COP|morning|afternoon"
+    # "Friday am", "tmrw pm": only after a day, where "am" cannot be the verb.
+    r"|(?:(?<=day\s)|(?<=row\s)|(?<=mrw\s)|(?<=tmr\s))(?:am|pm))\b",
+    re.IGNORECASE,
+)
+_ZONE_SUFFIX = re.compile(
+    r"^\s*\(?(?P<zone>" + "|".join(ZONE_ABBREVIATIONS) + r")\)?\b"
+    r"|^\s*,?\s*(?P<city>" + "|".join(CITY_ZONES) + r")\s+time\b",
+    re.IGNORECASE,
+)
+
+
+def time_spans(text: str, local: Local) -> Iterator[Span]:
+    """Find every time of day in the text ("3pm", "15:00", "noon", "EOD", "3pm ET").
+
+    Args:
+        text: any text.
+        local: the sender's working day, for "EOD" and "first thing".
+
+    Yields:
+        One span per time.
+    """
+    for match in _AMPM.finditer(text):
+        hour, minute = int(match["h"]), int(match["m"] or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            continue
+        pm = match["ampm"].lower().startswith("p")
+        hour = hour % 12 + (12 if pm else 0)
+        yield _zone_suffixed(text, match.start(), match.end(), time(hour, minute))
+    for match in _CLOCK.finditer(text):
+        yield _zone_suffixed(
+            text, match.start(), match.end(), time(int(match["h"]), int(match["m"]))
+        )
+    for match in _NAMED_TIME.finditer(text):
+        name = " ".join(match["name"].lower().split())
+        if name in ("noon", "midday") or name.startswith("lunch"):
+            value = TimeValue(time(12, 0))
+        elif name == "midnight":
+            value = TimeValue(time(23, 59))
+        elif name.startswith(("start", "first", "sod")) or name in ("morning", "am"):
+            value = TimeValue(local.day_start, self_cued=name not in ("morning", "am"))
+        else:
+            value = TimeValue(local.day_end, self_cued=name not in ("afternoon", "pm"))
+        suffixed = _zone_suffixed(text, match.start(), match.end(), value.at)
+        if suffixed.time_value is not None and suffixed.time_value.zone is not None:
+            value.zone = suffixed.time_value.zone
+        yield Span(match.start(), suffixed.end, Kind.TIME, time_value=value)
+
+
+def _zone_suffixed(text: str, start: int, end: int, at: time) -> Span:
+    suffix = _ZONE_SUFFIX.match(text[end:])
+    if suffix:
+        name = (
+            ZONE_ABBREVIATIONS[suffix["zone"].lower()]
+            if suffix["zone"]
+            else CITY_ZONES[" ".join(suffix["city"].lower().split())]
+        )
+        zone = resolve_zone(name)
+        return Span(start, end + suffix.end(), Kind.TIME, time_value=TimeValue(at, zone))
+    return Span(start, end, Kind.TIME, time_value=TimeValue(at))

@@ -1,0 +1,1 @@
+"""The production wheel and what it installs."""

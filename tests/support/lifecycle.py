@@ -1,0 +1,193 @@
+"""The commitment lifecycle in tests: the real workflow and activities against a live sandbox.
+
+Time-skipping moves Temporal's clock in jumps; an interceptor moves the sandbox's clock to
+each activity's scheduled time, so received times, out-of-office and getSchedule agree with
+the workflow's view of time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from msgraph.generated.models.day_of_week import DayOfWeek
+from msgraph.generated.models.mailbox_settings import MailboxSettings
+from msgraph.generated.models.time_zone_base import TimeZoneBase
+from msgraph.generated.models.working_hours import WorkingHours
+from msgraph.graph_service_client import GraphServiceClient
+from temporalio import activity
+from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import (
+    ActivityInboundInterceptor,
+    ExecuteActivityInput,
+    Interceptor,
+    Worker,
+)
+
+from activities.calendar.activities import CalendarActivities
+from activities.directory.activities import DirectoryActivities
+from activities.messaging.activities import MessagingActivities
+from domain.action_links import LinkKeyRing
+from domain.models import CommitmentSpec, Person
+from sandbox.server import SandboxServer
+from tests.support.people import AGENT, MANAGER, SAM
+from workflows.commitment.contracts import CommitmentInput, CommitmentView, workflow_id_for
+from workflows.commitment.workflow import CommitmentWorkflow
+
+LINK_KEY = b"test-only-link-key-of-at-least-32-bytes!"
+PUBLIC_URL = "http://accord.test"
+
+
+class _FollowTemporalTime(ActivityInboundInterceptor):
+    def __init__(self, next_interceptor: ActivityInboundInterceptor, sandbox: SandboxServer):
+        super().__init__(next_interceptor)
+        self._sandbox = sandbox
+
+    async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+        assert self._sandbox.state is not None
+        self._sandbox.state.clock.set(activity.info().current_attempt_scheduled_time)
+        return await super().execute_activity(input)
+
+
+class SandboxClockInterceptor(Interceptor):
+    """Moves the sandbox's clock to Temporal's before each activity."""
+
+    def __init__(self, sandbox: SandboxServer) -> None:
+        self._sandbox = sandbox
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        """Wrap the activity inbound interceptor."""
+        return _FollowTemporalTime(next, self._sandbox)
+
+
+@asynccontextmanager
+async def lifecycle_worker(
+    client: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+) -> AsyncIterator[Worker]:
+    """Run the commitment workflow with real activities bound to the sandbox."""
+    assert sandbox.state is not None
+    clock = sandbox.state.clock.now
+    directory = DirectoryActivities(graph)
+    messaging = MessagingActivities(
+        graph,
+        sender_mailbox=AGENT,
+        links=LinkKeyRing([LINK_KEY]),
+        public_url=PUBLIC_URL,
+        clock=clock,
+    )
+    calendar = CalendarActivities(graph, clock=clock)
+    worker = Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[CommitmentWorkflow],
+        activities=[
+            directory.get_person_schedule,
+            messaging.send_message,
+            calendar.find_meeting_slot,
+            calendar.schedule_meeting,
+            calendar.get_meeting_response,
+            calendar.cancel_meeting,
+        ],
+        interceptors=[SandboxClockInterceptor(sandbox)],
+    )
+    async with worker:
+        yield worker
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """A running :func:`lifecycle_worker` on a time-skipping server: start commitments on it."""
+
+    env: WorkflowEnvironment
+    task_queue: str
+    now: datetime
+    """The server's time just before the worker started: every commitment's ``created_at``."""
+
+    @property
+    def client(self) -> Client:
+        """The server's client."""
+        return self.env.client
+
+    async def start(
+        self, spec: CommitmentSpec, **options: Any
+    ) -> WorkflowHandle[CommitmentWorkflow, CommitmentView]:
+        """Start a commitment on the worker's task queue (see :func:`start_commitment`)."""
+        return await start_commitment(self.client, self.task_queue, spec, self.now, **options)
+
+
+def spec_for(owner: Person, due: datetime, **changes: Any) -> CommitmentSpec:
+    """A realistic commitment from Maya to ``owner``."""
+    fields: dict[str, Any] = {
+        "title": "Draft the Q1 budget",
+        "description": "The budget for the platform team, for the planning review.",
+        "success_criteria": "A reviewed spreadsheet shared with finance.",
+        "owner": owner,
+        "manager": Person(email=MANAGER, display_name="Maya Chen"),
+        "due": due,
+        "support": "Time with finance on Tuesday.",
+    }
+    fields.update(changes)
+    return CommitmentSpec.model_validate(fields)
+
+
+async def start_commitment(
+    client: Client,
+    task_queue: str,
+    spec: CommitmentSpec,
+    created_at: datetime,
+    **options: Any,
+) -> WorkflowHandle[CommitmentWorkflow, CommitmentView]:
+    """Start a commitment workflow with a fresh id."""
+    commitment_id = options.pop("commitment_id", uuid.uuid4().hex[:12])
+    return await client.start_workflow(
+        CommitmentWorkflow.run,
+        CommitmentInput(
+            commitment_id=commitment_id,
+            spec=spec,
+            created_at=created_at,
+            grace_period=options.pop("grace_period", timedelta(hours=4)),
+            **options,
+        ),
+        id=workflow_id_for(commitment_id),
+        task_queue=task_queue,
+    )
+
+
+def commitment_input(commitment_id: str) -> CommitmentInput:
+    """A commitment from Maya to Sam, created now and due in two weeks."""
+    now = datetime.now(UTC)
+    spec = CommitmentSpec(
+        title="Draft the Q1 budget",
+        description="The platform team's budget for the planning review.",
+        success_criteria="A reviewed spreadsheet shared with finance.",
+        owner=Person(email=SAM, display_name="Sam Okafor"),
+        manager=Person(email=MANAGER, display_name="Maya Chen"),
+        due=now + timedelta(days=14),
+    )
+    return CommitmentInput(commitment_id=commitment_id, spec=spec, created_at=now)
+
+
+async def act(handle: WorkflowHandle[Any, Any], update: Any, argument: Any) -> CommitmentView:
+    """Run a typed update and return the view it answers with."""
+    view = await handle.execute_update(update, argument, result_type=CommitmentView)
+    assert isinstance(view, CommitmentView)
+    return view
+
+
+async def work_round_the_clock(graph: GraphServiceClient, address: str) -> None:
+    """Make someone work every day round the clock, so messages to them go out at once."""
+    await graph.users.by_user_id(address).mailbox_settings.patch(
+        MailboxSettings(
+            working_hours=WorkingHours(
+                days_of_week=list(DayOfWeek),
+                start_time=time(0, 0),
+                end_time=time(23, 59),
+                time_zone=TimeZoneBase(name="UTC"),
+            )
+        )
+    )

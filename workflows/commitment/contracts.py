@@ -1,0 +1,170 @@
+"""What the outside world exchanges with a commitment workflow: its input, updates and views.
+
+The API, the action links and (later) the Teams bot all speak to a commitment through these
+models, so a person's action means the same thing whatever channel it came through.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+from temporalio.common import SearchAttributeKey
+
+from domain.models import (
+    CheckIn,
+    CheckInAnswer,
+    CommitmentSpec,
+    CommitmentStatus,
+    HistoryEntry,
+    OptionalText,
+    Revision,
+    RevisionProposal,
+    UtcDatetime,
+)
+from workflows.commitment.state import CommitmentState, MeetingRecord
+
+TASK_QUEUE = "accord-commitments"
+WORKFLOW_ID_PREFIX = "commitment-"
+
+
+NOTE_SUFFIX = ":note"
+
+
+def note_action_id(action_id: str) -> str:
+    """Return the action id of a note added to the check-in that ``action_id`` recorded.
+
+    The note travels as a second check-in update under this id; the workflow attaches it to
+    the check-in recorded under ``action_id`` instead of counting a second check-in.
+    """
+    return f"{action_id}{NOTE_SUFFIX}"
+
+
+def workflow_id_for(commitment_id: str) -> str:
+    """Return the workflow id of a commitment (one workflow per commitment id)."""
+    return f"{WORKFLOW_ID_PREFIX}{commitment_id}"
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CommitmentInput(_Input):
+    """Starts (or continues) a commitment workflow."""
+
+    commitment_id: str = Field(min_length=1, max_length=100)
+    spec: CommitmentSpec
+    created_at: UtcDatetime
+    grace_period: timedelta = timedelta(hours=4)
+    progress: CommitmentState | None = Field(
+        default=None, description="Set when a run continues as new: the state to go on from."
+    )
+    continue_as_new_after_events: int | None = Field(
+        default=None,
+        description="Continue as new past this many history events; unset: when the server "
+        "suggests it. Small values exercise continue-as-new in tests.",
+    )
+
+
+class ActorAction(_Input):
+    """A person's action with no further details (accept, request a conversation)."""
+
+    actor: str = Field(min_length=3, description="The acting person's email address.")
+    action_id: str | None = Field(
+        default=None, description="Set by action links; a second use of one id changes nothing."
+    )
+
+
+class LetsTalk(ActorAction):
+    """The owner wants to talk the expectation through before accepting."""
+
+    question: OptionalText = None
+
+
+class ReviseExpectation(ActorAction):
+    """The manager changes the expectation while it is being clarified."""
+
+    title: str | None = None
+    description: str | None = None
+    success_criteria: str | None = None
+    due: datetime | None = None
+    support: OptionalText = None
+    reason: OptionalText = None
+
+
+class CheckInAnswerInput(ActorAction):
+    """The owner's answer to a check-in."""
+
+    answer: CheckInAnswer
+    note: OptionalText = None
+
+
+class Complete(ActorAction):
+    """The owner reports the work done."""
+
+    note: OptionalText = None
+
+
+class ProposeRevision(ActorAction):
+    """Either person proposes a new date or scope."""
+
+    new_due: datetime | None = None
+    new_scope: OptionalText = None
+    reason: OptionalText = None
+
+
+class Release(ActorAction):
+    """The manager releases the owner from the commitment."""
+
+    reason: OptionalText = None
+
+
+class CommitmentView(BaseModel):
+    """The state and full history of a commitment, as queries return it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    commitment_id: str
+    status: CommitmentStatus
+    spec: CommitmentSpec
+    created_at: UtcDatetime
+    history: list[HistoryEntry]
+    check_ins: list[CheckIn]
+    revisions: list[Revision]
+    pending_revision: RevisionProposal | None
+    meeting: MeetingRecord | None
+    completed_at: UtcDatetime | None
+
+
+class Updates:
+    """The names of the commitment workflow's updates, with the input model each takes.
+
+    accept (ActorAction, owner), lets_talk (LetsTalk, owner), revise_expectation
+    (ReviseExpectation, manager), check_in (CheckInAnswerInput, owner), complete (Complete,
+    owner), propose_revision (ProposeRevision, either), accept_revision (ActorAction, the
+    other person), request_conversation (ActorAction, manager), release (Release, manager).
+    Each returns the :class:`CommitmentView` after the change; a rejected update raises an
+    ``ApplicationError`` of type ``InvalidAction`` whose message says why.
+    """
+
+    ACCEPT = "accept"
+    LETS_TALK = "lets_talk"
+    REVISE_EXPECTATION = "revise_expectation"
+    CHECK_IN = "check_in"
+    COMPLETE = "complete"
+    PROPOSE_REVISION = "propose_revision"
+    ACCEPT_REVISION = "accept_revision"
+    REQUEST_CONVERSATION = "request_conversation"
+    RELEASE = "release"
+
+
+VIEW_QUERY = "view"
+WORKFLOW_NAME = "CommitmentWorkflow"
+OWNER_KEY = SearchAttributeKey.for_keyword("AccordOwner")
+MANAGER_KEY = SearchAttributeKey.for_keyword("AccordManager")
+STATUS_KEY = SearchAttributeKey.for_keyword("AccordStatus")
+DUE_KEY = SearchAttributeKey.for_datetime("AccordDue")
+SEARCH_ATTRIBUTE_KEYS = (OWNER_KEY, MANAGER_KEY, STATUS_KEY, DUE_KEY)
+"""The custom search attributes that list commitments."""
+SEARCH_ATTRIBUTES = {key.name: key.indexed_value_type.name.title() for key in SEARCH_ATTRIBUTE_KEYS}
+"""The same attributes as the dev server's ``--search-attribute Name=Type`` flags want them."""

@@ -1,0 +1,270 @@
+"""The commitment workflow: one per commitment, for as long as the commitment lives.
+
+It carries the lifecycle of compassionate accountability: set the expectation, check in,
+notice a miss, hold a supportive conversation, agree a revised plan, until done or released.
+People act through updates (:mod:`workflows.commitment.updates`, validated first, so a wrong
+action changes nothing); the main loop here runs the phases and does the waiting, and the
+couriers (:mod:`workflows.commitment.courier`) do the talking, so every message waits for
+its reader's working hours. Meetings are in :mod:`workflows.commitment.meetings`; the state,
+one object that is also the continue-as-new payload, in :mod:`workflows.commitment.state`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.action_links import LinkAction
+    from domain.cadence import check_in_times, reminder_times
+    from domain.messages.kinds import MessageKind
+    from domain.models import Actor, CommitmentStatus, TimeSlot
+    from domain.working_time import add_working_time, is_out_of_office, next_reachable
+    from workflows.commitment.contracts import WORKFLOW_NAME, CommitmentInput, CommitmentView
+    from workflows.patches import REFRESH_HISTORY_ON_REQUEST
+    from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
+
+# The workflow's own parts load inside the sandbox with it, under the same checks.
+from workflows.commitment.courier import ABSENCE_RECHECK, PendingMessage, schedule_of
+from workflows.commitment.updates import CommitmentUpdates
+
+MEETING_POLL = timedelta(hours=2)
+GRAPH_FAILURE_PAUSE = timedelta(hours=1)
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class CommitmentWorkflow(CommitmentUpdates):
+    """One commitment's whole life."""
+
+    @workflow.init
+    def __init__(self, start: CommitmentInput) -> None:
+        super().__init__(start)
+        self._grace = start.grace_period
+        self._continued = start.progress is not None
+        self._history_limit = start.continue_as_new_after_events
+        self._refresh_requested = False
+        if not self._continued:
+            # Recorded here, not in run(): an update delivered with the start runs before run().
+            self._record(Actor.MANAGER, "expectation_set", "The expectation was set.")
+
+    # ----- the main loop -------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, start: CommitmentInput) -> CommitmentView:
+        """Carry the commitment from its expectation to its end."""
+        if not self._continued:
+            self._couriers.queue(
+                PendingMessage(
+                    MessageKind.EXPECTATION,
+                    Actor.OWNER,
+                    actions={"accept_url": LinkAction.ACCEPT, "talk_url": LinkAction.TALK},
+                )
+            )
+        self._upsert_search_attributes()
+        while not self._state.status.is_closed:
+            if self._history_is_long():
+                await self._continue_as_new(start)
+            if self._refresh_due() and workflow.patched(REFRESH_HISTORY_ON_REQUEST):
+                await self._continue_as_new(start)
+            await self._step(self._run_phase)
+        await self._step(self._meetings.cancel_set_aside)
+        await workflow.wait_condition(lambda: self._couriers.idle)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.view()
+
+    async def _step(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run one step; a failure Graph will not retry pauses the step instead of ending us.
+
+        The commitment outlives any one failure (a mailbox being moved, a permission being
+        fixed): the failure is recorded in the history, and the step is tried again later.
+        """
+        epoch = self._epoch
+        try:
+            await step()
+        except ActivityError as failure:
+            self._record(Actor.SYSTEM, "graph_failed", str(failure.cause or failure))
+            await self._wait_for_change(epoch, until=workflow.now() + GRAPH_FAILURE_PAUSE)
+
+    async def _run_phase(self) -> None:
+        await self._meetings.cancel_set_aside()
+        if self._state.status.is_closed:
+            return
+        status = self._state.status
+        if status is CommitmentStatus.AWAITING_ACCEPTANCE:
+            await self._await_acceptance()
+        elif status is CommitmentStatus.CLARIFYING:
+            await self._hold_meeting(MessageKind.CLARIFICATION_INVITE)
+        elif status is CommitmentStatus.ACTIVE:
+            await self._follow_active()
+        elif status is CommitmentStatus.AWAITING_RETURN:
+            await self._await_return()
+        elif status is CommitmentStatus.MISSED:
+            self._state.after_deadline = True
+            self._transition(CommitmentStatus.IN_CONVERSATION, Actor.SYSTEM, "conversation_planned")
+        elif status is CommitmentStatus.IN_CONVERSATION:
+            await self._hold_meeting(MessageKind.CONVERSATION_AGENDA)
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        if self._history_limit is not None:
+            return info.get_current_history_length() > self._history_limit
+        return info.is_continue_as_new_suggested()
+
+    def _refresh_due(self) -> bool:
+        # Only between messages and with no meeting left to cancel: a courier mid-delivery
+        # and a cancellation not yet sent are not part of the state carried across.
+        return (
+            self._refresh_requested and self._couriers.idle and not self._meetings.cancellations_due
+        )
+
+    async def _continue_as_new(self, start: CommitmentInput) -> None:
+        # Messages still on their way are delivered first, so none is lost in the hand-over.
+        await workflow.wait_condition(
+            lambda: self._couriers.idle and workflow.all_handlers_finished()
+        )
+        # The memo is passed on, not left to the server to copy: copied, it would keep the
+        # ciphertext of the key it was first written with (see workflows/refresh.py).
+        workflow.continue_as_new(
+            start.model_copy(update={"spec": self._state.spec, "progress": self._state}),
+            memo=dict(workflow.memo()),
+        )
+
+    # ----- phases ----------------------------------------------------------------------
+
+    async def _await_acceptance(self) -> None:
+        epoch = self._epoch
+        owner = await schedule_of(self._state.spec.owner.email)
+        sent_at = self._state.last_sent_at(MessageKind.EXPECTATION) or workflow.now()
+        for when in reminder_times(sent_at, owner)[self._state.reminders_sent :]:
+            if await self._wait_for_change(epoch, until=when):
+                return
+            self._state.reminders_sent += 1
+            self._couriers.queue(
+                PendingMessage(
+                    MessageKind.EXPECTATION_REMINDER,
+                    Actor.OWNER,
+                    details={"sent_at": sent_at.isoformat()},
+                    actions={"accept_url": LinkAction.ACCEPT, "talk_url": LinkAction.TALK},
+                    valid_in=frozenset({CommitmentStatus.AWAITING_ACCEPTANCE}),
+                )
+            )
+            return
+        await self._wait_for_change(epoch)
+
+    async def _follow_active(self) -> None:
+        epoch = self._epoch
+        now = workflow.now()
+        owner = await schedule_of(self._state.spec.owner.email)
+        deadline = add_working_time(self._state.spec.due, self._grace, owner)
+        activated = self._activated_at()
+        nominal = (
+            check_in_times(activated, self._state.spec.due, self._state.spec.cadence)
+            if activated < self._state.spec.due
+            else []
+        )
+        cursor = self._state.last_check_in_due
+        # Times already behind us are skipped, not sent in a burst after a long wait.
+        upcoming = [when for when in nominal if when > now and (cursor is None or when > cursor)]
+        if upcoming and upcoming[0] < deadline:
+            if await self._wait_for_change(epoch, until=upcoming[0]):
+                return
+            self._state.last_check_in_due = upcoming[0]
+            self._couriers.queue(
+                PendingMessage(
+                    MessageKind.CHECK_IN,
+                    Actor.OWNER,
+                    actions={
+                        "on_track_url": LinkAction.CHECK_IN_ON_TRACK,
+                        "at_risk_url": LinkAction.CHECK_IN_AT_RISK,
+                        "blocked_url": LinkAction.CHECK_IN_BLOCKED,
+                        "done_url": LinkAction.DONE,
+                    },
+                    valid_in=frozenset({CommitmentStatus.ACTIVE}),
+                )
+            )
+            return
+        # First the due date itself: if the owner is away then, the miss waits for them.
+        if await self._wait_for_change(epoch, until=min(self._state.spec.due, deadline)):
+            return
+        owner = await schedule_of(self._state.spec.owner.email)
+        if is_out_of_office(workflow.now(), owner):
+            back = next_reachable(workflow.now(), owner)
+            self._transition(CommitmentStatus.AWAITING_RETURN, Actor.SYSTEM, "deadline_in_absence")
+            self._couriers.queue(
+                PendingMessage(
+                    MessageKind.ABSENCE_NOTICE,
+                    Actor.MANAGER,
+                    details={"back_on": back.isoformat() if back else None},
+                )
+            )
+            return
+        if workflow.now() < deadline and await self._wait_for_change(epoch, until=deadline):
+            return
+        self._transition(CommitmentStatus.MISSED, Actor.SYSTEM, "deadline_passed")
+
+    async def _await_return(self) -> None:
+        epoch = self._epoch
+        owner = await schedule_of(self._state.spec.owner.email)
+        back = next_reachable(workflow.now(), owner)
+        if back is not None and back <= workflow.now():
+            self._transition(CommitmentStatus.MISSED, Actor.SYSTEM, "owner_returned")
+            return
+        recheck = workflow.now() + ABSENCE_RECHECK
+        await self._wait_for_change(epoch, until=recheck if back is None else min(back, recheck))
+
+    async def _hold_meeting(self, kind: MessageKind) -> None:
+        """Keep a 1:1 on both calendars until the status moves on; re-plan when declined."""
+        epoch = self._epoch
+        purpose = kind.value
+        if self._state.meeting is None or self._state.meeting.purpose != purpose:
+            await self._plan_meeting(kind, declined=[])
+            return
+        meeting = self._state.meeting
+        if workflow.now() >= meeting.slot.start:
+            # The conversation's time has come; what remains is for the people to agree.
+            await self._wait_for_change(epoch)
+            return
+        next_look = min(meeting.slot.start, workflow.now() + MEETING_POLL)
+        if await self._wait_for_change(epoch, until=next_look):
+            return
+        response = await self._meetings.response(meeting)
+        if response.response == "declined" or response.cancelled:
+            self._record(Actor.OWNER, "meeting_declined", "The invitation was declined.")
+            await self._plan_meeting(kind, declined=[*meeting.declined_slots, meeting.slot])
+
+    async def _plan_meeting(self, kind: MessageKind, declined: list[TimeSlot]) -> None:
+        epoch = self._epoch
+        slot = await self._meetings.find_slot(declined)
+        if self._epoch != epoch:
+            return
+        if slot is None:
+            self._record(Actor.SYSTEM, "no_free_slot", "No common free time in the next days.")
+            await self._wait_for_change(epoch, until=workflow.now() + timedelta(days=1))
+            return
+        await self._meetings.invite(kind, slot, declined)
+
+    async def _wait_for_change(self, epoch: int, until: datetime | None = None) -> bool:
+        """Wait until a person changes something, or until ``until``; True when they did."""
+        timeout = None if until is None else max(until - workflow.now(), timedelta(0))
+        try:
+            await workflow.wait_condition(
+                lambda: self._epoch != epoch or self._refresh_due(), timeout=timeout
+            )
+        except TimeoutError:
+            return False
+        return True
+
+    # ----- what an operator asks -------------------------------------------------------
+
+    @workflow.signal(name=REFRESH_SIGNAL)
+    def refresh_history(self, request: RefreshRequest) -> None:
+        """An operator asks for a fresh history (a payload key is being retired).
+
+        The main loop continues as new at its next safe point: once no message is on its way
+        and no meeting is left to cancel. Nothing a person sees changes.
+        """
+        del request  # the reason is for the operator's record, not for the commitment
+        self._refresh_requested = True
