@@ -183,6 +183,12 @@ class AccordSettings(BaseSettings):
         description="The secret Graph echoes in every change notification (at most 128 "
         "characters). Unset: derived from the first link key.",
     )
+    intake_id_key: SecretStr | None = Field(
+        default=None,
+        description="The secret (32+ bytes) that keys the ids of email conversations and the "
+        "commitments read from them, so no one can compute one. Changing it gives new ids to "
+        "new conversations only. Unset: derived from the oldest payload key.",
+    )
     subscription_lifetime: timedelta = Field(
         default=timedelta(minutes=4200),
         description="How long each mail subscription is asked to live (Graph allows 4,230 "
@@ -315,6 +321,12 @@ class AccordSettings(BaseSettings):
     )
     auth_admin_role: str = Field(
         default="Accord.Admin", description="The app role that lets a person see everything."
+    )
+    auth_policy_file: Path | None = Field(
+        default=None,
+        description="A JSON file that lets project leads (members of named Entra groups) set "
+        "expectations for the people it lists (docs/security.md, 'Who may ask whom'). "
+        "Unset: only someone above the owner in the directory, or an admin.",
     )
     auth_cli_client_id: str | None = Field(
         default=None,

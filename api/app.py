@@ -17,6 +17,7 @@ from temporalio.client import Client
 from api.auth import AuthContext, TokenValidator, install_auth
 from api.config import ApiConfig
 from api.dependencies import ApiContext, Clock
+from api.headers import NoSniff
 from api.limits import BodySizeLimit
 from api.problems import (
     PROBLEM_TYPE_PREFIX,
@@ -101,6 +102,8 @@ def create_app(
     app.add_exception_handler(CommitmentUnavailableError, _on_unavailable)
     app.add_exception_handler(DirectoryUnavailableError, _on_unavailable)
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
+    # Added last, so outermost: the body limits' own refusals are marked too.
+    app.add_middleware(NoSniff)
     app.include_router(health.router)
     app.include_router(commitments.router)
     app.include_router(actions.router)

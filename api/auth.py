@@ -29,8 +29,9 @@ from api.problems import (
     problem_response,
     unavailable_response,
 )
+from domain.authorization import Action, AuthorizationPolicy, Decision, Requester, decide
 from integrations.entra.keys import KeysUnavailableError, SigningKeys
-from integrations.graph.people import OrgChart
+from integrations.graph.people import OrgChart, managers_above
 
 log = structlog.get_logger("accord.api.auth")
 
@@ -51,6 +52,10 @@ class Principal(BaseModel):
     tenant_id: str = Field(description="The tenant (`tid`).")
     roles: tuple[str, ...] = Field(default=(), description="App roles granted (`roles`).")
     is_admin: bool = Field(default=False, description="Holds Accord's admin app role.")
+    groups: frozenset[str] = Field(
+        default=frozenset(),
+        description="Object ids of the Entra groups the token names (`groups`), lower-cased.",
+    )
 
 
 # Why PyJWT refused a token, in words for the caller and a short code for the logs.
@@ -143,10 +148,12 @@ class TokenValidator:
     def _principal(self, claims: dict[str, Any]) -> Principal:
         if claims.get("tid") != self._tenant_id:
             raise AuthenticationError("tenant", "The access token is for another tenant.")
+        # Never the `email` claim: Entra does not verify it (a user or guest can set it to
+        # someone else's address), while `upn` and `preferred_username` are the tenant's own.
         email = next(
             (
                 value
-                for name in ("upn", "preferred_username", "email")
+                for name in ("upn", "preferred_username")
                 if isinstance(value := claims.get(name), str) and "@" in value
             ),
             None,
@@ -161,6 +168,14 @@ class TokenValidator:
             if isinstance(raw_roles, list)
             else ()
         )
+        raw_groups = claims.get("groups", [])
+        # Entra lists groups only when the app registration asks for them, and replaces the
+        # list by an overage marker past 200: then no group widens what the person may do.
+        groups = (
+            frozenset(group.strip().lower() for group in raw_groups if isinstance(group, str))
+            if isinstance(raw_groups, list)
+            else frozenset()
+        )
         name = claims.get("name")
         return Principal(
             object_id=object_id,
@@ -169,6 +184,7 @@ class TokenValidator:
             tenant_id=self._tenant_id,
             roles=roles,
             is_admin=self._admin_role in roles,
+            groups=groups,
         )
 
 
@@ -266,6 +282,43 @@ async def can_view_person(principal: Principal, person_email: str, org: OrgChart
         seen.add(manager)
         person = manager
     return False
+
+
+async def may_set_expectation(
+    principal: Principal, owner_email: str, org: OrgChart, policy: AuthorizationPolicy
+) -> Decision:
+    """Decide whether ``principal`` may set ``owner_email`` an expectation.
+
+    The rule is :func:`domain.authorization.decide`'s (docs/security.md, "Who may ask whom");
+    this gathers what it needs: both people's management chains from the directory.
+
+    Args:
+        principal: the signed-in person.
+        owner_email: whom the expectation would be for.
+        org: the directory's manager chain.
+        policy: how far project leads widen the rule.
+
+    Returns:
+        The decision.
+
+    Raises:
+        integrations.graph.people.DirectoryUnavailableError: when the directory cannot answer.
+    """
+    owner_chain = await managers_above(org, owner_email, limit=MAX_CHAIN_DEPTH)
+    own_chain = await managers_above(org, principal.email, limit=MAX_CHAIN_DEPTH)
+    requester = Requester(
+        email=principal.email,
+        is_admin=principal.is_admin,
+        groups=principal.groups,
+        chain=own_chain,
+    )
+    return decide(
+        requester,
+        Action.SET_EXPECTATION,
+        owner=owner_email,
+        owner_chain=owner_chain,
+        policy=policy,
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.authorization import AuthorizationPolicy
 from workflows.intake.contracts import WatchMode
 
 
@@ -50,6 +51,7 @@ class ApiConfig:
         max_body_bytes: the largest request body accepted.
         addin: the Outlook add-in's registration.
         webhooks: what Graph's notifications are checked against.
+        authorization: how far project leads widen who may set whom an expectation.
     """
 
     public_url: str
@@ -58,3 +60,4 @@ class ApiConfig:
     max_body_bytes: int
     addin: AddinConfig = field(default_factory=AddinConfig)
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)
+    authorization: AuthorizationPolicy = field(default_factory=AuthorizationPolicy)

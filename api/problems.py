@@ -174,7 +174,9 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
             title="Something went wrong on our side",
             status=500,
             detail="Nothing was changed. Please try again in a moment.",
-        )
+        ),
+        # This answer leaves from outside every middleware, so it carries nosniff itself.
+        headers={"X-Content-Type-Options": "nosniff"},
     )
 
 

@@ -63,7 +63,6 @@ def _email(value: Any) -> Any:
 
 Email = Annotated[str, BeforeValidator(_email)]
 """An email address, stored lower-cased."""
-CommitmentId = Annotated[str, Field(pattern=COMMITMENT_ID_PATTERN)]
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -101,11 +100,6 @@ class CommitmentCreate(_Request):
         },
     )
 
-    commitment_id: CommitmentId | None = Field(
-        default=None,
-        description="A client-chosen id (letters, digits, `.`, `_`, `-`); creating the same "
-        "id twice yields one commitment. Unset: derived from `Idempotency-Key`, else new.",
-    )
     title: Title
     description: Text = ""
     success_criteria: RequiredText

@@ -34,6 +34,46 @@ HIDDEN_UNLESS_SELECTED = ("internetMessageHeaders", "attachments", "uniqueBody")
 # Kept in the store but only returned, filtered, when a request expands them.
 HIDDEN_UNLESS_EXPANDED = (PROPERTY,)
 _TAGS = re.compile(r"<[^>]+>")
+AUTH_AS = "X-MS-Exchange-Organization-AuthAs"
+AUTHENTICATION_RESULTS = "Authentication-Results"
+# Exchange's header firewall: a sender cannot bring these in; Exchange writes its own.
+_EXCHANGE_OWNED_PREFIXES = ("x-ms-exchange-organization-", "authentication-results")
+
+
+def _client_headers(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        header
+        for header in message.get("internetMessageHeaders") or []
+        if not str((header or {}).get("name", "")).lower().startswith(_EXCHANGE_OWNED_PREFIXES)
+    ]
+
+
+def authentication_headers(
+    from_domain: str, *, auth_as: str, dmarc: str, compauth: str
+) -> list[dict[str, str]]:
+    """The headers Exchange stamps on a message it receives, as Graph lists them.
+
+    Args:
+        from_domain: the domain of the message's From address.
+        auth_as: ``Internal`` for a signed-in user of the tenant, ``Anonymous`` for mail from
+            the internet.
+        dmarc: the DMARC verdict (``pass``, ``fail``, ``none`` ...).
+        compauth: Exchange's composite authentication verdict (``pass``, ``fail`` ...).
+
+    Returns:
+        ``Authentication-Results`` and ``X-MS-Exchange-Organization-AuthAs``.
+    """
+    spf = "pass" if dmarc == "pass" else "fail"
+    reason = "100" if compauth == "pass" else "000"
+    results = (
+        f"spf={spf} (sender IP is 203.0.113.25) smtp.mailfrom={from_domain}; "
+        f"dkim=none (message not signed) header.d=none;dmarc={dmarc} action=none "
+        f"header.from={from_domain};compauth={compauth} reason={reason}"
+    )
+    return [
+        {"name": AUTHENTICATION_RESULTS, "value": results},
+        {"name": AUTH_AS, "value": auth_as},
+    ]
 
 
 def _preview(body: dict[str, Any] | None) -> str:
@@ -177,6 +217,15 @@ class Mailboxes:
         )
         if message.get("attachments"):
             base["attachments"] = message["attachments"]
+        # Sent by a signed-in user of the tenant: Exchange marks it authenticated inside
+        # the organisation, above whatever headers the sender gave.
+        from_address = str(((base["from"] or {}).get("emailAddress") or {}).get("address", ""))
+        base["internetMessageHeaders"] = [
+            *authentication_headers(
+                from_address.rpartition("@")[2], auth_as="Internal", dmarc="pass", compauth="pass"
+            ),
+            *_client_headers(message),
+        ]
         outside: list[str] = []
         delivered: set[str] = set()
         for address in recipient_addresses(
@@ -202,6 +251,55 @@ class Mailboxes:
                 without=("internetMessageHeaders",),
             )
         return outside
+
+    def receive_from_outside(
+        self, message: dict[str, Any], *, dmarc: str, compauth: str
+    ) -> list[str]:
+        """Deliver mail that came in from the internet, as Exchange would stamp it.
+
+        Nothing checks who the From line names: this is how a test sends spoofed mail. The
+        message is marked ``AuthAs: Anonymous`` with the given DMARC and composite
+        authentication verdicts, and any such headers the message brought are dropped.
+
+        Args:
+            message: a Graph message: ``from``, recipients, ``subject``, ``body`` and
+                optionally ``internetMessageHeaders`` and ``conversationId``.
+            dmarc: the DMARC verdict to stamp.
+            compauth: the composite authentication verdict to stamp.
+
+        Returns:
+            The ids of the copies delivered, one per tenant recipient.
+        """
+        from_address = str(((message.get("from") or {}).get("emailAddress") or {}).get("address"))
+        base: dict[str, Any] = {
+            field: message[field] for field in _COPIED_FIELDS if field in message
+        }
+        base.update(
+            {
+                "from": message.get("from"),
+                "sender": message.get("from"),
+                "conversationId": message.get("conversationId")
+                or hashlib.sha1(uuid.uuid4().bytes, usedforsecurity=False).hexdigest(),
+                "internetMessageId": f"<{uuid.uuid4().hex}@{from_address.rpartition('@')[2]}>",
+                "internetMessageHeaders": [
+                    *authentication_headers(
+                        from_address.rpartition("@")[2],
+                        auth_as="Anonymous",
+                        dmarc=dmarc,
+                        compauth=compauth,
+                    ),
+                    *_client_headers(message),
+                ],
+            }
+        )
+        delivered: dict[str, str] = {}
+        for address in recipient_addresses(message, "toRecipients", "ccRecipients"):
+            user = self._state.directory.find_user(address)
+            if user is None or str(user["id"]) in delivered:
+                continue
+            stored = self.store_message(str(user["id"]), "inbox", base, is_read=False)
+            delivered[str(user["id"])] = str(stored["id"])
+        return list(delivered.values())
 
     def update(
         self, user_id: str, message: dict[str, Any], patch: dict[str, Any]

@@ -88,6 +88,7 @@ async def test_build_worker_registers_the_workflow_and_every_activity_it_calls(
         "complete_intake_reading",
         "start_intake_commitment",
         "ask_manager",
+        "reply_intake_refusal",
         "create_mail_subscription",
         "renew_mail_subscription",
         "catch_up_mailbox",

@@ -232,7 +232,7 @@ async def _create(api: Api, args: argparse.Namespace, io: Io) -> None:
         "owner": args.owner,
         "due": args.due,
     }
-    for name in ("description", "cadence", "support", "manager", "commitment_id"):
+    for name in ("description", "cadence", "support", "manager"):
         if getattr(args, name) is not None:
             body[name] = getattr(args, name)
     headers = {"Idempotency-Key": args.idempotency_key} if args.idempotency_key else None
@@ -323,8 +323,9 @@ def register(commands: Commands, settings: AccordSettings) -> None:
     create.add_argument("--cadence", help="Check-in cadence, e.g. P7D.")
     create.add_argument("--support", help="What help you offer.")
     create.add_argument("--manager", help="Admins only: set it on another manager's behalf.")
-    create.add_argument("--commitment-id", help="Your own id for it (letters, digits, . _ -).")
-    create.add_argument("--idempotency-key", help="Makes a retried create safe.")
+    create.add_argument(
+        "--idempotency-key", help="Makes a retried create safe; Accord makes the id itself."
+    )
 
     release = actions.add_parser("release", parents=[common], help="Release the owner.")
     release.add_argument("commitment_id")

@@ -5,7 +5,8 @@ action links. A deployment sets ``ACCORD_PAYLOAD_KEYS`` and ``ACCORD_LINK_KEYS``
 they are unset and one key of each kind is generated on first use and kept in a ``0600`` file,
 so that workflows and links survive restarts. The worker and the API run as separate processes
 and may both reach for a key at the same moment: the file is created atomically and the loser
-of that race reads the winner's key.
+of that race reads the winner's key. The key email intake makes its ids with
+(:func:`intake_id_key`) comes from here too.
 """
 
 from __future__ import annotations
@@ -13,15 +14,23 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
+
+from pydantic import SecretStr
 
 from accord.settings import AccordSettings
 from domain.action_links import LinkKeyRing
 from integrations.temporal.codec import KEY_BYTES, PayloadKeyRing
 
 KEYS_DIR = "keys"
+INTAKE_ID_KEY_BYTES = 32
+# Fixed forever: the label the intake id key is derived under from the oldest payload key.
+# Changing it would give every conversation in flight a new id.
+_INTAKE_ID_LABEL = b"accord intake ids v1"
 PAYLOAD_KEY_FILE = "payload.key"
 LINK_KEY_FILE = "link.key"
 
@@ -92,18 +101,24 @@ def payload_key_ring(settings: AccordSettings) -> PayloadKeyRing:
     """
     if not settings.payload_keys:
         return PayloadKeyRing([local_key(settings.data_dir, PAYLOAD_KEY_FILE)])
-    keys = []
-    for position, secret in enumerate(settings.payload_keys, start=1):
-        try:
-            key = base64.b64decode(secret.get_secret_value().strip(), validate=True)
-        except binascii.Error:
-            raise KeyFileError(f"ACCORD_PAYLOAD_KEYS: key {position} is not base64") from None
-        if len(key) != KEY_BYTES:
-            raise KeyFileError(
-                f"ACCORD_PAYLOAD_KEYS: key {position} is {len(key)} bytes, not {KEY_BYTES}"
-            )
-        keys.append(key)
-    return PayloadKeyRing(keys)
+    return PayloadKeyRing(
+        [
+            _payload_key(position, secret)
+            for position, secret in enumerate(settings.payload_keys, start=1)
+        ]
+    )
+
+
+def _payload_key(position: int, secret: SecretStr) -> bytes:
+    try:
+        key = base64.b64decode(secret.get_secret_value().strip(), validate=True)
+    except binascii.Error:
+        raise KeyFileError(f"ACCORD_PAYLOAD_KEYS: key {position} is not base64") from None
+    if len(key) != KEY_BYTES:
+        raise KeyFileError(
+            f"ACCORD_PAYLOAD_KEYS: key {position} is {len(key)} bytes, not {KEY_BYTES}"
+        )
+    return key
 
 
 def link_key_ring(settings: AccordSettings) -> LinkKeyRing:
@@ -124,3 +139,35 @@ def link_key_ring(settings: AccordSettings) -> LinkKeyRing:
         return LinkKeyRing([secret.get_secret_value().encode() for secret in settings.link_keys])
     except ValueError as exc:
         raise KeyFileError(f"ACCORD_LINK_KEYS: {exc}") from None
+
+
+def intake_id_key(settings: AccordSettings) -> bytes:
+    """Return the key email intake makes its ids with: ``ACCORD_INTAKE_ID_KEY``, or derived.
+
+    Conversation and commitment ids of mail are a MAC under this key, so a person who holds
+    a copy of an email cannot compute them. It must be the same in every worker and must
+    not change while conversations are open: unset, it is derived from the *oldest* payload
+    key, which every worker shares and which rotation keeps longest (new keys go first).
+
+    Args:
+        settings: Accord's settings.
+
+    Returns:
+        The key's bytes.
+
+    Raises:
+        KeyFileError: when the configured secret is shorter than 32 bytes, or no payload
+            key can be read to derive it from.
+    """
+    if settings.intake_id_key is not None:
+        key = settings.intake_id_key.get_secret_value().encode()
+        if len(key) < INTAKE_ID_KEY_BYTES:
+            raise KeyFileError(
+                f"ACCORD_INTAKE_ID_KEY: is {len(key)} bytes, needs at least {INTAKE_ID_KEY_BYTES}"
+            )
+        return key
+    if settings.payload_keys:
+        oldest = _payload_key(len(settings.payload_keys), settings.payload_keys[-1])
+    else:
+        oldest = local_key(settings.data_dir, PAYLOAD_KEY_FILE)
+    return hmac.new(oldest, _INTAKE_ID_LABEL, hashlib.sha256).digest()

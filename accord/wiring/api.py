@@ -8,6 +8,7 @@ API's settings are read: the app gets an :class:`api.config.ApiConfig`.
 from __future__ import annotations
 
 import contextlib
+import json
 
 import structlog
 from fastapi import FastAPI
@@ -32,6 +33,7 @@ from api.digest_services import (
     install_digest,
 )
 from domain.action_links import LinkKeyRing
+from domain.authorization import AuthorizationPolicy
 from integrations.graph.people import (
     CachedOrgChart,
     GraphOrgChart,
@@ -63,7 +65,30 @@ def api_config(settings: AccordSettings, links: LinkKeyRing) -> ApiConfig:
             client_states=tuple(client_states(settings, links)),
             watched=frozenset(watched_mailboxes(settings)),
         ),
+        authorization=authorization_policy(settings),
     )
+
+
+def authorization_policy(settings: AccordSettings) -> AuthorizationPolicy:
+    """Return the policy that widens who may set whom an expectation (empty when unset).
+
+    Args:
+        settings: Accord's settings (``auth_policy_file``).
+
+    Returns:
+        The policy.
+
+    Raises:
+        ValueError: when the file cannot be read or is not a policy; the API does not start
+            with a policy it cannot follow.
+    """
+    if settings.auth_policy_file is None:
+        return AuthorizationPolicy()
+    try:
+        document = json.loads(settings.auth_policy_file.read_text(encoding="utf-8"))
+        return AuthorizationPolicy.from_document(document)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"auth_policy_file is not a usable policy: {exc}") from exc
 
 
 def build_app(

@@ -28,7 +28,8 @@ def codec_app_from_settings(settings: AccordSettings) -> FastAPI:
         accord.keys.secrets.KeyFileError: when the payload keys are unusable.
     """
     return create_codec_app(
-        codec=EncryptionCodec(payload_key_ring(settings)),
+        # Operators only read here; plaintext from before encryption still shows.
+        codec=EncryptionCodec(payload_key_ring(settings), accept_plaintext=True),
         validator=validator_from_settings(settings),
         namespace=settings.temporal_namespace,
         operator_role=settings.codec_operator_role,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client
 
+from accord.keys.secrets import intake_id_key
 from accord.settings import AccordSettings
 from activities.intake.activities import IntakeActivities
 from activities.intake.questions import IntakeMailActivities
@@ -44,6 +45,7 @@ def intake_activities(
             category=settings.intake_category,
             task_queue=settings.temporal_task_queue,
             grace_window=settings.intake_grace_window,
+            id_key=intake_id_key(settings),
         ),
         IntakeMailActivities(graph, messaging, agent_mailbox=settings.agent_mailbox),
         SubscriptionActivities(graph, client, task_queue=settings.temporal_task_queue),

@@ -7,6 +7,7 @@ starting workflows. Logs carry ids and reasons only, never subjects, bodies or a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from activities.directory.activities import read_person_schedule
 from activities.intake.contracts import (
     COMPLETE_INTAKE_READING,
     DELIVER_TO_THREAD,
+    NOT_ALLOWED_PROBLEM,
     READ_INBOUND_MESSAGE,
     RESOLVE_INTAKE_DRAFTS,
     START_INTAKE_COMMITMENT,
@@ -38,6 +40,7 @@ from activities.intake.contracts import (
     ResolvedDrafts,
     ThreadDelivery,
 )
+from domain.authorization import Action, Requester, decide
 from domain.intake import complete_due, parse_due, read_email, visible_text
 from domain.intake.models import (
     DueParse,
@@ -49,11 +52,16 @@ from domain.intake.models import (
     SenderContext,
 )
 from domain.intake.screening import MAX_BODY_CHARS as SCREENING_MAX_BODY_CHARS
-from domain.models import CommitmentSpec
+from domain.models import CommitmentSpec, Person
 from domain.timezones import resolve_zone
 from integrations.graph.errors import graph_errors
 from integrations.graph.json_reads import send_for_json
-from integrations.graph.people import DirectoryUnavailableError, GraphPeopleDirectory
+from integrations.graph.people import (
+    DirectoryUnavailableError,
+    GraphOrgChart,
+    GraphPeopleDirectory,
+    managers_above,
+)
 from workflows.commitment.client import CommitmentUnavailableError, start_commitment
 from workflows.commitment.contracts import CommitmentInput
 from workflows.intake.contracts import (
@@ -110,6 +118,16 @@ def _instant(value: Any) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _first_headers(headers: list[dict[str, Any]]) -> dict[str, str]:
+    # The topmost of a repeated header is the one the receiving server wrote (Exchange puts
+    # its Authentication-Results above any the sender forged), so the first one wins.
+    first: dict[str, str] = {}
+    for header in headers:
+        if header.get("name"):
+            first.setdefault(str(header["name"]).strip().lower(), str(header.get("value") or ""))
+    return first
+
+
 def inbound_email(message: dict[str, Any]) -> InboundEmail | None:
     """Build the parser's view of a Graph message; ``None`` when it has no sender.
 
@@ -134,11 +152,7 @@ def inbound_email(message: dict[str, Any]) -> InboundEmail | None:
         to=_mailboxes(message.get("toRecipients")),
         cc=_mailboxes(message.get("ccRecipients")),
         sent_at=_instant(message.get("sentDateTime") or message.get("receivedDateTime")),
-        headers={
-            str(header.get("name")): str(header.get("value") or "")
-            for header in message.get("internetMessageHeaders") or []
-            if header.get("name")
-        },
+        headers=_first_headers(message.get("internetMessageHeaders") or []),
         has_attachments=bool(message.get("hasAttachments")),
     )
 
@@ -209,6 +223,8 @@ class IntakeActivities:
         category: the flag-intake category.
         task_queue: where intake and commitment workflows run.
         grace_window: how long managers have to correct or cancel before owners hear.
+        id_key: the secret conversation keys are a MAC under (see
+            :func:`workflows.intake.contracts.thread_key`).
         reader: the parser (:func:`domain.intake.read_email`); tests may pass another.
         max_body_chars: longer bodies are ``too_large`` without being parsed.
     """
@@ -223,6 +239,7 @@ class IntakeActivities:
         category: str,
         task_queue: str,
         grace_window: timedelta,
+        id_key: bytes,
         reader: Reader = read_email,
         max_body_chars: int = MAX_BODY_CHARS,
     ) -> None:
@@ -233,9 +250,11 @@ class IntakeActivities:
         self._category = category
         self._task_queue = task_queue
         self._grace = grace_window
+        self._id_key = id_key
         self._read = reader
         self._max_body = max_body_chars
         self._directory = GraphPeopleDirectory(graph)
+        self._org = GraphOrgChart(graph)
 
     # ----- reading -----------------------------------------------------------------------
 
@@ -274,23 +293,31 @@ class IntakeActivities:
             # Only what the manager sent can carry their expectation of its recipient.
             return InboundRead(skip_reason="flag_on_received_message")
         context = await self._sender_context(email.sender.address)
+        if notice.mode is WatchMode.AGENT_INBOX:
+            # A From line costs a spoofer nothing: mail to Accord counts only when Exchange
+            # authenticated its sender. (A flag is the mailbox owner's own act on their own
+            # sent mail, whose Sent Items copy has no internet headers to check.)
+            context = context.model_copy(update={"authenticated_senders_only": True})
         try:
-            reading = self._read(email, context)
+            # Reading is CPU work: on a thread, so other activities and heartbeats keep going.
+            reading = await asyncio.to_thread(self._read, email, context)
         except Exception as exc:  # one odd email must not stop intake
             # Reading again gives the same answer, so no retry; the type is enough to debug.
             logger.error("intake_reader_failed", error_type=type(exc).__name__)
             return InboundRead(skip_reason="unreadable")
         if due_from_flag is not None:
             reading = with_flag_due(reading, due_from_flag)
-        key = thread_key(notice.mailbox, email.conversation_id, email.message_id)
+        key = thread_key(notice.mailbox, email.conversation_id, email.message_id, key=self._id_key)
         if reading.ignored in FINAL_IGNORES:
             logger.info("intake_message_ignored", reason=str(reading.ignored))
             return InboundRead(reading=reading, thread_key=key, skip_reason=str(reading.ignored))
-        reply_due = parse_due(
-            visible_text(email),
-            sent_at=email.sent_at,
-            time_zone=context.time_zone,
-            working_day_end=context.working_day_end,
+        reply_due = await asyncio.to_thread(
+            lambda: parse_due(
+                visible_text(email),
+                sent_at=email.sent_at,
+                time_zone=context.time_zone,
+                working_day_end=context.working_day_end,
+            )
         )
         logger.info(
             "intake_message_read",
@@ -384,6 +411,9 @@ class IntakeActivities:
             assert owner is not None  # noqa: S101 - checked just above
             if owner.email == manager.email:
                 return ResolvedDrafts(problem="owner_is_manager")
+            refusal = await self._refusal(manager.email, owner)
+            if refusal is not None:
+                return refusal
             specs.append(
                 CommitmentSpec(
                     title=draft.title,
@@ -395,6 +425,29 @@ class IntakeActivities:
                 )
             )
         return ResolvedDrafts(specs=specs)
+
+    async def _refusal(self, sender: str, owner: Person) -> ResolvedDrafts | None:
+        # The same policy as the API's (domain/authorization.py): a sender who is not above
+        # the owner starts nothing, whatever else the email says. Mail carries no sign-in, so
+        # no admin role or groups: only the directory's chain counts.
+        try:
+            owner_chain = await managers_above(self._org, owner.email)
+            sender_chain = await managers_above(self._org, sender)
+            decision = decide(
+                Requester(email=sender, chain=sender_chain),
+                Action.SET_EXPECTATION,
+                owner=owner.email,
+                owner_chain=owner_chain,
+            )
+            if decision.allowed:
+                return None
+            owner_manager = await self._directory.find(owner_chain[0]) if owner_chain else None
+        except DirectoryUnavailableError as exc:
+            raise ApplicationError("the directory cannot answer", type=UNAVAILABLE) from exc
+        log.info("intake_expectation_refused", reason=decision.reason.value)
+        return ResolvedDrafts(
+            problem=NOT_ALLOWED_PROBLEM, refused_owner=owner, owner_manager=owner_manager
+        )
 
     # ----- handing on --------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.intake.models import DueParse, Reading
-from domain.models import CommitmentSpec, UtcDatetime
+from domain.models import CommitmentSpec, Person, UtcDatetime
 from workflows.intake.contracts import ChangeNotice, ThreadMessage, WatchConfig
 
 CREATE_MAIL_SUBSCRIPTION = "create_mail_subscription"
@@ -32,6 +32,8 @@ RESOLVE_INTAKE_DRAFTS = "resolve_intake_drafts"
 """Look a reading's people up: :class:`DraftsRequest` to :class:`ResolvedDrafts`."""
 ASK_MANAGER = "ask_manager"
 """Ask the manager, in the thread, for what is missing: :class:`QuestionRequest`."""
+REPLY_REFUSAL = "reply_intake_refusal"
+"""Tell a sender, in the thread, that they may not set this expectation: :class:`RefusalRequest`."""
 START_INTAKE_COMMITMENT = "start_intake_commitment"
 """Start a confirmed commitment's workflow: :class:`CommitmentStartRequest`."""
 
@@ -113,11 +115,23 @@ class DraftsRequest(_Contract):
     manager: str
 
 
+NOT_ALLOWED_PROBLEM = "sender_not_above_owner"
+"""The :class:`ResolvedDrafts` problem when the sender may not set the owner an expectation."""
+
+
 class ResolvedDrafts(_Contract):
-    """The specs, or why the reading cannot become commitments (people not found)."""
+    """The specs, or why the reading cannot become commitments.
+
+    The problem is a person not found, or :data:`NOT_ALLOWED_PROBLEM` (who may ask whom:
+    domain/authorization.py).
+    """
 
     specs: list[CommitmentSpec] = Field(default_factory=list)
     problem: str | None = None
+    refused_owner: Person | None = None
+    """With :data:`NOT_ALLOWED_PROBLEM`: whom the sender may not ask."""
+    owner_manager: Person | None = None
+    """With :data:`NOT_ALLOWED_PROBLEM`: that owner's manager, who can (when there is one)."""
 
 
 class CompletionRequest(_Contract):
@@ -137,6 +151,20 @@ class QuestionRequest(_Contract):
     manager_time_zone: str
     subject: str
     reading: Reading
+
+
+class RefusalRequest(_Contract):
+    """Tell the sender, in the thread, who can set this expectation (exactly once per key)."""
+
+    idempotency_key: str = Field(min_length=8, max_length=200)
+    mailbox: str
+    reply_to_message_id: str | None
+    sender: str
+    sender_name: str = ""
+    sender_time_zone: str
+    subject: str
+    owner: Person
+    owner_manager: Person | None = None
 
 
 class CommitmentStartRequest(_Contract):

@@ -3,8 +3,10 @@
 The question is a Graph ``reply`` to Accord's copy of the email, so it lands in the same
 conversation and the manager's answer comes back into it (and to the waiting conversation
 workflow). Flag intake has no copy in Accord's mailbox; there the question is a new email.
-Either way the message carries its idempotency key as the header and the MAPI property that
-:mod:`activities.messaging.activities` uses, and Sent Items is searched for it before every attempt.
+The same way, a sender who may not set the owner an expectation hears who can
+(:func:`domain.intake.refusal.render_refusal`). Either way the message carries its idempotency
+key as the header and the MAPI property that :mod:`activities.messaging.activities` uses, and
+Sent Items is searched for it before every attempt.
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio import activity
 
-from activities.intake.contracts import ASK_MANAGER, QuestionRequest
+from activities.intake.contracts import (
+    ASK_MANAGER,
+    REPLY_REFUSAL,
+    QuestionRequest,
+    RefusalRequest,
+)
 from activities.messaging.activities import (
     IDEMPOTENCY_HEADER,
     IDEMPOTENCY_PROPERTY,
@@ -36,7 +43,9 @@ from activities.messaging.activities import (
 )
 from activities.messaging.contracts import SentMessage
 from domain.intake.question import IntakeQuestion, render_question
+from domain.intake.refusal import IntakeRefusal, render_refusal
 from domain.messages.email import email_body
+from domain.messages.rendered import RenderedMessage
 from domain.models import Person
 
 log = structlog.get_logger("accord.activities.intake_mail")
@@ -77,20 +86,76 @@ class IntakeMailActivities:
                 reading=request.reading,
             )
         )
+        already_sent = await self._reply_once(
+            rendered,
+            to=request.manager,
+            idempotency_key=request.idempotency_key,
+            reply_to=request.reply_to_message_id,
+        )
+        if already_sent:
+            logger.info("intake_question_already_sent")
+        else:
+            logger.info("intake_question_sent", in_thread=request.reply_to_message_id is not None)
+        return SentMessage(
+            idempotency_key=request.idempotency_key,
+            recipient=request.manager,
+            already_sent=already_sent,
+        )
+
+    @activity.defn(name=REPLY_REFUSAL)
+    async def reply_intake_refusal(self, request: RefusalRequest) -> SentMessage:
+        """Tell the sender, kindly, that they may not set this expectation and who can.
+
+        Args:
+            request: the sender, the owner (and their manager), and the message to reply to.
+
+        Returns:
+            Whether an earlier attempt had sent it.
+        """
+        rendered = render_refusal(
+            IntakeRefusal(
+                sender=Person(
+                    email=request.sender, display_name=request.sender_name or request.sender
+                ),
+                recipient_time_zone=request.sender_time_zone,
+                original_subject=request.subject,
+                owner=request.owner,
+                owner_manager=request.owner_manager,
+            )
+        )
+        already_sent = await self._reply_once(
+            rendered,
+            to=request.sender,
+            idempotency_key=request.idempotency_key,
+            reply_to=request.reply_to_message_id,
+        )
+        log.info(
+            "intake_refusal_sent",
+            idempotency_key=request.idempotency_key,
+            already_sent=already_sent,
+        )
+        return SentMessage(
+            idempotency_key=request.idempotency_key,
+            recipient=request.sender,
+            already_sent=already_sent,
+        )
+
+    async def _reply_once(
+        self, rendered: RenderedMessage, *, to: str, idempotency_key: str, reply_to: str | None
+    ) -> bool:
+        # In the thread when Accord holds a copy to reply to, else a new email; True when an
+        # earlier attempt had already sent it.
         message = Message(
-            to_recipients=[Recipient(email_address=EmailAddress(address=request.manager))],
+            to_recipients=[Recipient(email_address=EmailAddress(address=to))],
             body=ItemBody(content_type=BodyType.Html, content=email_body(rendered).html),
             internet_message_headers=[
-                InternetMessageHeader(name=IDEMPOTENCY_HEADER, value=request.idempotency_key)
+                InternetMessageHeader(name=IDEMPOTENCY_HEADER, value=idempotency_key)
             ],
             single_value_extended_properties=[
-                SingleValueLegacyExtendedProperty(
-                    id=IDEMPOTENCY_PROPERTY, value=request.idempotency_key
-                )
+                SingleValueLegacyExtendedProperty(id=IDEMPOTENCY_PROPERTY, value=idempotency_key)
             ],
         )
         mailbox = self._graph.users.by_user_id(self._agent)
-        reply_to = request.reply_to_message_id
         if not reply_to:
             message.subject = rendered.subject
 
@@ -104,17 +169,7 @@ class IntakeMailActivities:
                     SendMailPostRequestBody(message=message, save_to_sent_items=True)
                 )
 
-        if await self._messaging.send_once(self._agent, request.idempotency_key, submit):
-            logger.info("intake_question_already_sent")
-            return SentMessage(
-                idempotency_key=request.idempotency_key,
-                recipient=request.manager,
-                already_sent=True,
-            )
-        logger.info("intake_question_sent", in_thread=request.reply_to_message_id is not None)
-        return SentMessage(
-            idempotency_key=request.idempotency_key, recipient=request.manager, already_sent=False
-        )
+        return await self._messaging.send_once(self._agent, idempotency_key, submit)
 
 
 def _name(request: QuestionRequest) -> str:

@@ -1,8 +1,9 @@
 """``/a/{token}``: one click in an email does one thing, once.
 
-``GET`` never changes anything, because mail security scanners open links before people do:
-it shows what will happen and submits itself with a tiny script (a button without script).
-``POST`` verifies the link again and applies it as a Temporal update whose id is the link's
+``GET`` never changes anything, because mail security scanners open links before people do,
+some in a real browser that runs scripts: it shows what will happen and one button, and
+nothing on the page presses it (no script). Only the person's press sends the ``POST``, which
+verifies the link again and applies it as a Temporal update whose id is the link's
 id, so a double click or a reload is applied once.
 """
 
@@ -46,34 +47,41 @@ class _Copy:
     """What the pages say for one kind of link."""
 
     confirm: str
+    button: str
     thanks: str
     follow_up: str = ""
 
 
 _COPY: dict[LinkAction, _Copy] = {
-    LinkAction.ACCEPT: _Copy("Accept", "Thanks — you've accepted it."),
+    LinkAction.ACCEPT: _Copy("Accept", "Accept", "Thanks — you've accepted it."),
     LinkAction.TALK: _Copy(
         "Ask to talk through",
+        "Ask to talk it through",
         "Thanks — you've asked to talk it through.",
         "Accord will help the two of you find a moment before anything is agreed.",
     ),
-    LinkAction.CHECK_IN_ON_TRACK: _Copy("Record: on track for", "Thanks — recorded as on track."),
+    LinkAction.CHECK_IN_ON_TRACK: _Copy(
+        "Record: on track for", "Record as on track", "Thanks — recorded as on track."
+    ),
     LinkAction.CHECK_IN_AT_RISK: _Copy(
         "Record: at risk for",
+        "Record as at risk",
         "Thanks — recorded as at risk.",
         "Saying so early is exactly what helps.",
     ),
     LinkAction.CHECK_IN_BLOCKED: _Copy(
         "Record: blocked on",
+        "Record as blocked",
         "Thanks — recorded as blocked.",
         "Saying so is the first step to getting unblocked.",
     ),
-    LinkAction.DONE: _Copy("Mark as done:", "Thanks — marked as done. Well done!"),
+    LinkAction.DONE: _Copy("Mark as done:", "Mark as done", "Thanks — marked as done. Well done!"),
     LinkAction.ACCEPT_REVISION: _Copy(
-        "Agree to the proposed change to", "Thanks — the change is agreed."
+        "Agree to the proposed change to", "Agree to the change", "Thanks — the change is agreed."
     ),
     LinkAction.REQUEST_CONVERSATION: _Copy(
         "Ask for a conversation about",
+        "Ask for a conversation",
         "Thanks — you've asked for a conversation.",
         "Accord will find a time that suits you both.",
     ),
@@ -197,7 +205,7 @@ def _done_page(claims: ActionClaims, view: CommitmentView, *, note_recorded: boo
 async def confirm_link(
     token: str, links: LinksDep, temporal: TemporalDep, clock: ClockDep
 ) -> HTMLResponse:
-    """Show what the link will do, and submit it from the person's browser."""
+    """Show what the link will do and one button; only a press applies it."""
     try:
         claims = links.verify(token, clock())
     except InvalidActionLink as exc:
@@ -210,9 +218,11 @@ async def confirm_link(
         return _not_found_page()
     except CommitmentUnavailableError:
         view = None
+    copy = _COPY[claims.action]
     return render_page(
         "link_confirm.html",
-        heading=_COPY[claims.action].confirm,
+        heading=copy.confirm,
+        button=copy.button,
         title=view.spec.title if view else None,
     )
 

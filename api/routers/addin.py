@@ -9,6 +9,7 @@ through ``POST /commitments``, as any other client does.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Final
 
@@ -141,4 +142,7 @@ async def prefill_commitments(
     time zone, and what is missing or ambiguous in words.
     """
     manager = MailAddress(address=principal.email, name=principal.display_name)
-    return prefill(item, manager=manager, agent_mailbox=config.agent_mailbox, now=clock())
+    # Reading is CPU work: on a thread, so the event loop keeps answering other requests.
+    return await asyncio.to_thread(
+        prefill, item, manager=manager, agent_mailbox=config.agent_mailbox, now=clock()
+    )

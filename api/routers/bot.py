@@ -9,7 +9,6 @@ not configured, the endpoint answers 404.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import structlog
@@ -21,6 +20,7 @@ from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
 from api.dependencies import ClockDep, LinksDep, TemporalDep
+from api.limits import MalformedJsonError, loads_json
 from api.problems import Problem, problem_response
 from api.teams_bot import (
     CARD_ACTION_INVOKE,
@@ -56,8 +56,8 @@ async def messages(
     if bot is None:
         return _problem(404, "Not Found", "Teams is not configured for this Accord.")
     try:
-        body: Any = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+        body: Any = loads_json(await request.body())
+    except MalformedJsonError:
         body = None
     if not isinstance(body, dict):
         return _problem(400, "Bad Request", "The body is not an activity.")

@@ -13,10 +13,11 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated
 
+import structlog
 from fastapi import APIRouter, Body, Header, Path, Query, Response
 from pydantic import AwareDatetime
 
-from api.auth import AUTH_RESPONSES, Access, AccessDep
+from api.auth import AUTH_RESPONSES, Access, AccessDep, may_set_expectation
 from api.dependencies import ClockDep, ConfigDep, DirectoryDep, TemporalDep
 from api.page_tokens import InvalidPageTokenError, decode_page_token, encode_page_token
 from api.problems import (
@@ -55,9 +56,14 @@ from workflows.commitment.client import (
 )
 from workflows.commitment.contracts import CommitmentInput, CommitmentView, Updates
 
+log = structlog.get_logger("accord.api.commitments")
+
 # Fixed forever: commitment ids derived from idempotency keys must stay the same across
 # releases, or a retried request would create a second commitment.
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1d4c1e-2b0a-4f4e-9a57-acc0acc0acc0")
+# Prefixed to the caller's object id in create ids: a namespace of its own, apart from the
+# action ids (commitment id + update + key) derived under the same UUID namespace.
+_CREATE_SCOPE = "create"
 # After starting, the new workflow gets this long to answer its first query.
 FIRST_VIEW_TIMEOUT = timedelta(seconds=5)
 
@@ -93,12 +99,26 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-def _commitment_id(body: CommitmentCreate, manager: str, idempotency_key: str | None) -> str:
-    if body.commitment_id:
-        return body.commitment_id
+def commitment_id_for_create(caller_object_id: str, idempotency_key: str | None) -> str:
+    """Return the id of a commitment being created: the server's, never the client's.
+
+    An ``Idempotency-Key`` is only ever scoped to the caller (their Entra object id): the
+    same caller retrying gets the same commitment, and the same key from anyone else names
+    a different one, so no one can aim a create at an id someone else uses.
+
+    Args:
+        caller_object_id: the signed-in person's ``oid``.
+        idempotency_key: the request's ``Idempotency-Key``, if any.
+
+    Returns:
+        A UUID: derived from the caller and the key, or random without a key.
+    """
     if idempotency_key:
-        # Scoped by manager, so two managers' clients picking the same key don't collide.
-        return str(uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{manager}\n{idempotency_key}"))
+        return str(
+            uuid.uuid5(
+                _IDEMPOTENCY_NAMESPACE, f"{_CREATE_SCOPE}\n{caller_object_id}\n{idempotency_key}"
+            )
+        )
     return str(uuid.uuid4())
 
 
@@ -133,7 +153,7 @@ def _require_future(field: str, value: datetime | None, now: datetime) -> None:
     status_code=201,
     responses={
         **PROBLEM_RESPONSES,
-        **problem_doc(409, "Another commitment already has this id (or idempotency key)."),
+        **problem_doc(409, "You used this `Idempotency-Key` for a different commitment."),
         **_UNAVAILABLE,
     },
 )
@@ -149,9 +169,9 @@ async def create_commitment(
 ) -> CommitmentPublic:
     """Set an expectation: start a commitment and ask its owner to accept it.
 
-    The signed-in person is the manager (an admin may name another one). Creating the same
-    commitment twice (same `commitment_id`, or same `Idempotency-Key` from the same
-    manager) yields one commitment.
+    The signed-in person is the manager (an admin may name another one). Accord makes the
+    commitment's id. Sending the same `Idempotency-Key` again yields the one commitment; the
+    key is yours alone, so someone else's same key makes a different commitment.
     """
     principal = access.principal
     manager_email = body.manager or principal.email
@@ -176,6 +196,16 @@ async def create_commitment(
     ]
     if errors or owner is None or manager is None:
         raise field_errors(*errors)
+    # The one policy (domain/authorization.py): only someone above the owner, or an admin.
+    decision = await may_set_expectation(principal, owner.email, access.org, config.authorization)
+    if not decision.allowed:
+        log.info("expectation_refused", reason=decision.reason.value)
+        raise ProblemError(
+            403,
+            "not-allowed-to-set-expectation",
+            "You can't set this person an expectation",
+            decision.explanation,
+        )
     spec = CommitmentSpec(
         title=body.title,
         description=body.description,
@@ -187,7 +217,7 @@ async def create_commitment(
         support=body.support,
     )
     start = CommitmentInput(
-        commitment_id=_commitment_id(body, manager_email, idempotency_key),
+        commitment_id=commitment_id_for_create(principal.object_id, idempotency_key),
         spec=spec,
         created_at=now,
     )
@@ -201,8 +231,8 @@ async def create_commitment(
             raise ProblemError(
                 409,
                 "commitment-exists",
-                "Another commitment has this id",
-                "A commitment with this id (or idempotency key) exists with different "
+                "This idempotency key was used before",
+                "You already created a commitment with this `Idempotency-Key` and different "
                 "details; nothing was changed.",
             )
         public = CommitmentPublic.from_view(view)
@@ -312,9 +342,10 @@ async def _act(
     await _visible_view(temporal, access, commitment_id)
     action_id = None
     if idempotency_key:
-        action_id = str(
-            uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{commitment_id}\n{update}\n{idempotency_key}")
-        )
+        # Scoped to the caller too: the owner's and the manager's clients may pick the same
+        # key, and one person's request must never be taken for the other's retry.
+        scope = f"{commitment_id}\n{update}\n{access.principal.object_id}"
+        action_id = str(uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{scope}\n{idempotency_key}"))
     arg = (request or ActionRequest()).to_input(access.principal.email, action_id)
     view = await apply_update(temporal, commitment_id, update, arg, update_id=action_id)
     return CommitmentPublic.from_view(view)

@@ -2,8 +2,9 @@
 
 The links are ordinary action links (``/a/{token}``, see :mod:`api.routers.actions`, which
 hands these three actions here). Confirm and Cancel behave like every link: ``GET`` shows
-what will happen, ``POST`` applies it once. Correct shows a form with what Accord read;
-the form posts to ``/a/{token}/correct``, and the corrected version is confirmed.
+what will happen and one button (nothing presses it for the manager), ``POST`` applies it
+once. Correct shows a form with what Accord read; the form posts to ``/a/{token}/correct``,
+and the corrected version is confirmed.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ log = structlog.get_logger("accord.api.intake_links")
 router = APIRouter(prefix="/a", tags=["action links"], include_in_schema=False)
 
 _HEADINGS = {
-    LinkAction.CONFIRM_INTAKE: "Confirm and share now:",
-    LinkAction.CANCEL_INTAKE: "Cancel, and send nothing about:",
+    LinkAction.CONFIRM_INTAKE: ("Confirm and share now:", "Confirm and share"),
+    LinkAction.CANCEL_INTAKE: ("Cancel, and send nothing about:", "Cancel it"),
 }
 _THANKS = {
     LinkAction.CONFIRM_INTAKE: (
@@ -104,8 +105,9 @@ async def confirm_page(token: str, claims: ActionClaims, temporal: TemporalDep) 
     view, proposal = found
     if claims.action is LinkAction.CORRECT_INTAKE:
         return _correction_form(token, proposal, view.manager_time_zone)
+    heading, button = _HEADINGS[claims.action]
     return render_page(
-        "link_confirm.html", heading=_HEADINGS[claims.action], title=proposal.spec.title
+        "link_confirm.html", heading=heading, button=button, title=proposal.spec.title
     )
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
@@ -28,6 +27,7 @@ from temporalio.service import RPCError
 
 from api.config import WebhookConfig
 from api.dependencies import ConfigDep, TemporalDep
+from api.limits import MalformedJsonError, loads_json
 from api.problems import PROBLEM_TYPE_PREFIX, Problem, problem_response
 from workflows.intake.client import signal_watch, start_message_intake
 from workflows.intake.contracts import ChangeNotice, LifecycleEvent, LifecycleNotice, WatchMode
@@ -69,8 +69,8 @@ def _problem(status: int, slug: str, title: str, detail: str) -> JSONResponse:
 
 async def _items(request: Request) -> list[Any] | JSONResponse:
     try:
-        body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = loads_json(await request.body())
+    except MalformedJsonError:
         return _problem(
             400, "malformed-notification", "The notification is not JSON", "Send Graph's JSON."
         )

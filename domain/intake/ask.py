@@ -430,8 +430,11 @@ def criteria_from(lines: list[str]) -> str:
         if rest:
             return _shorten(_capitalise(rest.rstrip(" .")), CRITERIA_MAX_CHARS)
     for index, line in enumerate(lines):
+        # Only a lead-in line is worth looking past: a long list must not be re-read per line.
+        if not line.endswith(":") or _BULLET.match(line):
+            continue
         bullets = _bullets_after(lines, index)
-        if len(bullets) >= 2 and line.endswith(":") and not _BULLET.match(line):
+        if len(bullets) >= 2:
             lead_in = _SENTENCE_END.split(line)[-1]
             return _shorten(_capitalise(f"{lead_in} {'; '.join(bullets)}"), CRITERIA_MAX_CHARS)
     return ""
@@ -439,8 +442,9 @@ def criteria_from(lines: list[str]) -> str:
 
 def _bullets_after(lines: list[str], index: int) -> list[str]:
     items = []
-    for line in lines[index + 1 :]:
-        bullet = _BULLET.match(line)
+    # By index, not a slice: copying the rest of the lines per call would be quadratic.
+    for position in range(index + 1, len(lines)):
+        bullet = _BULLET.match(lines[position])
         if bullet is None:
             break
         items.append(bullet["item"].strip().rstrip(".;"))

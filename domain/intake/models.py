@@ -76,11 +76,18 @@ class SenderContext(DomainModel):
     read dates in UTC and say so in the reading's notes, rather than fail. ``agent_aliases``
     are other addresses of Accord's mailbox (such as its ``onmicrosoft.com`` address): they
     are never owners, and mail from them is Accord's own.
+
+    ``authenticated_senders_only`` is set by mail intake: a message read from a mailbox is
+    trusted only when Exchange authenticated its sender inside the organisation (see
+    :func:`domain.intake.screening.sender_is_authenticated`), because a From line costs a
+    spoofer nothing. The Outlook add-in leaves it off: its user is signed in, and it only
+    fills in a form that the API then checks.
     """
 
     agent_address: str
     tenant_domains: list[str]
     agent_aliases: list[str] = Field(default_factory=list)
+    authenticated_senders_only: bool = False
     time_zone: str
     working_day_end: time = time(17, 0)
     working_day_start: time = time(9, 0)
@@ -143,6 +150,7 @@ class Ignored(StrEnum):
     BULK = "bulk"
     OWN_MAIL = "own_mail"
     OUTSIDE_TENANT = "outside_tenant"
+    UNAUTHENTICATED_SENDER = "unauthenticated_sender"
     NOT_A_REQUEST = "not_a_request"
     TOO_LARGE = "too_large"
 

@@ -34,11 +34,13 @@ from domain.intake.models import (
     SenderContext,
 )
 from domain.intake.screening import screen
-from domain.intake.text import MAX_ANALYSED_CHARS, split_body, split_quoted_header
+from domain.intake.text import (
+    MAX_ANALYSED_CHARS,
+    RAW_BODY_READ_CHARS,
+    split_body,
+    split_quoted_header,
+)
 from domain.timezones import resolve_zone
-
-RAW_BODY_READ_CHARS = 150_000
-"""Only this much of a raw body is parsed: the sender's new words come first."""
 
 
 def _owners(email: InboundEmail, context: SenderContext, notes: list[str]) -> list[Mailbox]:

@@ -2,11 +2,18 @@
 
 Headers are checked before the body because they are what mail systems set reliably; a
 subject line is only a fallback for auto-replies that forget their headers.
+
+A From line proves nothing, so mail intake also asks whether Exchange authenticated the
+sender inside the organisation (:func:`sender_is_authenticated`). Exchange removes
+``X-MS-Exchange-Organization-*`` headers that arrive from outside and stamps its own, and it
+puts its ``Authentication-Results`` above any the sender wrote; intake keeps the first
+occurrence of each header, so what it reads here is what Exchange said.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from domain.intake.models import Ignored, InboundEmail, SenderContext
 
@@ -29,6 +36,10 @@ _SYSTEM_SENDERS = re.compile(
     r"|bounce[s]?)(?:[+.-][^@]*)?@",
     re.IGNORECASE,
 )
+_AUTH_AS = "x-ms-exchange-organization-authas"
+_AUTHENTICATION_RESULTS = "authentication-results"
+_COMMENT = re.compile(r"\([^()]*\)")
+"""A parenthesised comment in Authentication-Results (RFC 8601); linear to remove."""
 _BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
 _BULK_HEADERS = (
     "list-id",
@@ -81,16 +92,63 @@ def _is_outside(email: InboundEmail, context: SenderContext) -> bool:
     return email.sender.domain not in context.tenant_domains
 
 
+def authentication_results(value: str) -> dict[str, str]:
+    """Read an ``Authentication-Results`` header into each method's result.
+
+    Exchange writes, for example, ``spf=pass (sender IP is 203.0.113.5)
+    smtp.mailfrom=northwind.example; dkim=pass header.d=northwind.example;dmarc=pass
+    action=none header.from=northwind.example;compauth=pass reason=100``.
+
+    Args:
+        value: the header's value.
+
+    Returns:
+        Method to result, both lower-cased (``{"dmarc": "pass", "compauth": "pass", ...}``);
+        the first result wins when a method appears twice.
+    """
+    results: dict[str, str] = {}
+    for part in _COMMENT.sub(" ", value).split(";"):
+        words = part.split()
+        if not words:
+            continue
+        method, equals, result = words[0].partition("=")
+        if equals and method and result:
+            results.setdefault(method.lower(), result.lower())
+    return results
+
+
+def sender_is_authenticated(headers: Mapping[str, str]) -> bool:
+    """Tell whether Exchange authenticated the message's sender inside the organisation.
+
+    Trusted: ``X-MS-Exchange-Organization-AuthAs: Internal`` (sent by a signed-in user of the
+    organisation), or ``Authentication-Results`` with both ``dmarc=pass`` and
+    ``compauth=pass`` (the From domain itself vouched for the message). Anything else, such
+    as ``AuthAs: Anonymous`` with ``dmarc=fail``, or no such headers at all, is not.
+
+    Args:
+        headers: the message's internet headers, names lower-cased.
+
+    Returns:
+        Whether the sender is authenticated.
+    """
+    if headers.get(_AUTH_AS, "").strip().lower() == "internal":
+        return True
+    results = authentication_results(headers.get(_AUTHENTICATION_RESULTS, ""))
+    return results.get("dmarc") == "pass" and results.get("compauth") == "pass"
+
+
 def screen(email: InboundEmail, context: SenderContext) -> Ignored | None:
     """Tell whether a message must be left alone, and why.
 
     The order matters only for the reason given: Accord's own mail first (a loop must never
-    be answered), then automatic replies, mailing lists, senders outside the organisation
-    and oversized bodies.
+    be answered), then automatic replies, mailing lists, senders outside the organisation,
+    senders Exchange did not authenticate (when the context asks for it) and oversized
+    bodies.
 
     Args:
         email: the message.
-        context: the agent's address and the organisation's domains.
+        context: the agent's address, the organisation's domains, and whether only
+            authenticated senders are trusted.
 
     Returns:
         The reason to ignore it, or ``None`` when it should be read.
@@ -103,6 +161,8 @@ def screen(email: InboundEmail, context: SenderContext) -> Ignored | None:
         return Ignored.BULK
     if _is_outside(email, context):
         return Ignored.OUTSIDE_TENANT
+    if context.authenticated_senders_only and not sender_is_authenticated(email.headers):
+        return Ignored.UNAUTHENTICATED_SENDER
     if len(email.body) > MAX_BODY_CHARS:
         return Ignored.TOO_LARGE
     return None

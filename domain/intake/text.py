@@ -17,6 +17,8 @@ from domain.intake.models import InboundEmail
 
 MAX_ANALYSED_CHARS = 20_000
 """Only the start of a body is read: an ask sits near the top, and big bodies stay cheap."""
+RAW_BODY_READ_CHARS = 150_000
+"""Only this much of a raw body (HTML included) is parsed: the sender's new words come first."""
 
 _QUOTE_MARK = "\u2063QUOTED\u2063"
 # Elements that never hold anything to read, or that could act (scripts, tracking pixels).
@@ -92,7 +94,9 @@ _SIGNATURE_LINES = (
     re.compile(r"^get outlook for \w+", re.IGNORECASE),
     re.compile(r"^sent from outlook", re.IGNORECASE),
 )
-_FROM_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_LOCAL_PART_EXTRA = frozenset(".+'-")
+MAX_HEADER_LINE_CHARS = 10_000
+"""Only this much of a quoted "From:" or "To:" line is searched for addresses."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,59 @@ class SplitText:
     quoted: str
     quoted_from: str
     quoted_to: tuple[str, ...] = ()
+
+
+def _is_word(char: str) -> bool:
+    # The same characters as the regex class \w matches in text.
+    return char.isalnum() or char == "_"
+
+
+def _domain_end(text: str, start: int) -> int:
+    """Where a domain such as ``northwind.example`` starting at ``start`` ends (-1: none).
+
+    A domain is a label followed by at least one ``.label``; labels are word characters
+    and hyphens.
+    """
+    end = start
+    while end < len(text) and (_is_word(text[end]) or text[end] == "-"):
+        end += 1
+    if end == start:
+        return -1
+    dots = 0
+    while (
+        end + 1 < len(text)
+        and text[end] == "."
+        and (_is_word(text[end + 1]) or text[end + 1] == "-")
+    ):
+        end += 1
+        while end < len(text) and (_is_word(text[end]) or text[end] == "-"):
+            end += 1
+        dots += 1
+    return end if dots else -1
+
+
+def _addresses(text: str) -> list[tuple[int, int]]:
+    r"""The spans of the email addresses in ``text``, left to right, in linear time.
+
+    Equivalent to ``re.finditer(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", text)``, which
+    backtracks quadratically on a long run of address characters without an ``@``: each
+    ``@`` is looked at once, and the characters on either side of it once.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > position and (
+            _is_word(text[start - 1]) or text[start - 1] in _LOCAL_PART_EXTRA
+        ):
+            start -= 1
+        end = _domain_end(text, at + 1) if start < at else -1
+        if end != -1:
+            spans.append((start, end))
+            position = end
+        at = text.find("@", max(at + 1, position))
+    return spans
 
 
 def _classes(tag: Tag) -> set[str]:
@@ -186,6 +243,9 @@ def _normalise_lines(text: str) -> list[str]:
 
 def _quote_start(lines: list[str]) -> int | None:
     for index, line in enumerate(lines):
+        if not line:
+            # Blank lines start nothing; skipping them keeps a body of empty lines cheap.
+            continue
         if line == _QUOTE_MARK.strip() or any(p.match(line) for p in _QUOTE_LINE_PATTERNS):
             return index
         # "On Tue, 3 Dec 2026 at 10:00, Maya Chen <maya@...>" wraps before "wrote:".
@@ -205,7 +265,7 @@ def _quote_start(lines: list[str]) -> int | None:
 
 def _cut_signature(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
-        if any(pattern.match(line) for pattern in _SIGNATURE_LINES):
+        if line and any(pattern.match(line) for pattern in _SIGNATURE_LINES):
             return lines[:index]
     return lines
 
@@ -225,6 +285,7 @@ def split_body(body: str, *, is_html: bool) -> SplitText:
     Returns:
         The sender's new text (``>`` quoting and signatures removed) and the quoted part.
     """
+    body = body[:RAW_BODY_READ_CHARS]
     text = html_to_text(body) if is_html else body
     lines = _normalise_lines(text)
     start = _quote_start(lines)
@@ -238,7 +299,8 @@ def split_body(body: str, *, is_html: bool) -> SplitText:
         if not quoted_from and _HEADER_BLOCK_START.match(line):
             quoted_from = line.split(":", 1)[1].strip(" *")
         elif quoted_from and re.match(r"^\*?to:\*?\s", line, re.IGNORECASE):
-            quoted_to = tuple(address.lower() for address in _FROM_ADDRESS.findall(line))
+            header = line[:MAX_HEADER_LINE_CHARS]
+            quoted_to = tuple(header[start:end].lower() for start, end in _addresses(header))
             break
     quoted_body = [
         line.lstrip("> ").strip()
@@ -268,9 +330,15 @@ def split_quoted_header(quoted_from: str) -> tuple[str, str]:
     Returns:
         ``(address, name)``; either may be empty.
     """
-    match = _FROM_ADDRESS.search(quoted_from)
-    address = match.group(0).lower() if match else ""
-    name = _FROM_ADDRESS.sub("", quoted_from).strip(" <>[]()\"'mailto:")
+    quoted_from = quoted_from[:MAX_HEADER_LINE_CHARS]
+    spans = _addresses(quoted_from)
+    address = quoted_from[spans[0][0] : spans[0][1]].lower() if spans else ""
+    kept, position = [], 0
+    for start, end in spans:
+        kept.append(quoted_from[position:start])
+        position = end
+    kept.append(quoted_from[position:])
+    name = "".join(kept).strip(" <>[]()\"'mailto:")
     return address, " ".join(name.split())
 
 

@@ -7,6 +7,7 @@ manager chain to decide who may see whose commitments.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
@@ -21,6 +22,7 @@ from domain.models import Person
 
 log = structlog.get_logger("accord.api.people")
 _T = TypeVar("_T")
+_V = TypeVar("_V")
 
 
 class DirectoryUnavailableError(Exception):
@@ -156,7 +158,12 @@ class GraphOrgChart:
 
 
 class CachedOrgChart:
-    """Remembers another :class:`OrgChart`'s answers briefly; org charts change rarely."""
+    """Remembers another :class:`OrgChart`'s answers briefly; org charts change rarely.
+
+    The addresses asked about are chosen by callers (any signed-in person can name anyone),
+    so each cache holds at most ``max_entries`` answers and forgets the least recently used
+    first: memory stays bounded however many made-up addresses arrive.
+    """
 
     def __init__(
         self,
@@ -164,31 +171,53 @@ class CachedOrgChart:
         *,
         ttl: float = 60.0,
         monotonic: Callable[[], float] = time.monotonic,
+        max_entries: int = 4096,
     ) -> None:
+        if max_entries < 1:
+            raise ValueError("max_entries must be at least 1")
         self._inner = inner
         self._ttl = ttl
         self._monotonic = monotonic
-        self._managers: dict[str, tuple[float, str | None]] = {}
-        self._reports: dict[str, tuple[float, list[str]]] = {}
+        self._max_entries = max_entries
+        self._managers: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
+        self._reports: OrderedDict[str, tuple[float, list[str]]] = OrderedDict()
+
+    def _fresh(
+        self, cache: OrderedDict[str, tuple[float, _V]], key: str
+    ) -> tuple[float, _V] | None:
+        cached = cache.get(key)
+        if cached is None:
+            return None
+        if self._monotonic() - cached[0] >= self._ttl:
+            del cache[key]
+            return None
+        cache.move_to_end(key)
+        return cached
+
+    def _remember(self, cache: OrderedDict[str, tuple[float, _V]], key: str, value: _V) -> None:
+        cache[key] = (self._monotonic(), value)
+        cache.move_to_end(key)
+        while len(cache) > self._max_entries:
+            cache.popitem(last=False)
 
     async def manager_of(self, email: str) -> str | None:
         """Return the manager, from the cache when it is fresh."""
         key = email.strip().lower()
-        cached = self._managers.get(key)
-        if cached is not None and self._monotonic() - cached[0] < self._ttl:
+        cached = self._fresh(self._managers, key)
+        if cached is not None:
             return cached[1]
         manager = await self._inner.manager_of(key)
-        self._managers[key] = (self._monotonic(), manager)
+        self._remember(self._managers, key, manager)
         return manager
 
     async def reports_of(self, email: str) -> list[str]:
         """Return the direct reports, from the cache when it is fresh."""
         key = email.strip().lower()
-        cached = self._reports.get(key)
-        if cached is not None and self._monotonic() - cached[0] < self._ttl:
+        cached = self._fresh(self._reports, key)
+        if cached is not None:
             return list(cached[1])
         reports = await self._inner.reports_of(key)
-        self._reports[key] = (self._monotonic(), list(reports))
+        self._remember(self._reports, key, list(reports))
         return reports
 
 
@@ -225,3 +254,30 @@ class FlatOrgChart:
     async def reports_of(self, email: str) -> list[str]:
         """Return no one."""
         return []
+
+
+async def managers_above(org: OrgChart, email: str, *, limit: int = 12) -> list[str]:
+    """Return the person's management chain: their manager, that manager's manager, ...
+
+    Args:
+        org: the org chart.
+        email: the person.
+        limit: stop after this many levels (a cycle in the directory also stops the walk).
+
+    Returns:
+        The managers' addresses, nearest first; empty when the person has no manager.
+
+    Raises:
+        DirectoryUnavailableError: when the directory cannot answer right now.
+    """
+    person = email.strip().lower()
+    chain: list[str] = []
+    seen = {person}
+    while len(chain) < limit:
+        manager = await org.manager_of(person)
+        if manager is None or manager in seen:
+            break
+        chain.append(manager)
+        seen.add(manager)
+        person = manager
+    return chain

@@ -5,6 +5,15 @@ hold it in the clear. Each payload is serialised whole (its metadata too, so eve
 is hidden), encrypted with the ring's first key, and tagged with that key's id. Decryption
 picks the key by id, so adding a new key in front keeps every older history readable for as
 long as the old key stays in the ring.
+
+Decoding is strict: a payload that is not sealed with one of the ring's keys is refused, so a
+Temporal client without the key cannot start, signal or update a workflow. The codec does not
+raise for it (a worker that cannot decode an activation retries it forever, and an update
+waiting in it would wedge the workflow); it hands on a :data:`REFUSED_ENCODING` payload with
+no data, which the data converter (:mod:`integrations.temporal.converter`) turns into a clear,
+non-retryable error: the update is rejected, the start fails, the signal is dropped, and
+nothing the sender wrote is read. Only the codec server, which shows histories to operators
+and acts on nothing, lets plaintext through.
 """
 
 from __future__ import annotations
@@ -19,6 +28,9 @@ from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
 ENCODING = b"binary/encrypted"
+REFUSED_ENCODING = b"binary/accord-refused-unencrypted"
+"""What an unencrypted payload decodes to: no data, and the encoding it came with."""
+REFUSED_FROM_METADATA = "refused-encoding"
 KEY_ID_METADATA = "encryption-key-id"
 KEY_BYTES = 32
 _NONCE_BYTES = 12
@@ -111,12 +123,16 @@ class PayloadKeyRing:
 class EncryptionCodec(PayloadCodec):
     """A Temporal payload codec that encrypts with a :class:`PayloadKeyRing`.
 
-    Payloads that are not encrypted (written before encryption was switched on) pass
-    through decoding unchanged.
+    Args:
+        keys: the key ring.
+        accept_plaintext: let unencrypted payloads through decoding unchanged. Only for
+            read-only viewers such as the codec server: a worker or client that accepted
+            plaintext would act on input from anyone who can reach the namespace, key or not.
     """
 
-    def __init__(self, keys: PayloadKeyRing) -> None:
+    def __init__(self, keys: PayloadKeyRing, *, accept_plaintext: bool = False) -> None:
         self._keys = keys
+        self._accept_plaintext = accept_plaintext
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         """Encrypt each payload with the ring's current key.
@@ -139,13 +155,14 @@ class EncryptionCodec(PayloadCodec):
         return encoded
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
-        """Decrypt each encrypted payload; pass others through.
+        """Decrypt each payload; refuse unencrypted ones unless built to accept them.
 
         Args:
             payloads: the payloads to decrypt (left unchanged).
 
         Returns:
-            One decrypted payload per input.
+            One payload per input: the decrypted payload, or, for an unencrypted one that is
+            refused, an empty :data:`REFUSED_ENCODING` payload.
 
         Raises:
             PayloadDecryptionError: when a payload's key is not held or its data was altered.
@@ -153,7 +170,7 @@ class EncryptionCodec(PayloadCodec):
         decoded = []
         for payload in payloads:
             if payload.metadata.get("encoding") != ENCODING:
-                decoded.append(payload)
+                decoded.append(payload if self._accept_plaintext else _refused(payload))
                 continue
             raw_key_id = payload.metadata.get(KEY_ID_METADATA)
             if raw_key_id is None:
@@ -165,3 +182,13 @@ class EncryptionCodec(PayloadCodec):
             inner.ParseFromString(plaintext)
             decoded.append(inner)
         return decoded
+
+
+def _refused(payload: Payload) -> Payload:
+    # The data is dropped here, so nothing downstream can read what a stranger sent.
+    return Payload(
+        metadata={
+            "encoding": REFUSED_ENCODING,
+            REFUSED_FROM_METADATA: payload.metadata.get("encoding", b"none")[:100],
+        }
+    )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from sandbox.clock import graph_datetime
 from sandbox.config import FaultConfig, LimitsConfig, SandboxConfig
 from sandbox.http import state_of
+from sandbox.mailbox import Mailboxes
 from sandbox.state import SandboxState
 
 router = APIRouter(prefix="/_sandbox", tags=["admin"])
@@ -28,6 +29,54 @@ class ClockChange(BaseModel):
 
 def _clock_view(state: SandboxState) -> dict[str, str]:
     return {"now": graph_datetime(state.clock.now())}
+
+
+Address = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=320)]
+
+
+class InboundMail(BaseModel):
+    """Mail from the internet to people in the tenant; the From line is not checked.
+
+    ``dmarc`` and ``compauth`` are the verdicts Exchange stamps in ``Authentication-Results``
+    (it also stamps ``X-MS-Exchange-Organization-AuthAs: Anonymous``); the defaults are what
+    a spoofed From in the tenant's own domain gets.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_address: Address = Field(alias="from")
+    from_name: str = ""
+    to: list[Address] = Field(min_length=1, max_length=50)
+    cc: list[Address] = Field(default_factory=list, max_length=50)
+    subject: str = Field(default="", max_length=1_000)
+    body: str = Field(default="", max_length=4_000_000)
+    content_type: Literal["text", "html"] = "text"
+    headers: dict[str, str] = Field(default_factory=dict, max_length=100)
+    dmarc: Literal["pass", "fail", "none", "bestguesspass"] = "fail"
+    compauth: Literal["pass", "fail", "softpass", "none"] = "fail"
+
+
+def _recipients(addresses: list[str]) -> list[dict[str, Any]]:
+    return [{"emailAddress": {"address": address}} for address in addresses]
+
+
+@router.post("/inbound")
+async def receive_inbound(mail: InboundMail, state: State) -> dict[str, list[str]]:
+    """Deliver mail as if it came from the internet (a test's way to send spoofed mail)."""
+    message = {
+        "from": {"emailAddress": {"address": mail.from_address, "name": mail.from_name}},
+        "toRecipients": _recipients(mail.to),
+        "ccRecipients": _recipients(mail.cc),
+        "subject": mail.subject,
+        "body": {"contentType": mail.content_type, "content": mail.body},
+        "internetMessageHeaders": [
+            {"name": name, "value": value} for name, value in mail.headers.items()
+        ],
+    }
+    delivered = Mailboxes(state).receive_from_outside(
+        message, dmarc=mail.dmarc, compauth=mail.compauth
+    )
+    return {"delivered": delivered}
 
 
 @router.get("/clock")

@@ -103,7 +103,7 @@ async def codec_http(
     sandbox: SandboxServer, keys: tuple[bytes, bytes]
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_codec_app(
-        codec=EncryptionCodec(PayloadKeyRing(list(keys))),
+        codec=EncryptionCodec(PayloadKeyRing(list(keys)), accept_plaintext=True),
         validator=validator_for(sandbox),
         namespace="default",
         operator_role=OPERATOR_ROLE,

@@ -15,7 +15,7 @@ from activities.intake.contracts import InboundLookup
 from domain.intake import read_email
 from domain.intake.models import InboundEmail, Reading, SenderContext
 from sandbox.server import SandboxServer
-from tests.support.intake import ASK
+from tests.support.intake import ASK, INTAKE_ID_KEY
 from tests.support.mailboxes import mailbox, send_as
 from tests.support.people import AGENT, MANAGER, SAM
 from workflows.intake.contracts import ChangeNotice, WatchMode
@@ -28,6 +28,7 @@ def activities(graph: GraphServiceClient, temporal: Client, **changes: Any) -> I
         "category": "Accord",
         "task_queue": "unused",
         "grace_window": timedelta(minutes=15),
+        "id_key": INTAKE_ID_KEY,
         **changes,
     }
     return IntakeActivities(graph, temporal, **options)

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import secrets
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from playwright.async_api import Browser, async_playwright
 from temporalio.client import Client
 
 from api.dependencies import get_links
 from domain.action_links import LinkAction, LinkKeyRing
 from tests.support.api import NOW, FakeClock, create_commitment, link, text_of
 from tests.support.api_tokens import FakeEntra
+from tests.support.browser import launch_chromium
+from tests.support.link_browser import open_like_a_scanner, served
 from tests.support.people import MANAGER, SAM
 from workflows.commitment.contracts import workflow_id_for
 
@@ -39,14 +42,59 @@ async def test_get_shows_what_will_happen_and_changes_nothing(
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert "Record: on track for “Publish the onboarding guide”" in text_of(page)
+    assert "Nothing is recorded until you press the button." in text_of(page)
+    # One real button in a plain form, and no script that could press it for anyone.
     assert '<form id="act" method="post">' in page.text
-    assert "<noscript>" in page.text
-    nonce = re.search(r'<script nonce="([^"]+)">', page.text)
-    assert nonce is not None
-    assert f"script-src 'nonce-{nonce.group(1)}'" in page.headers["content-security-policy"]
+    assert page.text.count("<button") == 1
+    assert '<button type="submit">Record as on track</button>' in page.text
+    assert "<script" not in page.text
+    assert "script-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["referrer-policy"] == "no-referrer"
     assert page.headers["cache-control"] == "no-store"
     assert await view(http, commitment_id) == before
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await launch_chromium(playwright)
+        yield launched
+        await launched.close()
+
+
+@pytest.mark.browser
+async def test_a_browser_running_scripts_changes_nothing_until_the_button_is_pressed(
+    app: FastAPI, http: httpx.AsyncClient, links: LinkKeyRing, temporal: Client, browser: Browser
+) -> None:
+    # Mail scanners (Safe Links detonation and its peers) open links in real browsers.
+    commitment_id = await create_commitment(http)
+    before = await view(http, commitment_id)
+    url = link(links, commitment_id, LinkAction.ACCEPT)
+    handle = temporal.get_workflow_handle(workflow_id_for(commitment_id))
+    link_id = links.verify(url.removeprefix("/a/"), NOW).link_id
+
+    async with served(app) as base:
+        page = await open_like_a_scanner(browser, base + url)
+        try:
+            assert await view(http, commitment_id) == before
+            assert before["status"] == "awaiting_acceptance"
+            assert "Nothing is recorded until you press the button." in await page.inner_text(
+                "main"
+            )
+            button = page.get_by_role("button")
+            assert await button.count() == 1
+
+            await button.click()
+            await page.wait_for_load_state("networkidle")
+
+            assert "Thanks — you've accepted it." in await page.inner_text("main")
+        finally:
+            await page.context.close()
+
+    assert (await view(http, commitment_id))["status"] == "active"
+    applied = await handle.query("action_ids", result_type=list[str | None])
+    assert applied.count(link_id) == 1
 
 
 async def test_post_applies_once_however_often_it_is_sent(

@@ -110,6 +110,39 @@ async def test_bad_tokens_are_401_and_never_echoed_or_logged(
     assert token not in repr(logs)
 
 
+def _with_claims(entra: FakeEntra, person: str, **changes: Any) -> str:
+    # `FakeEntra.token` takes the person as `email`, so the `email` claim is set here.
+    claims = entra.claims(person)
+    claims.update(changes)
+    claims = {name: value for name, value in claims.items() if value is not None}
+    return jwt.encode(claims, entra.key, algorithm="RS256", headers={"kid": entra.key_id})
+
+
+async def test_the_unverified_email_claim_never_names_the_person(
+    http: httpx.AsyncClient, entra: FakeEntra
+) -> None:
+    # Entra does not verify `email`: a token naming someone only there is not that person.
+    only_email = _with_claims(entra, JUN, upn=None, preferred_username=None, email=MANAGER)
+    with capture_logs() as logs:
+        response = await http.get("/commitments", headers=bearer(only_email))
+
+    assert_unauthenticated(response, token=only_email)
+    [rejected] = [entry for entry in logs if entry["event"] == "token_rejected"]
+    assert rejected["reason"] == "not_a_person"
+
+
+async def test_the_upn_wins_over_an_email_claim_naming_someone_else(entra: FakeEntra) -> None:
+    principal = await entra.validator().validate(_with_claims(entra, JUN, email=MANAGER))
+
+    assert principal.email == JUN
+
+
+async def test_preferred_username_names_the_person_without_a_upn(entra: FakeEntra) -> None:
+    principal = await entra.validator().validate(_with_claims(entra, JUN, upn=None, email=MANAGER))
+
+    assert principal.email == JUN
+
+
 async def test_a_token_within_the_clock_skew_leeway_is_accepted(
     http: httpx.AsyncClient, entra: FakeEntra
 ) -> None:

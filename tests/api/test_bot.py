@@ -344,3 +344,24 @@ async def test_my_commitments_and_status_list_what_is_open(
         await teams.say(SAM, "status something else entirely")
         assert "couldn't find" in (await teams.chat(SAM))[-1]["text"]
         await client.get_workflow_handle(workflow_id_for(unserved)).terminate("test over")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 30_000, b'{"type": "message", "value": ' + b"[" * 30_000, b'{"a":' * 10_000],
+    ids=["arrays", "inside an activity", "objects"],
+)
+async def test_deeply_nested_json_is_a_400_problem_before_any_token_is_checked(
+    teams: TeamsStack, body: bytes
+) -> None:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{teams.api_url}/api/messages",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 400
+    assert response.headers["x-content-type-options"] == "nosniff"

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError
 
 from api.dependencies import get_directory
 from tests.support.api import (
@@ -24,8 +25,8 @@ from tests.support.api import (
     create_commitment,
     field_errors,
 )
-from tests.support.api_tokens import FakeEntra
-from tests.support.people import MANAGER, SAM
+from tests.support.api_tokens import ADMIN_ROLE, FakeEntra
+from tests.support.people import ADMIN, MANAGER, OMAR, SAM
 from workflows.commitment.contracts import OWNER_KEY, STATUS_KEY, workflow_id_for
 
 
@@ -79,23 +80,52 @@ async def test_the_same_idempotency_key_yields_one_commitment(
     assert other.json()["commitment_id"] != first.json()["commitment_id"]
 
 
-async def test_a_client_chosen_id_is_used_once(http: httpx.AsyncClient, temporal: Client) -> None:
-    commitment_id = f"guide-{uuid.uuid4()}"
-    first = await http.post("/commitments", json=commitment(commitment_id=commitment_id))
-    run = await run_id(temporal, commitment_id)
-    again = await http.post("/commitments", json=commitment(commitment_id=commitment_id))
+async def test_the_server_makes_the_id_and_a_client_cannot_choose_one(
+    http: httpx.AsyncClient, temporal: Client, entra: FakeEntra
+) -> None:
+    existing = await create_commitment(http)
+    unused = f"chosen-{uuid.uuid4()}"
 
-    assert first.status_code == again.status_code == 201
-    assert again.json()["commitment_id"] == commitment_id
-    assert await run_id(temporal, commitment_id) == run
+    # Someone else's id and an unused one get the same answer: nothing to aim at, nothing told.
+    answers = [
+        await http.post(
+            "/commitments", json=commitment(commitment_id=chosen), headers=entra.headers(OMAR)
+        )
+        for chosen in (existing, unused)
+    ]
+
+    for answer in answers:
+        assert answer.status_code == 422, answer.text
+        assert field_errors(answer) == {"commitment_id": "extra_forbidden"}
+    with pytest.raises(RPCError):
+        await temporal.get_workflow_handle(workflow_id_for(unused)).describe()
+    assert (await http.get(f"/commitments/{existing}")).json()["manager"]["email"] == MANAGER
 
 
-async def test_reusing_an_id_for_different_details_is_a_conflict(http: httpx.AsyncClient) -> None:
-    commitment_id = f"shared-{uuid.uuid4()}"
-    await http.post("/commitments", json=commitment(commitment_id=commitment_id))
+async def test_an_idempotency_key_is_scoped_to_its_caller(
+    http: httpx.AsyncClient, entra: FakeEntra
+) -> None:
+    headers = {"Idempotency-Key": f"guide-{uuid.uuid4()}"}
+    mine = await http.post("/commitments", json=commitment(), headers=headers)
+    # An admin may set it for Maya: same body, same key, yet another caller.
+    as_admin = {**headers, **entra.headers(ADMIN, roles=(ADMIN_ROLE,))}
+
+    theirs = await http.post("/commitments", json=commitment(), headers=as_admin)
+    again = await http.post("/commitments", json=commitment(), headers=as_admin)
+
+    assert mine.status_code == theirs.status_code == again.status_code == 201, theirs.text
+    assert theirs.json()["commitment_id"] != mine.json()["commitment_id"]
+    assert again.json()["commitment_id"] == theirs.json()["commitment_id"]
+
+
+async def test_reusing_a_key_for_different_details_is_a_conflict(
+    http: httpx.AsyncClient,
+) -> None:
+    headers = {"Idempotency-Key": f"shared-{uuid.uuid4()}"}
+    await http.post("/commitments", json=commitment(), headers=headers)
 
     clash = await http.post(
-        "/commitments", json=commitment(commitment_id=commitment_id, title="Something else")
+        "/commitments", json=commitment(title="Something else"), headers=headers
     )
 
     assert clash.status_code == 409
@@ -114,7 +144,6 @@ async def test_reusing_an_id_for_different_details_is_a_conflict(http: httpx.Asy
         ({"owner": "not-an-email"}, "owner", "value_error"),
         ({"cadence": "PT1H"}, "cadence", "value_error"),
         ({"success_criteria": None}, "success_criteria", "missing"),
-        ({"commitment_id": "../etc"}, "commitment_id", "string_pattern_mismatch"),
     ],
 )
 async def test_invalid_commitments_are_422_naming_the_field(
@@ -218,6 +247,24 @@ async def test_an_idempotency_key_applies_an_action_once(
     action_ids = await handle.query("action_ids", result_type=list[str | None])
     assert action_ids[0] is None
     assert action_ids[1]
+
+
+async def test_an_action_idempotency_key_is_scoped_to_its_caller(
+    http: httpx.AsyncClient, entra: FakeEntra
+) -> None:
+    commitment_id = await create_commitment(http)
+    key = {"Idempotency-Key": "release-1"}
+
+    sams = await http.post(
+        f"/commitments/{commitment_id}/release", json={}, headers={**key, **entra.headers(SAM)}
+    )
+    # Maya's client happens to pick the same key: hers is a request of its own, not Sam's
+    # retry, so she does not get his refusal back.
+    mayas = await http.post(f"/commitments/{commitment_id}/release", json={}, headers=key)
+
+    assert sams.status_code == 409
+    assert mayas.status_code == 200, mayas.text
+    assert mayas.json()["status"] == "released"
 
 
 async def test_invalid_actions_are_422(http: httpx.AsyncClient) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
+from playwright.async_api import Browser, async_playwright
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
@@ -26,6 +28,8 @@ from domain.action_links import ActionClaims, LinkAction, LinkKeyRing
 from domain.intake.models import Draft, InboundEmail, Mailbox, Reading
 from domain.models import CommitmentSpec, Person
 from tests.support.api import NOW
+from tests.support.browser import launch_chromium
+from tests.support.link_browser import open_like_a_scanner, served
 from tests.support.people import AGENT, MANAGER, SAM
 from workflows.intake.contracts import (
     INTAKE_VIEW_QUERY,
@@ -170,6 +174,9 @@ async def test_confirm_shows_first_then_starts_the_commitment_once(
     assert shown.status_code == 200
     assert "Confirm and share now" in shown.text
     assert "Draft the Q1 budget" in html.unescape(shown.text)
+    # One button for the manager to press, and no script to press it for them.
+    assert '<button type="submit">Confirm and share</button>' in shown.text
+    assert "<script" not in shown.text
     assert (await view(handle)).proposals[0].status is DraftStatus.PROPOSED
 
     first = await http.post(url)
@@ -177,6 +184,47 @@ async def test_confirm_shows_first_then_starts_the_commitment_once(
 
     assert first.status_code == again.status_code == 200
     assert "confirmed" in first.text
+    await _eventually_started(handle)
+    assert [request.commitment_id for request in STARTED].count(commitment_id) == 1
+    await handle.terminate("test over")
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await launch_chromium(playwright)
+        yield launched
+        await launched.close()
+
+
+@pytest.mark.browser
+async def test_a_browser_running_scripts_confirms_nothing_until_the_button_is_pressed(
+    app: FastAPI,
+    temporal: Client,
+    task_queue: str,
+    thread_worker: Worker,
+    links: LinkKeyRing,
+    browser: Browser,
+) -> None:
+    # A scanner that opens the manager's Confirm link in a real browser must not confirm it.
+    handle, commitment_id = await proposed(temporal, task_queue)
+    url = link(links, commitment_id, LinkAction.CONFIRM_INTAKE)
+
+    async with served(app) as base:
+        page = await open_like_a_scanner(browser, base + url)
+        try:
+            assert (await view(handle)).proposals[0].status is DraftStatus.PROPOSED
+            assert commitment_id not in [request.commitment_id for request in STARTED]
+            button = page.get_by_role("button")
+            assert await button.count() == 1
+
+            await button.click()
+            await page.wait_for_load_state("networkidle")
+
+            assert "Thanks — confirmed." in await page.inner_text("main")
+        finally:
+            await page.context.close()
+
     await _eventually_started(handle)
     assert [request.commitment_id for request in STARTED].count(commitment_id) == 1
     await handle.terminate("test over")

@@ -64,6 +64,8 @@ async def test_the_validation_handshake_echoes_the_token_as_text(
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert response.text == "Validation: a+b c&d"
+    # The echo is text a caller chose: browsers must not guess it is HTML.
+    assert response.headers["x-content-type-options"] == "nosniff"
     assert time.monotonic() - began < 1
 
 
@@ -203,3 +205,38 @@ async def test_a_lifecycle_notification_for_a_watch_that_is_not_running_is_accep
     assert response.status_code == 202
     assert unknown.status_code == 400
     assert forged.status_code == 403
+
+
+DEEP_BODIES = {
+    "arrays": b"[" * 30_000,
+    "objects": b'{"a":' * 10_000,  # 50 KB: under the body cap, so depth is what refuses it
+    "inside value": b'{"value": ' + b"[" * 30_000,
+    "closed": b"[" * 30_000 + b"]" * 30_000,
+}
+
+
+@pytest.mark.parametrize("path", ["/graph/notifications", "/graph/lifecycle"])
+@pytest.mark.parametrize("body", DEEP_BODIES.values(), ids=DEEP_BODIES.keys())
+async def test_deeply_nested_json_is_a_400_problem_not_a_500(
+    http: httpx.AsyncClient, path: str, body: bytes
+) -> None:
+    response = await http.post(
+        path, params=INBOX, content=body, headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 400
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/graph/notifications", "/graph/lifecycle"])
+async def test_brackets_inside_strings_do_not_count_as_nesting(
+    http: httpx.AsyncClient, path: str, state: str
+) -> None:
+    # A subject full of brackets is text, not depth: the notification is judged as usual.
+    item = {**notification("m-brackets", state), "note": "[" * 5_000 + '\\"{' * 100}
+    response = await http.post(path, params=INBOX, json={"value": [item], "x": [[["]]]"]]]})
+
+    assert response.status_code != 500
+    assert response.json().get("type") != "/problems/malformed-json"

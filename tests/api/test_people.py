@@ -98,3 +98,52 @@ async def test_the_cached_org_chart_asks_again_only_after_its_time() -> None:
     now[0] = 61
     assert await org.manager_of(SAM) == MANAGER
     assert inner.asked == 3
+
+
+class _CountingOrgChart:
+    """Answers every address with the same manager, and counts the questions."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def manager_of(self, email: str) -> str | None:
+        self.asked.append(email)
+        return MANAGER
+
+    async def reports_of(self, email: str) -> list[str]:
+        self.asked.append(email)
+        return []
+
+
+async def test_the_org_chart_cache_stays_bounded_on_made_up_addresses() -> None:
+    # Callers choose the addresses: a flood of made-up ones must not grow memory without end.
+    inner = _CountingOrgChart()
+    org = CachedOrgChart(inner, ttl=3600, monotonic=lambda: 0.0)
+    made_up = [f"person{n}@northwind.example" for n in range(10_000)]
+
+    for email in made_up:
+        await org.manager_of(email)
+        await org.reports_of(email)
+    inner.asked.clear()
+    await org.manager_of(made_up[-1])
+    await org.reports_of(made_up[-1])
+    await org.manager_of(made_up[0])
+    await org.reports_of(made_up[0])
+
+    # The newest answers are still remembered; the oldest were let go to make room.
+    assert inner.asked == [made_up[0], made_up[0]]
+
+
+async def test_the_org_chart_cache_forgets_the_least_recently_used_first() -> None:
+    inner = _CountingOrgChart()
+    org = CachedOrgChart(inner, ttl=3600, monotonic=lambda: 0.0, max_entries=2)
+
+    await org.manager_of(SAM)
+    await org.manager_of(JUN)
+    await org.manager_of(SAM)  # Sam is now the most recently used.
+    await org.manager_of(PRIYA)  # Makes room by letting Jun go.
+    inner.asked.clear()
+    await org.manager_of(SAM)
+    await org.manager_of(JUN)
+
+    assert inner.asked == [JUN]

@@ -63,20 +63,22 @@ async def idle_http(idle_app: FastAPI, entra: FakeEntra) -> AsyncIterator[httpx.
 
 
 async def test_create_answers_what_was_submitted(idle_http: httpx.AsyncClient) -> None:
-    response = await idle_http.post("/commitments", json=commitment(commitment_id="queued-1"))
+    response = await idle_http.post("/commitments", json=commitment())
 
     assert response.status_code == 201, response.text
     assert response.json()["status"] == "awaiting_acceptance"
     assert response.json()["history"] == []
-    assert response.headers["location"].endswith("/commitments/queued-1")
+    commitment_id = response.json()["commitment_id"]
+    assert response.headers["location"].endswith(f"/commitments/{commitment_id}")
 
 
 async def test_reads_and_actions_are_503(idle_http: httpx.AsyncClient, links: LinkKeyRing) -> None:
-    await idle_http.post("/commitments", json=commitment(commitment_id="queued-2"))
+    created = await idle_http.post("/commitments", json=commitment())
+    commitment_id = created.json()["commitment_id"]
 
-    read = await idle_http.get("/commitments/queued-2")
-    acted = await idle_http.post("/commitments/queued-2/release", json={})
-    page = await idle_http.post(link(links, "queued-2", LinkAction.ACCEPT))
+    read = await idle_http.get(f"/commitments/{commitment_id}")
+    acted = await idle_http.post(f"/commitments/{commitment_id}/release", json={})
+    page = await idle_http.post(link(links, commitment_id, LinkAction.ACCEPT))
 
     for response in (read, acted):
         assert response.status_code == 503

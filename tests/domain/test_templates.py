@@ -6,6 +6,7 @@ from pydantic import ValidationError
 
 import domain.messages.rendering
 from domain.intake.question import INTAKE_QUESTION
+from domain.intake.refusal import INTAKE_REFUSAL
 from domain.messages.email import EmailBody, email_body
 from domain.messages.kinds import (
     CONTEXT_TYPES,
@@ -56,7 +57,8 @@ def test_one_template_per_kind() -> None:
     # folder is shared parts, named with a leading underscore.
     templates = sorted(path.name for path in TEMPLATES.iterdir())
     messages = [name for name in templates if not name.startswith("_")]
-    expected = sorted(f"{name}{TEMPLATE_SUFFIX}" for name in [*MessageKind, INTAKE_QUESTION])
+    names = [*MessageKind, INTAKE_QUESTION, INTAKE_REFUSAL]
+    expected = sorted(f"{name}{TEMPLATE_SUFFIX}" for name in names)
     assert messages == expected
     assert all(name.endswith(TEMPLATE_SUFFIX) for name in templates)
     assert Path(domain.messages.rendering.__file__).with_name("templates") == TEMPLATES

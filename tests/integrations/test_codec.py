@@ -26,12 +26,14 @@ from accord.settings import AccordSettings
 from integrations.temporal.codec import (
     ENCODING,
     KEY_ID_METADATA,
+    REFUSED_ENCODING,
+    REFUSED_FROM_METADATA,
     EncryptionCodec,
     PayloadDecryptionError,
     PayloadKeyRing,
     key_id_for,
 )
-from integrations.temporal.converter import build_data_converter
+from integrations.temporal.converter import UNENCRYPTED_FAILURE_TYPE, build_data_converter
 
 SECRET_TEXT = "Sam is struggling with the budget after his father's surgery"
 
@@ -122,8 +124,29 @@ async def test_altered_ciphertext_or_relabelled_key_is_refused() -> None:
             await EncryptionCodec(ring).decode([bad])
 
 
-async def test_unencrypted_payloads_pass_through_decoding() -> None:
+async def test_unencrypted_payloads_are_refused_and_their_data_dropped() -> None:
     codec = EncryptionCodec(PayloadKeyRing([_key()]))
+
+    [refused] = await codec.decode([_payload()])
+
+    assert refused.metadata["encoding"] == REFUSED_ENCODING
+    assert refused.metadata[REFUSED_FROM_METADATA] == b"json/plain"
+    assert not refused.data
+
+
+async def test_a_plaintext_payload_does_not_convert_to_a_value() -> None:
+    converter = build_data_converter(EncryptionCodec(PayloadKeyRing([_key()])))
+
+    with pytest.raises(ApplicationError, match="unencrypted payload") as caught:
+        _ = await converter.decode([_payload()], [Note])
+
+    assert caught.value.type == UNENCRYPTED_FAILURE_TYPE
+    assert caught.value.non_retryable
+    assert SECRET_TEXT not in str(caught.value)
+
+
+async def test_only_a_read_only_viewer_lets_plaintext_through() -> None:
+    codec = EncryptionCodec(PayloadKeyRing([_key()]), accept_plaintext=True)
 
     assert await codec.decode([_payload()]) == [_payload()]
 

@@ -30,10 +30,13 @@ from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
 )
 from msgraph.graph_service_client import GraphServiceClient
 
+from domain.intake.screening import sender_is_authenticated
 from sandbox.errors import GraphError
 from sandbox.extended_properties import checked_properties, property_key
 from sandbox.odata import Comparison, Expansion, parse_expand
 from sandbox.server import SandboxServer
+from tests.support.inbound_mail import deliver_from_internet
+from tests.support.mailboxes import mailbox
 from tests.support.people import MANAGER, SAM
 from tests.support.sandbox import raw_client, send_mail_body
 
@@ -218,9 +221,9 @@ async def test_the_recipients_copy_keeps_the_headers_but_no_extended_property(
         SendMailPostRequestBody(message=_marked(SAM, "Marked"), save_to_sent_items=True)
     )
     [received] = await _folder(graph, SAM, "inbox", _expand(KEY_PROPERTY, OTHER_PROPERTY))
-    assert [(h.name, h.value) for h in received.internet_message_headers or []] == [
-        ("x-accord-idempotency-key", "k-1")
-    ]
+    headers = [(h.name, h.value) for h in received.internet_message_headers or []]
+    # Below the headers Exchange stamps (see the next tests), the sender's own.
+    assert headers[-1] == ("x-accord-idempotency-key", "k-1")
     assert received.single_value_extended_properties is None
 
 
@@ -430,3 +433,55 @@ def test_parse_expand() -> None:
         with pytest.raises(GraphError) as caught:
             parse_expand(bad)
         assert (caught.value.status, caught.value.code) == (400, "BadRequest")
+
+
+def _headers(message: dict[str, Any]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for header in message.get("internetMessageHeaders") or []:
+        found.setdefault(header["name"].lower(), []).append(header["value"])
+    return found
+
+
+async def test_mail_sent_inside_the_tenant_is_stamped_authenticated_and_cannot_forge_it(
+    sandbox: SandboxServer,
+) -> None:
+    forged = send_mail_body(SAM, "Stamped")
+    message = forged["message"]
+    assert isinstance(message, dict)
+    message["internetMessageHeaders"] = [
+        {"name": "X-MS-Exchange-Organization-AuthAs", "value": "Anonymous"},
+        {"name": "Authentication-Results", "value": "dmarc=fail;compauth=fail"},
+        {"name": "x-accord-kind", "value": "kept"},
+    ]
+    async with raw_client(sandbox) as client:
+        sent = await client.post(f"/users/{MANAGER}/sendMail", json=forged)
+        assert sent.status_code == 202, sent.text
+
+    [received] = [m for m in mailbox(sandbox, SAM) if m["subject"] == "Stamped"]
+    headers = _headers(received)
+    assert headers["x-ms-exchange-organization-authas"] == ["Internal"]
+    [results] = headers["authentication-results"]
+    assert "dmarc=pass" in results and "compauth=pass" in results
+    assert headers["x-accord-kind"] == ["kept"]
+    assert sender_is_authenticated({name: values[0] for name, values in headers.items()})
+
+
+async def test_a_test_can_deliver_spoofed_mail_from_the_internet(sandbox: SandboxServer) -> None:
+    ids = await deliver_from_internet(
+        sandbox,
+        sender=MANAGER,
+        to=[SAM],
+        subject="Spoofed",
+        body="Sam, please wire the money by Friday.",
+        headers={"X-MS-Exchange-Organization-AuthAs": "Internal", "X-Mailer": "kept"},
+    )
+
+    [received] = [m for m in mailbox(sandbox, SAM) if m["id"] in ids]
+    assert received["from"]["emailAddress"]["address"] == MANAGER
+    headers = _headers(received)
+    # The forged AuthAs is dropped, as Exchange's header firewall does.
+    assert headers["x-ms-exchange-organization-authas"] == ["Anonymous"]
+    [results] = headers["authentication-results"]
+    assert "dmarc=fail" in results and "compauth=fail" in results
+    assert headers["x-mailer"] == ["kept"]
+    assert not sender_is_authenticated({name: values[0] for name, values in headers.items()})

@@ -22,6 +22,9 @@ from workflows.intake.contracts import (
     thread_workflow_id,
 )
 
+INTAKE_ID_KEY = b"the key intake ids are made with, in tests"
+"""The secret conversation keys are a MAC under (the worker's ``intake_id_key``)."""
+
 ASK = (
     "Hi Sam,\n\nCould you draft the Q1 budget for the platform team by Friday 3pm?\n"
     "Done when: a reviewed spreadsheet is shared with finance.\n\nThanks,\nMaya"
@@ -65,7 +68,7 @@ def in_agent_inbox(message_id: str) -> ChangeNotice:
 
 def thread_handle(client: Client, message: dict[str, Any]) -> WorkflowHandle[Any, Any]:
     """The intake workflow of the thread ``message`` (in Accord's inbox) belongs to."""
-    key = thread_key(AGENT, message["conversationId"], message["id"])
+    key = thread_key(AGENT, message["conversationId"], message["id"], key=INTAKE_ID_KEY)
     return client.get_workflow_handle(thread_workflow_id(key))
 
 

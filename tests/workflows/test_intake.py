@@ -7,6 +7,7 @@ and tests/test_intake_e2e.py runs the whole chain). Time skipping carries the gr
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,9 +38,11 @@ from activities.messaging.activities import MessagingActivities
 from domain.action_links import LinkKeyRing
 from domain.models import CommitmentStatus
 from sandbox.server import SandboxServer
+from tests.support.inbound_mail import deliver_from_internet
 from tests.support.intake import (
     ASK,
     ASK_WITHOUT_DATE,
+    INTAKE_ID_KEY,
     copied_email,
     from_agent,
     in_agent_inbox,
@@ -64,7 +67,9 @@ from workflows.intake.contracts import (
     IntakeUpdates,
     IntakeView,
     WatchMode,
+    commitment_id_for,
     thread_key,
+    thread_of_commitment,
     thread_workflow_id,
 )
 from workflows.intake.mailbox_watch import MailboxWatchWorkflow
@@ -117,6 +122,7 @@ async def intake_worker(
                 category="Accord",
                 task_queue=task_queue,
                 grace_window=GRACE,
+                id_key=INTAKE_ID_KEY,
                 max_body_chars=200_000,  # the real limit (2,000,000 characters) makes a slow test
             ),
             IntakeMailActivities(graph, messaging, agent_mailbox=AGENT),
@@ -163,6 +169,42 @@ async def test_a_copied_request_is_confirmed_then_reaches_its_owner_after_the_gr
     assert commitment_view.status is CommitmentStatus.AWAITING_ACCEPTANCE
     assert (await view_of(thread)).proposals[0].status is DraftStatus.STARTED
     await commitment.terminate("test over")
+    await thread.terminate("test over")
+
+
+def test_conversation_keys_are_a_keyed_mac_stable_per_conversation() -> None:
+    conversation = "AAQkADAwATMwMAItYjM3Zi1hNjQ4LTAwAi0wMAoAEADfake"
+    # What anyone holding the email could compute before: a plain hash of its conversation.
+    plain = hashlib.sha256(f"conversation\n{conversation}".encode()).hexdigest()[:32]
+
+    key = thread_key(AGENT, conversation, "message-1", key=INTAKE_ID_KEY)
+
+    assert key != plain
+    assert commitment_id_for(key, 0) != f"mail-{plain}-0"
+    # The same conversation, however it arrives, keeps its key (a re-delivery finds its thread).
+    assert thread_key(MANAGER, conversation, "message-2", key=INTAKE_ID_KEY) == key
+    assert thread_key(AGENT, conversation, "message-1", key=b"another deployment's key") != key
+    assert thread_of_commitment(commitment_id_for(key, 2)) == (key, 2)
+
+
+async def test_the_commitment_ids_of_an_email_cannot_be_computed_from_it(
+    temporal: Client,
+    intake_worker: Worker,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    email = await copied_email(sandbox, graph)
+    await intake(temporal, task_queue, in_agent_inbox(email["id"]))
+    await eventually(lambda: from_agent(sandbox, MANAGER))
+    plain = hashlib.sha256(f"conversation\n{email['conversationId']}".encode()).hexdigest()[:32]
+
+    thread = thread_handle(temporal, email)
+    [proposal] = (await view_of(thread)).proposals
+
+    assert proposal.commitment_id != f"mail-{plain}-0"
+    with pytest.raises(RPCError):
+        await temporal.get_workflow_handle(thread_workflow_id(plain)).describe()
     await thread.terminate("test over")
 
 
@@ -383,7 +425,9 @@ async def test_a_flagged_message_becomes_a_commitment_with_the_flags_due_date(
     [confirmation] = await eventually(lambda: from_agent(sandbox, MANAGER))
     assert confirmation["subject"].startswith("Please check:")
     thread = temporal.get_workflow_handle(
-        thread_workflow_id(thread_key(MANAGER, flagged["conversationId"], flagged["id"]))
+        thread_workflow_id(
+            thread_key(MANAGER, flagged["conversationId"], flagged["id"], key=INTAKE_ID_KEY)
+        )
     )
     [proposal] = (await view_of(thread)).proposals
     assert proposal.spec.due == due
@@ -421,3 +465,30 @@ def _flag(due: datetime) -> Any:
             date_time=due.strftime("%Y-%m-%dT%H:%M:%S"), time_zone="UTC"
         ),
     )
+
+
+async def test_mail_that_only_claims_to_be_from_the_manager_starts_nothing(
+    temporal: Client,
+    intake_worker: Worker,
+    task_queue: str,
+    sandbox: SandboxServer,
+) -> None:
+    # From the internet with Maya's address: Exchange stamps AuthAs Anonymous, dmarc=fail
+    # and compauth=fail, and no header the sender adds can say otherwise.
+    _ = await deliver_from_internet(
+        sandbox,
+        sender=MANAGER,
+        to=[SAM],
+        cc=[AGENT],
+        subject="Q1 budget",
+        body=ASK,
+        headers={"X-MS-Exchange-Organization-AuthAs": "Internal"},
+    )
+    spoofed = newest(sandbox, AGENT)
+    assert spoofed["from"]["emailAddress"]["address"] == MANAGER
+
+    outcome = await intake(temporal, task_queue, in_agent_inbox(spoofed["id"]))
+
+    assert outcome == "unauthenticated_sender"
+    assert from_agent(sandbox, MANAGER) == []
+    assert from_agent(sandbox, SAM) == []

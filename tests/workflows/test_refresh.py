@@ -38,6 +38,7 @@ from tests.support.changed_shapes import SleepsThenContinues, WaitsThenContinues
 from tests.support.digests import StandIns, round_the_clock, worker_for
 from tests.support.intake import (
     ASK_WITHOUT_DATE,
+    INTAKE_ID_KEY,
     copied_email,
     in_agent_inbox,
     intake,
@@ -254,6 +255,7 @@ async def test_a_thread_continues_as_new_while_waiting_and_while_remembering(
         category="Accord",
         task_queue=task_queue,
         grace_window=timedelta(minutes=15),
+        id_key=INTAKE_ID_KEY,
         max_body_chars=200_000,
     )
     async with Worker(

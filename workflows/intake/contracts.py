@@ -9,12 +9,16 @@ Three workflows carry an email to a commitment (see ``docs/intake.md``, "The pip
   starts the commitments. One per conversation, so a thread never starts a second one.
 
 The ids are derived from what Graph says, so a duplicate delivery or a retried start finds
-the workflow already there. This module holds no I/O.
+the workflow already there. A conversation's key (and so the ids of its workflow and its
+commitments) is a MAC under a secret key, not a plain hash: anyone holding a copy of the
+email knows its conversation id, and must not be able to compute the ids. This module holds
+no I/O.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from datetime import timedelta
 from enum import StrEnum
@@ -68,15 +72,29 @@ def message_workflow_id(mailbox: str, message_id: str, change_key: str = "") -> 
     return f"intake-message-{_digest(mailbox.strip().lower(), message_id, change_key)}"
 
 
-def thread_key(mailbox: str, conversation_id: str, message_id: str) -> str:
+def thread_key(mailbox: str, conversation_id: str, message_id: str, *, key: bytes) -> str:
     """Return the key of a conversation; without a conversation id, the message is its own.
 
     The agent's copy and the manager's flagged copy of one email share Exchange's
-    conversation id, so both ways in lead to the same thread (and one commitment).
+    conversation id, so both ways in lead to the same thread (and one commitment), and a
+    message delivered again maps to the same thread. The key is an HMAC-SHA256 under
+    ``key``: the conversation id is in every copy of the email, so a plain hash of it would
+    let its recipients compute the ids of the commitments it becomes.
+
+    Args:
+        mailbox: the watched mailbox the message is in.
+        conversation_id: Exchange's conversation id ("" when Graph gave none).
+        message_id: the message's Graph id.
+        key: the secret (``accord.keys.secrets.intake_id_key``), the same in every worker.
+
+    Returns:
+        32 hex digits.
     """
     if conversation_id:
-        return _digest("conversation", conversation_id)
-    return _digest("message", mailbox.strip().lower(), message_id)
+        parts: tuple[str, ...] = ("conversation", conversation_id)
+    else:
+        parts = ("message", mailbox.strip().lower(), message_id)
+    return hmac.new(key, "\n".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def thread_workflow_id(key: str) -> str:
@@ -232,6 +250,9 @@ class IntakeStatus(StrEnum):
     CONFIRMING = "confirming"
     DONE = "done"
     GAVE_UP = "gave_up"
+    REFUSED = "refused"
+    """The sender is not above the owner in the directory (nor may otherwise ask): nothing
+    starts (docs/security.md, "Who may ask whom")."""
 
 
 class ProposedCommitment(_Contract):

@@ -27,12 +27,15 @@ with workflow.unsafe.imports_passed_through():
     from activities.intake.contracts import (
         ASK_MANAGER,
         COMPLETE_INTAKE_READING,
+        NOT_ALLOWED_PROBLEM,
+        REPLY_REFUSAL,
         RESOLVE_INTAKE_DRAFTS,
         START_INTAKE_COMMITMENT,
         CommitmentStartRequest,
         CompletionRequest,
         DraftsRequest,
         QuestionRequest,
+        RefusalRequest,
         ResolvedDrafts,
     )
     from activities.messaging.contracts import SEND_MESSAGE, OutgoingMessage, SentMessage
@@ -217,7 +220,7 @@ class IntakeWorkflow:
         self._proposals[index] = self._proposals[index].model_copy(update={"status": status})
 
     def _finished(self) -> bool:
-        return self._status in {IntakeStatus.DONE, IntakeStatus.GAVE_UP}
+        return self._status in {IntakeStatus.DONE, IntakeStatus.GAVE_UP, IntakeStatus.REFUSED}
 
     # ----- the main loop -----------------------------------------------------------------
 
@@ -367,6 +370,13 @@ class IntakeWorkflow:
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=GRAPH_RETRY,
         )
+        if resolved.problem == NOT_ALLOWED_PROBLEM:
+            # Not the sender's to ask: nothing starts, and no question invites them to retry.
+            workflow.logger.info("intake_refused", extra={"problem": resolved.problem})
+            self._pending = None
+            self._status = IntakeStatus.REFUSED
+            await self._reply_refusal(resolved)
+            return
         if resolved.problem is not None or not resolved.specs:
             workflow.logger.info("intake_people_unresolved", extra={"problem": resolved.problem})
             await self._ask(reading.model_copy(update={"missing": [Missing.OWNER], "drafts": []}))
@@ -385,6 +395,34 @@ class IntakeWorkflow:
         self._status = IntakeStatus.CONFIRMING
         for proposal, draft in zip(self._proposals, reading.drafts, strict=True):
             await self._confirm_to_manager(proposal, criteria_derived=draft.criteria_derived)
+
+    async def _reply_refusal(self, resolved: ResolvedDrafts) -> None:
+        first = self._first
+        if first is None or self._manager is None or resolved.refused_owner is None:
+            return
+        in_agent_mailbox = first.notice.mode is WatchMode.AGENT_INBOX
+        email = first.read.email
+        try:
+            await workflow.execute_activity(
+                REPLY_REFUSAL,
+                RefusalRequest(
+                    idempotency_key=f"intake-{self._input.thread_key}:refusal",
+                    mailbox=first.notice.mailbox,
+                    reply_to_message_id=first.notice.message_id if in_agent_mailbox else None,
+                    sender=self._manager,
+                    sender_name=email.sender.name if email else "",
+                    sender_time_zone=self._manager_zone,
+                    subject=email.subject if email else "",
+                    owner=resolved.refused_owner,
+                    owner_manager=resolved.owner_manager,
+                ),
+                result_type=SentMessage,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=SEND_RETRY,
+            )
+        except ActivityError:
+            # The refusal stands without the reply: nothing started either way.
+            workflow.logger.warning("intake_refusal_not_sent")
 
     async def _confirm_to_manager(
         self, proposal: ProposedCommitment, *, criteria_derived: bool

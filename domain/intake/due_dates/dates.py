@@ -64,12 +64,14 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
     return chosen
 
 
+# Matched in full against a stripped gap: "\s*(...)?\s*$" would backtrack quadratically
+# over a long run of spaces.
 _JOIN_AFTER_DATE = re.compile(
-    r"^\s*(?:,|@|-|at|by|before|around|latest|,\s*at|,\s*by|by\s+the|before\s+the)?\s*$",
+    r"(?:,|@|-|at|by|before|around|latest|,\s*at|,\s*by|by\s+the|before\s+the)?",
     re.IGNORECASE,
 )
-_JOIN_BEFORE_DATE = re.compile(r"^\s*(?:,|on|,\s*on|this|-)?\s*$", re.IGNORECASE)
-_JOIN_DATES = re.compile(r"^\s*(?:,|the)?\s*$", re.IGNORECASE)
+_JOIN_BEFORE_DATE = re.compile(r"(?:,|on|,\s*on|this|-)?", re.IGNORECASE)
+_JOIN_DATES = re.compile(r"(?:,|the)?", re.IGNORECASE)
 
 
 def _combine(spans: list[Span], text: str) -> list[Span]:
@@ -83,9 +85,9 @@ def _combine(spans: list[Span], text: str) -> list[Span]:
             gap = text[span.end : following.start]
             kinds = (span.kind, following.kind)
             joinable = (
-                (kinds == (Kind.DATE, Kind.TIME) and _JOIN_AFTER_DATE.match(gap))
-                or (kinds == (Kind.TIME, Kind.DATE) and _JOIN_BEFORE_DATE.match(gap))
-                or (kinds == (Kind.DATE, Kind.DATE) and _JOIN_DATES.match(gap))
+                (kinds == (Kind.DATE, Kind.TIME) and _JOIN_AFTER_DATE.fullmatch(gap.strip()))
+                or (kinds == (Kind.TIME, Kind.DATE) and _JOIN_BEFORE_DATE.fullmatch(gap.strip()))
+                or (kinds == (Kind.DATE, Kind.DATE) and _JOIN_DATES.fullmatch(gap.strip()))
             )
             if joinable:
                 merged.append(Span(span.start, following.end, "pair", extra=[span, following]))
