@@ -190,6 +190,14 @@ async def test_a_leaked_key_is_retired_early_without_a_message_sent_twice(
             task_queue=f"{task_queue}-people",
         )
         await eventually(lambda: from_agent(sandbox, SAM))
+
+        async def expectation_recorded() -> bool:
+            # The mail lands before the workflow records its sending: wait for the record, so
+            # that the history's order below does not depend on the machine's load.
+            view = await handle.query(CommitmentWorkflow.view)
+            return any(entry.kind == "sent:expectation" for entry in view.history)
+
+        await eventually(expectation_recorded)
         _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
         schedule = await old_client.create_schedule(
             f"{task_queue}-digest",

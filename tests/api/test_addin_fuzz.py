@@ -7,8 +7,6 @@ must be refused. Nothing here needs Temporal, so the app gets none.
 
 from __future__ import annotations
 
-from typing import cast
-
 import pytest
 import schemathesis
 from fastapi import FastAPI
@@ -22,12 +20,8 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from temporalio.client import Client
 
-from accord.settings import AccordSettings
-from accord.wiring.api import build_app
-from domain.action_links import LinkKeyRing
-from tests.support.api import PUBLIC_URL, FakeDirectory
+from tests.support.api import app_without_temporal
 from tests.support.api_tokens import FakeEntra
 from tests.support.fuzzing import send_case
 from tests.support.people import MANAGER
@@ -48,16 +42,8 @@ def entra() -> FakeEntra:
 
 @pytest.fixture(scope="module")
 def app(entra: FakeEntra) -> FastAPI:
-    directory = FakeDirectory()
-    return build_app(
-        settings=AccordSettings(public_url=PUBLIC_URL),
-        # The pre-fill never reaches Temporal; a client would only be needed by other routes.
-        temporal=cast(Client, None),
-        links=LinkKeyRing([b"k" * 32]),
-        directory=directory,
-        org=directory,
-        validator=entra.validator(),
-    )
+    # The pre-fill never reaches Temporal; a client would only be needed by other routes.
+    return app_without_temporal(entra)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

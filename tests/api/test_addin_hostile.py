@@ -9,18 +9,13 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import timedelta
-from typing import cast
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from temporalio.client import Client
 
-from accord.settings import AccordSettings
-from accord.wiring.api import build_app
 from api.addin_prefill import MAX_BODY_CHARACTERS
-from domain.action_links import LinkKeyRing
-from tests.support.api import NOW, PUBLIC_URL, FakeClock, FakeDirectory
+from tests.support.api import NOW, FakeClock, app_without_temporal
 from tests.support.api_tokens import FakeEntra
 from tests.support.people import MANAGER, SAM
 
@@ -32,16 +27,7 @@ HEADER = "Hi Sam, could you draft the Q1 budget by Friday?\n\nFrom: Maya <maya@x
 @pytest.fixture
 def app(entra: FakeEntra, clock: FakeClock) -> FastAPI:
     """The API without Temporal: neither route needs it."""
-    directory = FakeDirectory()
-    return build_app(
-        settings=AccordSettings(public_url=PUBLIC_URL),
-        temporal=cast(Client, None),
-        links=LinkKeyRing([b"k" * 32]),
-        directory=directory,
-        clock=clock,
-        org=directory,
-        validator=entra.validator(),
-    )
+    return app_without_temporal(entra, clock)
 
 
 async def test_health_answers_while_a_hostile_prefill_is_read(http: httpx.AsyncClient) -> None:

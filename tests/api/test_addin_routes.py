@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html.parser import HTMLParser
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from temporalio.client import Client
 
 from accord.settings import AccordSettings
-from accord.wiring.api import api_config, build_app
+from accord.wiring.api import api_config
 from api.dependencies import get_config
 from api.routers.addin import OFFICE_JS_ORIGIN
 from domain.action_links import LinkKeyRing
-from tests.support.api import NOW, PUBLIC_URL, FakeClock, FakeDirectory
+from tests.support.api import NOW, FakeClock, app_without_temporal
 from tests.support.api_tokens import FakeEntra
 from tests.support.people import MANAGER, PRIYA, SAM
 
@@ -27,16 +26,7 @@ CLIENT_ID = "6a1c2b3d-0000-4000-8000-00000000acc0"
 @pytest.fixture
 def app(entra: FakeEntra, clock: FakeClock) -> FastAPI:
     """The API without Temporal: nothing under /addin needs it."""
-    directory = FakeDirectory()
-    return build_app(
-        settings=AccordSettings(public_url=PUBLIC_URL),
-        temporal=cast(Client, None),
-        links=LinkKeyRing([b"k" * 32]),
-        directory=directory,
-        clock=clock,
-        org=directory,
-        validator=entra.validator(),
-    )
+    return app_without_temporal(entra, clock)
 
 
 def item(**changes: Any) -> dict[str, Any]:

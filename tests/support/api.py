@@ -7,7 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from fastapi import FastAPI
@@ -91,6 +91,20 @@ def build_app(
         clock=clock,
         org=directory,
         validator=entra.validator(),
+    )
+
+
+def app_without_temporal(entra: FakeEntra, clock: FakeClock | None = None) -> FastAPI:
+    """The API with no Temporal client, for routes that never reach it (the add-in's)."""
+    directory = FakeDirectory()
+    return api_root.build_app(
+        settings=AccordSettings(public_url=PUBLIC_URL),
+        temporal=cast(Client, None),
+        links=LinkKeyRing([b"k" * 32]),
+        directory=directory,
+        org=directory,
+        validator=entra.validator(),
+        **({} if clock is None else {"clock": clock}),
     )
 
 

@@ -52,7 +52,7 @@ from tests.support.intake import (
 )
 from tests.support.lifecycle import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor
 from tests.support.mailboxes import newest, send_as
-from tests.support.people import AGENT, MANAGER, PRIYA, SAM
+from tests.support.people import AGENT, JUN, MANAGER, PRIYA, SAM
 from tests.support.polling import eventually
 from tests.support.sandbox import round_the_clock_tenant
 from tests.support.temporal import add_search_attributes
@@ -492,3 +492,40 @@ async def test_mail_that_only_claims_to_be_from_the_manager_starts_nothing(
     assert outcome == "unauthenticated_sender"
     assert from_agent(sandbox, MANAGER) == []
     assert from_agent(sandbox, SAM) == []
+
+
+# ----- who may ask whom (issue 15) -------------------------------------------------------
+
+
+@pytest.mark.usefixtures("intake_worker")
+async def test_mail_from_someone_not_above_the_owner_starts_nothing(
+    temporal_env: WorkflowEnvironment,
+    temporal: Client,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    await send_as(graph, JUN, to=[SAM], cc=[AGENT], subject="Q1 budget", body=ASK)
+    email = newest(sandbox, AGENT)
+
+    assert await intake(temporal, task_queue, in_agent_inbox(email["id"])) == "delivered"
+    thread = thread_handle(temporal, email)
+
+    async def refused() -> bool:
+        return (await view_of(thread)).status is IntakeStatus.REFUSED
+
+    await eventually(refused, timeout=30)
+    view = await view_of(thread)
+    assert view.proposals == []
+    [reply] = await eventually(lambda: from_agent(sandbox, JUN))
+    text = reply["body"]["content"]
+    assert reply["subject"] == "RE: Q1 budget"
+    assert "Maya Chen, Sam Okafor" in text and "manager, can set this one" in text
+    assert "Confirm" not in text  # nothing to act on
+    await temporal_env.sleep(GRACE + timedelta(minutes=1))
+    assert from_agent(sandbox, SAM) == []
+    assert len(from_agent(sandbox, JUN)) == 1  # the reply only, never a confirmation
+    key = thread_key(AGENT, email["conversationId"], email["id"], key=INTAKE_ID_KEY)
+    with pytest.raises(RPCError):
+        await temporal.get_workflow_handle(workflow_id_for(commitment_id_for(key, 0))).describe()
+    await thread.terminate("test over")
