@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.worker import Worker
 
+from activities.calendar.activities import CalendarActivities
+from activities.directory.activities import DirectoryActivities
+from activities.intake.activities import IntakeActivities
+from activities.intake.questions import IntakeMailActivities
+from activities.intake.subscriptions import SubscriptionActivities
+from activities.messaging.activities import MessagingActivities
+from domain.action_links import LinkKeyRing
 from sandbox.server import SandboxServer
+from tests.support.lifecycle import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor
 from tests.support.mailboxes import mailbox, newest, send_as
 from tests.support.people import AGENT, MANAGER, SAM
 from tests.support.polling import eventually
+from worker import activity_methods
+from workflows.commitment.workflow import CommitmentWorkflow
 from workflows.intake.client import start_message_intake
 from workflows.intake.contracts import (
     INTAKE_VIEW_QUERY,
@@ -21,7 +35,12 @@ from workflows.intake.contracts import (
     thread_key,
     thread_workflow_id,
 )
+from workflows.intake.mailbox_watch import MailboxWatchWorkflow
+from workflows.intake.message import MessageIntakeWorkflow
+from workflows.intake.workflow import IntakeWorkflow
 
+# The grace window the intake tests run with (the default, 15 minutes).
+INTAKE_GRACE = timedelta(minutes=15)
 INTAKE_ID_KEY = b"the key intake ids are made with, in tests"
 """The secret conversation keys are a MAC under (the worker's ``intake_id_key``)."""
 
@@ -84,3 +103,45 @@ async def copied_email(
     """Maya asks ``to`` for something by email, copying Accord; returns Accord's copy."""
     await send_as(graph, MANAGER, to=[to], cc=[AGENT], subject="Q1 budget", body=body)
     return newest(sandbox, AGENT)
+
+
+@asynccontextmanager
+async def intake_worker_on(
+    temporal: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+) -> AsyncIterator[Worker]:
+    """Commitment and intake workflows with every real activity, bound to the sandbox."""
+    assert sandbox.state is not None
+    clock = sandbox.state.clock.now
+    messaging = MessagingActivities(
+        graph,
+        sender_mailbox=AGENT,
+        links=LinkKeyRing([LINK_KEY]),
+        public_url=PUBLIC_URL,
+        clock=clock,
+    )
+    worker = Worker(
+        temporal,
+        task_queue=task_queue,
+        workflows=[CommitmentWorkflow, MessageIntakeWorkflow, IntakeWorkflow, MailboxWatchWorkflow],
+        activities=activity_methods(
+            DirectoryActivities(graph),
+            messaging,
+            CalendarActivities(graph, clock=clock),
+            IntakeActivities(
+                graph,
+                temporal,
+                agent_mailbox=AGENT,
+                tenant_domains=["northwind.example"],
+                category="Accord",
+                task_queue=task_queue,
+                grace_window=INTAKE_GRACE,
+                id_key=INTAKE_ID_KEY,
+                max_body_chars=200_000,  # the real limit (2,000,000 characters) makes a slow test
+            ),
+            IntakeMailActivities(graph, messaging, agent_mailbox=AGENT),
+            SubscriptionActivities(graph, temporal, task_queue=task_queue),
+        ),
+        interceptors=[SandboxClockInterceptor(sandbox)],
+    )
+    async with worker:
+        yield worker

@@ -29,36 +29,28 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.calendar.activities import CalendarActivities
-from activities.directory.activities import DirectoryActivities
-from activities.intake.activities import IntakeActivities
-from activities.intake.questions import IntakeMailActivities
-from activities.intake.subscriptions import SubscriptionActivities
-from activities.messaging.activities import MessagingActivities
-from domain.action_links import LinkKeyRing
 from domain.models import CommitmentStatus
 from sandbox.server import SandboxServer
 from tests.support.inbound_mail import deliver_from_internet
 from tests.support.intake import (
     ASK,
     ASK_WITHOUT_DATE,
+    INTAKE_GRACE,
     INTAKE_ID_KEY,
     copied_email,
     from_agent,
     in_agent_inbox,
     intake,
+    intake_worker_on,
     thread_handle,
     view_of,
 )
-from tests.support.lifecycle import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor
 from tests.support.mailboxes import newest, send_as
-from tests.support.people import AGENT, JUN, MANAGER, PRIYA, SAM
+from tests.support.people import AGENT, MANAGER, PRIYA, SAM
 from tests.support.polling import eventually
 from tests.support.sandbox import round_the_clock_tenant
 from tests.support.temporal import add_search_attributes
-from worker import activity_methods
 from workflows.commitment.contracts import VIEW_QUERY, CommitmentView, workflow_id_for
-from workflows.commitment.workflow import CommitmentWorkflow
 from workflows.intake.contracts import (
     ChangeNotice,
     DraftStatus,
@@ -72,11 +64,8 @@ from workflows.intake.contracts import (
     thread_of_commitment,
     thread_workflow_id,
 )
-from workflows.intake.mailbox_watch import MailboxWatchWorkflow
-from workflows.intake.message import MessageIntakeWorkflow
-from workflows.intake.workflow import IntakeWorkflow
 
-GRACE = timedelta(minutes=15)
+GRACE = INTAKE_GRACE
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -97,40 +86,7 @@ async def intake_worker(
     temporal: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
 ) -> AsyncIterator[Worker]:
     """Commitment and intake workflows with every real activity, bound to the sandbox."""
-    assert sandbox.state is not None
-    clock = sandbox.state.clock.now
-    messaging = MessagingActivities(
-        graph,
-        sender_mailbox=AGENT,
-        links=LinkKeyRing([LINK_KEY]),
-        public_url=PUBLIC_URL,
-        clock=clock,
-    )
-    worker = Worker(
-        temporal,
-        task_queue=task_queue,
-        workflows=[CommitmentWorkflow, MessageIntakeWorkflow, IntakeWorkflow, MailboxWatchWorkflow],
-        activities=activity_methods(
-            DirectoryActivities(graph),
-            messaging,
-            CalendarActivities(graph, clock=clock),
-            IntakeActivities(
-                graph,
-                temporal,
-                agent_mailbox=AGENT,
-                tenant_domains=["northwind.example"],
-                category="Accord",
-                task_queue=task_queue,
-                grace_window=GRACE,
-                id_key=INTAKE_ID_KEY,
-                max_body_chars=200_000,  # the real limit (2,000,000 characters) makes a slow test
-            ),
-            IntakeMailActivities(graph, messaging, agent_mailbox=AGENT),
-            SubscriptionActivities(graph, temporal, task_queue=task_queue),
-        ),
-        interceptors=[SandboxClockInterceptor(sandbox)],
-    )
-    async with worker:
+    async with intake_worker_on(temporal, task_queue, sandbox, graph) as worker:
         yield worker
 
 
@@ -492,40 +448,3 @@ async def test_mail_that_only_claims_to_be_from_the_manager_starts_nothing(
     assert outcome == "unauthenticated_sender"
     assert from_agent(sandbox, MANAGER) == []
     assert from_agent(sandbox, SAM) == []
-
-
-# ----- who may ask whom (issue 15) -------------------------------------------------------
-
-
-@pytest.mark.usefixtures("intake_worker")
-async def test_mail_from_someone_not_above_the_owner_starts_nothing(
-    temporal_env: WorkflowEnvironment,
-    temporal: Client,
-    task_queue: str,
-    sandbox: SandboxServer,
-    graph: GraphServiceClient,
-) -> None:
-    await send_as(graph, JUN, to=[SAM], cc=[AGENT], subject="Q1 budget", body=ASK)
-    email = newest(sandbox, AGENT)
-
-    assert await intake(temporal, task_queue, in_agent_inbox(email["id"])) == "delivered"
-    thread = thread_handle(temporal, email)
-
-    async def refused() -> bool:
-        return (await view_of(thread)).status is IntakeStatus.REFUSED
-
-    await eventually(refused, timeout=30)
-    view = await view_of(thread)
-    assert view.proposals == []
-    [reply] = await eventually(lambda: from_agent(sandbox, JUN))
-    text = reply["body"]["content"]
-    assert reply["subject"] == "RE: Q1 budget"
-    assert "Maya Chen, Sam Okafor" in text and "manager, can set this one" in text
-    assert "Confirm" not in text  # nothing to act on
-    await temporal_env.sleep(GRACE + timedelta(minutes=1))
-    assert from_agent(sandbox, SAM) == []
-    assert len(from_agent(sandbox, JUN)) == 1  # the reply only, never a confirmation
-    key = thread_key(AGENT, email["conversationId"], email["id"], key=INTAKE_ID_KEY)
-    with pytest.raises(RPCError):
-        await temporal.get_workflow_handle(workflow_id_for(commitment_id_for(key, 0))).describe()
-    await thread.terminate("test over")
