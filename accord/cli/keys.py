@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
-from accord.cli.running import Commands, run_async
+from accord.cli.running import Commands, exit_without_finalizing, run_async
 from accord.settings import AccordSettings
 
 DEFAULT_RATE = 20.0
@@ -130,7 +130,7 @@ def register(commands: Commands, settings: AccordSettings) -> None:
 
 
 def _handle(args: argparse.Namespace, settings: AccordSettings) -> int:
-    return run_async("keys", _run(args, settings))
+    exit_without_finalizing(run_async("keys", _run(args, settings)))
 
 
 async def _run(args: argparse.Namespace, settings: AccordSettings) -> int:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import sys
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol, TypeAlias
+from typing import Any, NoReturn, Protocol, TypeAlias
 
 import structlog
 
@@ -93,3 +95,18 @@ def development_only(command: str, instead: str) -> int:
         reason=f"accord {command} is a development command: run {instead} from a clone",
     )
     return 2
+
+
+def exit_without_finalizing(code: int) -> NoReturn:
+    """Leave the process once its streams are flushed, skipping interpreter finalization.
+
+    Temporal core's native threads can still touch the GIL while the interpreter finalizes,
+    which aborts the process (seen as exit -6 after a clean end), so a command that held a
+    Temporal client leaves this way.
+
+    Args:
+        code: the process exit code.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 
-from accord.cli.running import Commands, run_async
+from accord.cli.running import Commands, exit_without_finalizing, run_async
 from accord.settings import AccordSettings
 
 
@@ -25,10 +23,5 @@ def register(commands: Commands, settings: AccordSettings) -> None:
 def _handle(_args: argparse.Namespace, settings: AccordSettings) -> int:
     from worker import run_worker  # heavy imports: only this command needs them
 
-    code = run_async("worker", run_worker(settings))
-    # The worker has shut down and drained by now. Temporal core's native threads can still
-    # touch the GIL while the interpreter finalizes, which aborts the process (seen as exit
-    # -6 after a clean SIGTERM), so leave without finalizing once the streams are flushed.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    # The worker has shut down and drained by the time this returns.
+    exit_without_finalizing(run_async("worker", run_worker(settings)))
