@@ -8,8 +8,17 @@
 #
 # Dependencies come only from requirements/main.lock, and the wheel's build backend only from
 # requirements/build.lock, every file checked against its hash, as wheels (no compiler
-# anywhere). Pin the base image by digest in your registry mirror:
-# --build-arg PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:...
+# anywhere). Its size, and how it was measured: docs/operations.md, "The image".
+#
+# The base image is pinned by digest, so that a rebuild of the same commit gets the same
+# Python and Debian. No digest is written below yet: this file was last edited where no
+# container registry could be reached, and a digest copied from elsewhere cannot be checked.
+# To pin it (and again to take a newer patch release of the base), read the "Digest:" line
+# (the multi-platform index's digest) of
+#   docker buildx imagetools inspect python:3.11-slim-bookworm
+# then set the default below to python:3.11-slim-bookworm@sha256:<that digest>, or pass it:
+#   --build-arg PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:<digest>
+# Both stages use this one argument, so one pin covers the build and the runtime.
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
@@ -30,13 +39,18 @@ COPY . .
 RUN /opt/build/bin/python -m pip wheel --no-deps --no-build-isolation --no-index \
         --wheel-dir /wheels . \
     && /opt/venv/bin/pip install --no-deps --no-index /wheels/accord-*.whl
-# The root filesystem is read-only at run time: compile everything now, so that each start
-# does not recompile msgraph-sdk's thousands of modules. Accord's own code must compile; a
-# dependency may ship a file for another Python version that is never imported.
+# Installers are not needed at run time: the venv's own pip and setuptools leave the image.
+RUN /opt/venv/bin/python -m pip uninstall --yes --quiet pip setuptools
+# The root filesystem is read-only at run time, so bytecode is compiled now: all of Accord's
+# own code (it must compile), and every module of the dependencies that the worker and the API
+# import when they start, found by importing them. Compiling all of msgraph-sdk's generated
+# modules would add about 120 MB for thousands never imported; the few that a request imports
+# later are compiled in memory then.
 RUN site=$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))') \
     && /opt/venv/bin/python -m compileall -q "$site/accord" "$site/activities" "$site/api" \
         "$site/domain" "$site/integrations" "$site/workflows" "$site/worker.py" \
-    && (/opt/venv/bin/python -m compileall -q /opt/venv || true)
+    && env -u PYTHONDONTWRITEBYTECODE /opt/venv/bin/python -c "import worker, accord.cli.main, \
+        accord.wiring.api, uvicorn.lifespan.on, uvicorn.loops.auto, uvicorn.protocols.http.auto"
 # The installed program starts without the repository (it runs from /opt/venv/bin, not /src).
 RUN /opt/venv/bin/accord --help >/dev/null
 
@@ -62,6 +76,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     ACCORD_LOG_FORMAT=json
 WORKDIR /tmp
 USER 10001:10001
-EXPOSE 8000 8081 9464
+# The API (8000) and its metrics (9465); the worker's probes (8081) and metrics (9464).
+EXPOSE 8000 9465 8081 9464
 ENTRYPOINT ["accord"]
 CMD ["worker"]

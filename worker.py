@@ -29,11 +29,13 @@ from accord.wiring.teams import new_teams_channel
 from accord.wiring.telemetry import worker_runtime, worker_tracing
 from accord.wiring.temporal import connect, search_attribute_keys
 from accord.wiring.worker_health import WorkerHealth, WorkerPhase, serve_probes
+from accord.wiring.workflow_runner import workflow_runner
 from activities.calendar.activities import CalendarActivities
 from activities.directory.activities import DirectoryActivities
 from activities.directory.schedule_cache import ScheduleCache
 from activities.messaging.activities import MessagingActivities
 from activities.messaging.teams import TeamsChannel
+from activities.sending.activities import SendRouting
 from integrations.graph.pacing import MailboxPacer, PacingLimits
 from integrations.temporal.client import ensure_search_attributes
 from workflows.commitment.workflow import CommitmentWorkflow
@@ -42,6 +44,9 @@ from workflows.person.workflow import PersonWorkflow
 log = structlog.get_logger("accord.worker")
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Longer than a send's Sent Items look-up takes: its submission then follows its dispatch by
+# this much whatever the look-up took, so a mailbox's sends reach Exchange evenly spaced.
+SUBMIT_AFTER_DISPATCH_SECONDS = 2.0
 
 
 def activity_methods(*instances: object) -> list[Callable[..., Any]]:
@@ -70,7 +75,42 @@ async def build_worker(
     teams: TeamsChannel | None = None,
     pacer: MailboxPacer | None = None,
 ) -> Worker:
+    """Build the worker for commitment workflows and their activities, sends included.
+
+    Every send runs on this worker's own queue (the per-mailbox queues are off); see
+    :func:`build_workers` for the worker with them.
+
+    Args:
+        settings: the task queue, tuning, agent mailbox, public URL and link keys.
+        client: a connected Temporal client (with Accord's data converter).
+        graph: the Graph client the activities call.
+        teams: the Teams channel for messages; unset: built from the settings.
+        pacer: the mailbox pacer ``graph``'s transport shares; ``None``: no pacing.
+
+    Returns:
+        The worker, not yet running.
+    """
+    workers = await build_workers(settings, client, graph, teams, pacer, send_queues=False)
+    return workers[0]
+
+
+async def build_workers(
+    settings: AccordSettings,
+    client: Client,
+    graph: GraphServiceClient,
+    teams: TeamsChannel | None = None,
+    pacer: MailboxPacer | None = None,
+    *,
+    send_queues: bool = True,
+    minute: float = 60.0,
+) -> list[Worker]:
     """Build the worker for commitment workflows and their activities.
+
+    With ``send_queues``, messages to people go out on their sending mailbox's task queue
+    (``activities.sending``), one worker each after the first, and each such worker asks
+    Temporal to dispatch one under ``mail_messages_per_minute`` a minute from its queue
+    (``max_task_queue_activities_per_second``): the server keeps the rate whatever the
+    number of workers.
 
     Args:
         settings: the task queue, tuning, agent mailbox, public URL and link keys.
@@ -80,9 +120,11 @@ async def build_worker(
             ``teams_app_id`` is unset).
         pacer: the mailbox pacer ``graph``'s transport shares (see :func:`mail_pacer`);
             ``None``: sends are not paced.
+        send_queues: run each sending mailbox's sends on a rate-limited queue of its own.
+        minute: the length of the minute the rate is per, in seconds (benchmarks shrink it).
 
     Returns:
-        The worker, not yet running.
+        The workers, not yet running: the main one first, then one per sending mailbox.
     """
     messaging = MessagingActivities(
         graph,
@@ -96,7 +138,12 @@ async def build_worker(
     # One per worker: the directory and calendar activities read the same people within
     # seconds (staleness bound in activities/directory/schedule_cache.py).
     schedules = ScheduleCache()
-    return Worker(
+    routing = SendRouting(
+        settings.temporal_task_queue,
+        settings.sending_mailboxes or [settings.agent_mailbox],
+        enabled=send_queues,
+    )
+    main = Worker(
         client,
         task_queue=settings.temporal_task_queue,
         workflows=[CommitmentWorkflow, PersonWorkflow, *INTAKE_WORKFLOWS, *DIGEST_WORKFLOWS],
@@ -106,11 +153,43 @@ async def build_worker(
             CalendarActivities(graph, schedules=schedules),
             *intake_activities(settings, client, graph, messaging),
             *digest_activities(settings, client, graph, messaging),
+            routing,
         ),
+        # Our deterministic modules are shared, not imported again per cached workflow.
+        workflow_runner=workflow_runner(),
         max_cached_workflows=settings.worker_max_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
         **worker_tuning(settings),
     )
+    if not send_queues:
+        return [main]
+    return [main, *_send_workers(settings, client, messaging, routing, minute)]
+
+
+def _send_workers(
+    settings: AccordSettings,
+    client: Client,
+    messaging: MessagingActivities,
+    routing: SendRouting,
+    minute: float,
+) -> list[Worker]:
+    # The rate is the task queue's, set by its pollers and held by Temporal's matching service
+    # for all of them; a slot each for Exchange's concurrent requests is all a send needs.
+    # Temporal's token bucket lets one more through at first: one below the limit keeps every
+    # minute at or under it (docs/performance.md, "Across worker processes").
+    rate = max(settings.mail_messages_per_minute - 1, 1) / minute
+    return [
+        Worker(
+            client,
+            task_queue=queue,
+            activities=[messaging.send_message],
+            max_task_queue_activities_per_second=rate,
+            max_concurrent_activities=settings.mailbox_concurrent_requests,
+            max_concurrent_activity_task_polls=1,
+            graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
+        )
+        for queue in routing.queues().values()
+    ]
 
 
 def mail_pacer(settings: AccordSettings) -> MailboxPacer | None:
@@ -126,9 +205,14 @@ def mail_pacer(settings: AccordSettings) -> MailboxPacer | None:
         return None
     return MailboxPacer(
         PacingLimits(
-            messages_per_minute=settings.mail_messages_per_minute,
+            # With per-mailbox send queues Temporal holds the message rate across workers.
+            messages_per_minute=None
+            if settings.mail_send_queues
+            else settings.mail_messages_per_minute,
             concurrent_requests=settings.mailbox_concurrent_requests,
             max_wait=settings.mail_pacing_max_wait_seconds,
+            # Submissions as evenly spaced as the queue dispatched them (see the pacer).
+            align_to_dispatch=SUBMIT_AFTER_DISPATCH_SECONDS if settings.mail_send_queues else None,
         )
     )
 
@@ -209,19 +293,21 @@ async def run_worker(settings: AccordSettings) -> None:
                             )
                         )
                     await _register_search_attributes(settings, client)
-                    worker = await build_worker(settings, client, graph, pacer=pacer)
+                    workers = await build_workers(
+                        settings, client, graph, pacer=pacer, send_queues=settings.mail_send_queues
+                    )
                     await start_digest_enrolment(settings, client)
                     await _start_mailbox_watches(settings, client)
-                    await _run_until_stopped(settings, worker, health, stop)
+                    await _run_until_stopped(settings, workers, health, stop)
     finally:
         for signum in _STOP_SIGNALS:
             loop.remove_signal_handler(signum)
 
 
 async def _run_until_stopped(
-    settings: AccordSettings, worker: Worker, health: WorkerHealth, stop: asyncio.Event
+    settings: AccordSettings, workers: list[Worker], health: WorkerHealth, stop: asyncio.Event
 ) -> None:
-    running = asyncio.create_task(worker.run(), name="worker")
+    running = asyncio.create_task(_run_all(workers), name="worker")
     stopping = asyncio.create_task(stop.wait(), name="stop-signal")
     health.phase = WorkerPhase.RUNNING
     log.info(
@@ -232,14 +318,23 @@ async def _run_until_stopped(
         metrics_port=settings.worker_metrics_port,
         health_port=settings.worker_health_port,
         tracing=settings.tracing_enabled,
+        send_queues=len(workers) - 1,
     )
     await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
     health.phase = WorkerPhase.STOPPING
     if stop.is_set():
         log.info("worker_stopping", grace_seconds=settings.worker_graceful_shutdown_seconds)
-        await worker.shutdown()
+        await asyncio.gather(*(worker.shutdown() for worker in workers))
     stopping.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await stopping
     await running
     log.info("worker_stopped")
+
+
+async def _run_all(workers: list[Worker]) -> None:
+    # One fails, all stop (the task group cancels the rest): a send queue nobody polls would
+    # hold its mailbox's messages while the process looked healthy.
+    async with asyncio.TaskGroup() as group:
+        for worker in workers:
+            group.create_task(worker.run())

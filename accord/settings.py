@@ -112,6 +112,13 @@ class AccordSettings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
+    api_metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port of the API's Prometheus /metrics (on api_host, never behind the "
+        "ingress); unset: no metrics endpoint.",
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Where people reach Accord's API; action links in emails point here.",
@@ -139,8 +146,13 @@ class AccordSettings(BaseSettings):
     mail_messages_per_minute: int = Field(
         default=30,
         ge=1,
-        description="Messages a sending mailbox submits per minute from this worker "
-        "(Exchange: 30 per mailbox; give each worker its share when several send).",
+        description="Messages a sending mailbox submits per minute (Exchange: 30): across "
+        "all workers with mail_send_queues, else from each worker (give each its share).",
+    )
+    mail_send_queues: bool = Field(
+        default=True,
+        description="Send each sending mailbox's messages from a task queue of its own, "
+        "which Temporal limits to mail_messages_per_minute however many workers run.",
     )
     mailbox_concurrent_requests: int = Field(
         default=4,
@@ -299,8 +311,38 @@ class AccordSettings(BaseSettings):
         description="Graph's base URL, e.g. https://graph.microsoft.com/v1.0; unset: the sandbox.",
     )
     graph_tenant_id: str | None = None
-    graph_client_id: str | None = None
+    graph_client_id: str | None = Field(
+        default=None,
+        description="The app registration Graph is called as; by default also the bot's app "
+        "(teams_app_id) and the Teams app's webApplicationInfo id (one registration).",
+    )
     graph_client_secret: SecretStr | None = None
+    graph_credential: Literal["secret", "certificate", "workload_identity", "managed_identity"] = (
+        Field(
+            default="secret",
+            description="How Accord proves who it is to Entra ID, for Graph and the bot: "
+            "`secret` (graph_client_secret), `certificate` (graph_client_certificate_path), "
+            "`workload_identity` (AKS: the federated token file) or `managed_identity`.",
+        )
+    )
+    graph_client_certificate_path: Path | None = Field(
+        default=None,
+        description="PEM file with the certificate's private key and certificate (or a "
+        "PKCS#12 file), for graph_credential=certificate; upload the certificate to the app.",
+    )
+    graph_client_certificate_password: SecretStr | None = Field(
+        default=None, description="The certificate file's password, if it has one."
+    )
+    graph_federated_token_file: Path | None = Field(
+        default=None,
+        description="The service account token for graph_credential=workload_identity; unset: "
+        "AZURE_FEDERATED_TOKEN_FILE, which AKS's workload identity webhook sets.",
+    )
+    graph_authority: str | None = Field(
+        default=None,
+        description="Entra ID's host for app tokens, e.g. https://login.microsoftonline.us "
+        "(US Government); unset: https://login.microsoftonline.com.",
+    )
 
     auth_authority: str | None = Field(
         default=None,
@@ -369,12 +411,14 @@ class AccordSettings(BaseSettings):
         "unset: Teams is off and every message goes by email.",
     )
     teams_app_secret: SecretStr | None = Field(
-        default=None, description="The bot's client secret (client-credentials flow)."
+        default=None,
+        description="The bot's client secret; unset: the bot authenticates as Graph's app does "
+        "(graph_credential), one registration.",
     )
     teams_token_url: str | None = Field(
         default=None,
-        description="The bot's token endpoint; unset: Bot Framework's (the sandbox's when "
-        "Graph is the sandbox).",
+        description="The bot's token endpoint; unset: single-tenant, its tenant's "
+        "(graph_tenant_id under graph_authority; the sandbox tenant's when Graph is the sandbox).",
     )
     teams_openid_metadata_url: str | None = Field(
         default=None,

@@ -13,12 +13,14 @@ from typing import cast
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from temporalio.client import Client
+from temporalio.common import MetricMeter
 
 from api.auth import AuthContext, TokenValidator, install_auth
 from api.config import ApiConfig
 from api.dependencies import ApiContext, Clock
 from api.headers import NoSniff
 from api.limits import BodySizeLimit
+from api.metrics import RequestMetrics
 from api.problems import (
     PROBLEM_TYPE_PREFIX,
     Problem,
@@ -65,6 +67,7 @@ def create_app(
     validator: TokenValidator,
     clock: Clock = utc_now,
     org: OrgChart | None = None,
+    metrics: MetricMeter | None = None,
 ) -> FastAPI:
     """Build the API.
 
@@ -76,6 +79,8 @@ def create_app(
         validator: checks bearer tokens.
         clock: returns the current, timezone-aware instant.
         org: who manages whom, for authorization; unset: nobody sees anyone else's.
+        metrics: where request counts and times go (Prometheus, see :mod:`api.metrics`);
+            unset: not counted.
 
     Returns:
         The FastAPI application. Its dependencies (``api.dependencies.get_*``) can be
@@ -104,6 +109,9 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     # Added last, so outermost: the body limits' own refusals are marked too.
     app.add_middleware(NoSniff)
+    if metrics is not None:
+        # Outermost of all: it sees every answer, the refusals of the limits too.
+        app.add_middleware(RequestMetrics, meter=metrics)
     app.include_router(health.router)
     app.include_router(commitments.router)
     app.include_router(actions.router)

@@ -7,6 +7,11 @@ Deeply nested JSON (``[`` thirty thousand times) makes Python's parser, and Pyda
 out of recursion: a 500 and a traceback, before any sign-in is checked. Every body that is
 not a form is therefore measured first, in one pass that never recurses, and refused with a
 400 problem when it nests deeper than any request of Accord's (or Graph's, or Teams') does.
+
+A body that says it is JSON (``application/json``, ``text/json``, ``*/*+json``) and does not
+parse is a 400 problem too, on every route: the same answer whether the route reads the body
+itself (Graph's webhooks, the bot), through FastAPI (whose own answer would be a 422), or not at
+all (the action links read forms). Bodies are capped small, so parsing one twice costs little.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import PROBLEM_TYPE_PREFIX, Problem, problem_response
+from api.problems import PROBLEM_TYPE_PREFIX, Problem, malformed_json_problem, problem_response
 
 MAX_JSON_DEPTH = 64
 """The deepest nesting of arrays and objects accepted; real requests stay well below 20."""
@@ -87,8 +92,23 @@ def _is_form(scope: Scope) -> bool:
     return content_type.split(b";", 1)[0].strip().lower() in _FORMS
 
 
+def _says_json(scope: Scope) -> bool:
+    # FastAPI's rule for parsing a body as JSON: a subtype of json or ending in +json.
+    content_type: bytes = dict(scope.get("headers", [])).get(b"content-type", b"")
+    subtype = content_type.split(b";", 1)[0].strip().lower().rpartition(b"/")[2]
+    return subtype == b"json" or subtype.endswith(b"+json")
+
+
+def _parses(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    return True
+
+
 class BodySizeLimit:
-    """ASGI middleware answering 413 to bodies over ``max_bytes``, 400 to too deep JSON."""
+    """ASGI middleware answering 413 to bodies over ``max_bytes``, 400 to deep or broken JSON."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, max_json_depth: int = MAX_JSON_DEPTH) -> None:
         self._app = app
@@ -121,6 +141,10 @@ class BodySizeLimit:
         if not _is_form(scope) and json_too_deep(body, self._max_json_depth):
             await self._refuse_deep(scope, receive, send)
             return
+        # An empty body is no body (FastAPI reads it so), whatever the header says.
+        if body and _says_json(scope) and not _parses(body):
+            await self._refuse_broken(scope, receive, send)
+            return
 
         async def replay() -> Message:
             return messages.pop(0) if messages else await receive()
@@ -141,11 +165,14 @@ class BodySizeLimit:
 
     async def _refuse_deep(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
-            Problem(
-                type=f"{PROBLEM_TYPE_PREFIX}malformed-json",
-                title="The request body is not usable JSON",
-                status=400,
-                detail=f"JSON may nest at most {self._max_json_depth} levels; nothing was done.",
+            malformed_json_problem(
+                f"JSON may nest at most {self._max_json_depth} levels; nothing was done."
             )
+        )
+        await response(scope, receive, send)
+
+    async def _refuse_broken(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            malformed_json_problem("The body is not valid JSON; nothing was done.")
         )
         await response(scope, receive, send)

@@ -149,6 +149,23 @@ async def _on_api_problem(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(cast(ProblemError, exc).problem)
 
 
+def malformed_json_problem(detail: str) -> Problem:
+    """Return the 400 problem for a body that is not usable JSON (broken, or nested too deep).
+
+    Args:
+        detail: what was wrong with it.
+
+    Returns:
+        The problem (``/problems/malformed-json``).
+    """
+    return Problem(
+        type=f"{PROBLEM_TYPE_PREFIX}malformed-json",
+        title="The request body is not usable JSON",
+        status=400,
+        detail=detail,
+    )
+
+
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
     errors = cast(RequestValidationError, exc).errors()
     return problem_response(field_errors(*map(_field_error, errors)).problem)

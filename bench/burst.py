@@ -278,6 +278,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--no-pacing", action="store_true", help="send without the worker's mailbox pacer"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="worker processes sending through Temporal's per-mailbox queues "
+        "(bench/burst_workers.py); 0: one process, Temporal's retries simulated",
+    )
+    parser.add_argument(
+        "--queue-rate",
+        type=int,
+        default=30,
+        help="with --workers: the workers' mail_messages_per_minute (a (scaled) minute)",
+    )
     arguments = parser.parse_args(argv)
     bench_run = Run(
         arguments.name,
@@ -287,9 +300,25 @@ def main(argv: list[str] | None = None) -> None:
             "time_scale": arguments.time_scale,
             "concurrency": arguments.concurrency,
             "pacing": not arguments.no_pacing,
+            "workers": arguments.workers,
         },
     )
     with tempfile.TemporaryDirectory(prefix="accord-bench-") as work:
+        if arguments.workers:
+            from bench.burst_workers import run_with_workers  # it imports this module
+
+            figures = asyncio.run(
+                run_with_workers(
+                    arguments.mailboxes,
+                    arguments.per_mailbox,
+                    arguments.time_scale,
+                    arguments.workers,
+                    Path(work),
+                    messages_per_minute=arguments.queue_rate,
+                )
+            )
+            bench_run.publish(figures, arguments.output)
+            return
         figures = asyncio.run(
             run(
                 arguments.mailboxes,

@@ -142,10 +142,20 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Case]:
                 headers={str(k): str(v) for k, v in (raw.get("headers") or {}).items()},
                 has_attachments=bool(raw.get("attachments", False)),
             )
+            # As intake builds it: the sender's mailbox language (a hint only) and the people
+            # the sender knows. Intake passes the sender's direct reports; the corpus tenant has
+            # no org chart, so every other person of the tenant stands in for them.
             context = SenderContext(
                 agent_address=tenant["agent"],
                 tenant_domains=tenant["domains"],
                 time_zone=raw["zone"],
+                language=str(raw.get("language", "")),
+                people=[
+                    person
+                    for alias in people
+                    if alias != "accord"
+                    and (person := _mailbox(alias, people)).address != email.sender.address
+                ],
             )
             expect = dict(raw["expect"])
             if "owners" not in expect and expect["outcome"] != "ignored":

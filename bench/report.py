@@ -37,6 +37,8 @@ BENCHMARKS = (
     "memory",
     "memory_small_cache",
     "memory_cache250",
+    "memory_fill_100",
+    "memory_fill_500",
     "workflow_instances",
     "intake",
     "api",
@@ -211,21 +213,72 @@ def _memory(doc: dict[str, Any] | None, label: str) -> str:
     )
 
 
+def _memory_fill(few: dict[str, Any] | None, many: dict[str, Any] | None) -> list[str]:
+    """The worker's cost per cached commitment: two runs whose commitments all stay cached."""
+    if few is None or many is None:
+        return []
+    f, g = few["figures"], many["figures"]
+    cached = g["open_commitments"] - f["open_commitments"]
+    slope_kib = (_settled(g) - _settled(f)) * 1024 / cached
+    return [
+        "What one cached commitment costs `accord worker` (goal: at most 100 KiB): "
+        f"{f['open_commitments']} and then {g['open_commitments']} commitments, all held "
+        f"in a cache of {g['cache_size']} (`./dev python -m bench.memory --n "
+        f"{f['open_commitments']} --cache {f['cache_size']} --name memory_fill_"
+        f"{f['open_commitments']}` and `--n {g['open_commitments']}`): "
+        f"{_settled(f)} and {_settled(g)} MiB resident (the higher of asleep and woken), "
+        f"so **~{slope_kib:.0f} KiB** for each of the {cached} more cached commitments, "
+        f"{'within' if slope_kib <= 100 else 'over'} the goal ({_load_text(few)}; "
+        f"{_load_text(many)}). The runs in the table above, made before the worker passed "
+        "Accord's deterministic modules through the sandbox, put it at ~281 KiB. What is "
+        "left is mostly not code: `bench.workflow_instances` below puts the sandbox's copy "
+        "of the workflow module at ~70 KiB, and the same pair of runs with "
+        "`workflows.commitment.workflow` added to the list (2026-12-06, load about 9) "
+        "measured ~136 KiB; the rest is each running commitment's own objects, the SDK's "
+        "and its Rust core's per-run state, and the allocator's high-water mark of the "
+        "starts. Passing the workflow module through as well is not done: the sandbox's "
+        "restrictions would then check none of Accord's workflow code in the worker. The "
+        "10,000-commitment runs in the table were not made again with the passthrough list "
+        "(on 2026-12-06 the shared machine's load of 10 to 28 left no time for them).",
+        "",
+    ]
+
+
 def _workflow_instances(doc: dict[str, Any] | None) -> list[str]:
     if doc is None:
         return []
     f = doc["figures"]
-    return [
+    line = (
         "What one cached commitment costs (`./dev python -m bench.workflow_instances "
         f"--n {doc['parameters']['n']}`: instances of `CommitmentWorkflow` made in one "
-        "process as the worker makes them, not run): "
-        f"{f['sandboxed']['resident_kib_each']} KiB resident each in Temporal's sandbox, "
-        f"{f['unsandboxed']['resident_kib_each']} KiB without it. The sandbox imports "
-        f"`{f['workflow_module']}` afresh for every workflow it holds "
-        f"({f['module_code_bytes']:,} bytes of code) and builds its definition again; "
-        "the commitment's own state is a few KiB.",
-        "",
-    ]
+        f"process as the worker makes them, not run; {_load_text(doc)}): "
+        f"**{f['sandboxed']['resident_kib_each']} KiB** resident "
+        f"({f['sandboxed']['traced_kib_each']} KiB traced) each with the worker's runner "
+        "(Temporal's sandbox with Accord's deterministic modules passed through, "
+        "`accord/wiring/workflow_runner.py`), "
+    )
+    default = f.get("sandboxed_default")
+    if default is not None:
+        line += (
+            f"{default['resident_kib_each']} KiB ({default['traced_kib_each']} KiB traced) "
+            "with the sandbox's defaults, "
+        )
+    line += (
+        f"{f['unsandboxed']['resident_kib_each']} KiB without the sandbox. The sandbox "
+        "imports afresh, for every workflow it holds, each module the workflow imports that "
+        "is not passed through"
+    )
+    if default is not None:
+        line += (
+            ": with its defaults "
+            + ", ".join(f"`{m}`" for m in f["imported_per_instance_default"])
+            + "; with the worker's runner only "
+            + ", ".join(f"`{m}`" for m in f["imported_per_instance"])
+            + f" ({f['module_code_bytes']:,} bytes of code), kept per workflow so that the "
+            "sandbox's restrictions still check the workflow's own code"
+        )
+    line += "; the commitment's own state is a few KiB."
+    return [line, ""]
 
 
 def _latency_row(name: str, figures: dict[str, Any]) -> str:
@@ -611,6 +664,7 @@ def render(results: dict[str, dict[str, Any]], a: Assumptions, directory: Path) 
         _memory(results.get("memory_small_cache"), "`memory_small_cache`"),
         _memory(results.get("memory_cache250"), "`memory_cache250`"),
         "",
+        *_memory_fill(results.get("memory_fill_100"), results.get("memory_fill_500")),
         *_workflow_instances(results.get("workflow_instances")),
         "## 4. Intake latency",
         "",
@@ -639,6 +693,8 @@ def render(results: dict[str, dict[str, Any]], a: Assumptions, directory: Path) 
         "./dev python -m bench.memory --n 10000 --cache 500",
         "./dev python -m bench.memory --n 10000 --cache 100 --name memory_small_cache",
         "./dev python -m bench.memory --n 10000 --name memory_cache250",
+        "./dev python -m bench.memory --n 100 --cache 500 --name memory_fill_100",
+        "./dev python -m bench.memory --n 500 --cache 500 --name memory_fill_500",
         "./dev python -m bench.workflow_instances --n 200",
         "./dev python -m bench.intake_latency --n 200",
         "./dev python -m bench.api_latency --n 10000 --requests 500",

@@ -39,6 +39,7 @@ from integrations.graph.pacing import MailboxPacer
 from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
 from integrations.temporal.converter import build_data_converter
 from sandbox.config import LimitsConfig, SandboxConfig
+from sandbox.launcher.up import ONE_PARTITION_PER_QUEUE
 from sandbox.limits import MailboxLimits
 from sandbox.server import SandboxServer, free_port
 from sandbox.tenant import TenantSeed, load_tenant_file
@@ -98,6 +99,7 @@ async def dev_server(data_dir: Path) -> AsyncIterator[Temporal]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
         dev_server_database_filename=str(data_dir / "temporal.db"),
+        dev_server_extra_args=ONE_PARTITION_PER_QUEUE,
         search_attributes=search_attribute_keys(),
         data_converter=converter,
         dev_server_log_level="error",

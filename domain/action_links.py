@@ -38,6 +38,8 @@ class LinkAction(StrEnum):
     CONFIRM_INTAKE = "confirm_intake"
     CORRECT_INTAKE = "correct_intake"
     CANCEL_INTAKE = "cancel_intake"
+    # "Track this" under Accord's answer to a mail that asked for nothing: a prefilled form.
+    TRACK_INTAKE = "track_intake"
 
     @property
     def check_in_answer(self) -> CheckInAnswer | None:

@@ -7,7 +7,6 @@ rules that need "now" (such as :func:`require_due_in_future`) take it as a param
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -108,45 +107,7 @@ class CommitmentStatus(StrEnum):
 
 
 _CLOSED_STATUSES = frozenset({CommitmentStatus.DONE, CommitmentStatus.RELEASED})
-
-# Work can be finished, or the request withdrawn, from any open status.
-ALLOWED_TRANSITIONS: Mapping[CommitmentStatus, frozenset[CommitmentStatus]] = {
-    CommitmentStatus.AWAITING_ACCEPTANCE: frozenset(
-        {CommitmentStatus.ACTIVE, CommitmentStatus.CLARIFYING, *_CLOSED_STATUSES}
-    ),
-    CommitmentStatus.CLARIFYING: frozenset(
-        {CommitmentStatus.AWAITING_ACCEPTANCE, CommitmentStatus.ACTIVE, *_CLOSED_STATUSES}
-    ),
-    CommitmentStatus.ACTIVE: frozenset(
-        {
-            CommitmentStatus.MISSED,
-            CommitmentStatus.AWAITING_RETURN,
-            CommitmentStatus.IN_CONVERSATION,
-            *_CLOSED_STATUSES,
-        }
-    ),
-    CommitmentStatus.MISSED: frozenset({CommitmentStatus.IN_CONVERSATION, *_CLOSED_STATUSES}),
-    CommitmentStatus.AWAITING_RETURN: frozenset(
-        {CommitmentStatus.MISSED, CommitmentStatus.IN_CONVERSATION, *_CLOSED_STATUSES}
-    ),
-    CommitmentStatus.IN_CONVERSATION: frozenset({CommitmentStatus.ACTIVE, *_CLOSED_STATUSES}),
-    CommitmentStatus.DONE: frozenset(),
-    CommitmentStatus.RELEASED: frozenset(),
-}
-"""The lifecycle: which status may follow which. Done and released are final."""
-
-
-def can_transition(current: CommitmentStatus, target: CommitmentStatus) -> bool:
-    """Tell whether the lifecycle allows moving from ``current`` to ``target``.
-
-    Args:
-        current: the commitment's status now.
-        target: the status it would move to.
-
-    Returns:
-        True when the move is part of the lifecycle.
-    """
-    return target in ALLOWED_TRANSITIONS[current]
+# Which status may follow which, and every other rule of the lifecycle, is in domain.lifecycle.
 
 
 class CheckInAnswer(StrEnum):

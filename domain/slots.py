@@ -179,3 +179,84 @@ def _subtract(ranges: list[TimeRange], holes: list[TimeRange]) -> list[TimeRange
 def _round_up(at: datetime, step: timedelta) -> datetime:
     steps = -((_EPOCH - at) // step)
     return _EPOCH + steps * step
+
+
+MAX_EDGE_STRETCH = timedelta(hours=2)
+"""How far past someone's working day an edge slot may reach; further is not humane."""
+
+
+def find_edge_slot(
+    participants: Sequence[Participant],
+    not_before: datetime,
+    *,
+    length: timedelta = DEFAULT_MEETING_LENGTH,
+    working_days: int = DEFAULT_SEARCH_WORKING_DAYS,
+    exclude: Iterable[TimeSlot] = (),
+    max_stretch: timedelta = MAX_EDGE_STRETCH,
+) -> TimeSlot | None:
+    """Find a slot at the edge of two people's days, for two whose working hours never meet.
+
+    Each candidate lies inside one person's reachable time, at the start or the end of their
+    day, and reaches as little as possible past the other's: the other's day is *stretched*
+    by the time from the slot's start to their day's start (or from their day's end to the
+    slot's end). The least stretch wins, then the earliest start. Both people must be free
+    (``0`` in their view) for the whole slot.
+
+    Args:
+        participants: exactly two people, typically the manager and the owner.
+        not_before: the earliest acceptable start, timezone-aware.
+        length: how long the meeting lasts.
+        working_days: how many of each person's working days to search.
+        exclude: slots already declined; no proposal overlaps them.
+        max_stretch: the most one person's day may be stretched.
+
+    Returns:
+        The slot in UTC, or ``None`` when no candidate stretches a day by ``max_stretch`` or
+        less.
+
+    Raises:
+        ValueError: when there are not exactly two participants, or the length is not
+            positive.
+    """
+    if len(participants) != 2:
+        raise ValueError("an edge slot is between exactly two people")
+    if length <= timedelta(0):
+        raise ValueError("length must be positive")
+    periods = [
+        [(p.start, p.end) for p in reachable_periods(not_before, working_days, person.schedule)]
+        for person in participants
+    ]
+    free = [person.availability.free_ranges() for person in participants]
+    declined = [(slot.start, slot.end) for slot in exclude]
+    best: tuple[timedelta, datetime] | None = None
+    for own, other in ((0, 1), (1, 0)):
+        for start, end in periods[own]:
+            for candidate in (start, end - length):
+                if candidate < start or candidate + length > end or candidate < not_before:
+                    continue
+                stretch = _stretch(candidate, candidate + length, periods[other])
+                if stretch > max_stretch:
+                    continue
+                slot = (candidate, candidate + length)
+                if not all(_inside(slot, ranges) for ranges in free):
+                    continue
+                if any(slot[0] < d_end and d_start < slot[1] for d_start, d_end in declined):
+                    continue
+                if best is None or (stretch, candidate) < best:
+                    best = (stretch, candidate)
+    if best is None:
+        return None
+    return TimeSlot(start=best[1], end=best[1] + length)
+
+
+def _stretch(start: datetime, end: datetime, periods: list[TimeRange]) -> timedelta:
+    """How far a person's nearest reachable period must grow to hold ``start``-``end``."""
+    nearest = timedelta.max
+    for period_start, period_end in periods:
+        grow = max(period_start - start, timedelta(0)) + max(end - period_end, timedelta(0))
+        nearest = min(nearest, grow)
+    return nearest
+
+
+def _inside(slot: TimeRange, ranges: list[TimeRange]) -> bool:
+    return any(start <= slot[0] and slot[1] <= end for start, end in ranges)

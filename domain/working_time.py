@@ -122,6 +122,8 @@ class PersonSchedule(DomainModel):
     time_zone: ZoneName
     working_hours: WorkingHours
     automatic_replies: AutomaticReplies = AutomaticReplies()
+    language: str = ""
+    """The mailbox's locale as Graph names it (e.g. ``de-DE``); empty when not set."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -151,7 +153,9 @@ class PersonSchedule(DomainModel):
         hours_zone = _known_zone(_zone_name(hours.get("timeZone")))
         person_zone = _known_zone(mailbox_settings.get("timeZone")) or hours_zone or "UTC"
         replies = mailbox_settings.get("automaticRepliesSetting") or {}
+        locale = (mailbox_settings.get("language") or {}).get("locale")
         return cls(
+            language=locale if isinstance(locale, str) else "",
             time_zone=person_zone,
             working_hours=WorkingHours(
                 days_of_week=hours.get("daysOfWeek") or DEFAULT_WORKING_DAYS,

@@ -18,6 +18,7 @@ from sandbox.routes import (
     batch,
     botconnector,
     calendar,
+    groups,
     identity,
     mail,
     subscriptions,
@@ -106,7 +107,7 @@ def create_app(state: SandboxState) -> ASGIApp:
     # Before identity: its "/{tenant}/oauth2/..." would take the Bot Framework's token path.
     app.include_router(botconnector.router)
     app.include_router(teams_view.router)
-    for module in (identity, admin, users, mail, calendar, batch, subscriptions, pages):
+    for module in (identity, admin, users, groups, mail, calendar, batch, subscriptions, pages):
         app.include_router(module.router)
     gateway = GraphGateway(app, state)
     # $batch sends each item back through the gateway, so items are throttled and faulted too.

@@ -9,6 +9,8 @@ token its client cached a second ago.
 
 from __future__ import annotations
 
+import base64
+import re
 import secrets
 import string
 import time
@@ -16,8 +18,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 import jwt
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from sandbox.errors import GraphError
 from sandbox.signing_keys import public_jwk, stored_rsa_key
@@ -31,6 +37,35 @@ DEVICE_CODE_INTERVAL = 1
 # Scopes that ask for sign-in itself rather than for an API.
 _OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
 _KEY_META = "signing_key_pem"
+ACCESS_POLICY_REFUSAL = (
+    "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy "
+    "settings."
+)
+# The mailbox data an application access policy guards that the sandbox checks on reads:
+# messages and mail folders (sendMail checks it in its own route).
+_MAIL_PATH = re.compile(r"^/v1\.0/users/([^/()]+)/(?:messages|mailFolders)(?:/|$)", re.IGNORECASE)
+
+
+def check_access_policy(path: str, allowed: list[str] | None, user: dict[str, Any] | None) -> None:
+    """Refuse mail of a mailbox outside Exchange's application access policy.
+
+    Args:
+        path: the request's path.
+        allowed: the mailboxes (addresses or ids) the policy is scoped to; ``None``: no policy,
+            every mailbox is open to the app (Exchange's default).
+        user: the directory user the path names, if any.
+
+    Raises:
+        GraphError: 403 ``ErrorAccessDenied`` with Exchange's message for a mailbox outside.
+    """
+    match = _MAIL_PATH.match(path)
+    if allowed is None or match is None:
+        return
+    names = {match.group(1).lower()}
+    if user is not None:
+        names |= {str(user.get(key) or "").lower() for key in ("mail", "userPrincipalName", "id")}
+    if names.isdisjoint(name.lower() for name in allowed):
+        raise GraphError(403, "ErrorAccessDenied", ACCESS_POLICY_REFUSAL)
 
 
 def audience_of(scope: str) -> str | None:
@@ -222,3 +257,110 @@ class TokenIssuer:
                 "Access token validation failure. Invalid audience or signature.",
             ) from None
         return claims
+
+
+CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+FEDERATED_AUDIENCE = "api://AzureADTokenExchange"
+_ASSERTION_ALGORITHMS = ["RS256", "PS256"]
+
+
+class AssertionRejected(Exception):  # noqa: N818 - names what the client sees: a refusal
+    """A client assertion Entra ID would refuse; the message is its error description."""
+
+
+def _thumbprints(pem: str) -> tuple[str, str, Any]:
+    """Return a certificate's SHA-1 and SHA-256 thumbprints (base64url) and its public key."""
+    certificate = x509.load_pem_x509_certificate(pem.encode())
+
+    def encoded(algorithm: hashes.HashAlgorithm) -> str:
+        return base64.urlsafe_b64encode(certificate.fingerprint(algorithm)).decode().rstrip("=")
+
+    return encoded(hashes.SHA1()), encoded(hashes.SHA256()), certificate.public_key()  # noqa: S303 - x5t is SHA-1 by definition
+
+
+def verify_client_assertion(
+    assertion: str,
+    *,
+    client_id: str,
+    token_path: str,
+    certificates: list[str],
+    federated: list[tuple[str, str, str]],
+) -> None:
+    """Check a client assertion as Entra ID does, signed by a certificate or federated.
+
+    A certificate's assertion names the certificate by thumbprint (``x5t`` or ``x5t#S256``),
+    is issued by the app itself (``iss`` and ``sub`` are its client id) for the token
+    endpoint (``aud``; any host, since the sandbox answers under several names). A federated
+    one (workload identity: a Kubernetes service account token) comes from a trusted issuer
+    for a trusted subject, for ``api://AzureADTokenExchange``.
+
+    Args:
+        assertion: the compact JWT.
+        client_id: the app asking.
+        token_path: the path of the token endpoint asked (``/{tenant}/oauth2/v2.0/token``).
+        certificates: the app's registered certificates (PEM).
+        federated: the app's federated credentials: ``(issuer, subject, issuer's public key
+            PEM)`` each.
+
+    Raises:
+        AssertionRejected: when the assertion is not valid for this app.
+    """
+    try:
+        header = jwt.get_unverified_header(assertion)
+        unverified = jwt.decode(assertion, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        raise AssertionRejected("AADSTS50027: the client assertion is not a valid JWT.") from None
+    # Entra ID reads the thumbprint with or without base64 padding; azure-identity pads it.
+    thumbprint = str(header.get("x5t#S256") or header.get("x5t") or "").rstrip("=")
+    try:
+        if thumbprint:
+            key = next(
+                (
+                    public
+                    for sha1, sha256, public in map(_thumbprints, certificates)
+                    if thumbprint in (sha1, sha256)
+                ),
+                None,
+            )
+            if key is None:
+                raise AssertionRejected(
+                    f"AADSTS700027: the certificate with thumbprint {thumbprint} is not "
+                    f"registered for application '{client_id}'."
+                )
+            claims = jwt.decode(
+                assertion,
+                key,
+                algorithms=_ASSERTION_ALGORITHMS,
+                options={"require": ["exp", "aud", "iss", "sub"], "verify_aud": False},
+                leeway=60,
+            )
+            if claims["iss"] != client_id or claims["sub"] != client_id:
+                raise AssertionRejected(
+                    "AADSTS700023: the assertion's iss and sub must be the client id."
+                )
+            if urlparse(str(claims["aud"])).path.rstrip("/") != token_path.rstrip("/"):
+                raise AssertionRejected(
+                    "AADSTS700024: the assertion's audience is not this token endpoint."
+                )
+            return
+        issuer, subject = unverified.get("iss"), unverified.get("sub")
+        trusted = [pem for iss, sub, pem in federated if (iss, sub) == (issuer, subject)]
+        if not trusted:
+            raise AssertionRejected(
+                f"AADSTS70021: no matching federated identity record for issuer '{issuer}' "
+                f"and subject '{subject}' on application '{client_id}'."
+            )
+        jwt.decode(
+            assertion,
+            load_pem_public_key(trusted[0].encode()),  # type: ignore[arg-type] # RSA keys only are registered
+            algorithms=_ASSERTION_ALGORITHMS,
+            audience=FEDERATED_AUDIENCE,
+            options={"require": ["exp", "aud", "iss", "sub"]},
+            leeway=60,
+        )
+    except jwt.ExpiredSignatureError:
+        raise AssertionRejected("AADSTS700024: the client assertion has expired.") from None
+    except jwt.PyJWTError as exc:
+        raise AssertionRejected(
+            f"AADSTS7000274: the client assertion's signature or claims are not valid ({exc})."
+        ) from None

@@ -51,3 +51,12 @@ class SandboxConfig(BaseModel):
     faults: FaultConfig = Field(default_factory=FaultConfig)
     max_subscription_minutes: int = Field(default=10_080, ge=1)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    # Exchange's application access policy, as far as sendMail is concerned: the mailboxes the
+    # app may send as. None is a tenant with no policy, where an app with Mail.Send may send
+    # as anyone (Exchange's default, and the gap `accord doctor` reports).
+    allowed_senders: list[str] | None = Field(default=None, max_length=10_000)
+    # Misconfigurations `accord doctor` finds (`accord sandbox --misconfigure ...`): Graph
+    # application permissions the admin did not grant (left out of app tokens' roles), and
+    # notification URLs Graph cannot reach (a firewall in front of the API).
+    missing_app_roles: list[str] = Field(default_factory=list, max_length=100)
+    receivers_unreachable: bool = False

@@ -8,9 +8,11 @@ from typing import Any
 
 from sandbox.errors import GraphError
 from sandbox.store import Store
-from sandbox.tenant import TenantSeed, UserSeed, user_id_for
+from sandbox.tenant import GroupSeed, TenantSeed, UserSeed, group_id_for, user_id_for
 
 USERS = "users"
+GROUPS = "groups"
+_MEMBERS = "groupMembers"
 FOLDERS = "mailFolders"
 WELL_KNOWN_FOLDERS = {
     "inbox": "Inbox",
@@ -95,23 +97,47 @@ def seed_tenant(store: Store, tenant: TenantSeed) -> None:
             store.put("mailboxSettings", user_id, "settings", _mailbox_settings(seed))
             if seed.manager:
                 store.put("manager", user_id, "manager", {"id": user_id_for(seed.manager)})
-            for well_known, name in WELL_KNOWN_FOLDERS.items():
-                folder_id = folder_id_for(user_id, well_known)
-                store.put(
-                    FOLDERS,
-                    user_id,
-                    folder_id,
-                    {
-                        "id": folder_id,
-                        "displayName": name,
-                        "parentFolderId": None,
-                        "childFolderCount": 0,
-                        "unreadItemCount": 0,
-                        "totalItemCount": 0,
-                        "isHidden": False,
-                        "wellKnownName": well_known,
-                    },
-                )
+            _seed_folders(store, user_id)
+        for group in tenant.groups:
+            group_id = group_id_for(group.mail)
+            store.put(GROUPS, "", group_id, _group_document(group_id, group))
+            store.put(
+                _MEMBERS, "", group_id, {"members": [user_id_for(upn) for upn in group.members]}
+            )
+
+
+def _seed_folders(store: Store, user_id: str) -> None:
+    for well_known, name in WELL_KNOWN_FOLDERS.items():
+        folder_id = folder_id_for(user_id, well_known)
+        store.put(
+            FOLDERS,
+            user_id,
+            folder_id,
+            {
+                "id": folder_id,
+                "displayName": name,
+                "parentFolderId": None,
+                "childFolderCount": 0,
+                "unreadItemCount": 0,
+                "totalItemCount": 0,
+                "isHidden": False,
+                "wellKnownName": well_known,
+            },
+        )
+
+
+def _group_document(group_id: str, group: GroupSeed) -> dict[str, Any]:
+    return {
+        "id": group_id,
+        "displayName": group.display_name,
+        "mail": group.mail.lower(),
+        "mailEnabled": True,
+        "mailNickname": group.mail.partition("@")[0],
+        "securityEnabled": False,
+        "groupTypes": ["Unified"] if group.unified else [],
+        "description": None,
+        "visibility": "Private" if group.unified else None,
+    }
 
 
 class Directory:
@@ -146,6 +172,23 @@ class Directory:
     def all_users(self) -> list[dict[str, Any]]:
         """Return every user."""
         return self._store.list(USERS, "")
+
+    def find_group(self, key: str) -> dict[str, Any] | None:
+        """Return a group by id or address, or ``None``."""
+        by_id = self._store.get(GROUPS, "", key)
+        if by_id is not None:
+            return by_id
+        return self._store.get(GROUPS, "", group_id_for(key)) if "@" in key else None
+
+    def all_groups(self) -> list[dict[str, Any]]:
+        """Return every group."""
+        return self._store.list(GROUPS, "")
+
+    def group_members(self, group_id: str) -> list[dict[str, Any]]:
+        """Return a group's direct members (users)."""
+        link = self._store.get(_MEMBERS, "", group_id) or {}
+        found = [self._store.get(USERS, "", str(member)) for member in link.get("members", [])]
+        return [member for member in found if member is not None]
 
     def manager_of(self, user_id: str) -> dict[str, Any] | None:
         """Return a user's manager, or ``None``."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import structlog
 
+from sandbox.auth import check_access_policy
 from sandbox.errors import GraphError, error_body
 from sandbox.faults import Fault
 from sandbox.state import SandboxState
@@ -87,6 +88,7 @@ class GraphGateway:
         if declared and declared.isdigit() and int(declared) > state.config.max_body_bytes:
             raise self._too_large()
         state.tokens.verify_graph_token(_header(scope, b"authorization"))
+        self._check_access_policy(path)
         fault = state.faults.draw()
         retry_after = {"Retry-After": str(state.config.faults.retry_after_seconds)}
         if fault is Fault.SERVICE_UNAVAILABLE:
@@ -143,6 +145,14 @@ class GraphGateway:
             return message
 
         return limited
+
+    def _check_access_policy(self, path: str) -> None:
+        allowed = self._state.config.allowed_senders
+        if allowed is None:
+            return
+        match = _MAILBOX_PATH.match(path)
+        user = None if match is None else self._state.directory.find_user(match.group(1))
+        check_access_policy(path, allowed, user)
 
     def _mailbox(self, path: str) -> str | None:
         match = _MAILBOX_PATH.match(path)

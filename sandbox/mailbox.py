@@ -14,6 +14,7 @@ from sandbox.clock import graph_datetime
 from sandbox.directory import folder_id_for
 from sandbox.extended_properties import PROPERTY
 from sandbox.state import SandboxState
+from sandbox.unique_body import unique_body
 
 MESSAGES = "messages"
 _COPIED_FIELDS = (
@@ -27,7 +28,6 @@ _COPIED_FIELDS = (
     "categories",
     "isDeliveryReceiptRequested",
     "isReadReceiptRequested",
-    "uniqueBody",
 )
 # Kept in the store but, as in Graph, only returned when a request selects them.
 HIDDEN_UNLESS_SELECTED = ("internetMessageHeaders", "attachments", "uniqueBody")
@@ -158,6 +158,8 @@ class Mailboxes:
             "internetMessageHeaders": [],
         }
         document.update(message)
+        if "uniqueBody" not in message:
+            document["uniqueBody"] = self._unique_body(user_id, document)
         for name in without:
             document.pop(name, None)
         document["id"] = message_id
@@ -170,6 +172,40 @@ class Mailboxes:
         )
         return document
 
+    def _unique_body(self, user_id: str, document: dict[str, Any]) -> dict[str, Any]:
+        # As Exchange: the body without what earlier messages of its conversation, in this
+        # mailbox, already said.
+        conversation = document.get("conversationId")
+        earlier = [
+            item.get("uniqueBody") or item.get("body")
+            for item in self._state.store.list(MESSAGES, user_id)
+            if conversation and item.get("conversationId") == conversation
+        ]
+        return unique_body(document.get("body"), earlier)
+
+    def recipients(
+        self, message: dict[str, Any], *fields: str
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """Return the tenant users a message reaches (groups expanded) and outside addresses.
+
+        As in Exchange, mail to a distribution list or group's address reaches its members;
+        the copies keep the group's address in their recipient lines.
+        """
+        users: dict[str, dict[str, Any]] = {}
+        outside: list[str] = []
+        for address in recipient_addresses(message, *fields):
+            user = self._state.directory.find_user(address)
+            if user is not None:
+                users.setdefault(str(user["id"]), user)
+                continue
+            group = self._state.directory.find_group(address)
+            if group is None:
+                outside.append(address)
+                continue
+            for member in self._state.directory.group_members(str(group["id"])):
+                users.setdefault(str(member["id"]), member)
+        return list(users.values()), outside
+
     def deliver(
         self,
         sender: dict[str, Any],
@@ -178,6 +214,7 @@ class Mailboxes:
         save_to_sent: bool,
         extended_properties: list[dict[str, str]] | None = None,
         conversation_id: str | None = None,
+        new_part: dict[str, Any] | None = None,
     ) -> list[str]:
         """Send a message from a tenant user: each tenant recipient receives a copy.
 
@@ -193,6 +230,8 @@ class Mailboxes:
             save_to_sent: whether the sender keeps a copy in Sent Items.
             extended_properties: the message's checked ``singleValueExtendedProperties``.
             conversation_id: the thread a reply belongs to; ``None`` starts a new one.
+            new_part: the body's new part, when the sender knows it exactly (Graph's
+                ``reply``): the copies' ``uniqueBody``. Otherwise it is computed per mailbox.
 
         Returns:
             The addresses that were outside the tenant (accepted, delivered nowhere).
@@ -217,6 +256,8 @@ class Mailboxes:
         )
         if message.get("attachments"):
             base["attachments"] = message["attachments"]
+        if new_part is not None:
+            base["uniqueBody"] = new_part
         # Sent by a signed-in user of the tenant: Exchange marks it authenticated inside
         # the organisation, above whatever headers the sender gave.
         from_address = str(((base["from"] or {}).get("emailAddress") or {}).get("address", ""))
@@ -226,18 +267,8 @@ class Mailboxes:
             ),
             *_client_headers(message),
         ]
-        outside: list[str] = []
-        delivered: set[str] = set()
-        for address in recipient_addresses(
-            message, "toRecipients", "ccRecipients", "bccRecipients"
-        ):
-            user = self._state.directory.find_user(address)
-            if user is None:
-                outside.append(address)
-                continue
-            if user["id"] in delivered:
-                continue
-            delivered.add(user["id"])
+        users, outside = self.recipients(message, "toRecipients", "ccRecipients", "bccRecipients")
+        for user in users:
             self.store_message(str(user["id"]), "inbox", base, is_read=False)
         if save_to_sent:
             sent_copy = dict(base, bccRecipients=message.get("bccRecipients") or [])
@@ -292,14 +323,11 @@ class Mailboxes:
                 ],
             }
         )
-        delivered: dict[str, str] = {}
-        for address in recipient_addresses(message, "toRecipients", "ccRecipients"):
-            user = self._state.directory.find_user(address)
-            if user is None or str(user["id"]) in delivered:
-                continue
+        delivered: list[str] = []
+        for user in self.recipients(message, "toRecipients", "ccRecipients")[0]:
             stored = self.store_message(str(user["id"]), "inbox", base, is_read=False)
-            delivered[str(user["id"])] = str(stored["id"])
-        return list(delivered.values())
+            delivered.append(str(stored["id"]))
+        return delivered
 
     def update(
         self, user_id: str, message: dict[str, Any], patch: dict[str, Any]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -12,6 +13,7 @@ import uvicorn
 
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
+from sandbox.misconfiguration import configured
 from sandbox.state import SandboxState
 from sandbox.tenant import TenantSeed, load_tenant_file
 
@@ -28,7 +30,15 @@ def _uvicorn_config(state: SandboxState, host: str, port: int) -> uvicorn.Config
     )
 
 
-def serve(host: str, port: int, tenant_file: Path | None, data_dir: Path) -> None:
+def serve(
+    host: str,
+    port: int,
+    tenant_file: Path | None,
+    data_dir: Path,
+    *,
+    misconfigurations: Collection[str] = (),
+    access_policy: Sequence[str] | None = None,
+) -> None:
     """Serve the sandbox until interrupted.
 
     Args:
@@ -36,9 +46,12 @@ def serve(host: str, port: int, tenant_file: Path | None, data_dir: Path) -> Non
         port: the TCP port.
         tenant_file: a JSON or YAML tenant to seed a new data directory with.
         data_dir: where the sandbox keeps its database.
+        misconfigurations: see :mod:`sandbox.misconfiguration` (for ``accord doctor``).
+        access_policy: the mailboxes the application access policy is scoped to.
     """
     tenant = load_tenant_file(tenant_file) if tenant_file else None
     state = SandboxState(data_dir, tenant=tenant, public_url=f"http://{host}:{port}")
+    state.update_config(configured(state.config, misconfigurations, access_policy=access_policy))
     try:
         uvicorn.Server(_uvicorn_config(state, host, port)).run()
     finally:

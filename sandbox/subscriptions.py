@@ -245,7 +245,11 @@ class SubscriptionService:
         return expiry
 
     async def _validate_receiver(self, url: str, purpose: str) -> None:
-        failure = await validate_endpoint(url, self._policy.validation_timeout_seconds)
+        if self._state.config.receivers_unreachable:
+            # As if a firewall kept Graph out: the receiver is never reached.
+            failure: str | None = "ConnectError: the notification URL cannot be reached"
+        else:
+            failure = await validate_endpoint(url, self._policy.validation_timeout_seconds)
         self.queue.record(
             kind="validation",
             subscriptionId=None,

@@ -62,6 +62,31 @@ class UserSeed(BaseModel):
     )
 
 
+class GroupSeed(BaseModel):
+    """A distribution list (or Microsoft 365 group) of the tenant file: its members by UPN."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mail: str
+    display_name: str
+    members: list[str] = Field(default_factory=list, description="The members' UPNs.")
+    unified: bool = Field(
+        default=False, description="A Microsoft 365 group (else a distribution list)."
+    )
+
+
+class FederatedCredentialSeed(BaseModel):
+    """A federated identity credential of an app (workload identity: a Kubernetes issuer)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    issuer: str = Field(description="The issuer of the tokens, e.g. the AKS OIDC issuer URL.")
+    subject: str = Field(description="e.g. system:serviceaccount:accord:accord-worker")
+    signing_key: str = Field(
+        description="The issuer's public key (PEM): the sandbox fetches no issuer's keys."
+    )
+
+
 class AppSeed(BaseModel):
     """An app registration that may ask the sandbox for tokens."""
 
@@ -69,6 +94,12 @@ class AppSeed(BaseModel):
 
     client_id: str
     display_name: str = "Accord"
+    certificates: list[str] = Field(
+        default_factory=list,
+        description="Certificates (PEM) the app may sign client assertions with, as "
+        "uploaded under Certificates & secrets; a client secret is accepted as well.",
+    )
+    federated_credentials: list[FederatedCredentialSeed] = Field(default_factory=list)
 
 
 class TenantSeed(BaseModel):
@@ -79,6 +110,7 @@ class TenantSeed(BaseModel):
     tenant_id: str = "00000000-0000-4000-8000-00000000acc0"
     domain: str
     users: list[UserSeed]
+    groups: list[GroupSeed] = Field(default_factory=list)
     apps: list[AppSeed] = Field(default_factory=lambda: [AppSeed(client_id=DEMO_CLIENT_ID)])
 
 
@@ -90,12 +122,19 @@ GRAPH_APP_ROLES = (
     "Calendars.ReadWrite",
     "MailboxSettings.ReadWrite",
     "User.Read.All",
+    "TeamsActivity.Send",
+    "GroupMember.Read.All",
 )
 
 
 def user_id_for(upn: str) -> str:
     """Return the stable object id the sandbox gives a user principal name."""
     return str(uuid.uuid5(_ID_NAMESPACE, upn.lower()))
+
+
+def group_id_for(mail: str) -> str:
+    """Return the stable object id the sandbox gives a group's address."""
+    return str(uuid.uuid5(_ID_NAMESPACE, f"group:{mail.lower()}"))
 
 
 def load_tenant_file(path: Path) -> TenantSeed:
@@ -209,6 +248,19 @@ def demo_tenant(now: datetime) -> TenantSeed:
                 working_hours=WorkingHoursSeed(
                     days=[*WEEKDAYS, "saturday", "sunday"], start="00:00", end="23:59"
                 ),
+            ),
+        ],
+        groups=[
+            # A team list (never one person's request), and a list that is one person's desk.
+            GroupSeed(
+                mail=f"platform-team@{domain}",
+                display_name="Platform team",
+                members=[f"sam.okafor@{domain}", f"priya.raman@{domain}", f"lukas.weber@{domain}"],
+            ),
+            GroupSeed(
+                mail=f"forecasting@{domain}",
+                display_name="Forecasting",
+                members=[f"priya.raman@{domain}"],
             ),
         ],
     )

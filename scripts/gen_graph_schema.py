@@ -36,7 +36,7 @@ OUTLOOK_ROOT_TYPES = (
     # way to set an extended property while sending), so the validator needs its shape.
     "singleValueLegacyExtendedProperty",
 )
-OTHER_ROOT_TYPES = ("subscription", "user")
+OTHER_ROOT_TYPES = ("group", "subscription", "user")
 
 # (name, binding type, served by Outlook). Graph overloads these names on many bindings;
 # the sandbox only implements the ones below.

@@ -31,6 +31,7 @@ from accord.wiring.intake_worker import INTAKE_WORKFLOWS, intake_activities
 from activities.calendar.activities import CalendarActivities
 from activities.directory.activities import DirectoryActivities
 from activities.messaging.activities import MessagingActivities
+from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
 from integrations.graph.people import GraphPeopleDirectory
 from sandbox.server import SandboxServer, free_port
@@ -48,6 +49,7 @@ pytestmark = pytest.mark.e2e
 
 LINK_KEY = b"test-only-link-key-of-at-least-32-bytes!"
 GRACE = timedelta(seconds=3)
+FYI = "Sam, FYI, no action needed: the offsite agenda is in the shared folder.\n\nMaya"
 
 
 @pytest.fixture
@@ -103,6 +105,8 @@ async def running_accord(
             messaging,
             CalendarActivities(graph),
             *intake_activities(settings, temporal, graph, messaging),
+            # The worker's send routing, off: every send stays on this queue.
+            SendRouting(settings.temporal_task_queue, [AGENT], enabled=False),
         ),
     )
     api = Api(settings, temporal, graph)
@@ -200,6 +204,17 @@ async def test_mail_copied_to_accord_becomes_a_commitment_and_a_gap_is_caught_up
                 if entry.get("kind") == "notification" and entry.get("outcome") == "delivered"
             ]
             assert len(delivered) == 1  # the first email's notification only
+
+            # 3. Mail that asks for nothing is answered too: what Accord saw, and "Track this".
+            await send_as(graph, MANAGER, to=[SAM], cc=[AGENT], subject="Offsite", body=FYI)
+            await eventually(lambda: len(from_agent(sandbox, MANAGER)) == 3, timeout=30)
+            answer = from_agent(sandbox, MANAGER)[2]
+            assert answer["subject"] == "RE: Offsite"
+            track = links_in(answer)["Track this"]
+            async with httpx.AsyncClient() as browser:
+                form = await browser.get(track.replace("&amp;", "&"))
+            assert form.status_code == 200
+            assert ">Offsite</textarea>" in form.text
 
 
 async def _subscribed(temporal: Client, task_queue: str) -> WatchView | None:

@@ -15,9 +15,11 @@ from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from accord.settings import AccordSettings
 from accord.wiring.intake_worker import INTAKE_WORKFLOWS
+from accord.wiring.workflow_runner import PASSTHROUGH_MODULES
 from domain.models import CommitmentStatus
 from sandbox.server import SandboxServer
 from tests.support.lifecycle import commitment_input
@@ -89,11 +91,16 @@ async def test_build_worker_registers_the_workflow_and_every_activity_it_calls(
         "start_intake_commitment",
         "ask_manager",
         "reply_intake_refusal",
+        "reply_intake_no_request",
         "create_mail_subscription",
         "renew_mail_subscription",
         "catch_up_mailbox",
     } <= registered
     assert worker.config()["max_cached_workflows"] == 7
+    # The sandbox shares our deterministic modules (tests/test_workflow_runner.py).
+    runner = worker.config()["workflow_runner"]
+    assert isinstance(runner, SandboxedWorkflowRunner)
+    assert set(PASSTHROUGH_MODULES) <= runner.restrictions.passthrough_modules
     assert worker.config()["graceful_shutdown_timeout"] == timedelta(seconds=10)
 
 

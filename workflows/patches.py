@@ -14,3 +14,32 @@ REFRESH_HISTORY_ON_REQUEST = "refresh-history-on-request"
 TEAMS_FALLBACK_NOTICE = "teams-fallback-notice"
 """Marks the commitment runs that tell the manager, once, when Teams could not reach an owner
 who wants Teams alone."""
+PER_MAILBOX_SEND_QUEUES = "per-mailbox-send-queues"
+"""Marks the commitment runs whose messages go out on their sending mailbox's task queue,
+rate-limited by Temporal across all workers (see :mod:`workflows.sending`)."""
+INTAKE_ANSWERS_EVERY_EMAIL = "intake-answers-every-email"
+"""Marks the intake runs where a mail that asks nothing opens its conversation and gets what
+Accord saw with a "Track this" link, instead of silence (issue 18)."""
+INTAKE_SOON_DUE_WAITS_FOR_MANAGER = "intake-soon-due-waits-for-manager"
+"""Marks the intake runs holding a proposal due so soon that only the manager's confirmation
+starts it (the grace window alone does not)."""
+LIFECYCLE_CORE = "lifecycle-core"
+"""Marks the commitment runs whose actions were decided by the current rules of the lifecycle's
+core (:mod:`domain.lifecycle`) where they differ from the rules before it: a revision agreed in
+any open status, one answer per check-in link."""
+SPACED_CHECK_INS = "spaced-check-ins"
+"""Marks the commitment runs whose check-ins are a working day apart, and a working day after
+the owner's last answer, a newer one replacing one still waiting (issue 14)."""
+SEND_WINDOW_RECHECK = "send-window-recheck"
+"""Marks the commitment runs whose sends carry the end of the reader's working window, so a
+send delayed past it comes back deferred and waits for the next (issue 14)."""
+MEETINGS_IN_HOURS = "meetings-in-hours"
+"""Marks the commitment runs that create and cancel 1:1s only when both people can be reached
+(or, with no common hours, the attendee), a cancellation after its explanation (issue 14)."""
+PREPARED_CONVERSATIONS = "prepared-conversations"
+"""Marks the commitment runs whose 1:1 after a miss leaves the owner half a working day and
+the manager two working hours, and whose people with no common hours meet at the edge of their
+days or talk in writing, never in silence (issue 14)."""
+RETURN_BEFORE_MISS = "return-before-miss"
+"""Marks the commitment runs that wait a working day after an owner's absence before anything
+about a miss is sent (issue 14)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import structlog
 
-from accord.cli.running import Commands
+from accord.cli.running import Commands, report_problem
 from accord.settings import AccordSettings
 
 
@@ -70,9 +70,10 @@ def write_manifest(args: argparse.Namespace, _settings: AccordSettings) -> int:
 
     log = structlog.get_logger("accord.addin")
     if not args.client_id:
-        log.error(
+        report_problem(
+            "addin-manifest",
             "addin_client_id_missing",
-            reason="pass --client-id or set ACCORD_ADDIN_CLIENT_ID: the client id of "
+            "pass --client-id or set ACCORD_ADDIN_CLIENT_ID: the client id of "
             "Accord's Entra ID app registration",
         )
         return 2
@@ -86,7 +87,7 @@ def write_manifest(args: argparse.Namespace, _settings: AccordSettings) -> int:
     try:
         xml = render_manifest(options)
     except ValueError as exc:
-        log.error("addin_manifest_invalid", reason=str(exc))
+        report_problem("addin-manifest", "addin_manifest_invalid", str(exc))
         return 2
     if args.output is None:
         sys.stdout.write(xml)

@@ -9,22 +9,25 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-
-import structlog
+from importlib.metadata import PackageNotFoundError, version
 
 from accord.cli import (
     addin_manifest,
     api,
     codec_server,
     commitments,
+    doctor,
     keys,
     login,
     sandbox,
+    setup_tenant,
     teams_package,
     up,
     worker,
 )
-from accord.cli.running import Command, Handler
+from accord.cli.running import Command, Handler, report_problem
+from accord.cli.settings_help import COMMANDS as COMMAND_SETTINGS
+from accord.cli.settings_help import settings_epilog
 from accord.logs import configure_logging
 from accord.settings import AccordSettings, SettingsError, load_settings
 
@@ -39,8 +42,19 @@ COMMANDS: tuple[Command, ...] = (
     login,
     commitments,
     keys,
+    doctor,
+    setup_tenant,
 )
 """The command modules, in the order ``accord --help`` lists them."""
+
+
+def installed_version() -> str:
+    """Return Accord's version from the installed package's metadata."""
+    try:
+        return version("accord")
+    except PackageNotFoundError:
+        # Run from a tree that was never installed (not even editable).
+        return "unknown (not installed)"
 
 
 def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
@@ -48,9 +62,15 @@ def build_parser(settings: AccordSettings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="accord", description="Accord: compassionate accountability for Microsoft 365 teams."
     )
+    parser.add_argument("--version", action="version", version=f"accord {installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         command.register(commands, settings)
+    # Each command's help ends with the settings it reads, from one table (settings_help).
+    for name, subparser in commands.choices.items():
+        if name in COMMAND_SETTINGS:
+            subparser.epilog = settings_epilog(name)
+            subparser.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
 
 
@@ -67,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except SettingsError as exc:
         configure_logging()
-        structlog.get_logger("accord").error("settings_invalid", reason=str(exc))
+        report_problem("", "settings_invalid", str(exc))
         return 2
     configure_logging(settings.log_level, settings.log_format)
     args = build_parser(settings).parse_args(argv)

@@ -56,7 +56,6 @@ def run_async(
     from integrations.telemetry.runtime import MetricsSetupError
     from integrations.temporal.client import TemporalSetupError
 
-    log = structlog.get_logger(f"accord.{name}")
     wrong_setup: tuple[type[Exception], ...] = (
         KeyFileError,
         TemporalSetupError,
@@ -68,11 +67,11 @@ def run_async(
     try:
         code = asyncio.run(main)
     except wrong_setup as exc:
-        log.error("setup_invalid", reason=str(exc))
+        report_problem(name, "setup_invalid", str(exc))
         return 2
     except RuntimeError as exc:
         # The Temporal SDK reports an unreachable server as a RuntimeError.
-        log.error("failed", reason=str(exc))
+        report_problem(name, "failed", str(exc))
         return 1
     except KeyboardInterrupt:
         # A Ctrl-C that came before the command's own signal handlers were in place.
@@ -90,11 +89,29 @@ def development_only(command: str, instead: str) -> int:
     Returns:
         The exit code, 2.
     """
-    structlog.get_logger(f"accord.{command}").error(
+    report_problem(
+        command,
         "development_command",
-        reason=f"accord {command} is a development command: run {instead} from a clone",
+        f"accord {command} is a development command: run {instead} from a clone",
     )
     return 2
+
+
+def report_problem(command: str, event: str, reason: str) -> None:
+    """Say why a command cannot go on: a plain sentence on a terminal, a JSON log line off one.
+
+    A person at a terminal reads the reason itself; a log collector (stderr not a terminal)
+    gets the structured event, as every other log line.
+
+    Args:
+        command: the command, e.g. ``worker`` (empty: before any command runs).
+        event: the log event off a terminal, e.g. ``setup_invalid``.
+        reason: the sentence.
+    """
+    if sys.stderr.isatty():
+        sys.stderr.write(f"{' '.join(('accord', command)).strip()}: {reason}\n")
+        return
+    structlog.get_logger(".".join(("accord", command)).strip(".")).error(event, reason=reason)
 
 
 def exit_without_finalizing(code: int) -> NoReturn:

@@ -56,6 +56,13 @@ def add_package_arguments(parser: argparse.ArgumentParser, settings: AccordSetti
         "<public url>/api/messages.",
     )
     parser.add_argument(
+        "--graph-app-id",
+        default=settings.graph_client_id,
+        help="The app registration that calls Graph, named in webApplicationInfo so that its "
+        "activity-feed notifications are accepted (default: ACCORD_GRAPH_CLIENT_ID, else the "
+        "bot's id: one registration).",
+    )
+    parser.add_argument(
         "--app-id", help="The Teams app's own id (default: derived from the public URL)."
     )
     parser.add_argument("--version", default="1.0.0", help="The app's version (default 1.0.0).")
@@ -65,7 +72,12 @@ def add_package_arguments(parser: argparse.ArgumentParser, settings: AccordSetti
 
 
 def render_manifest(
-    *, bot_id: str | None, public_url: str, app_id: str | None = None, version: str = "1.0.0"
+    *,
+    bot_id: str | None,
+    public_url: str,
+    app_id: str | None = None,
+    version: str = "1.0.0",
+    graph_app_id: str | None = None,
 ) -> dict[str, object]:
     """Fill in the manifest for a deployment.
 
@@ -74,6 +86,8 @@ def render_manifest(
         public_url: Accord's https address.
         app_id: the Teams app's id; unset: a stable id derived from the public URL.
         version: the app's version (x.y.z).
+        graph_app_id: the registration that calls Graph (webApplicationInfo: Teams accepts
+            activity-feed notifications only from it); unset: the bot's.
 
     Returns:
         The manifest.
@@ -91,9 +105,12 @@ def render_manifest(
     app_id = app_id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"accord-teams:{public_url}"))
     if not _GUID.match(app_id):
         raise PackageError("--app-id must be a GUID")
+    if graph_app_id is not None and not _GUID.match(graph_app_id):
+        raise PackageError("--graph-app-id (ACCORD_GRAPH_CLIENT_ID) must be a GUID")
     values = {
         "TEAMS_APP_ID": app_id,
         "BOT_APP_ID": bot_id,
+        "GRAPH_APP_ID": graph_app_id or bot_id,
         "PUBLIC_URL": public_url.rstrip("/"),
         "PUBLIC_HOST": parts.hostname,
     }
@@ -135,7 +152,11 @@ def write_package(args: argparse.Namespace, _settings: AccordSettings) -> int:
     """
     try:
         manifest = render_manifest(
-            bot_id=args.bot_id, public_url=args.public_url, app_id=args.app_id, version=args.version
+            bot_id=args.bot_id,
+            public_url=args.public_url,
+            app_id=args.app_id,
+            version=args.version,
+            graph_app_id=args.graph_app_id,
         )
     except PackageError as exc:
         sys.stderr.write(f"accord teams-package: {exc}\n")

@@ -277,7 +277,12 @@ def _by_key(counts: Counter[str], ring: PayloadKeyRing, nouns: tuple[str, str]) 
 
 
 async def key_status(
-    client: Client, runs: list[Run], ring: PayloadKeyRing, *, pacer: Pacer
+    client: Client,
+    runs: list[Run],
+    ring: PayloadKeyRing,
+    *,
+    pacer: Pacer,
+    advance: Callable[[], None] = lambda: None,
 ) -> KeyStatus:
     """Read each run's history at the pacer's rate and count the keys it holds.
 
@@ -286,12 +291,14 @@ async def key_status(
         runs: what :func:`list_runs` found.
         ring: the keys this process holds (the first is the current one).
         pacer: spaces the history reads.
+        advance: called as each run is taken up (the progress bar).
 
     Returns:
         The counts.
     """
     status = KeyStatus()
     for run in runs:
+        advance()
         await pacer.wait()
         handle = client.get_workflow_handle(run.workflow_id, run_id=run.run_id)
         try:

@@ -43,6 +43,7 @@ from accord.keys.inventory import (
     refresh_query,
     status_query,
 )
+from accord.keys.progress import Advance, no_progress, progress_bar
 from accord.keys.secrets import payload_key_ring
 from accord.settings import AccordSettings
 from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
@@ -81,6 +82,7 @@ async def request_refresh(
     reason: str,
     pacer: Pacer,
     dry_run: bool = False,
+    advance: Advance = no_progress,
 ) -> RefreshReport:
     """Send ``refresh_history`` to each run (by run id), at the pacer's rate.
 
@@ -93,6 +95,7 @@ async def request_refresh(
         reason: recorded with each request.
         pacer: spaces the signals.
         dry_run: count only.
+        advance: called as each run is taken up (the progress bar).
 
     Returns:
         The counts.
@@ -100,6 +103,7 @@ async def request_refresh(
     report = RefreshReport()
     request = RefreshRequest(reason=reason)
     for run in runs:
+        advance()
         if dry_run:
             report.asked[run.workflow_type] += 1
             continue
@@ -233,9 +237,10 @@ async def run_keys_command(
         return 2
     schedules = await accord_schedules(client, settings.temporal_task_queue, pacer=pacer)
     if args.keys_command == "reencrypt":
-        report = await request_refresh(
-            client, runs, reason=args.reason, pacer=pacer, dry_run=args.dry_run
-        )
+        with progress_bar(len(runs), "asking workflows") as advance:
+            report = await request_refresh(
+                client, runs, reason=args.reason, pacer=pacer, dry_run=args.dry_run, advance=advance
+            )
         rewritten = await reencrypt_schedules(
             client, schedules, ring.current_key_id, pacer=pacer, dry_run=args.dry_run
         )
@@ -250,7 +255,8 @@ async def run_keys_command(
             schedules_failed=rewritten.failed,
         )
         return 1 if report.failed or rewritten.failed else 0
-    status = await key_status(client, runs, ring, pacer=pacer)
+    with progress_bar(len(runs), "reading histories") as advance:
+        status = await key_status(client, runs, ring, pacer=pacer, advance=advance)
     status.schedules = schedules
     stream.writelines(f"{line}\n" for line in status.lines(ring, show=args.show))
     return 0

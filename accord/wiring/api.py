@@ -13,6 +13,8 @@ import json
 import structlog
 from fastapi import FastAPI
 from temporalio.client import Client
+from temporalio.common import MetricMeter
+from temporalio.runtime import Runtime
 
 from accord.keys.secrets import link_key_ring
 from accord.settings import AccordSettings
@@ -41,6 +43,7 @@ from integrations.graph.people import (
     OrgChart,
     PeopleDirectory,
 )
+from integrations.telemetry.runtime import MetricsSetupError, build_runtime
 
 log = structlog.get_logger("accord.api")
 
@@ -100,6 +103,7 @@ def build_app(
     clock: Clock = utc_now,
     org: OrgChart | None = None,
     validator: TokenValidator | None = None,
+    metrics: MetricMeter | None = None,
 ) -> FastAPI:
     """Build the API for the settings' deployment.
 
@@ -111,6 +115,7 @@ def build_app(
         clock: returns the current, timezone-aware instant.
         org: who manages whom, for authorization; unset: nobody sees anyone else's.
         validator: checks bearer tokens; unset: the tenant of ``settings`` (``auth_*``).
+        metrics: where request metrics go (see :func:`api_runtime`); unset: not counted.
 
     Returns:
         The FastAPI application (see :func:`api.app.create_app`).
@@ -123,7 +128,30 @@ def build_app(
         validator=validator or validator_from_settings(settings),
         clock=clock,
         org=org,
+        metrics=metrics,
     )
+
+
+def api_runtime(settings: AccordSettings) -> Runtime:
+    """Build the API's Temporal runtime: Prometheus metrics on ``api_metrics_port`` when set.
+
+    The API's request metrics and its Temporal client's share the endpoint, a port of its
+    own that neither the Service nor the Ingress exposes.
+
+    Args:
+        settings: ``api_host`` and ``api_metrics_port``.
+
+    Returns:
+        A runtime of its own; the SDK's default runtime when no metrics port is set.
+
+    Raises:
+        MetricsSetupError: when the port cannot be bound (the message names the setting).
+    """
+    port = settings.api_metrics_port
+    try:
+        return build_runtime(None if port is None else f"{settings.api_host}:{port}")
+    except MetricsSetupError as exc:
+        raise MetricsSetupError(f"ACCORD_API_METRICS_PORT: {exc}") from None
 
 
 async def run_api(settings: AccordSettings) -> int:
@@ -137,13 +165,15 @@ async def run_api(settings: AccordSettings) -> int:
     """
     links = link_key_ring(settings)
     async with graph_client(settings) as graph, contextlib.AsyncExitStack() as stack:
-        temporal = await connect(settings)
+        runtime = api_runtime(settings)
+        temporal = await connect(settings, runtime=runtime)
         app = build_app(
             settings,
             temporal=temporal,
             links=links,
             directory=GraphPeopleDirectory(graph),
             org=CachedOrgChart(GraphOrgChart(graph)),
+            metrics=None if settings.api_metrics_port is None else runtime.metric_meter,
         )
         install_digest(
             app,

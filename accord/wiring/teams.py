@@ -3,6 +3,12 @@
 Teams is on when ``teams_app_id`` is set. Against the sandbox (``graph_base_url`` unset) the
 token endpoint, OpenID metadata and issuer default to the sandbox's Bot Connector; against a
 real tenant to the Bot Framework's. Either way the same validation runs.
+
+The bot is single-tenant: its token comes from its own tenant's endpoint (``graph_tenant_id``,
+under ``graph_authority``). It proves who it is with ``teams_app_secret`` when that is set;
+otherwise as Graph's app does (``graph_credential``: a secret, a certificate, workload identity
+or a managed identity), which is the default of one registration for Graph, the bot and the
+activity feed (docs/configuration.md, "One app registration").
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from pydantic import SecretStr
 from temporalio.client import Client
 
 from accord.settings import AccordSettings
-from accord.wiring.connections import sandbox_url
+from accord.wiring.connections import sandbox_ids, sandbox_url
 from activities.messaging.teams import TeamsChannel
 from domain.preferences import Channel
 from integrations.teams.auth import (
@@ -29,10 +35,12 @@ from integrations.teams.auth import (
     BotTokenValidator,
 )
 from integrations.teams.connector import (
+    ENTRA_AUTHORITY,
     PRODUCTION_TOKEN_URL,
     BotConnector,
     BotCredentials,
     BotTokenProvider,
+    single_tenant_token_url,
 )
 from integrations.teams.directory import GraphObjectIdDirectory
 from integrations.teams.feed import ActivityFeed
@@ -71,10 +79,7 @@ def teams_parts(settings: AccordSettings) -> TeamsParts | None:
         return None
     local = settings.graph_base_url is None
     base = sandbox_url(settings)
-    secret = settings.teams_app_secret or SecretStr(_SANDBOX_BOT_SECRET if local else "")
-    token_url = settings.teams_token_url or (
-        f"{base}/botframework.com/oauth2/v2.0/token" if local else PRODUCTION_TOKEN_URL
-    )
+    token_url = settings.teams_token_url or _token_url(settings, local)
     metadata = settings.teams_openid_metadata_url or (
         f"{base}/botframework/v1/.well-known/openidconfiguration"
         if local
@@ -85,8 +90,36 @@ def teams_parts(settings: AccordSettings) -> TeamsParts | None:
     )
     return TeamsParts(
         auth=BotAuthConfig(app_id=app_id, openid_metadata_url=metadata, issuers=issuers),
-        credentials=BotCredentials(app_id=app_id, secret=secret, token_url=token_url),
+        credentials=_bot_credentials(settings, app_id, token_url, local),
         default_channel=Channel(settings.teams_default_channel),
+    )
+
+
+def _token_url(settings: AccordSettings, local: bool) -> str:
+    if local:
+        return single_tenant_token_url(sandbox_ids(settings)[0], sandbox_url(settings))
+    if settings.graph_tenant_id is None:
+        # No tenant to be single-tenant in (a managed identity needs none for Graph).
+        return PRODUCTION_TOKEN_URL
+    return single_tenant_token_url(
+        settings.graph_tenant_id, settings.graph_authority or ENTRA_AUTHORITY
+    )
+
+
+def _bot_credentials(
+    settings: AccordSettings, app_id: str, token_url: str, local: bool
+) -> BotCredentials:
+    if settings.teams_app_secret is not None or local:
+        secret = settings.teams_app_secret or SecretStr(_SANDBOX_BOT_SECRET)
+        return BotCredentials(app_id=app_id, secret=secret, token_url=token_url)
+    return BotCredentials(
+        app_id=app_id,
+        token_url=token_url,
+        kind=settings.graph_credential,
+        secret=settings.graph_client_secret,
+        certificate_path=settings.graph_client_certificate_path,
+        certificate_password=settings.graph_client_certificate_password,
+        federated_token_file=settings.graph_federated_token_file,
     )
 
 

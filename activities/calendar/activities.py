@@ -56,6 +56,7 @@ from domain.slots import (
     Participant,
     ScheduleAvailability,
     find_common_slot,
+    find_edge_slot,
 )
 from domain.working_time import reachable_periods
 from integrations.graph.errors import graph_errors, graph_status
@@ -135,17 +136,19 @@ class CalendarActivities:
             window_start + MAX_SCHEDULE_WINDOW,
         )
         availability = await self._availability(people, window_start, window_end)
-        slot = find_common_slot(
-            [
-                Participant(availability=availability[person.email], schedule=schedule)
-                for person, schedule in zip(people, schedules, strict=True)
-            ],
+        participants = [
+            Participant(availability=availability[person.email], schedule=schedule)
+            for person, schedule in zip(people, schedules, strict=True)
+        ]
+        find = find_edge_slot if search.at_the_edge else find_common_slot
+        slot = find(
+            participants,
             not_before,
             length=search.duration,
             working_days=search.working_days,
             exclude=search.exclude,
         )
-        log.info("meeting_slot_searched", found=slot is not None)
+        log.info("meeting_slot_searched", found=slot is not None, at_the_edge=search.at_the_edge)
         return slot
 
     async def _availability(

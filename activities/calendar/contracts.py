@@ -37,6 +37,11 @@ class SlotSearch(_Contract):
     duration: timedelta = timedelta(minutes=30)
     working_days: int = Field(default=5, ge=1, le=20)
     exclude: list[TimeSlot] = Field(default_factory=list)
+    at_the_edge: bool = Field(
+        default=False,
+        description="For two people whose working hours never meet: a slot at the edge of "
+        "both days, inside one person's hours (see domain.slots.find_edge_slot).",
+    )
 
 
 class MeetingRequest(_Contract):

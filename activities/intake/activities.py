@@ -8,12 +8,16 @@ starting workflows. Logs carry ids and reasons only, never subjects, bodies or a
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
 from kiota_abstractions.base_request_configuration import RequestConfiguration
+from msgraph.generated.users.item.mail_folders.item.messages.messages_request_builder import (
+    MessagesRequestBuilder,
+)
 from msgraph.generated.users.item.messages.item.message_item_request_builder import (
     MessageItemRequestBuilder,
 )
@@ -40,6 +44,7 @@ from activities.intake.contracts import (
     ResolvedDrafts,
     ThreadDelivery,
 )
+from activities.intake.soon_due import soon_due_reason
 from domain.authorization import Action, Requester, decide
 from domain.intake import complete_due, parse_due, read_email, visible_text
 from domain.intake.models import (
@@ -58,8 +63,10 @@ from integrations.graph.errors import graph_errors
 from integrations.graph.json_reads import send_for_json
 from integrations.graph.people import (
     DirectoryUnavailableError,
+    GraphGroups,
     GraphOrgChart,
     GraphPeopleDirectory,
+    MailGroup,
     managers_above,
 )
 from workflows.commitment.client import CommitmentUnavailableError, start_commitment
@@ -80,6 +87,8 @@ MESSAGE_FIELDS = [
     "id",
     "subject",
     "body",
+    # Exchange's own cut of the sender's new text (no quoted history); read when present.
+    "uniqueBody",
     "from",
     "toRecipients",
     "ccRecipients",
@@ -99,6 +108,11 @@ MAX_BODY_CHARS = SCREENING_MAX_BODY_CHARS
 """Longer bodies are not parsed at all (``too_large``), as the parser itself would rule."""
 
 Reader = Callable[[InboundEmail, SenderContext], Reading]
+
+
+def _group_note(group: MailGroup) -> str:
+    name = group.display_name or group.address
+    return f"{name} is a group, so I could not tell which of its members this is for."
 
 
 def _mailbox(value: Any) -> Mailbox | None:
@@ -128,8 +142,38 @@ def _first_headers(headers: list[dict[str, Any]]) -> dict[str, str]:
     return first
 
 
+_FORWARD_SUBJECT = re.compile(
+    r"^\s*(?:fw|fwd|wg|tr|rv|vs|enc|i|doorst|fs)\s*:", re.IGNORECASE | re.ASCII
+)
+
+
+def sender_text(message: dict[str, Any]) -> dict[str, Any]:
+    """Return the body to read: Exchange's ``uniqueBody`` when it has one, else ``body``.
+
+    ``uniqueBody`` is the part of the body unique to this message, without the quoted
+    history, as Exchange computes it from the conversation; the parser's own quote stripping
+    stays the fallback. A forward keeps its whole body: the forwarded message is what the
+    forwarder hands over (its ask and its To line may be the request).
+
+    Args:
+        message: the message's JSON as Graph returns it.
+
+    Returns:
+        An ``itemBody`` (``content`` and ``contentType``).
+    """
+    body: dict[str, Any] = message.get("body") or {}
+    unique = message.get("uniqueBody")
+    if not isinstance(unique, dict) or not str(unique.get("content") or "").strip():
+        return body
+    if _FORWARD_SUBJECT.match(str(message.get("subject") or "")):
+        return body
+    return unique
+
+
 def inbound_email(message: dict[str, Any]) -> InboundEmail | None:
     """Build the parser's view of a Graph message; ``None`` when it has no sender.
+
+    The body is the sender's new text as Exchange gives it (:func:`sender_text`).
 
     Args:
         message: the message's JSON as Graph returns it.
@@ -140,7 +184,7 @@ def inbound_email(message: dict[str, Any]) -> InboundEmail | None:
     sender = _mailbox(message.get("from"))
     if sender is None:
         return None
-    body = message.get("body") or {}
+    body = sender_text(message)
     return InboundEmail(
         message_id=str(message["id"]),
         internet_message_id=str(message.get("internetMessageId") or ""),
@@ -255,6 +299,7 @@ class IntakeActivities:
         self._max_body = max_body_chars
         self._directory = GraphPeopleDirectory(graph)
         self._org = GraphOrgChart(graph)
+        self._groups = GraphGroups(graph)
 
     # ----- reading -----------------------------------------------------------------------
 
@@ -292,7 +337,11 @@ class IntakeActivities:
         if notice.mode is WatchMode.FLAGS and email.sender.address != notice.mailbox.lower():
             # Only what the manager sent can carry their expectation of its recipient.
             return InboundRead(skip_reason="flag_on_received_message")
-        context = await self._sender_context(email.sender.address)
+        context, (email, groups) = await asyncio.gather(
+            self._sender_context(email.sender.address), self._expand_groups(email)
+        )
+        if groups:
+            context = context.model_copy(update={"groups": [group.address for group in groups]})
         if notice.mode is WatchMode.AGENT_INBOX:
             # A From line costs a spoofer nothing: mail to Accord counts only when Exchange
             # authenticated its sender. (A flag is the mailbox owner's own act on their own
@@ -307,10 +356,17 @@ class IntakeActivities:
             return InboundRead(skip_reason="unreadable")
         if due_from_flag is not None:
             reading = with_flag_due(reading, due_from_flag)
+        if groups and Missing.OWNER in reading.missing:
+            reading = reading.model_copy(
+                update={"notes": [*reading.notes, *(_group_note(group) for group in groups)]}
+            )
         key = thread_key(notice.mailbox, email.conversation_id, email.message_id, key=self._id_key)
         if reading.ignored in FINAL_IGNORES:
             logger.info("intake_message_ignored", reason=str(reading.ignored))
             return InboundRead(reading=reading, thread_key=key, skip_reason=str(reading.ignored))
+        already_answered = False
+        if reading.ignored is Ignored.NOT_A_REQUEST and notice.mode is WatchMode.AGENT_INBOX:
+            already_answered = await self._answered(notice.mailbox, email.conversation_id)
         reply_due = await asyncio.to_thread(
             lambda: parse_due(
                 visible_text(email),
@@ -333,7 +389,60 @@ class IntakeActivities:
             manager_time_zone=context.time_zone,
             reply_due=reply_due,
             thread_key=key,
+            already_answered=already_answered,
+            groups_asked=[group.display_name or group.address for group in groups],
         )
+
+    async def _expand_groups(self, email: InboundEmail) -> tuple[InboundEmail, list[MailGroup]]:
+        """Replace a group in To by its one person; return the others (never owners).
+
+        Only To recipients inside the organisation can be owners, so only they are looked
+        up (one query each; Cc recipients are never owners).
+        """
+        domains = self._domains or [self._agent.rpartition("@")[2]]
+        candidates = [
+            person
+            for person in email.to
+            if person.domain in domains
+            and person.address not in {self._agent, email.sender.address}
+        ]
+        if not candidates:
+            return email, []
+        try:
+            found = await asyncio.gather(*(self._groups.find(p.address) for p in candidates))
+            to = list(email.to)
+            asked: list[MailGroup] = []
+            for group in found:
+                if group is None:
+                    continue
+                person = await self._groups.sole_person(group.id)
+                index = next(i for i, p in enumerate(to) if p.address == group.address)
+                if person is None:
+                    asked.append(group)
+                    del to[index]
+                else:
+                    to[index] = Mailbox(address=person.email, name=person.display_name)
+        except DirectoryUnavailableError as exc:
+            raise ApplicationError("the directory cannot answer", type=UNAVAILABLE) from exc
+        return email.model_copy(update={"to": to}), asked
+
+    async def _answered(self, mailbox: str, conversation_id: str) -> bool:
+        """Whether Accord has already written in this conversation (its Sent Items say)."""
+        if not conversation_id:
+            return False
+        query = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
+            filter=f"conversationId eq '{conversation_id.replace(chr(39), chr(39) * 2)}'",
+            select=["id"],
+            top=1,
+        )
+        request = (
+            self._graph.users.by_user_id(mailbox)
+            .mail_folders.by_mail_folder_id("sentitems")
+            .messages.to_get_request_information(RequestConfiguration(query_parameters=query))
+        )
+        with graph_errors():
+            found = await send_for_json(self._graph, request)
+        return bool(found.get("value"))
 
     async def _fetch(self, mailbox: str, message_id: str) -> dict[str, Any] | None:
         query = MessageItemRequestBuilder.MessageItemRequestBuilderGetQueryParameters(
@@ -359,7 +468,9 @@ class IntakeActivities:
         if sender.rpartition("@")[2] not in domains:
             return base
         try:
-            schedule = await read_person_schedule(self._graph, sender)
+            schedule, reports = await asyncio.gather(
+                read_person_schedule(self._graph, sender), self._reports_of(sender)
+            )
         except ApplicationError as exc:
             if exc.non_retryable:
                 # No mailbox settings (a shared or unlicensed sender): read in UTC.
@@ -370,8 +481,20 @@ class IntakeActivities:
                 "time_zone": schedule.time_zone,
                 "working_day_start": schedule.working_hours.start_time,
                 "working_day_end": schedule.working_hours.end_time,
+                # The mailbox's language is only a hint: the text decides what is read.
+                "language": schedule.language,
+                "people": reports,
             }
         )
+
+    async def _reports_of(self, sender: str) -> list[Mailbox]:
+        try:
+            found = await self._org.reports_with_names(sender)
+        except DirectoryUnavailableError:
+            # Without them a forward naming its owner only in the text is asked about,
+            # which is slower but loses nothing.
+            return []
+        return [Mailbox(address=address, name=name) for address, name in found]
 
     @activity.defn(name=COMPLETE_INTAKE_READING)
     async def complete_intake_reading(self, request: CompletionRequest) -> Reading:
@@ -424,7 +547,32 @@ class IntakeActivities:
                     due=draft.due,
                 )
             )
-        return ResolvedDrafts(specs=specs)
+        return ResolvedDrafts(
+            specs=specs,
+            needs_manager_confirmation=[await self._needs_manager(request, spec) for spec in specs],
+        )
+
+    async def _needs_manager(self, request: DraftsRequest, spec: CommitmentSpec) -> bool:
+        """Whether the due date is too soon for the grace window alone (see soon_due)."""
+        if request.reading.needs_manager_confirmation:
+            return True
+        if request.sent_at is None:
+            return False
+        try:
+            sender, owner = await asyncio.gather(
+                read_person_schedule(self._graph, spec.manager.email),
+                read_person_schedule(self._graph, spec.owner.email),
+            )
+        except ApplicationError as exc:
+            if exc.non_retryable:
+                # No readable mailbox settings: no working day to measure against, so the
+                # manager decides (the safe side of the guard rail).
+                return True
+            raise
+        reason = soon_due_reason(spec.due, request.sent_at, sender=sender, owner=owner)
+        if reason is not None:
+            log.info("intake_due_needs_manager", reason=reason)
+        return reason is not None
 
     async def _refusal(self, sender: str, owner: Person) -> ResolvedDrafts | None:
         # The same policy as the API's (domain/authorization.py): a sender who is not above

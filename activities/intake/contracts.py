@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.intake.models import DueParse, Reading
+from domain.intake.models import DueParse, Mailbox, Reading
 from domain.models import CommitmentSpec, Person, UtcDatetime
 from workflows.intake.contracts import ChangeNotice, ThreadMessage, WatchConfig
 
@@ -34,6 +34,9 @@ ASK_MANAGER = "ask_manager"
 """Ask the manager, in the thread, for what is missing: :class:`QuestionRequest`."""
 REPLY_REFUSAL = "reply_intake_refusal"
 """Tell a sender, in the thread, that they may not set this expectation: :class:`RefusalRequest`."""
+REPLY_NO_REQUEST = "reply_intake_no_request"
+"""Tell a sender whose mail asked nothing what Accord saw, with "Track this":
+:class:`NoRequestReply`."""
 START_INTAKE_COMMITMENT = "start_intake_commitment"
 """Start a confirmed commitment's workflow: :class:`CommitmentStartRequest`."""
 
@@ -113,6 +116,8 @@ class DraftsRequest(_Contract):
 
     reading: Reading
     manager: str
+    sent_at: UtcDatetime | None = None
+    """When the email was sent: a due date too soon after it needs the manager's word."""
 
 
 NOT_ALLOWED_PROBLEM = "sender_not_above_owner"
@@ -132,6 +137,9 @@ class ResolvedDrafts(_Contract):
     """With :data:`NOT_ALLOWED_PROBLEM`: whom the sender may not ask."""
     owner_manager: Person | None = None
     """With :data:`NOT_ALLOWED_PROBLEM`: that owner's manager, who can (when there is one)."""
+    needs_manager_confirmation: list[bool] = Field(default_factory=list)
+    """Per spec: due under two working hours after sending, or before the owner's next
+    working morning, so only the manager's own confirmation starts it."""
 
 
 class CompletionRequest(_Contract):
@@ -165,6 +173,22 @@ class RefusalRequest(_Contract):
     subject: str
     owner: Person
     owner_manager: Person | None = None
+
+
+class NoRequestReply(_Contract):
+    """Tell the sender what Accord saw in a mail that asked nothing (exactly once per key)."""
+
+    idempotency_key: str = Field(min_length=8, max_length=200)
+    mailbox: str
+    reply_to_message_id: str | None
+    sender: str
+    sender_name: str = ""
+    sender_time_zone: str
+    subject: str
+    people: list[Mailbox] = Field(default_factory=list)
+    noticed_due: UtcDatetime | None = None
+    track_commitment_id: str
+    """The id the "Track this" link names (the conversation's first commitment)."""
 
 
 class CommitmentStartRequest(_Contract):

@@ -32,7 +32,9 @@ from temporalio import activity
 
 from activities.intake.contracts import (
     ASK_MANAGER,
+    REPLY_NO_REQUEST,
     REPLY_REFUSAL,
+    NoRequestReply,
     QuestionRequest,
     RefusalRequest,
 )
@@ -42,13 +44,19 @@ from activities.messaging.activities import (
     MessagingActivities,
 )
 from activities.messaging.contracts import SentMessage
+from domain.action_links import LinkAction
+from domain.intake.models import Mailbox
 from domain.intake.question import IntakeQuestion, render_question
 from domain.intake.refusal import IntakeRefusal, render_refusal
 from domain.messages.email import email_body
+from domain.messages.intake_no_request import IntakeNoRequest, render_no_request
 from domain.messages.rendered import RenderedMessage
 from domain.models import Person
+from integrations.graph.people import DirectoryUnavailableError, GraphGroups, GraphPeopleDirectory
 
 log = structlog.get_logger("accord.activities.intake_mail")
+MAX_PEOPLE = 12
+"""At most this many people are named in an answer (a long list says nothing more)."""
 
 
 class IntakeMailActivities:
@@ -66,6 +74,8 @@ class IntakeMailActivities:
         self._graph = graph
         self._messaging = messaging
         self._agent = agent_mailbox
+        self._directory = GraphPeopleDirectory(graph)
+        self._groups = GraphGroups(graph)
 
     @activity.defn(name=ASK_MANAGER)
     async def ask_manager(self, request: QuestionRequest) -> SentMessage:
@@ -139,6 +149,64 @@ class IntakeMailActivities:
             recipient=request.sender,
             already_sent=already_sent,
         )
+
+    @activity.defn(name=REPLY_NO_REQUEST)
+    async def reply_intake_no_request(self, request: NoRequestReply) -> SentMessage:
+        """Tell the sender what Accord saw in a mail that asked nothing, with "Track this".
+
+        Args:
+            request: the sender, what was seen, and the message to reply to (if any).
+
+        Returns:
+            Whether an earlier attempt had sent it.
+        """
+        track_url = self._messaging.action_url(
+            request.track_commitment_id,
+            request.sender,
+            LinkAction.TRACK_INTAKE,
+            f"{request.idempotency_key}:track",
+        )
+        rendered = render_no_request(
+            IntakeNoRequest(
+                sender=Person(
+                    email=request.sender, display_name=request.sender_name or request.sender
+                ),
+                recipient_time_zone=request.sender_time_zone,
+                original_subject=request.subject,
+                people=[await self._name_of(person) for person in request.people[:MAX_PEOPLE]],
+                noticed_due=request.noticed_due,
+                track_url=track_url,
+            )
+        )
+        already_sent = await self._reply_once(
+            rendered,
+            to=request.sender,
+            idempotency_key=request.idempotency_key,
+            reply_to=request.reply_to_message_id,
+        )
+        log.info(
+            "intake_no_request_answered",
+            idempotency_key=request.idempotency_key,
+            already_sent=already_sent,
+        )
+        return SentMessage(
+            idempotency_key=request.idempotency_key,
+            recipient=request.sender,
+            already_sent=already_sent,
+        )
+
+    async def _name_of(self, person: Mailbox) -> str:
+        """A person's (or group's) name as the directory gives it; the address otherwise."""
+        if person.name:
+            return person.name
+        try:
+            found = await self._directory.find(person.address)
+            if found is not None:
+                return found.display_name
+            group = await self._groups.find(person.address)
+        except DirectoryUnavailableError:
+            return person.address  # a name is a courtesy; the answer goes out without it
+        return group.display_name if group is not None and group.display_name else person.address
 
     async def _reply_once(
         self, rendered: RenderedMessage, *, to: str, idempotency_key: str, reply_to: str | None

@@ -140,6 +140,15 @@ class MessagingActivities:
             The recipient's address and whether an earlier attempt had sent it.
         """
         recipient = recipient_of(message.spec, message.recipient_role)
+        if message.deliver_until is not None and self._clock() >= message.deliver_until:
+            # Re-checked right before sending: pacing or retries ran past the reader's day.
+            log.info("message_deferred", idempotency_key=message.idempotency_key)
+            return SentMessage(
+                idempotency_key=message.idempotency_key,
+                recipient=recipient.email,
+                already_sent=False,
+                deferred=True,
+            )
         tokens = self._sign(message, recipient.email)
         links = {field: f"{self._public_url}/a/{token}" for field, token in tokens.items()}
         rendered = render_outgoing(message, links)
@@ -242,6 +251,29 @@ class MessagingActivities:
             return
         async with self._pacer.turn(mailbox, idempotency_key) as turn:
             yield turn
+
+    def action_url(self, commitment_id: str, person: str, action: LinkAction, link_id: str) -> str:
+        """Return a signed action link for a message rendered outside :meth:`send_message`.
+
+        Args:
+            commitment_id: what the link names (for intake, a conversation's commitment id).
+            person: who may use it.
+            action: what it does.
+            link_id: the link's id (a second use of the same link applies once).
+
+        Returns:
+            The link's URL, valid for the usual lifetime.
+        """
+        token = self._links.sign(
+            ActionClaims(
+                commitment_id=commitment_id,
+                person=person,
+                action=action,
+                link_id=link_id,
+                expires_at=self._clock() + DEFAULT_LINK_LIFETIME,
+            )
+        )
+        return f"{self._public_url}/a/{token}"
 
     def _sign(self, message: OutgoingMessage, person: str) -> dict[str, str]:
         """Sign each link field once: the card's button and the email's link carry the same."""

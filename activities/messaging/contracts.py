@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.action_links import LinkAction
 from domain.messages.kinds import MessageKind
-from domain.models import Actor, CommitmentSpec
+from domain.models import Actor, CommitmentSpec, UtcDatetime
 
 SEND_MESSAGE = "send_message"
 """Send a message exactly once: :class:`OutgoingMessage` to :class:`SentMessage`."""
@@ -39,6 +39,12 @@ class OutgoingMessage(_Contract):
     recipient_time_zone: str
     details: dict[str, Any] = Field(default_factory=dict)
     actions: dict[str, LinkAction] = Field(default_factory=dict)
+    deliver_until: UtcDatetime | None = Field(
+        default=None,
+        description="When the reader's working window closes: an attempt that starts later "
+        "(after pacing or retries) sends nothing and answers deferred, so the workflow waits "
+        "for the next window instead of landing at night.",
+    )
 
 
 class SentMessage(_Contract):
@@ -52,4 +58,9 @@ class SentMessage(_Contract):
         default=False,
         description="The person wanted Teams alone, but Teams could not reach them: it went "
         "by email instead.",
+    )
+    deferred: bool = Field(
+        default=False,
+        description="Nothing was sent: the reader's working window had closed (see "
+        "OutgoingMessage.deliver_until).",
     )

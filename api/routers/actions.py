@@ -115,7 +115,12 @@ def _update_for(claims: ActionClaims, note: str | None) -> tuple[str, ActorActio
             return Updates.ACCEPT_REVISION, ActorAction(**who)
         case LinkAction.REQUEST_CONVERSATION:
             return Updates.REQUEST_CONVERSATION, ActorAction(**who)
-        case LinkAction.CONFIRM_INTAKE | LinkAction.CORRECT_INTAKE | LinkAction.CANCEL_INTAKE:
+        case (
+            LinkAction.CONFIRM_INTAKE
+            | LinkAction.CORRECT_INTAKE
+            | LinkAction.CANCEL_INTAKE
+            | LinkAction.TRACK_INTAKE
+        ):
             # Handled before any commitment is looked up (api/routers/intake_links.py).
             raise ValueError(f"{claims.action} is not an action on a commitment")
     assert_never(claims.action)

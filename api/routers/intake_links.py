@@ -10,6 +10,7 @@ and the corrected version is confirmed.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 import structlog
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
 
 from api.dependencies import ClockDep, LinksDep, TemporalDep
 from api.pages import render_page
@@ -28,14 +30,23 @@ from workflows.intake.client import IntakeNotFoundError, apply_intake_update, re
 from workflows.intake.contracts import (
     IntakeCorrection,
     IntakeDecision,
+    IntakeTrack,
     IntakeUpdates,
     IntakeView,
     ProposedCommitment,
+    SeenEmail,
 )
 
 INTAKE_LINK_ACTIONS = frozenset(
-    {LinkAction.CONFIRM_INTAKE, LinkAction.CORRECT_INTAKE, LinkAction.CANCEL_INTAKE}
+    {
+        LinkAction.CONFIRM_INTAKE,
+        LinkAction.CORRECT_INTAKE,
+        LinkAction.CANCEL_INTAKE,
+        LinkAction.TRACK_INTAKE,
+    }
 )
+# Outlook's reply and forward prefixes (and common translations): a title is not "RE: FW:".
+_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs|tr|rv)\s*(\[\d+\])?\s*:\s*)+", re.I)
 CRITERIA_MAX_LENGTH = 2000
 
 log = structlog.get_logger("accord.api.intake_links")
@@ -54,6 +65,10 @@ _THANKS = {
     LinkAction.CORRECT_INTAKE: (
         "Thanks — corrected and confirmed.",
         "Accord is sharing the corrected version with its owner now.",
+    ),
+    LinkAction.TRACK_INTAKE: (
+        "Thanks — Accord is tracking it.",
+        "Accord is sharing it with its owner now, at a moment that suits them.",
     ),
 }
 
@@ -98,7 +113,9 @@ async def _read_proposal(
 
 
 async def confirm_page(token: str, claims: ActionClaims, temporal: TemporalDep) -> HTMLResponse:
-    """``GET /a/{token}`` for an intake link: show what will happen (Correct: the form)."""
+    """``GET /a/{token}`` for an intake link: show what will happen (Correct, Track: a form)."""
+    if claims.action is LinkAction.TRACK_INTAKE:
+        return await _track_page(token, claims, temporal)
     found = await _read_proposal(temporal, claims.commitment_id)
     if isinstance(found, HTMLResponse):
         return found
@@ -139,8 +156,8 @@ def _zone(name: str) -> ZoneInfo:
 
 
 async def apply_link(token: str, claims: ActionClaims, temporal: TemporalDep) -> HTMLResponse:
-    """``POST /a/{token}`` for an intake link: confirm or cancel once (Correct: the form)."""
-    if claims.action is LinkAction.CORRECT_INTAKE:
+    """``POST /a/{token}`` for an intake link: confirm or cancel once (Correct, Track: a form)."""
+    if claims.action in {LinkAction.CORRECT_INTAKE, LinkAction.TRACK_INTAKE}:
         return await confirm_page(token, claims, temporal)
     update = (
         IntakeUpdates.CONFIRM
@@ -151,6 +168,95 @@ async def apply_link(token: str, claims: ActionClaims, temporal: TemporalDep) ->
         actor=claims.person, commitment_id=claims.commitment_id, action_id=claims.link_id
     )
     return await _apply(claims, temporal, update, decision)
+
+
+async def _track_page(
+    token: str, claims: ActionClaims, temporal: TemporalDep, problem: str | None = None
+) -> HTMLResponse:
+    """The "Track this" form, filled in with what Accord saw in the email."""
+    try:
+        view = await read_intake_view(temporal, claims.commitment_id)
+    except IntakeNotFoundError:
+        return _not_found()
+    except CommitmentUnavailableError:
+        return _unavailable()
+    if view.proposals:
+        return _problem(
+            409,
+            "This is already being tracked",
+            "Accord has already set this up from your email.",
+            "Nothing was changed by this click.",
+        )
+    seen = view.seen_email or SeenEmail()
+    zone = _zone(view.manager_time_zone)
+    due = seen.noticed_due.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if seen.noticed_due else ""
+    title = " ".join(_REPLY_PREFIX.sub("", seen.subject).split())[:TITLE_MAX_LENGTH]
+    return render_page(
+        "link_intake_track.html",
+        400 if problem else 200,
+        token=token,
+        subject=seen.subject,
+        people=seen.people,
+        owner=seen.people[0].address if seen.people else "",
+        title=title,
+        success_criteria="",
+        due_local=due,
+        zone_name=view.manager_time_zone,
+        problem=problem,
+        title_max_length=TITLE_MAX_LENGTH,
+        criteria_max_length=CRITERIA_MAX_LENGTH,
+    )
+
+
+@router.post("/{token}/track", response_class=HTMLResponse)
+async def submit_track(
+    token: str,
+    links: LinksDep,
+    temporal: TemporalDep,
+    clock: ClockDep,
+    owner: Annotated[str, Form(max_length=320)],
+    title: Annotated[str, Form(max_length=TITLE_MAX_LENGTH)],
+    success_criteria: Annotated[str, Form(max_length=CRITERIA_MAX_LENGTH)],
+    due: Annotated[str, Form(max_length=40)],
+) -> HTMLResponse:
+    """Start tracking what the sender filled in (from "Track this" under a no-request answer)."""
+    try:
+        claims = links.verify(token, clock())
+    except InvalidActionLink:
+        return _problem(400, "This link is not valid", "It may have been cut short or changed.")
+    if claims.action is not LinkAction.TRACK_INTAKE:
+        return _problem(400, "This link is not valid", "It does not track anything.")
+    try:
+        view = await read_intake_view(temporal, claims.commitment_id)
+    except IntakeNotFoundError:
+        return _not_found()
+    except CommitmentUnavailableError:
+        return _unavailable()
+    try:
+        due_at = datetime.fromisoformat(due.strip()).replace(tzinfo=_zone(view.manager_time_zone))
+    except ValueError:
+        return await _track_page(token, claims, temporal, "Please give a date and time.")
+    if not (owner.strip() and title.strip() and success_criteria.strip()):
+        return await _track_page(
+            token, claims, temporal, "Please fill in who it's for, what is asked and done when."
+        )
+    # One start per distinct content: a double submit is applied once.
+    fingerprint = hashlib.sha256(
+        f"{owner}\n{title}\n{success_criteria}\n{due}".encode()
+    ).hexdigest()[:16]
+    try:
+        request = IntakeTrack(
+            actor=claims.person,
+            commitment_id=claims.commitment_id,
+            action_id=f"{claims.link_id}:{fingerprint}",
+            owner=owner.strip().lower(),
+            title=title.strip(),
+            success_criteria=success_criteria.strip(),
+            due=due_at,
+        )
+    except ValidationError:
+        return await _track_page(token, claims, temporal, "Please check the fields.")
+    return await _apply(claims, temporal, IntakeUpdates.TRACK, request)
 
 
 async def _apply(

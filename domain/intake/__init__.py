@@ -6,9 +6,12 @@
 * :func:`visible_text`: a body as plain text without quoted history and signatures.
 * :func:`complete_due`: a reading that lacked its due date, completed with the answer.
 
-Inside: ``screening`` (mail left alone, from headers), ``text`` (HTML and quoted history),
-``ask`` (the request, title and criteria), ``dates`` with ``date_phrases``, ``time_phrases``,
-``spans`` and ``calendar_words`` (due dates), ``reader`` (it all together), ``models``.
+Inside: ``screening`` (mail left alone, from headers), ``text`` (HTML and quoted history,
+in seven languages), ``ask`` with ``ask_words`` (the request, title and criteria, in English,
+German, French and Spanish), ``languages`` (which of them), ``dates`` with ``date_phrases``,
+``foreign_phrases``, ``holidays``, ``time_phrases``, ``spans`` and ``calendar_words`` (due
+dates), ``guard_rails`` (due too soon, groups), ``reader`` (it all together), ``question``
+with ``question_words`` (asking the manager), ``models``.
 
 How mail becomes a commitment, the rules and the measured accuracy: docs/intake.md.
 """

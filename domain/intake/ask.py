@@ -8,7 +8,22 @@ know if you have questions" is not an ask, and "no action needed" rules one out.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from domain.intake.ask_words import (
+    COURTESY,
+    DELEGATION,
+    EVENT_NOUNS,
+    FINITE_VERBS,
+    FOREIGN_BOILERPLATE,
+    FOREIGN_NO_ACTION,
+    FOREIGN_REQUEST_CUE,
+    FOREIGN_REQUEST_WORDS,
+    FOREIGN_WORK_VERBS,
+)
+from domain.intake.languages import is_read_language
+from domain.intake.models import DueParse
 
 TITLE_MAX_CHARS = 120
 CRITERIA_MAX_CHARS = 500
@@ -28,7 +43,10 @@ _REQUEST_CUE = re.compile(
     r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)\b"
     r"|\b(?:someone|somebody)\s+(?:needs|has)\s+to\b"
     r"|\b(?:could|can|will)\s+(?:the|this|that|it)\b[^.?!]{0,60}\bbe\s+(?:ready|done|finished"
-    r"|sent|completed|shared|ready|signed|approved|published)\b)",
+    r"|sent|completed|shared|ready|signed|approved|published)\b"
+    # "Let's get the incident write-up done by Tuesday": a shared ask is still an ask.
+    r"|\blet['\u2019]?s\s+(?:get|have|make\s+sure|aim\s+to|try\s+to|finish|wrap\s+up|ship"
+    r"|close\s+out|nail\s+down)\b|" + FOREIGN_REQUEST_CUE + r")",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
@@ -45,14 +63,14 @@ _BOILERPLATE = re.compile(
     r"|\b(?:(?:please|pls|do)\s+)?(?:take\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}off\b"
     r"|go\s+home\s+early\b|have\s+a\s+(?:great|good|nice|lovely|restful|relaxing)\s+"
     r"(?:weekend|break|holiday|day|evening|time|trip)\b|rest\b|get\s+well\b|feel\s+better\b"
-    r"|celebrate\b)",
+    r"|celebrate\b)|" + FOREIGN_BOILERPLATE,
     re.IGNORECASE,
 )
 _NO_ACTION = re.compile(
     r"\b(?:no\s+action\s+(?:is\s+)?(?:needed|required|necessary)|nothing\s+(?:is\s+)?"
     r"(?:needed|required)\s+(?:from\s+you|on\s+your\s+(?:side|end))|no\s+need\s+to\s+"
-    r"(?:do|reply|respond|act)|nothing\s+(?:for\s+you\s+)?to\s+do|for\s+information\s+only"
-    r"|no\s+response\s+(?:needed|required))\b",
+    r"(?:do\s+anything|do|act)|nothing\s+(?:for\s+you\s+)?to\s+do|for\s+information\s+only"
+    r"|" + FOREIGN_NO_ACTION + r")\b",
     re.IGNORECASE,
 )
 _WORK_VERBS = (
@@ -68,9 +86,18 @@ _WORK_VERBS = (
     "|summarise|summarize|take care of|take over|test|train|translate|update|upgrade|validate"
     "|verify|write|write up|work out|figure out|come up with|line up|pick up|put in"
 )
-_IMPERATIVE = re.compile(r"^(?:" + _WORK_VERBS + r")\b", re.IGNORECASE)
+_IMPERATIVE = re.compile(
+    r"^(?:" + _WORK_VERBS + r"|let['\u2019]?s\s+(?:get|have|make\s+sure|finish|wrap\s+up)"
+    r"|" + FOREIGN_WORK_VERBS + r")\b",
+    re.IGNORECASE,
+)
+_GREETINGS = (
+    r"hi|hello|hey|dear|morning|good\s+(?:morning|afternoon|evening)|hiya|greetings|hallo"
+    r"|liebe|lieber|guten\s+(?:morgen|tag)|moin|servus|bonjour|salut|coucou|cher|ch[èe]re"
+    r"|hola|buenos\s+d[ií]as|buenas(?:\s+tardes)?|querid[oa]|estimad[oa]"
+)
 _GREETING_LINE = re.compile(
-    r"^(?:(?:hi|hello|hey|dear|morning|good\s+(?:morning|afternoon|evening)|hiya|greetings)\b"
+    r"^(?:(?:" + _GREETINGS + r")\b"
     r"[^.!?]{0,60}[,!:.]?|[A-Z][\w'-]+(?:\s+(?:and|&)\s+[A-Z][\w'-]+)?\s*[,:!])$",
     re.IGNORECASE,
 )
@@ -78,7 +105,11 @@ _SIGN_OFF_LINE = re.compile(
     r"^(?:thanks(?:\s+(?:so\s+much|a\s+lot|again|in\s+advance))?|thank\s+you(?:\s+so\s+much)?"
     r"|many\s+thanks|best(?:\s+(?:regards|wishes))?|kind\s+regards|warm(?:est)?\s+regards"
     r"|regards|cheers|ta|thx|all\s+the\s+best|speak\s+soon|talk\s+soon|br|cordially"
-    r"|sincerely|yours(?:\s+sincerely)?)\s*[,!.]?(?:\s+[A-Z][\w'-]*)?\s*$",
+    r"|sincerely|yours(?:\s+sincerely)?|danke(?:\s+dir|\s+schön)?|vielen\s+dank"
+    r"|(?:viele|beste|liebe)\s+gr[üu](?:ß|ss)e|lg|vg|mfg|gru(?:ß|ss)|merci(?:\s+beaucoup)?"
+    r"|cordialement|bien\s+[àa]\s+(?:toi|vous)|bonne\s+journ[ée]e|amiti[ée]s|bises"
+    r"|gracias|muchas\s+gracias|saludos|un\s+saludo|abrazos|atentamente)"
+    r"\s*[,!.]?(?:\s+[A-Z][\w'-]*)?\s*$",
     re.IGNORECASE,
 )
 _LEADING_FILLER = re.compile(
@@ -87,7 +118,8 @@ _LEADING_FILLER = re.compile(
     r"|as\s+agreed|following\s+(?:up\s+on\s+)?(?:our|today'?s|the)\s+"
     r"(?:chat|call|meeting|conversation|discussion)|per\s+our\s+(?:chat|call|conversation)"
     r"|when(?:ever)?\s+you\s+(?:get|have)\s+(?:a\s+)?(?:chance|moment|minute|time)"
-    r"|if\s+you\s+(?:can|could)|ideally)"
+    r"|if\s+you\s+(?:can|could)|ideally|wie\s+besprochen|comme\s+convenu|como\s+hablamos"
+    r"|kurze\s+frage|petite\s+question)"
     r"\s*[,:;.!\-\u2013\u2014]*\s+)",
     re.IGNORECASE,
 )
@@ -101,7 +133,8 @@ _REQUEST_WORDS = (
     r"|can\s+i\s+ask\s+you\s+to|could\s+i\s+ask\s+you\s+to|i'?m\s+asking\s+you\s+to"
     r"|i'?m\s+counting\s+on\s+you\s+to|action\s+items?\s+for\s+you|action(?:\s+items?)?\s*:"
     r"|task\s*:|ask\s*:|to\s*do\s*:|your\s+action\s*:"
-    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)(?:\s+in\s+\w+)?)"
+    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)(?:\s+in\s+\w+)?"
+    r"|" + FOREIGN_REQUEST_WORDS + r")"
 )
 _REQUEST_PREFIX = re.compile(
     r"^(?:" + _REQUEST_WORDS + r"|just|quickly|also|possibly|perhaps|maybe|still|then|each"
@@ -110,7 +143,7 @@ _REQUEST_PREFIX = re.compile(
 )
 _REQUEST_ANYWHERE = re.compile(r"\b" + _REQUEST_WORDS + r"\s", re.IGNORECASE)
 _ADDRESSING = re.compile(
-    r"^(?:(?:hi|hey|hello|dear|morning|good\s+morning|hiya)\s+)?"
+    r"^(?:(?:" + _GREETINGS + r")\s+)?"
     r"(?P<names>[A-Z][\w'-]*(?:\s*(?:,|and|&)\s*[A-Z][\w'-]*){0,4})"
     r"(?:\s*[,:!\-\u2013\u2014]+\s*|\s+(?=" + _REQUEST_WORDS + r"\s))",
 )
@@ -159,9 +192,10 @@ _ENGLISH_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Ask:
-    """The sentence that carries the request."""
+    """The sentence that carries the request (``statement``: one without a request word)."""
 
     sentence: str
+    statement: bool = False
 
 
 def clean_subject(subject: str) -> str:
@@ -227,12 +261,90 @@ def is_ask(sentence: str, names: list[str]) -> bool:
     Returns:
         True for a request or an imperative with a work verb.
     """
+    sentence = without_courtesy(sentence)
     if _BOILERPLATE.search(sentence) and not _REQUEST_CUE.search(_BOILERPLATE.sub("", sentence)):
         return False
     if _REQUEST_CUE.search(sentence):
         return True
     body = _LEADING_FILLER.sub("", _strip_addressing(sentence, names))
     return bool(_IMPERATIVE.match(body))
+
+
+def without_courtesy(text: str) -> str:
+    """The text without courtesies about answering ("No need to answer tonight").
+
+    Such a line is kind to the reader; it scopes only its own words, so it neither makes an
+    ask nor cancels one, and its "tonight" is no due date.
+
+    Args:
+        text: a sentence or a whole text.
+
+    Returns:
+        The text with each courtesy removed.
+    """
+    return COURTESY.sub(" ", text)
+
+
+def is_statement_ask(sentence: str, names: list[str], due: DueParse) -> bool:
+    """Tell whether a sentence without a request word still hands over work.
+
+    Two forms, each only with a deadline (``due``, read from the sentence): a named person
+    given the work ("Omar is taking over the rollout plan, due the 9th"), and a deliverable
+    named with its deadline and nothing else ("Quick one: the vendor shortlist, Thursday
+    COB"; "Nadia, the audit evidence pack, Fri 4 Dec latest"): a short noun phrase, set off
+    from the date by a comma or dash or joined by a deadline word, with no finite verb, and
+    not an occasion ("the offsite, Thursday").
+
+    Args:
+        sentence: one sentence.
+        names: the recipients' first names, lower-cased.
+        due: the deadline read from the sentence.
+
+    Returns:
+        True for a delegation or a bare deliverable with its deadline.
+    """
+    plain = without_courtesy(sentence).strip()
+    body = _LEADING_FILLER.sub("", _strip_addressing(plain, names))
+    if DELEGATION.match(body):
+        return True
+    addressed = body != plain
+    at = body.lower().find(due.text.lower()) if due.text else -1
+    if at <= 0:
+        return False
+    phrase, rest = body[:at], body[at + len(due.text) :]
+    if not _AFTER_DEADLINE.fullmatch(rest) or len(phrase.split()) > _MAX_PHRASE_WORDS:
+        return False
+    set_off = phrase.rstrip().endswith((",", ":", "-", "\u2013", "\u2014", ";"))
+    if not set_off and (due.strength < 2 or not addressed):
+        # "Sam — the Q3 deck by Friday" hands it to Sam; "The office closes before Christmas
+        # Eve" (no one addressed, no comma) is news.
+        return False
+    phrase = phrase.rstrip(" ,:;-\u2013\u2014")
+    if FINITE_VERBS.search(phrase) or EVENT_NOUNS.search(phrase) or _BOILERPLATE.search(phrase):
+        return False
+    return bool(_DELIVERABLE.fullmatch(phrase))
+
+
+_MAX_PHRASE_WORDS = 8
+# What may follow the date in such a sentence ("Fri 4 Dec latest", "Thursday COB, thanks").
+_AFTER_DEADLINE = re.compile(
+    r"(?:[\s,;.!]*(?:at\s+the\s+latest|latest|sharp|please|pls|if\s+possible|thanks"
+    r"|thank\s+you|sp[äa]testens|au\s+plus\s+tard|a\s+m[áa]s\s+tardar|bitte|merci|gracias))*"
+    r"[\s,;.!]*",
+    re.IGNORECASE,
+)
+# A noun phrase: a determiner, then words (letters, digits, hyphens, apostrophes, "&", "/").
+_DELIVERABLE = re.compile(
+    r"(?:the|our|your|a|an|this|that|der|die|das|den|le|la|les|l['\u2019]|el|los|las)\s+"
+    r"[\w'\u2019&/-]+(?:\s+[\w'\u2019&/-]+){0,7}",
+    re.IGNORECASE,
+)
+
+
+_DELIVERABLE_START = re.compile(
+    r"(?:the|our|your|a|an|this|that|der|die|das|den|le|la|les|l['\u2019]|el|los|las)\s+\w",
+    re.IGNORECASE,
+)
 
 
 def has_request_cue(text: str) -> bool:
@@ -275,20 +387,51 @@ def looks_english(text: str) -> bool:
     return common / len(words) >= 0.12
 
 
-def find_ask(lines: list[str], names: list[str]) -> Ask | None:
+def find_ask(
+    lines: list[str],
+    names: list[str],
+    deadline: Callable[[str], DueParse | None] | None = None,
+) -> Ask | None:
     """Return the first ask among the lines.
 
     Args:
         lines: content lines (greeting and sign-off removed).
         names: the recipients' first names, lower-cased.
+        deadline: reads the deadline a sentence sets (``None``: none); when given, a statement
+            that hands over work with a deadline (see :func:`is_statement_ask`) is an ask too.
 
     Returns:
         The ask, or ``None`` when the text requests nothing.
     """
     for sentence in sentences(lines):
-        if is_ask(sentence, names) and looks_english(sentence):
+        if not readable(sentence):
+            continue
+        if is_ask(sentence, names):
             return Ask(sentence=sentence)
+        if deadline is None or not _could_be_statement(sentence, names):
+            continue
+        due = deadline(without_courtesy(sentence))
+        if due is not None and is_statement_ask(sentence, names, due):
+            return Ask(sentence=sentence, statement=True)
     return None
+
+
+def _could_be_statement(sentence: str, names: list[str]) -> bool:
+    """A cheap first look before reading dates: a delegation, or a determiner up front."""
+    body = _LEADING_FILLER.sub("", _strip_addressing(sentence.strip(), names))
+    return bool(DELEGATION.match(body) or _DELIVERABLE_START.match(body))
+
+
+def readable(text: str) -> bool:
+    """Whether a text is in a language intake reads (English, German, French or Spanish).
+
+    Args:
+        text: any text.
+
+    Returns:
+        True when it is, or when it is too short to tell.
+    """
+    return is_read_language(text)
 
 
 def _capitalise(text: str) -> str:
@@ -364,10 +507,11 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
     Returns:
         The title (at most :data:`TITLE_MAX_CHARS` characters), or "" when none is readable.
     """
-    text = sentence.strip()
+    text = without_courtesy(sentence).strip()
     if due_text:
         text = re.sub(re.escape(due_text), " ", text, flags=re.IGNORECASE)
-    text = _core_request(" ".join(text.split()), names)
+    text = _delegated_work(" ".join(text.split()), names)
+    text = _core_request(text, names)
     for _ in range(6):
         shorter = _REQUEST_PREFIX.sub("", _LEADING_FILLER.sub("", text))
         shorter = _strip_addressing(shorter, names)
@@ -396,6 +540,28 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
     if len(text.split()) < 2:
         text = topic if len(topic.split()) >= 2 else ""
     return _shorten(_capitalise(text), TITLE_MAX_CHARS)
+
+
+def _delegated_work(text: str, names: list[str]) -> str:
+    """The work a delegation or a bare deliverable names, as a title would say it.
+
+    "Omar is taking over the rollout plan" gives "take over the rollout plan"; a bare
+    deliverable ("the vendor shortlist") loses its article.
+    """
+    body = _LEADING_FILLER.sub("", _strip_addressing(text, names))
+    match = DELEGATION.match(body)
+    if match is not None:
+        rest = body[match.end() :]
+        if match["gerund"]:
+            return _base_verb(match["gerund"].lower() + rest)
+        if match["verb"]:
+            return match["verb"].lower() + rest
+        return text
+    if not _REQUEST_CUE.search(body) and not _IMPERATIVE.match(body):
+        article = _DELIVERABLE_START.match(body)
+        if article is not None:
+            return body[article.end() - 1 :]
+    return text
 
 
 def _topic_phrase(topic: str) -> str:

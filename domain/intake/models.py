@@ -91,13 +91,27 @@ class SenderContext(DomainModel):
     time_zone: str
     working_day_end: time = time(17, 0)
     working_day_start: time = time(9, 0)
+    language: str = ""
+    """The sender's mailbox language (``mailboxSettings.language.locale``, e.g. ``de-DE``), a
+    hint only: the text decides which language is read."""
+    region: str = ""
+    """The sender's country (ISO 3166 alpha-2, e.g. ``GB``), for holiday names; empty: taken
+    from the mailbox language's region, then from the time zone."""
+    people: list[Mailbox] = Field(default_factory=list)
+    """People of the organisation the caller knows (e.g. the sender's reports): a forward sent
+    to Accord alone may name its owner in its text ("Omar is taking over ...")."""
+    groups: list[str] = Field(default_factory=list)
+    """Addresses known to be groups or distribution lists: never owners."""
+    owner_time_zones: dict[str, str] = Field(default_factory=dict)
+    """Owners' zones by address, when known; a due date is checked against the owner's
+    working morning (the sender's zone and working day otherwise)."""
 
     @field_validator("agent_address", mode="before")
     @classmethod
     def _normalise_agent(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("agent_aliases", mode="before")
+    @field_validator("agent_aliases", "groups", mode="before")
     @classmethod
     def _normalise_aliases(cls, value: Any) -> Any:
         if isinstance(value, list):
@@ -175,6 +189,9 @@ class DueParse(DomainModel):
     alternatives: list[UtcDatetime] = Field(default_factory=list)
     in_past: bool = False
     strength: int = 0
+    anchor: str = ""
+    """How the date was set when an event or holiday set it (e.g. "when Monday's board
+    meeting starts (10:00)"), for the confirmation to state; empty otherwise."""
 
 
 class Reading(DomainModel):
@@ -199,6 +216,17 @@ class Reading(DomainModel):
     criteria_derived: bool = False
     due: UtcDatetime | None = None
     due_text: str = ""
+    due_anchor: str = ""
+    """How an event or holiday set the due date, in words (empty: the date was written)."""
+    language: str = "en"
+    """The language the request was read in (``en``, ``de``, ``fr`` or ``es``)."""
+    needs_manager_confirmation: bool = False
+    """The due date is too close to rely on the grace window: only the manager's confirmation
+    may start the commitment (see ``confirmation_reason``)."""
+    confirmation_reason: str = ""
+    """Why: ``under_two_working_hours`` or ``before_next_working_morning`` (empty otherwise)."""
+    excluded_groups: list[Mailbox] = Field(default_factory=list)
+    """To recipients that are groups or distribution lists, which are never owners."""
 
     @property
     def is_complete(self) -> bool:

@@ -8,18 +8,13 @@ fix it in one step (usually: reply with the date).
 from __future__ import annotations
 
 from domain.intake.models import Missing, Reading
+from domain.intake.question_words import words_for
 from domain.messages.rendered import RenderedMessage
 from domain.messages.rendering import render_template
 from domain.models import DomainModel, Person
 from domain.timezones import ZoneName, resolve_zone
 
-_ASKS = {
-    Missing.OWNER: "who it's for: I couldn't tell who should take it on",
-    Missing.DUE_DATE: "when it's due: I didn't find a date",
-    Missing.DUE_IN_PAST: "when it's due: the date I found has already passed",
-    Missing.DUE_AMBIGUOUS: "when it's due: the date could be read more than one way",
-    Missing.TITLE: "what the ask is: I couldn't find a clear request to share",
-}
+_ASKS = words_for("en").asks
 _DUE = frozenset({Missing.DUE_DATE, Missing.DUE_IN_PAST, Missing.DUE_AMBIGUOUS})
 INTAKE_QUESTION = "intake_question"
 """The question's template; it is not a :class:`MessageKind` (no commitment exists yet)."""
@@ -34,17 +29,12 @@ class IntakeQuestion(DomainModel):
     reading: Reading
 
     def how_to_fix(self) -> str:
-        """One plain instruction that completes the commitment."""
+        """One plain instruction that completes the commitment, in the email's language."""
+        words = words_for(self.reading.language)
         missing = set(self.reading.missing)
         if missing and missing <= _DUE:
-            return (
-                'Just reply to this email with the date (for example "Friday 3pm" or '
-                '"by 12 December"), and I\'ll take it from there.'
-            )
-        return (
-            "The simplest way is a fresh email with the person in To, Accord in Cc, the ask "
-            'and a date (for example "Could you draft the budget by Friday?").'
-        )
+            return words.reply_with_date
+        return words.fresh_email
 
 
 def render_question(question: IntakeQuestion) -> RenderedMessage:
@@ -57,7 +47,13 @@ def render_question(question: IntakeQuestion) -> RenderedMessage:
         The message (subject "RE: <subject>"), ready for the email adapter.
     """
     reading = question.reading
+    words = words_for(reading.language)
     owners = [owner.name or owner.address for owner in reading.owners]
+    owner_names = words.joiner.join(owners)
+    intro = words.intro.format(
+        title=words.intro_title.format(title=reading.title) if reading.title else "",
+        owners=words.intro_owners.format(owners=owner_names) if owners else "",
+    )
     return render_template(
         INTAKE_QUESTION,
         {
@@ -65,11 +61,15 @@ def render_question(question: IntakeQuestion) -> RenderedMessage:
             "recipient_role": "manager",
             "manager": question.manager,
             "zone": resolve_zone(question.recipient_time_zone),
-            "original_subject": question.original_subject.removeprefix("RE: ") or "your email",
+            "original_subject": question.original_subject.removeprefix("RE: ") or words.your_email,
             "title": reading.title,
             "owner_names": " and ".join(owners),
-            "asks": [_ASKS[item] for item in reading.missing],
+            "asks": [words.asks[item] for item in reading.missing],
             "notes": list(reading.notes),
             "how_to_fix": question.how_to_fix(),
+            "greeting": words.greeting.format(name=question.manager.display_name),
+            "intro": intro,
+            "nothing_sent": words.nothing_sent,
+            "footer": words.footer,
         },
     )

@@ -7,6 +7,7 @@ the reading lists what is missing so that the manager is asked, and no commitmen
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from domain.intake.ask import (
@@ -18,11 +19,14 @@ from domain.intake.ask import (
     description_from,
     find_ask,
     has_request_cue,
-    looks_english,
+    readable,
     says_no_action,
     title_from,
+    without_courtesy,
 )
 from domain.intake.due_dates.dates import find_due_dates
+from domain.intake.guard_rails import is_group, short_notice
+from domain.intake.languages import detect_language
 from domain.intake.models import (
     Draft,
     DueParse,
@@ -35,6 +39,8 @@ from domain.intake.models import (
 )
 from domain.intake.screening import screen
 from domain.intake.text import (
+    BEGIN_FORWARDED,
+    FORWARDED_MESSAGE,
     MAX_ANALYSED_CHARS,
     RAW_BODY_READ_CHARS,
     split_body,
@@ -42,11 +48,26 @@ from domain.intake.text import (
 )
 from domain.timezones import resolve_zone
 
+MAX_SUBJECT_CHARS = 1_000
+"""Only the start of a subject is read (Outlook itself shows far less)."""
 
-def _owners(email: InboundEmail, context: SenderContext, notes: list[str]) -> list[Mailbox]:
+
+def _owners(
+    email: InboundEmail, context: SenderContext, notes: list[str], groups: list[Mailbox]
+) -> list[Mailbox]:
     owners: list[Mailbox] = []
     for recipient in email.to:
         if recipient.address in {*context.agent_addresses, email.sender.address}:
+            continue
+        if is_group(recipient, context.groups):
+            # A distribution list is never an owner: a commitment is one person's.
+            if all(recipient.address != group.address for group in groups):
+                groups.append(recipient)
+                notes.append(
+                    f"{recipient.name or recipient.address} is a group, so I did not set up "
+                    "a commitment for it. Write to the person who will own it, or reply with "
+                    "their name."
+                )
             continue
         if recipient.domain not in context.tenant_domains:
             notes.append(
@@ -66,12 +87,14 @@ def _due(
     best: DueParse | None = None
     for text, require_cue in texts:
         found = find_due_dates(
-            text,
+            without_courtesy(text),
             sent_at=sent_at,
             time_zone=zone,
             working_day_end=context.working_day_end,
             working_day_start=context.working_day_start,
             require_cue=require_cue,
+            locale=context.language,
+            region=context.region,
         )
         if found and (best is None or _clearer(found[0], best)):
             best = found[0]
@@ -120,7 +143,8 @@ def _due_notes(due: DueParse | None, text: str) -> tuple[list[Missing], list[str
 
 _CUE_PREFIX = re.compile(
     r"^(?:by|before|due(?:\s+(?:on|by|date|at))?:?|deadline(?:\s+(?:is|of))?:?|until|till"
-    r"|no\s+later\s+than|on\s+or\s+before|on|for|at)\s+(?:the\s+)?",
+    r"|no\s+later\s+than|on\s+or\s+before|on|for|at|bis(?:\s+(?:zum|zur))?|vor|am"
+    r"|d['\u2019]ici|avant|pour|para|antes\s+del?|hasta)\s+(?:the\s+|le\s+|el\s+|la\s+)?",
     re.IGNORECASE,
 )
 
@@ -149,9 +173,10 @@ def _forwarded_lines(email: InboundEmail, quoted: str, quoted_from: str) -> list
     return content_lines(inner.new)
 
 
-_FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd|wg|tr|rv|vs)\s*:", re.IGNORECASE)
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd|wg|tr|rv|vs|enc|i|doorst)\s*:", re.IGNORECASE)
 _FORWARD_MARK = re.compile(
-    r"^-{2,}\s*forwarded message|^begin forwarded message", re.IGNORECASE | re.MULTILINE
+    r"^-{2,}\s*(?:" + FORWARDED_MESSAGE + r")|^(?:" + BEGIN_FORWARDED + r")",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
@@ -186,22 +211,28 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
         What was understood: ``ignored`` (do nothing), ``missing`` (ask the manager) or one
         draft per owner.
     """
+    if len(email.subject) > MAX_SUBJECT_CHARS:
+        # A subject is a line: read only its start, so no pattern runs over an endless one.
+        email = email.model_copy(update={"subject": email.subject[:MAX_SUBJECT_CHARS]})
     reason = screen(email, context)
     if reason is not None:
         return Reading(ignored=reason, manager=email.sender)
     notes: list[str] = []
     zone = _zone(context, notes)
     split = split_body(email.body[:RAW_BODY_READ_CHARS], is_html=email.body_is_html)
-    owners = _owners(email, context, notes)
+    groups: list[Mailbox] = []
+    owners = _owners(email, context, notes, groups)
     names = [person.first_name.lower() for person in [*email.to, *email.cc]]
+    names += [person.first_name.lower() for person in context.people]
     lines = content_lines(split.new)
-    no_action = says_no_action(split.new)
-    ask = None if no_action else find_ask(lines, names)
+    has_deadline = _deadline_check(email.sent_at, context, zone)
+    no_action = says_no_action(without_courtesy(split.new))
+    ask = None if no_action else find_ask(lines, names, has_deadline)
     if ask is None and not no_action and split.quoted and _is_forward(email, split.new):
         forwarded = _forwarded_lines(email, split.quoted, split.quoted_from)
-        if forwarded is not None and not says_no_action("\n".join(forwarded)):
+        if forwarded is not None and not says_no_action(without_courtesy("\n".join(forwarded))):
             lines = forwarded
-            ask = find_ask(lines, names)
+            ask = find_ask(lines, names, has_deadline)
             if not owners:
                 owners = [
                     Mailbox(address=address)
@@ -213,12 +244,22 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
                 names += [owner.first_name.lower() for owner in owners]
     if ask is None and not no_action:
         ask = _subject_ask(email, names)
+    language = detect_language(split.new or email.subject, context.language)
     if ask is None:
-        if not looks_english(split.new) or not looks_english(email.subject):
-            notes.append("I read requests in English only, and found none here.")
+        if not readable(split.new) or not readable(email.subject):
+            notes.append(
+                "I read requests in English, German, French and Spanish, and found none here."
+            )
         return Reading(
-            ignored=Ignored.NOT_A_REQUEST, owners=owners, notes=notes, manager=email.sender
+            ignored=Ignored.NOT_A_REQUEST,
+            owners=owners,
+            notes=notes,
+            manager=email.sender,
+            language=language,
+            excluded_groups=groups,
         )
+    if not owners and _to_accord_alone(email, context):
+        owners = _owners_named_in_text(ask.sentence, lines, email, context, notes)
     if len(email.body) > MAX_ANALYSED_CHARS:
         notes.append(
             f"Your message is long, so I read only its first {MAX_ANALYSED_CHARS:,} characters."
@@ -258,6 +299,8 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
     due_missing, due_notes = _due_notes(due, text)
     missing += due_missing
     notes += due_notes
+    if due is not None and due.anchor:
+        notes.append(f"I took the due date from your words: {due.anchor}.")
     description = description_from(lines)
     reading = Reading(
         missing=missing,
@@ -270,10 +313,119 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
         criteria_derived=derived,
         due=due.due if due else None,
         due_text=due.text if due else "",
+        due_anchor=due.anchor if due else "",
+        language=language,
+        excluded_groups=groups,
     )
+    if due is not None and not due.in_past:
+        reading = _with_notice_check(reading, email.sent_at, due.due, context, zone)
     if missing or due is None:
         return reading
     return reading.model_copy(update={"drafts": _drafts(reading, due.due)})
+
+
+def _deadline_check(
+    sent_at: datetime, context: SenderContext, zone: str
+) -> Callable[[str], DueParse | None]:
+    """The deadline a sentence sets: a date with a cue, or one that is a deadline alone."""
+
+    def deadline(sentence: str) -> DueParse | None:
+        found = find_due_dates(
+            sentence,
+            sent_at=sent_at,
+            time_zone=zone,
+            working_day_end=context.working_day_end,
+            working_day_start=context.working_day_start,
+            require_cue=True,
+            locale=context.language,
+            region=context.region,
+        )
+        return found[0] if found else None
+
+    return deadline
+
+
+def _to_accord_alone(email: InboundEmail, context: SenderContext) -> bool:
+    """Whether the mail names nobody in To but Accord (and perhaps the sender)."""
+    return all(
+        recipient.address in {*context.agent_addresses, email.sender.address}
+        for recipient in email.to
+    )
+
+
+def _owners_named_in_text(
+    sentence: str,
+    lines: list[str],
+    email: InboundEmail,
+    context: SenderContext,
+    notes: list[str],
+) -> list[Mailbox]:
+    """The owner a mail to Accord alone names in its text ("Omar is taking over ...").
+
+    Only people the caller knows in the organisation count (``context.people``), by full
+    name, or by first name when just one of them has it; the ask sentence is searched first,
+    then the rest of the text.
+    """
+    candidates = [
+        person
+        for person in context.people
+        if person.domain in context.tenant_domains
+        and person.address not in context.agent_addresses
+        and person.address != email.sender.address
+        and not is_group(person, context.groups)
+    ]
+    for text in (sentence, "\n".join(lines)):
+        found = _people_in(text, candidates)
+        if len(found) == 1:
+            return found
+        if len(found) > 1:
+            names = " or ".join(person.name or person.address for person in found)
+            notes.append(f"I could not tell whether this is for {names}.")
+            return []
+    return []
+
+
+def _people_in(text: str, people: list[Mailbox]) -> list[Mailbox]:
+    words = set(_NAME_WORD.findall(text))
+    lowered = text.lower()
+    found: list[Mailbox] = []
+    for person in people:
+        full = person.name.strip()
+        by_full = bool(full) and len(full.split()) > 1 and full.lower() in lowered
+        by_address = person.address in lowered
+        first = person.first_name
+        shared = sum(1 for other in people if other.first_name == first)
+        by_first = bool(person.name) and first in words and shared == 1
+        if (by_full or by_address or by_first) and person not in found:
+            found.append(person)
+    return found
+
+
+_NAME_WORD = re.compile(r"(?<![\w@.])[A-Z][\w'-]*")
+
+
+def _with_notice_check(
+    reading: Reading, sent_at: datetime, due: datetime, context: SenderContext, zone: str
+) -> Reading:
+    """Flag a due date too close to start on the grace window alone."""
+    zones = [context.owner_time_zones.get(owner.address, zone) for owner in reading.owners]
+    for owner_zone in zones or [zone]:
+        reason = short_notice(
+            sent_at, due, owner_zone, context.working_day_start, context.working_day_end
+        )
+        if reason:
+            return reading.model_copy(
+                update={
+                    "needs_manager_confirmation": True,
+                    "confirmation_reason": reason,
+                    "notes": [
+                        *reading.notes,
+                        "This is due very soon, so I will wait for you to confirm it before "
+                        "telling anyone.",
+                    ],
+                }
+            )
+    return reading
 
 
 def _drafts(reading: Reading, due: datetime) -> list[Draft]:

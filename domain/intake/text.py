@@ -78,16 +78,69 @@ _QUOTE_START_CLASSES = frozenset(
 _SIGNATURE_IDS = frozenset({"signature"})
 _SIGNATURE_CLASSES = frozenset({"gmail_signature", "moz-signature"})
 
-_QUOTE_LINE_PATTERNS = (
-    re.compile(r"^-{2,}\s*original message\s*-{2,}\s*$", re.IGNORECASE),
-    re.compile(r"^-{2,}\s*forwarded message\s*-{2,}\s*$", re.IGNORECASE),
-    re.compile(r"^begin forwarded message:?\s*$", re.IGNORECASE),
-    re.compile(r"^_{10,}\s*$"),
-    re.compile(r"^on\s.{4,200}\swrote:\s*$", re.IGNORECASE),
+# Outlook's and webmail's markers in English, German, French, Spanish, Portuguese, Italian
+# and Dutch. Every pattern is anchored at the line's start with bounded repetition, and
+# lines are capped (MAX_LINE_CHARS), so each costs time linear in the line.
+_ORIGINAL_MESSAGE = (
+    r"original\s+message|urspr[üu]ngliche\s+nachricht|originalnachricht"
+    r"|message\s+d['\u2019]origine|mensaje\s+original|mensagem\s+original"
+    r"|messaggio\s+originale|oorspronkelijk\s+bericht|origineel\s+bericht"
 )
-_HEADER_BLOCK_START = re.compile(r"^\*?from:\*?\s+\S", re.IGNORECASE)
-_HEADER_BLOCK_FOLLOW = re.compile(r"^\*?(sent|date|to|subject|cc):\*?\s", re.IGNORECASE)
-_WROTE_OPENING = re.compile(r"^on\s.{4,200}$", re.IGNORECASE)
+FORWARDED_MESSAGE = (
+    r"forwarded\s+message|weitergeleitete\s+nachricht|message\s+transf[ée]r[ée]"
+    r"|mensaje\s+reenviado|mensagem\s+encaminhada|mensagem\s+reencaminhada"
+    r"|messaggio\s+inoltrato|doorgestuurd\s+bericht"
+)
+"""The words of a "---------- Forwarded message ---------" line in the seven languages."""
+BEGIN_FORWARDED = (
+    r"begin\s+forwarded\s+message|anfang\s+der\s+weitergeleiteten\s+nachricht"
+    r"|d[ée]but\s+du\s+message\s+(?:r[ée]exp[ée]di[ée]|transf[ée]r[ée])"
+    r"|inicio\s+del\s+mensaje\s+reenviado|in[íi]cio\s+da\s+mensagem\s+(?:re)?encaminhada"
+    r"|inizio\s+(?:del\s+)?messaggio\s+inoltrato|begin\s+doorgestuurd\s+bericht"
+)
+"""Apple Mail's "Begin forwarded message:" in the seven languages."""
+_QUOTE_LINE_PATTERNS = (
+    re.compile(r"^-{2,}\s*(?:" + _ORIGINAL_MESSAGE + r")\s*-{2,}\s*$", re.IGNORECASE),
+    re.compile(r"^-{2,}\s*(?:" + FORWARDED_MESSAGE + r")\s*-{2,}\s*$", re.IGNORECASE),
+    re.compile(r"^(?:" + BEGIN_FORWARDED + r")\s?:?\s*$", re.IGNORECASE),
+    re.compile(r"^_{10,}\s*$"),
+)
+_WROTE_LINE_MAX_CHARS = 400
+_FROM_WORDS = r"from|von|de|da|van"
+_FOLLOW_WORDS = (
+    r"sent|date|to|subject|cc|gesendet|datum|an|betreff|envoy[ée]|[àa]|objet|enviado(?:\s+el)?"
+    r"|enviada\s+em|enviado\s+em|fecha|para|asunto|assunto|data|inviato|oggetto|verzonden"
+    r"|aan|onderwerp|datum"
+)
+_TO_WORDS = r"to|an|[àa]|para|aan"
+_HEADER_BLOCK_START = re.compile(r"^\*?(?:" + _FROM_WORDS + r")\s?:\*?\s+\S", re.IGNORECASE)
+_HEADER_BLOCK_FOLLOW = re.compile(r"^\*?(?:" + _FOLLOW_WORDS + r")\s?:\*?\s", re.IGNORECASE)
+_QUOTED_TO = re.compile(r"^\*?(?:" + _TO_WORDS + r")\s?:\*?\s", re.IGNORECASE)
+_WROTE_OPENING = re.compile(r"^(?:on|am|le|el|em|il|op)\s.{4,200}$", re.IGNORECASE)
+_WROTE_START = re.compile(r"(?:on|am|le|el|em|il|op)\s", re.IGNORECASE)
+_WROTE_CLOSING = re.compile(
+    r"(?:wrote|schrieb|a\s+[ée]crit|escribi[óo]|escreveu|ha\s+scritto|schreef)\s?:$", re.IGNORECASE
+)
+# German and Dutch put the name after the verb: "Am ... schrieb Maya Chen <maya@...>:".
+_WROTE_WORD = re.compile(
+    r"\s(?:wrote|schrieb|a\s+[ée]crit|escribi[óo]|escreveu|ha\s+scritto|schreef)(?:\s|:)",
+    re.IGNORECASE,
+)
+MAX_LINE_CHARS = 5_000
+"""Longer lines are broken (at a space where there is one) so that no pattern runs over more
+than this many characters at once."""
+
+
+def _is_wrote_line(line: str) -> bool:
+    """Whether a line is "On <date>, <name> wrote:" or one of its translations."""
+    return (
+        len(line) <= _WROTE_LINE_MAX_CHARS
+        and line.endswith(":")
+        and _WROTE_START.match(line) is not None
+        and _WROTE_WORD.search(line) is not None
+    )
+
+
 _SIGNATURE_LINES = (
     re.compile(r"^--\s*$"),
     re.compile(r"^sent from my \w+", re.IGNORECASE),
@@ -237,6 +290,11 @@ def _normalise_lines(text: str) -> list[str]:
     lines = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = " ".join(raw.replace("\xa0", " ").split())
+        while len(line) > MAX_LINE_CHARS:
+            cut = line.rfind(" ", MAX_LINE_CHARS // 2, MAX_LINE_CHARS)
+            cut = cut if cut > 0 else MAX_LINE_CHARS
+            lines.append(line[:cut])
+            line = line[cut:].lstrip()
         lines.append(line)
     return lines
 
@@ -246,14 +304,18 @@ def _quote_start(lines: list[str]) -> int | None:
         if not line:
             # Blank lines start nothing; skipping them keeps a body of empty lines cheap.
             continue
-        if line == _QUOTE_MARK.strip() or any(p.match(line) for p in _QUOTE_LINE_PATTERNS):
+        if (
+            line == _QUOTE_MARK.strip()
+            or any(p.match(line) for p in _QUOTE_LINE_PATTERNS)
+            or _is_wrote_line(line)
+        ):
             return index
         # "On Tue, 3 Dec 2026 at 10:00, Maya Chen <maya@...>" wraps before "wrote:".
         if (
             _WROTE_OPENING.match(line)
             and index + 1 < len(lines)
-            and lines[index + 1].lower().endswith("wrote:")
             and len(lines[index + 1]) < 120
+            and _WROTE_CLOSING.search(lines[index + 1])
         ):
             return index
         if _HEADER_BLOCK_START.match(line):
@@ -298,7 +360,7 @@ def split_body(body: str, *, is_html: bool) -> SplitText:
     for line in quoted_lines[:14]:
         if not quoted_from and _HEADER_BLOCK_START.match(line):
             quoted_from = line.split(":", 1)[1].strip(" *")
-        elif quoted_from and re.match(r"^\*?to:\*?\s", line, re.IGNORECASE):
+        elif quoted_from and _QUOTED_TO.match(line):
             header = line[:MAX_HEADER_LINE_CHARS]
             quoted_to = tuple(header[start:end].lower() for start, end in _addresses(header))
             break
@@ -309,6 +371,7 @@ def split_body(body: str, *, is_html: bool) -> SplitText:
         and not _HEADER_BLOCK_START.match(line)
         and not _HEADER_BLOCK_FOLLOW.match(line)
         and not any(p.match(line) for p in _QUOTE_LINE_PATTERNS)
+        and not _is_wrote_line(line)
     ]
     if start is None:
         # Plain ">" quoting without a header: the quoted lines are still history.

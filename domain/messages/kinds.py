@@ -52,6 +52,8 @@ class MessageKind(StrEnum):
     RELEASED = "released"
     ABSENCE_NOTICE = "absence_notice"
     TEAMS_FALLBACK = "teams_fallback"
+    MEETING_OUTSIDE_HOURS = "meeting_outside_hours"
+    WRITTEN_CONVERSATION = "written_conversation"
     INTAKE_CONFIRMATION = "intake_confirmation"
     DIGEST = "digest"
 
@@ -259,6 +261,38 @@ class AbsenceNoticeContext(_ToManager):
     back_on: UtcDatetime | None = None
 
 
+class MeetingOutsideHoursContext(_ToEitherPerson):
+    """Tells each person that their 1:1 sits outside one person's working hours.
+
+    Their working hours never meet, so the slot is at the edge of both days; ``outside_for``
+    names whose hours it falls outside, and either may ask for another time.
+    """
+
+    kind: ClassVar[MessageKind] = MessageKind.MEETING_OUTSIDE_HOURS
+    meeting: TimeSlot
+    outside_for: Literal[Actor.OWNER, Actor.MANAGER]
+
+    @property
+    def outside_name(self) -> str:
+        """Whose hours the 1:1 falls outside, as the reader says it."""
+        if self.outside_for == self.recipient_role:
+            return "your"
+        return f"{self.commitment.person(self.outside_for).display_name}'s"
+
+
+class WrittenConversationContext(_ToEitherPerson):
+    """A conversation in writing, for two people whose working hours never meet.
+
+    To the owner: three questions (what got in the way, what would help, a date that feels
+    realistic) answered with one reply, which reaches the manager. To the manager: what was
+    asked, and what to do with the answer.
+    """
+
+    kind: ClassVar[MessageKind] = MessageKind.WRITTEN_CONVERSATION
+    after_deadline: bool = True
+    done_url: ActionUrl | None = None
+
+
 _CONTENT_ID = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
 
 
@@ -312,6 +346,8 @@ class IntakeConfirmationContext(_ToManager):
     grace_ends_at: UtcDatetime
     due_text: OptionalText = None
     criteria_derived: bool = False
+    needs_manager_confirmation: bool = False
+    """Due very soon: it is shared only when the manager confirms, never by the grace window."""
     confirm_url: ActionUrl
     correct_url: ActionUrl
     cancel_url: ActionUrl
@@ -342,6 +378,8 @@ CONTEXT_TYPES: Mapping[MessageKind, type[MessageContext] | type[DigestContext]] 
         ReleasedContext,
         AbsenceNoticeContext,
         TeamsFallbackContext,
+        MeetingOutsideHoursContext,
+        WrittenConversationContext,
         IntakeConfirmationContext,
         DigestContext,
     )

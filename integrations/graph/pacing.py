@@ -19,8 +19,13 @@ into a storm of retries that finishes late. The pacer keeps one worker process i
 
 Turns are first come, first served per mailbox, and the booked schedule gives the fastest
 finish the limits allow: the first ``messages_per_minute`` at once, then one batch a minute.
-The limits are per process: with several workers sharing a sending mailbox, each should get
-a share of its 30 a minute (docs/operations.md); a 429 that still comes pauses the mailbox.
+The submission rule is per process. Where each sending mailbox's sends run on a task queue
+of their own, Temporal's matching service holds the 30 a minute across every worker
+(``activities.sending``), and the worker turns the rule off (``messages_per_minute=None``):
+the pacer then keeps only the 4-concurrent-requests rule and the pause after a 429, and
+(``align_to_dispatch``) holds each submission until a fixed moment after Temporal dispatched
+its activity, so that Exchange sees the sends spaced as the queue dispatched them rather than
+as the Sent Items look-ups before them happened to take.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from typing import Protocol
 from urllib.parse import unquote
 
 import httpx
+from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from integrations.graph.errors import retry_after
@@ -52,18 +58,22 @@ class PacingLimits:
     """The limits one worker process keeps to, per sending mailbox.
 
     Attributes:
-        messages_per_minute: submissions a mailbox may make in any minute (Exchange: 30).
+        messages_per_minute: submissions a mailbox may make in any minute (Exchange: 30);
+            ``None``: no submission rule (the task queue's rate limit holds it instead).
         concurrent_requests: Graph requests in flight per mailbox (Exchange: 4 per app).
         minute: the length of a minute in seconds; benchmarks shrink it as the sandbox's
             ``time_scale`` shrinks Exchange's windows.
         max_wait: how long a send may wait inside its activity; a longer wait is booked and
             handed back to Temporal as a retry at the booked time.
+        align_to_dispatch: seconds after its activity's dispatch a submission is held until
+            (when it comes sooner); ``None``: submit when ready.
     """
 
-    messages_per_minute: int = 30
+    messages_per_minute: int | None = 30
     concurrent_requests: int = 4
     minute: float = 60.0
     max_wait: float = 15.0
+    align_to_dispatch: float | None = None
 
 
 @dataclass
@@ -91,6 +101,8 @@ class _Mailbox:
         """When a newcomer's send could start, behind everyone known to be ahead of it."""
         limit = self.limits.messages_per_minute
         minute = self.limits.minute
+        if limit is None:
+            return max(now, self.paused_until)
         # Everyone holding or due to hold a place in the window, at the time they hold it.
         ahead = self.in_flight + self.waiting + self.claimed
         starts = sorted([*self.finished, *([now] * ahead), *self.booked.values()])
@@ -103,7 +115,8 @@ class _Mailbox:
         """Seconds until a send may start now: 0 to go, ``None`` to await a finish."""
         if now < self.paused_until:
             return self.paused_until - now
-        if len(self.finished) + self.in_flight < self.limits.messages_per_minute:
+        limit = self.limits.messages_per_minute
+        if limit is None or len(self.finished) + self.in_flight < limit:
             return 0.0
         if self.finished:
             return max(0.0, self.finished[0] + self.limits.minute - now)
@@ -174,7 +187,7 @@ class MailboxPacer:
         """
         state = self._mailbox(mailbox)
         self._claim(state, idempotency_key)
-        turn = Turn(state, self._clock)
+        turn = Turn(state, self._clock, _submit_not_before(self.limits.align_to_dispatch))
         try:
             yield turn
         finally:
@@ -220,15 +233,20 @@ class Unpaced:
 class Turn:
     """A send's claimed place in its mailbox's queue (see :meth:`MailboxPacer.turn`)."""
 
-    def __init__(self, state: _Mailbox, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, state: _Mailbox, clock: Callable[[], float], not_before: float | None = None
+    ) -> None:
         self._state = state
         self._clock = clock
+        self._not_before = not_before
         self.submitted = False
 
     @asynccontextmanager
     async def submission(self) -> AsyncIterator[None]:
         """Wait until the mailbox may submit, and hold the turn while the block submits."""
         state = self._state
+        if self._not_before is not None:
+            await asyncio.sleep(max(0.0, self._not_before - time.time()))
         self.submitted = True
         state.claimed -= 1
         state.waiting += 1
@@ -258,6 +276,13 @@ class Turn:
             # leaving it does, after ``delay``.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(state.changed.wait(), timeout=delay)
+
+
+def _submit_not_before(align: float | None) -> float | None:
+    """The wall-clock moment ``align`` seconds after this activity's dispatch, if any."""
+    if align is None or not activity.in_activity():
+        return None
+    return activity.info().started_time.timestamp() + align
 
 
 def mailbox_of(path: str) -> str | None:

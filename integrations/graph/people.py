@@ -13,10 +13,12 @@ from typing import Protocol, TypeVar
 
 import structlog
 from kiota_abstractions.base_request_configuration import RequestConfiguration
+from msgraph.generated.groups.groups_request_builder import GroupsRequestBuilder
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+from msgraph.generated.models.user import User
 from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 from msgraph.graph_service_client import GraphServiceClient
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from domain.models import Person
 
@@ -143,6 +145,22 @@ class GraphOrgChart:
             "reports_lookup_failed", lambda: self._direct_reports(email), absent=nobody
         )
         return [address for entry in entries if (address := _address_of(entry))]
+
+    async def reports_with_names(self, email: str) -> list[tuple[str, str]]:
+        """Return the person's direct reports as (address, display name) pairs.
+
+        Intake hands them to the reader, so a forward that names a report only in its text
+        ("Omar is taking over the rollout plan") finds its owner among the sender's people.
+        """
+        nobody: list[object] = []
+        entries = await _ask_directory(
+            "reports_lookup_failed", lambda: self._direct_reports(email), absent=nobody
+        )
+        return [
+            (address, str(getattr(entry, "display_name", None) or ""))
+            for entry in entries
+            if (address := _address_of(entry))
+        ]
 
     async def _direct_reports(self, email: str) -> list[object]:
         page = await self._graph.users.by_user_id(email).direct_reports.get()
@@ -281,3 +299,80 @@ async def managers_above(org: OrgChart, email: str, *, limit: int = 12) -> list[
         seen.add(manager)
         person = manager
     return chain
+
+
+class MailGroup(BaseModel):
+    """A distribution list or Microsoft 365 group, found by its address."""
+
+    id: str
+    address: str
+    display_name: str = ""
+
+
+class GraphGroups:
+    """Groups in the directory: ``GET /groups?$filter=mail eq '...'`` and their members.
+
+    A group's address in an email names everyone in it, so intake never makes it an owner: it
+    expands a group with exactly one person in it, and otherwise asks who owns the request.
+    """
+
+    def __init__(self, graph: GraphServiceClient) -> None:
+        self._graph = graph
+
+    async def find(self, address: str) -> MailGroup | None:
+        """Return the group with this address, or ``None`` when no group has it.
+
+        Raises:
+            DirectoryUnavailableError: when the directory cannot answer right now.
+        """
+        wanted = address.strip().lower()
+        quoted = wanted.replace("'", "''")
+        query = GroupsRequestBuilder.GroupsRequestBuilderGetQueryParameters(
+            filter=f"mail eq '{quoted}'", select=["id", "displayName", "mail"]
+        )
+        page = await _ask_directory(
+            "group_lookup_failed",
+            lambda: self._graph.groups.get(
+                request_configuration=RequestConfiguration(query_parameters=query)
+            ),
+            absent=None,
+        )
+        for group in (page.value or []) if page is not None else []:
+            if group.id and (group.mail or "").strip().lower() == wanted:
+                return MailGroup(id=group.id, address=wanted, display_name=group.display_name or "")
+        return None
+
+    async def sole_person(self, group_id: str) -> Person | None:
+        """Return the one person in a group, or ``None`` when it holds anything else.
+
+        A group of several people, or one holding a nested group, a contact or a device, is
+        no single person's: ``None``.
+
+        Raises:
+            DirectoryUnavailableError: when the directory cannot answer right now.
+        """
+        nobody: list[object] = []
+        entries = await _ask_directory(
+            "group_members_failed", lambda: self._members(group_id, 2), absent=nobody
+        )
+        if len(entries) != 1 or not isinstance(entries[0], User):
+            return None
+        address = _address_of(entries[0])
+        if address is None:
+            return None
+        try:
+            return Person(email=address, display_name=entries[0].display_name or address)
+        except ValidationError:
+            return Person(email=address, display_name=address)
+
+    async def _members(self, group_id: str, limit: int) -> list[object]:
+        page = await self._graph.groups.by_group_id(group_id).members.get()
+        entries: list[object] = list(page.value or []) if page is not None else []
+        while page is not None and page.odata_next_link and len(entries) <= limit:
+            page = (
+                await self._graph.groups.by_group_id(group_id)
+                .members.with_url(page.odata_next_link)
+                .get()
+            )
+            entries += list(page.value or []) if page is not None else []
+        return entries

@@ -20,12 +20,17 @@ INVITATIONS_SENT = "accord_invitations_sent"
 STATUS_TRANSITIONS = "accord_status_transitions"
 GRAPH_ERRORS = "accord_graph_errors"
 GRAPH_THROTTLED = "accord_graph_throttled"
+# The API's (api/metrics.py): requests by route template, method and status, and their time.
+API_REQUESTS = "accord_api_requests"
+API_REQUEST_DURATION = "accord_api_request_duration_seconds"
 ACCORD_METRICS = (
     MESSAGES_SENT,
     INVITATIONS_SENT,
     STATUS_TRANSITIONS,
     GRAPH_ERRORS,
     GRAPH_THROTTLED,
+    API_REQUESTS,
+    API_REQUEST_DURATION,
 )
 """Every metric Accord defines (Prometheus adds ``_total`` to each counter's name)."""
 

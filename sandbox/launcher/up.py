@@ -58,6 +58,20 @@ def accord_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "accord.cli.main", *args]
 
 
+ONE_PARTITION_PER_QUEUE = [
+    "--dynamic-config-value",
+    "matching.numTaskqueueReadPartitions=1",
+    "--dynamic-config-value",
+    "matching.numTaskqueueWritePartitions=1",
+]
+"""Dev-server flags giving every task queue one partition, as the send queues need.
+
+Temporal splits a queue's rate limit among its partitions, each with a bucket of its own, so a
+mailbox's sends on a partitioned queue come in lumps (docs/configuration.md); a deployment
+sets the same through its dynamic config. Every dev server Accord starts (``accord up``, the
+tests, the drills and benchmarks) uses these."""
+
+
 def dev_server_command(settings: AccordSettings, data_dir: Path) -> list[str]:
     """Return the command line of Temporal's dev server, persistent under ``data_dir``.
 
@@ -84,6 +98,7 @@ def dev_server_command(settings: AccordSettings, data_dir: Path) -> list[str]:
         str(settings.temporal_ui_port),
         "--log-level",
         "warn",
+        *ONE_PARTITION_PER_QUEUE,
     ]
     for name, kind in SEARCH_ATTRIBUTES.items():
         command += ["--search-attribute", f"{name}={kind}"]

@@ -9,22 +9,28 @@ local tool and keeps no passwords.
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from sandbox.auth import (
+    CLIENT_ASSERTION_TYPE,
     DEVICE_CODE_INTERVAL,
     DEVICE_CODE_LIFETIME,
     GRAPH_AUDIENCE,
     TOKEN_LIFETIME,
+    AssertionRejected,
     audience_of,
+    verify_client_assertion,
 )
+from sandbox.botconnector.service import BOT_API_AUDIENCE, BotConnectorService, ConnectorError
 from sandbox.http import state_of
 from sandbox.state import SandboxState
-from sandbox.tenant import GRAPH_APP_ROLES, UserSeed
+from sandbox.tenant import GRAPH_APP_ROLES, UserSeed, user_id_for
 
 router = APIRouter(tags=["identity"])
 State = Annotated[SandboxState, Depends(state_of)]
@@ -40,7 +46,60 @@ def _known_tenant(state: SandboxState, tenant: str) -> bool:
 
 
 def _known_app(state: SandboxState, client_id: str) -> bool:
-    return any(app.client_id == client_id for app in state.tenant.apps)
+    # The bot registered with the sandbox (as with Azure Bot Service) is an app of the tenant:
+    # a single-tenant bot asks the tenant's endpoint for its token.
+    bot = BotConnectorService.of(state).bot()
+    return any(app.client_id == client_id for app in state.tenant.apps) or (
+        bot is not None and bot["app_id"] == client_id
+    )
+
+
+def _client_refusal(
+    state: SandboxState,
+    tenant: str,
+    client_id: str,
+    client_secret: str | None,
+    client_assertion: str | None,
+    client_assertion_type: str | None,
+) -> JSONResponse | None:
+    """Authenticate a confidential client: a secret, or a signed or federated assertion."""
+    if client_assertion is None:
+        if client_secret:
+            return None
+        return _oauth_error("invalid_client", "AADSTS7000215: Invalid client secret provided.")
+    if client_assertion_type != CLIENT_ASSERTION_TYPE:
+        return _oauth_error(
+            "invalid_client",
+            f"AADSTS700003: client_assertion_type must be {CLIENT_ASSERTION_TYPE}.",
+        )
+    app = next((app for app in state.tenant.apps if app.client_id == client_id), None)
+    if app is None:
+        return _oauth_error(
+            "invalid_client", f"AADSTS700027: application '{client_id}' has no certificates."
+        )
+    try:
+        verify_client_assertion(
+            client_assertion,
+            client_id=client_id,
+            token_path=f"/{tenant}/oauth2/v2.0/token",
+            certificates=app.certificates,
+            federated=[
+                (record.issuer, record.subject, record.signing_key)
+                for record in app.federated_credentials
+            ],
+        )
+    except AssertionRejected as exc:
+        return _oauth_error("invalid_client", str(exc))
+    return None
+
+
+def _bot_token(state: SandboxState, client_id: str) -> JSONResponse:
+    # A single-tenant bot asks its own tenant's endpoint for the Bot Connector's audience.
+    try:
+        token = BotConnectorService.of(state).issue_bot_token(client_id, "authenticated")
+    except ConnectorError as exc:
+        return _oauth_error(exc.code, exc.message)
+    return _token_response(token)
 
 
 def _user(state: SandboxState, upn: str) -> UserSeed | None:
@@ -72,7 +131,38 @@ def _user_token(state: SandboxState, user: UserSeed, client_id: str, scope: str)
         # App roles belong to Accord's API; Graph tokens carry none of them.
         roles=[] if audience == GRAPH_AUDIENCE else user.app_roles,
     )
-    return _token_response(access_token, scope)
+    response = _token_response(access_token, scope)
+    if "openid" in scope.split():
+        response = _with_sign_in(state, response, user, client_id)
+    return response
+
+
+def _with_sign_in(
+    state: SandboxState, response: JSONResponse, user: UserSeed, client_id: str
+) -> JSONResponse:
+    # As Entra ID answers a sign-in (openid): an ID token, and client_info, from which MSAL
+    # makes the account it finds the cached token under.
+    object_id = user_id_for(user.upn)
+    body = json.loads(bytes(response.body))
+    body["id_token"] = state.tokens.issue(
+        subject=object_id,
+        audience=client_id,
+        claims={
+            "oid": object_id,
+            "preferred_username": user.upn,
+            "name": user.display_name,
+            "ver": "2.0",
+        },
+    )
+    info = json.dumps({"uid": object_id, "utid": state.tenant.tenant_id}).encode()
+    body["client_info"] = base64.urlsafe_b64encode(info).decode().rstrip("=")
+    return JSONResponse(body)
+
+
+def _granted_roles(state: SandboxState) -> list[str]:
+    # The admin may have left some out (a misconfiguration `accord doctor` reports).
+    missing = set(state.config.missing_app_roles)
+    return [role for role in GRAPH_APP_ROLES if role not in missing]
 
 
 @router.post("/{tenant}/oauth2/v2.0/token")
@@ -86,11 +176,16 @@ async def token(
     username: Annotated[str | None, Form()] = None,
     password: Annotated[str | None, Form()] = None,
     device_code: Annotated[str | None, Form()] = None,
+    client_assertion: Annotated[str | None, Form()] = None,
+    client_assertion_type: Annotated[str | None, Form()] = None,
 ) -> JSONResponse:
     """Issue a token: app-only (client credentials) or for a person (device code, password).
 
-    The sandbox checks that the app is registered in its tenant and that a secret was sent;
-    it does not compare secrets, so no secret needs to live in a tenant file.
+    The sandbox checks that the app is registered in its tenant and that it authenticated:
+    a secret is required but not compared, so no secret needs to live in a tenant file; a
+    client assertion is verified against the app's registered certificates or federated
+    credentials, as Entra ID does. App-only tokens are for Graph, or for the Bot Connector
+    (scope ``https://api.botframework.com/.default``: a single-tenant bot).
     """
     if not _known_tenant(state, tenant):
         return _oauth_error("invalid_request", f"AADSTS90002: Tenant '{tenant}' not found.")
@@ -108,14 +203,19 @@ async def token(
         return _redeem_device_code(state, client_id, device_code or "")
     if grant_type != "client_credentials":
         return _oauth_error("unsupported_grant_type", "AADSTS70003: unsupported grant type.")
-    if not client_secret:
-        return _oauth_error("invalid_client", "AADSTS7000215: Invalid client secret provided.")
+    refusal = _client_refusal(
+        state, tenant, client_id, client_secret, client_assertion, client_assertion_type
+    )
+    if refusal is not None:
+        return refusal
     if not scope.endswith("/.default"):
         return _oauth_error("invalid_scope", "AADSTS1002012: scope must end with /.default.")
+    if audience_of(scope) == BOT_API_AUDIENCE:
+        return _bot_token(state, client_id)
     access_token = state.tokens.issue(
         subject=client_id,
         audience=GRAPH_AUDIENCE,
-        claims={"appid": client_id, "roles": list(GRAPH_APP_ROLES)},
+        claims={"appid": client_id, "roles": _granted_roles(state)},
     )
     return _token_response(access_token)
 
@@ -211,15 +311,24 @@ async def keys(tenant: str, state: State) -> dict[str, Any]:
     return state.tokens.jwks()
 
 
+def _public_base(state: SandboxState, request: Request) -> str:
+    # Behind a TLS-terminating proxy (how MSAL, which insists on https, reaches the sandbox:
+    # integrations.entra.local_http), endpoints are published under the name the client used.
+    proto = request.headers.get("x-forwarded-proto")
+    host = request.headers.get("x-forwarded-host")
+    return f"{proto}://{host}" if proto and host else state.public_url
+
+
 @router.get("/{tenant}/v2.0/.well-known/openid-configuration")
-async def openid_configuration(tenant: str, state: State) -> dict[str, Any]:
-    """Publish the issuer and key location, as Entra ID's discovery document does."""
+async def openid_configuration(tenant: str, state: State, request: Request) -> dict[str, Any]:
+    """Publish the issuer and endpoints, as Entra ID's discovery document does."""
+    # Under the tenant asked for: the Bot Framework's multi-tenant "botframework.com" too.
+    base = f"{_public_base(state, request)}/{tenant}"
     return {
         "issuer": state.tokens.issuer,
-        "jwks_uri": f"{state.public_url}/{state.tenant.tenant_id}/discovery/v2.0/keys",
-        "token_endpoint": f"{state.public_url}/{state.tenant.tenant_id}/oauth2/v2.0/token",
-        "device_authorization_endpoint": (
-            f"{state.public_url}/{state.tenant.tenant_id}/oauth2/v2.0/devicecode"
-        ),
+        "jwks_uri": f"{base}/discovery/v2.0/keys",
+        "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+        "token_endpoint": f"{base}/oauth2/v2.0/token",
+        "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
         "id_token_signing_alg_values_supported": ["RS256"],
     }

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from sandbox.auth import ACCESS_POLICY_REFUSAL
 from sandbox.directory import FOLDERS
 from sandbox.errors import GraphError
 from sandbox.extended_properties import (
@@ -111,10 +112,26 @@ def _check_query(options: QueryOptions) -> None:
     GraphSchema.load().check_properties("message", options.property_names())
 
 
+def _check_access_policy(state: SandboxState, sender: dict[str, Any]) -> None:
+    """Refuse a mailbox outside the application access policy, as Exchange does.
+
+    Raises:
+        GraphError: 403 ``ErrorAccessDenied`` when a policy is set (``allowed_senders``) and
+            names neither the sender's address nor its id.
+    """
+    allowed = state.config.allowed_senders
+    if allowed is None:
+        return
+    names = {str(sender.get(key) or "").lower() for key in ("mail", "userPrincipalName", "id")}
+    if names.isdisjoint(name.lower() for name in allowed):
+        raise GraphError(403, "ErrorAccessDenied", ACCESS_POLICY_REFUSAL)
+
+
 @router.post("/sendMail", status_code=202)
 async def send_mail(user_key: str, request: Request, state: State) -> Response:
     """Send a message: tenant recipients receive it in their inbox; 202 with no body."""
     sender = state.directory.user(user_key)
+    _check_access_policy(state, sender)
     body = GraphSchema.load().validate_action("sendMail", await read_json_object(request))
     message = body.get("Message")
     if not isinstance(message, dict):
@@ -368,6 +385,10 @@ async def reply_to_message(
             400, "ErrorInvalidRequest", "Specify either the comment or the message body, not both."
         )
     given = extra.get("body") or {"contentType": "text", "content": str(comment or "")}
+    new_part = {
+        "contentType": given.get("contentType", "text"),
+        "content": str(given.get("content") or ""),
+    }
     as_html = str(given.get("contentType", "text")).lower() == "html"
     subject = str(original.get("subject") or "")
     if not subject.lower().startswith("re:"):
@@ -399,6 +420,7 @@ async def reply_to_message(
         save_to_sent=True,
         extended_properties=extended_properties,
         conversation_id=original.get("conversationId"),
+        new_part=new_part,
     )
     return Response(status_code=202)
 

@@ -6,7 +6,6 @@ import io
 import json
 import re
 import secrets
-import stat
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +18,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from accord.cli.client import CliError, Io
 from accord.cli.commitments import commitments, table
-from accord.cli.login import access_token, login, sandbox_token
+from accord.cli.login import sandbox_token
 from accord.cli.main import build_parser
 from accord.settings import AccordSettings
 from accord.wiring.api import build_app
@@ -203,33 +202,6 @@ def test_tables_align_their_columns() -> None:
         "a-long-id  done",
         "b          active",
     ]
-
-
-async def test_login_with_the_device_code_flow_against_the_sandbox(
-    sandbox: SandboxServer, tmp_path: Path
-) -> None:
-    settings = AccordSettings(
-        sandbox_host=sandbox.host, sandbox_port=sandbox.port, data_dir=tmp_path / "login"
-    )
-    err = io.StringIO()
-
-    async def approve_while_waiting(_seconds: float) -> None:
-        # The person opens the page, enters the code the CLI printed and picks who they are.
-        code = re.search(r"enter the code (\w+)", err.getvalue())
-        assert code is not None
-        async with httpx.AsyncClient(base_url=sandbox.url) as browser:
-            await browser.post("/devicelogin", data={"user_code": code.group(1), "upn": SAM})
-
-    terminal = Io(err=err, environ={}, sleep=approve_while_waiting)
-    assert await login(settings, terminal) == 0
-
-    assert "/devicelogin" in err.getvalue()
-    assert "Signed in." in err.getvalue()
-    saved = tmp_path / "login" / "cli-token.json"
-    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
-    token = access_token(settings, terminal)
-    principal = await validator_from_settings(settings).validate(token)
-    assert principal.email == SAM
 
 
 async def test_sandbox_token_prints_a_token_for_a_sandbox_person(

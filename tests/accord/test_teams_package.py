@@ -33,6 +33,20 @@ def test_the_manifest_names_the_bot_the_domain_and_sso() -> None:
     assert manifest["id"] == again["id"], "the app id is stable for one address"
 
 
+def test_web_application_info_names_the_app_that_calls_graph() -> None:
+    # Teams accepts activity-feed notifications only from the app webApplicationInfo names.
+    graph_app = "5e3c1a2b-7d4f-4e8a-9b61-acc0acc0acc0"
+    manifest = render_manifest(
+        bot_id=BOT, public_url="https://accord.contoso.com/", graph_app_id=graph_app
+    )
+    assert manifest["webApplicationInfo"] == {
+        "id": graph_app,
+        "resource": f"api://accord.contoso.com/{graph_app}",
+    }
+    with pytest.raises(PackageError, match="--graph-app-id"):
+        render_manifest(bot_id=BOT, public_url="https://a.example", graph_app_id="x")
+
+
 @pytest.mark.parametrize(
     ("options", "named"),
     [

@@ -33,7 +33,7 @@ from domain.models import CommitmentSpec, Person, TimeSlot
 from sandbox.faults import Fault
 from sandbox.server import SandboxServer
 from tests.support.mailboxes import folder
-from tests.support.people import LUKAS, MANAGER, SAM
+from tests.support.people import LUKAS, MANAGER, PRIYA, SAM
 from tests.support.sandbox import fail_nth_request_after_acceptance, faults_off
 
 # Far enough ahead that the demo tenant's absences never touch it. In January London is on
@@ -286,3 +286,19 @@ async def test_a_clarification_invite_carries_the_owners_question(
     assert event is not None
     assert event.body is not None
     assert "Which quarters count?" in str(event.body.content)
+
+
+async def test_kolkata_and_new_york_meet_at_the_edge_of_their_days(
+    calendar: CalendarActivities, graph: GraphServiceClient
+) -> None:
+    priya = Person(email=PRIYA, display_name="Priya Raman")
+    # Kolkata works 10:00-18:30 (04:30-13:00 UTC), New York 09:00-17:00 (14:00-22:00 UTC).
+    search = SlotSearch(organizer=priya, attendee=SAM_OKAFOR, not_before=WINTER_MONDAY)
+    assert await _find(calendar, search) is None
+    edge = await _find(calendar, search.model_copy(update={"at_the_edge": True}))
+    # The end of Priya's day, an hour and a half before Sam's starts.
+    assert edge == _slot(WINTER_MONDAY.replace(hour=12, minute=30))
+    # Busy then: the next edge, the start of Sam's day, 90 minutes after Priya's ends.
+    await _busy(graph, PRIYA, WINTER_MONDAY.replace(hour=12, minute=30), 30)
+    edge = await _find(calendar, search.model_copy(update={"at_the_edge": True}))
+    assert edge == _slot(WINTER_MONDAY.replace(hour=14))

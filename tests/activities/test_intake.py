@@ -153,3 +153,27 @@ def test_only_a_flag_with_a_due_date_and_the_category_counts(
 
 def test_a_message_without_a_sender_cannot_be_read() -> None:
     assert inbound_email({"id": "m", "sentDateTime": "2026-11-22T10:00:00Z"}) is None
+
+
+async def test_a_forward_to_accord_alone_finds_the_owner_among_the_senders_reports(
+    sandbox: SandboxServer, graph: GraphServiceClient, temporal_env: WorkflowEnvironment
+) -> None:
+    # Issue 18: the reader can only name an owner it knows of; intake hands it the
+    # sender's direct reports, with their names, and the sender's mailbox language.
+    first_name = SAM.split(".")[0].capitalize()
+    body = (
+        f"{first_name}, could you take this one by Friday 3pm?\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Dana Customer <dana@contoso.example>\n"
+        "Subject: Rollout\n\nCould you send us the rollout plan?"
+    )
+    await send_as(graph, MANAGER, to=[AGENT], cc=[], subject="FW: Rollout", body=body)
+    message = mailbox(sandbox, AGENT)[-1]
+    notice = ChangeNotice(mailbox=AGENT, mode=WatchMode.AGENT_INBOX, message_id=message["id"])
+
+    read = await ActivityEnvironment().run(
+        activities(graph, temporal_env.client).read_inbound_message, InboundLookup(notice=notice)
+    )
+
+    assert read.reading is not None
+    assert [owner.address for owner in read.reading.owners] == [SAM]

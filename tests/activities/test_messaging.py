@@ -260,3 +260,22 @@ def test_the_key_is_recognised_in_the_header_or_the_extended_property() -> None:
     assert carries_key(as_a_recipient_gets_it, "key-1")
     assert not carries_key(as_sent_items_keeps_it, "key-2")
     assert not carries_key(Message(), "key-1")
+
+
+async def test_a_send_delayed_past_the_readers_working_window_is_deferred(
+    messaging: MessagingActivities,
+    graph: GraphServiceClient,
+    sandbox: SandboxServer,
+    spec: CommitmentSpec,
+) -> None:
+    assert sandbox.state is not None
+    now = sandbox.state.clock.now()
+    closed = expectation_message(spec).model_copy(update={"deliver_until": now})
+    sent = await _send(messaging, closed)
+    assert sent.deferred and not sent.already_sent
+    assert await folder(graph, SAM, "inbox") == []
+    # The next morning the same message, with the same key, goes out once.
+    open_window = closed.model_copy(update={"deliver_until": now + timedelta(hours=1)})
+    sent = await _send(messaging, open_window)
+    assert not sent.deferred
+    assert len(await folder(graph, SAM, "inbox")) == 1

@@ -122,3 +122,40 @@ async def test_even_an_unexpected_error_says_nosniff(app: FastAPI, entra: FakeEn
 
     assert response.status_code == 500
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"title": "unfinished', b"{'single': 'quotes'}", b"[1, 2,]", b"\xff\xfe{}", b"{} {}"],
+    ids=["cut short", "single quotes", "trailing comma", "not utf-8", "two documents"],
+)
+async def test_every_route_answers_broken_json_with_a_400_problem(
+    app: FastAPI, http: httpx.AsyncClient, body: bytes
+) -> None:
+    for method, path in _routes_taking_bodies(app):
+        response = await http.request(
+            method, path, content=body, headers={"content-type": "application/json"}
+        )
+
+        assert response.status_code == 400, (method, path, response.text)
+        assert response.headers["content-type"] == "application/problem+json", path
+        assert response.json()["status"] == 400, path
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json; charset=utf-8", "text/json", "application/merge-patch+json"]
+)
+async def test_any_json_content_type_is_checked(http: httpx.AsyncClient, content_type: str) -> None:
+    response = await http.post(
+        "/commitments", content=b'{"title": ', headers={"content-type": content_type}
+    )
+
+    assert response.status_code == 400, response.text
+    assert response.json()["type"] == "/problems/malformed-json"
+
+
+async def test_sound_json_that_breaks_the_schema_is_still_a_422(http: httpx.AsyncClient) -> None:
+    response = await http.post("/commitments", json={"title": 5})
+
+    assert response.status_code == 422
+    assert response.json()["type"] == "/problems/validation-error"

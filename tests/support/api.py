@@ -15,6 +15,7 @@ from temporalio.client import Client
 
 from accord.settings import AccordSettings
 from accord.wiring import api as api_root
+from api.app import utc_now
 from domain.action_links import ActionClaims, LinkAction, LinkKeyRing
 from domain.digest import DigestTiming
 from domain.models import Actor, CommitmentStatus, HistoryEntry, Person, Revision
@@ -104,7 +105,7 @@ def app_without_temporal(entra: FakeEntra, clock: FakeClock | None = None) -> Fa
         directory=directory,
         org=directory,
         validator=entra.validator(),
-        **({} if clock is None else {"clock": clock}),
+        clock=clock or utc_now,
     )
 
 

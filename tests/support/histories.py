@@ -96,9 +96,30 @@ async def _talked_then_released(
     return handle
 
 
+async def _revised_while_active(
+    env: WorkflowEnvironment, client: Client, task_queue: str
+) -> Handle:
+    """The owner accepts, asks for more time; the manager agrees while it is active; released."""
+    now = await env.get_current_time()
+    due = now + timedelta(days=10)
+    handle = await start_commitment(client, task_queue, spec_for(SAM_PERSON, due), now)
+    await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    await act(
+        handle,
+        CommitmentWorkflow.propose_revision,
+        ProposeRevision(actor=SAM, new_due=due + timedelta(days=7), reason="Late data."),
+    )
+    await act(handle, CommitmentWorkflow.accept_revision, ActorAction(actor=MANAGER))
+    await env.sleep(timedelta(days=2))
+    await act(handle, CommitmentWorkflow.release, Release(actor=MANAGER, reason="Plans changed."))
+    await handle.result()
+    return handle
+
+
 SCENARIOS: dict[str, Scenario] = {
     "missed_then_revised": _missed_then_revised,
     "talked_then_released": _talked_then_released,
+    "revised_while_active": _revised_while_active,
 }
 
 

@@ -11,12 +11,14 @@ from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.worker import Worker
 
+from accord.wiring.workflow_runner import workflow_runner
 from activities.calendar.activities import CalendarActivities
 from activities.directory.activities import DirectoryActivities
 from activities.intake.activities import IntakeActivities
 from activities.intake.questions import IntakeMailActivities
 from activities.intake.subscriptions import SubscriptionActivities
 from activities.messaging.activities import MessagingActivities
+from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
 from sandbox.server import SandboxServer
 from tests.support.lifecycle import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor
@@ -107,7 +109,12 @@ async def copied_email(
 
 @asynccontextmanager
 async def intake_worker_on(
-    temporal: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+    temporal: Client,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+    *,
+    grace_window: timedelta = INTAKE_GRACE,
 ) -> AsyncIterator[Worker]:
     """Commitment and intake workflows with every real activity, bound to the sandbox."""
     assert sandbox.state is not None
@@ -134,13 +141,16 @@ async def intake_worker_on(
                 tenant_domains=["northwind.example"],
                 category="Accord",
                 task_queue=task_queue,
-                grace_window=INTAKE_GRACE,
+                grace_window=grace_window,
                 id_key=INTAKE_ID_KEY,
                 max_body_chars=200_000,  # the real limit (2,000,000 characters) makes a slow test
             ),
             IntakeMailActivities(graph, messaging, agent_mailbox=AGENT),
             SubscriptionActivities(graph, temporal, task_queue=task_queue),
+            # The worker's send routing, off: every send stays on this queue.
+            SendRouting(task_queue, [AGENT], enabled=False),
         ),
+        workflow_runner=workflow_runner(),  # the worker's own
         interceptors=[SandboxClockInterceptor(sandbox)],
     )
     async with worker:

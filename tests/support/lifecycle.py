@@ -29,9 +29,11 @@ from temporalio.worker import (
     Worker,
 )
 
+from accord.wiring.workflow_runner import workflow_runner
 from activities.calendar.activities import CalendarActivities
 from activities.directory.activities import DirectoryActivities
 from activities.messaging.activities import MessagingActivities
+from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
 from domain.models import CommitmentSpec, Person
 from sandbox.server import SandboxServer
@@ -50,7 +52,11 @@ class _FollowTemporalTime(ActivityInboundInterceptor):
 
     async def execute_activity(self, input: ExecuteActivityInput) -> Any:
         assert self._sandbox.state is not None
-        self._sandbox.state.clock.set(activity.info().current_attempt_scheduled_time)
+        info = activity.info()
+        # A local activity's scheduled time is the worker's wall clock, not the server's
+        # skipped time; it touches no Graph either, so it leaves the sandbox's clock alone.
+        if not info.is_local:
+            self._sandbox.state.clock.set(info.current_attempt_scheduled_time)
         return await super().execute_activity(input)
 
 
@@ -81,6 +87,8 @@ async def lifecycle_worker(
         clock=clock,
     )
     calendar = CalendarActivities(graph, clock=clock)
+    # Sends stay on the workflow's queue here: one worker, one sending mailbox.
+    routing = SendRouting(task_queue, [AGENT], enabled=False)
     worker = Worker(
         client,
         task_queue=task_queue,
@@ -92,7 +100,9 @@ async def lifecycle_worker(
             calendar.schedule_meeting,
             calendar.get_meeting_response,
             calendar.cancel_meeting,
+            routing.send_queue,
         ],
+        workflow_runner=workflow_runner(),  # the worker's own
         interceptors=[SandboxClockInterceptor(sandbox)],
     )
     async with worker:

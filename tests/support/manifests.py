@@ -37,10 +37,10 @@ class Rendered:
         return [o for o in self.objects if o["kind"] == kind]
 
 
-def render(overlay: str) -> Rendered:
-    """Render ``deploy/overlays/<overlay>`` with ``kubectl kustomize``."""
+def render(overlay: str, deploy: Path = DEPLOY) -> Rendered:
+    """Render ``overlays/<overlay>`` of ``deploy`` (the repository's) with ``kubectl kustomize``."""
     done = subprocess.run(  # noqa: S603 - a fixed program with a path of this repository
-        [str(KUBECTL), "kustomize", str(DEPLOY / "overlays" / overlay)],
+        [str(KUBECTL), "kustomize", str(deploy / "overlays" / overlay)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -24,12 +24,14 @@ from domain.messages.kinds import (
     ExpectationRevisedContext,
     IntakeConfirmationContext,
     ManagerHeadsUpContext,
+    MeetingOutsideHoursContext,
     MessageContext,
     MessageKind,
     ReleasedContext,
     RevisionAgreedContext,
     RevisionProposedContext,
     TeamsFallbackContext,
+    WrittenConversationContext,
 )
 from domain.models import (
     Actor,
@@ -230,6 +232,18 @@ SAMPLES: dict[MessageKind, Callable[[CommitmentSpec], MessageContext | DigestCon
     ),
     MessageKind.TEAMS_FALLBACK: lambda c: TeamsFallbackContext(
         commitment=c, recipient_time_zone=MANAGER_ZONE
+    ),
+    MessageKind.MEETING_OUTSIDE_HOURS: lambda c: MeetingOutsideHoursContext(
+        commitment=c,
+        recipient_time_zone=OWNER_ZONE,
+        meeting=TimeSlot(
+            start=datetime(2026, 12, 8, 12, 30, tzinfo=UTC),
+            end=datetime(2026, 12, 8, 13, tzinfo=UTC),
+        ),
+        outside_for=Actor.MANAGER,
+    ),
+    MessageKind.WRITTEN_CONVERSATION: lambda c: WrittenConversationContext(
+        commitment=c, recipient_time_zone=OWNER_ZONE, done_url=LINK + "done"
     ),
 }
 

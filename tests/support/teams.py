@@ -23,10 +23,12 @@ from temporalio.worker import Worker
 from accord.settings import AccordSettings
 from accord.wiring.api import build_app
 from accord.wiring.teams import teams_parts
+from accord.wiring.workflow_runner import workflow_runner
 from activities.calendar.activities import CalendarActivities
 from activities.directory.activities import DirectoryActivities
 from activities.messaging.activities import MessagingActivities
 from activities.messaging.teams import TeamsChannel
+from activities.sending.activities import SendRouting
 from api.teams_bot import TeamsBot
 from domain.action_links import LinkKeyRing
 from domain.preferences import Channel
@@ -229,7 +231,10 @@ async def teams_stack(
                 calendar.schedule_meeting,
                 calendar.get_meeting_response,
                 calendar.cancel_meeting,
+                # Sends stay on the workflow's queue here: one worker, one sending mailbox.
+                SendRouting(task_queue, [AGENT], enabled=False).send_queue,
             ],
+            workflow_runner=workflow_runner(),  # the worker's own
             interceptors=[SandboxClockInterceptor(sandbox)],
         )
         async with serve(app) as api_url:

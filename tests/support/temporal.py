@@ -18,6 +18,7 @@ from temporalio.converter import DataConverter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from sandbox.launcher.up import ONE_PARTITION_PER_QUEUE
 from workflows.commitment.contracts import SEARCH_ATTRIBUTE_KEYS
 
 
@@ -65,6 +66,7 @@ async def local_dev_server(data_converter: DataConverter) -> AsyncIterator[Workf
     """Start Temporal's dev server from the venv with Accord's search attributes, then stop it."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=venv_binary("temporal"),
+        dev_server_extra_args=ONE_PARTITION_PER_QUEUE,
         search_attributes=list(SEARCH_ATTRIBUTE_KEYS),
         data_converter=data_converter,
         dev_server_log_level="error",

@@ -22,6 +22,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.cadence import REMINDER_LIMIT
+from domain.contact_timing import common_reachable_at
 from domain.models import Actor, CheckInAnswer, CommitmentSpec, CommitmentStatus, Person
 from domain.working_time import PersonSchedule, next_reachable
 from sandbox.config import FaultConfig
@@ -319,7 +320,8 @@ async def test_a_declined_invitation_moves_to_the_next_free_slot(
             DeclinePostRequestBody(comment="I am at the dentist then.", send_response=True)
         )
     )
-    await temporal_env.sleep(timedelta(hours=3))
+    # Seen at the next look; the next invitation waits for both people's hours (issue 14).
+    await temporal_env.sleep(timedelta(days=1))
     second = await eventually(lambda: _meeting_of_other_than(handle, first.event_id))
     assert second.slot.start >= first.slot.end or second.slot.end <= first.slot.start
     assert first.slot in second.declined_slots
@@ -501,6 +503,10 @@ async def test_lets_talk_then_a_revised_expectation_goes_back_to_the_owner(
         handle, CommitmentWorkflow.lets_talk, LetsTalk(actor=SAM, question="Which figures?")
     )
     assert view.status is CommitmentStatus.CLARIFYING
+    # The invitation waits until both people are at work (issue 14).
+    both = common_reachable_at(now, [_schedule(sandbox, SAM), _schedule(sandbox, MANAGER)])
+    assert both is not None
+    await temporal_env.sleep(both - now + timedelta(minutes=1))
     meeting = await eventually(lambda: _meeting_of(handle))
     assert _in_working_hours(meeting.slot.start, NEW_YORK)
     assert _in_working_hours(meeting.slot.start, LONDON)
@@ -545,6 +551,8 @@ async def test_at_risk_brings_an_early_conversation_before_the_deadline(
     assert heads_up.status is CommitmentStatus.ACTIVE
     view = await act(handle, CommitmentWorkflow.request_conversation, ActorAction(actor=MANAGER))
     assert view.status is CommitmentStatus.IN_CONVERSATION
+    # The invitation waits until both people are at work (issue 14).
+    await temporal_env.sleep(timedelta(days=1))
     meeting = await eventually(lambda: _meeting_of(handle))
     assert meeting.slot.start < due
     await temporal_env.sleep(timedelta(days=2))

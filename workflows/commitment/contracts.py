@@ -11,6 +11,9 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 from temporalio.common import SearchAttributeKey
 
+# Named here too, where links and tests look for what a note's action id is.
+from domain.lifecycle.checking_in import NOTE_SUFFIX as NOTE_SUFFIX
+from domain.lifecycle.checking_in import note_action_id as note_action_id
 from domain.models import (
     CheckIn,
     CheckInAnswer,
@@ -26,18 +29,6 @@ from workflows.commitment.state import CommitmentState, MeetingRecord
 
 TASK_QUEUE = "accord-commitments"
 WORKFLOW_ID_PREFIX = "commitment-"
-
-
-NOTE_SUFFIX = ":note"
-
-
-def note_action_id(action_id: str) -> str:
-    """Return the action id of a note added to the check-in that ``action_id`` recorded.
-
-    The note travels as a second check-in update under this id; the workflow attaches it to
-    the check-in recorded under ``action_id`` instead of counting a second check-in.
-    """
-    return f"{action_id}{NOTE_SUFFIX}"
 
 
 def workflow_id_for(commitment_id: str) -> str:

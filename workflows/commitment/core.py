@@ -1,8 +1,15 @@
-"""What the phases and the updates of the commitment workflow share: its state, and how it changes.
+"""The shell around the lifecycle's core: decide with it, then carry its decision out.
 
-:class:`CommitmentCore` holds the one state object (:class:`CommitmentState`, also the
-continue-as-new payload), the couriers and the meetings. Every change of status goes through
-:meth:`CommitmentCore._transition`, so each is checked, recorded, counted and indexed alike.
+Every change a person (or the main loop) makes to a commitment is decided by
+:func:`domain.lifecycle.decide`, a pure function. :class:`CommitmentCore` holds the one state
+object (:class:`CommitmentState`, also the continue-as-new payload), the couriers and the
+meetings, and applies each decision: the new state in place, then its effects in order
+(status counted and indexed, messages queued, the main loop woken to replan). A rejection
+changes nothing; it becomes the ``InvalidAction`` error the person is shown.
+
+Runs that started before the core replay with its legacy rules: where the two generations
+of rules decide differently, ``workflow.patched(LIFECYCLE_CORE)`` chooses, so old histories
+replay exactly as they were made and new runs take the current rules.
 """
 
 from __future__ import annotations
@@ -13,8 +20,20 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from domain.lifecycle import (
+        LEGACY_RULES,
+        Decision,
+        NoteForWaitingHeadsUp,
+        Outcome,
+        Rejection,
+        Replan,
+        SendMessage,
+        StatusChanged,
+        decide,
+    )
+    from domain.lifecycle.actions import Action
     from domain.messages.kinds import MessageKind
-    from domain.models import Actor, CommitmentStatus, can_transition
+    from domain.models import Actor
     from integrations.telemetry.metrics import count_status_transition
     from workflows.commitment.contracts import (
         DUE_KEY,
@@ -22,11 +41,11 @@ with workflow.unsafe.imports_passed_through():
         OWNER_KEY,
         STATUS_KEY,
         VIEW_QUERY,
-        ActorAction,
         CommitmentInput,
         CommitmentView,
     )
     from workflows.commitment.state import CommitmentState
+    from workflows.patches import LIFECYCLE_CORE
 
 from workflows.commitment.courier import Couriers, PendingMessage
 from workflows.commitment.meetings import MEETING_PHASES, Meetings
@@ -71,56 +90,66 @@ class CommitmentCore:
             completed_at=state.completed_at,
         )
 
-    def _record(
-        self, actor: Actor, kind: str, detail: str, action: ActorAction | None = None
-    ) -> None:
-        action_id = action.action_id if action is not None else None
-        self._state.record(workflow.now(), actor, kind, detail, action_id)
+    def _record(self, actor: Actor, kind: str, detail: str) -> None:
+        self._state.record(workflow.now(), actor, kind, detail)
 
-    def _transition(
-        self,
-        target: CommitmentStatus,
-        actor: Actor,
-        kind: str,
-        action: ActorAction | None = None,
-    ) -> None:
-        status = self._state.status
-        if not can_transition(status, target):
-            raise invalid(f"A commitment that is {status.value} cannot become {target.value}.")
-        if status in MEETING_PHASES and target is not status:
+    def _check(self, action: Action, actor: str) -> None:
+        """Refuse (in a validator) what the current rules refuse; changes nothing."""
+        outcome = decide(self._state, action, actor, workflow.now())
+        if isinstance(outcome, Rejection):
+            raise invalid(outcome.reason)
+
+    def _apply(self, action: Action, actor: str) -> CommitmentView:
+        """Decide an action and carry the decision out; a rejection raises ``InvalidAction``."""
+        outcome = self._decide(action, actor)
+        if isinstance(outcome, Rejection):
+            if outcome.leaves is not None:
+                # Only in a replay of a run from before the core, which refused this way.
+                self._state.replace_with(outcome.leaves)
+            raise invalid(outcome.reason)
+        self._carry_out(outcome)
+        return self.view()
+
+    def _decide(self, action: Action, actor: str) -> Outcome:
+        now = workflow.now()
+        current = decide(self._state, action, actor, now)
+        legacy = decide(self._state, action, actor, now, rules=LEGACY_RULES)
+        # The marker is written only where the rules differ, so other runs replay as before.
+        if current == legacy or workflow.patched(LIFECYCLE_CORE):
+            return current
+        return legacy
+
+    def _carry_out(self, decision: Decision) -> None:
+        if decision.state is not self._state:
+            self._state.replace_with(decision.state)
+        for effect in decision.effects:
+            if isinstance(effect, StatusChanged):
+                self._status_changed(effect)
+            elif isinstance(effect, SendMessage):
+                self._couriers.queue(
+                    PendingMessage(
+                        effect.kind,
+                        effect.role,
+                        details=dict(effect.details),
+                        actions=dict(effect.actions),
+                        valid_in=effect.valid_in,
+                    )
+                )
+            elif isinstance(effect, NoteForWaitingHeadsUp):
+                for pending in self._couriers.waiting_for(Actor.MANAGER):
+                    if pending.kind is MessageKind.MANAGER_HEADS_UP:
+                        pending.details["owner_note"] = effect.note
+            elif isinstance(effect, Replan):
+                self._epoch += 1
+
+    def _status_changed(self, change: StatusChanged) -> None:
+        if change.source in MEETING_PHASES and change.target is not change.source:
             self._meetings.set_aside()
         # A metric is not a command: no patch needed, and the meter is silent during replay.
-        count_status_transition(workflow.metric_meter(), source=status.value, target=target.value)
-        self._state.status = target
-        self._record(actor, kind, "", action)
-        self._epoch += 1
+        count_status_transition(
+            workflow.metric_meter(), source=change.source.value, target=change.target.value
+        )
         self._upsert_search_attributes()
-
-    def _finish(self, note: str | None, action: ActorAction) -> None:
-        completed_at = workflow.now()
-        self._state.completed_at = completed_at
-        on_time = completed_at <= self._state.spec.due
-        self._transition(
-            CommitmentStatus.DONE, Actor.OWNER, "done_on_time" if on_time else "done_late", action
-        )
-        self._couriers.queue(
-            PendingMessage(
-                MessageKind.DONE_THANKS,
-                Actor.OWNER,
-                details={"completed_at": completed_at.isoformat()},
-            )
-        )
-        self._couriers.queue(
-            PendingMessage(
-                MessageKind.DONE_NOTICE,
-                Actor.MANAGER,
-                details={"completed_at": completed_at.isoformat(), "owner_note": note},
-            )
-        )
-
-    def _start_early_conversation(self, actor: Actor, action: ActorAction) -> None:
-        self._state.after_deadline = False
-        self._transition(CommitmentStatus.IN_CONVERSATION, actor, "conversation_requested", action)
 
     def _activated_at(self) -> datetime:
         return self._state.activated_at() or self._created_at

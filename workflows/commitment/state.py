@@ -1,104 +1,12 @@
 """The commitment workflow's state: one object, changed in place and carried as it is.
 
-The workflow holds one :class:`CommitmentState`; its phases, updates, couriers and meetings
-all change that same object, and continuing as new passes it on unchanged as the input's
-``progress``. The view and the history are read from it. It holds no I/O and no clock: the
-workflow passes the time in.
+The record itself lives with the lifecycle's core (:mod:`domain.lifecycle.state`), which
+decides every change to it; it is named here too so that the workflow's parts (couriers,
+meetings, contracts) keep one import for it.
 """
 
 from __future__ import annotations
 
-import bisect
-from datetime import datetime
-from typing import Any
+from domain.lifecycle.state import CommitmentState, MeetingRecord
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from domain.messages.kinds import MessageKind
-from domain.models import (
-    Actor,
-    CheckIn,
-    CommitmentSpec,
-    CommitmentStatus,
-    HistoryEntry,
-    Revision,
-    RevisionProposal,
-    TimeSlot,
-    UtcDatetime,
-)
-
-
-class MeetingRecord(BaseModel):
-    """A 1:1 Accord put on both calendars."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    purpose: str
-    slot: TimeSlot
-    event_id: str
-    transaction_id: str
-    declined_slots: list[TimeSlot] = Field(default_factory=list)
-
-
-class CommitmentState(BaseModel):
-    """Everything a commitment has become: the workflow's state and continue-as-new payload.
-
-    The workflow holds one of these and changes it in place; continuing as new passes it on
-    as it is, and the next run starts from it. Fields are only ever added (with defaults), so
-    a payload written by an older version still reads.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    status: CommitmentStatus = CommitmentStatus.AWAITING_ACCEPTANCE
-    spec: CommitmentSpec
-    history: list[HistoryEntry] = Field(default_factory=list)
-    check_ins: list[CheckIn] = Field(default_factory=list)
-    revisions: list[Revision] = Field(default_factory=list)
-    pending_revision: RevisionProposal | None = None
-    meeting: MeetingRecord | None = None
-    reminders_sent: int = 0
-    last_check_in_due: UtcDatetime | None = None
-    message_sequence: int = 0
-    completed_at: UtcDatetime | None = None
-    applied_action_ids: list[str] = Field(
-        default_factory=list, description="Kept sorted: the ids of the actions already applied."
-    )
-    after_deadline: bool = Field(
-        default=False,
-        description="The conversation under way follows a missed deadline (not an early one).",
-    )
-
-    def record(
-        self, at: datetime, actor: Actor, kind: str, detail: str, action_id: str | None = None
-    ) -> None:
-        """Add an entry to the history; the action's id, if any, is remembered as applied."""
-        self.history.append(HistoryEntry(at=at, actor=actor, kind=kind, detail=detail))
-        if action_id and not self.has_applied(action_id):
-            bisect.insort(self.applied_action_ids, action_id)
-
-    def has_applied(self, action_id: str | None) -> bool:
-        """Whether an action with this id was applied already (a second use changes nothing)."""
-        return action_id is not None and action_id in self.applied_action_ids
-
-    def activated_at(self) -> datetime | None:
-        """When the expectation (or its latest revision) was last agreed, if ever."""
-        for entry in reversed(self.history):
-            if entry.kind in ("accepted", "revision_agreed"):
-                return entry.at
-        return None
-
-    def last_sent_at(self, kind: MessageKind) -> datetime | None:
-        """When a message of this kind was last sent, if ever."""
-        for entry in reversed(self.history):
-            if entry.kind == f"sent:{kind.value}":
-                return entry.at
-        return None
-
-    def meetings_planned(self) -> int:
-        """How many 1:1s were put on the calendars so far."""
-        return sum(1 for entry in self.history if entry.kind == "meeting_scheduled")
-
-    def last_check_in(self) -> dict[str, Any] | None:
-        """The latest check-in, as messages carry it."""
-        return self.check_ins[-1].model_dump(mode="json") if self.check_ins else None
+__all__ = ["CommitmentState", "MeetingRecord"]

@@ -2,11 +2,12 @@
 
 It carries the lifecycle of compassionate accountability: set the expectation, check in,
 notice a miss, hold a supportive conversation, agree a revised plan, until done or released.
-People act through updates (:mod:`workflows.commitment.updates`, validated first, so a wrong
-action changes nothing); the main loop here runs the phases and does the waiting, and the
-couriers (:mod:`workflows.commitment.courier`) do the talking, so every message waits for
-its reader's working hours. Meetings are in :mod:`workflows.commitment.meetings`; the state,
-one object that is also the continue-as-new payload, in :mod:`workflows.commitment.state`.
+People act through updates (:mod:`workflows.commitment.updates`, decided by the pure core in
+:mod:`domain.lifecycle`, so a wrong action changes nothing); the main loop here runs the
+phases and does the waiting, and the couriers (:mod:`workflows.commitment.courier`) do the
+talking, so every message waits for its reader's working hours. Meetings are in
+:mod:`workflows.commitment.meetings`; the state, one object that is also the continue-as-new
+payload, in :mod:`domain.lifecycle.state`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from domain.action_links import LinkAction
     from domain.cadence import check_in_times, reminder_times
+    from domain.lifecycle import actions
     from domain.messages.kinds import MessageKind
     from domain.models import Actor, CommitmentStatus, TimeSlot
     from domain.working_time import add_working_time, is_out_of_office, next_reachable
@@ -28,7 +30,12 @@ with workflow.unsafe.imports_passed_through():
     from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
 
 # The workflow's own parts load inside the sandbox with it, under the same checks.
-from workflows.commitment.courier import ABSENCE_RECHECK, PendingMessage, schedule_of
+from workflows.commitment.courier import (
+    ABSENCE_RECHECK,
+    PendingMessage,
+    schedule_of,
+    settle_in_after_return,
+)
 from workflows.commitment.updates import CommitmentUpdates
 
 MEETING_POLL = timedelta(hours=2)
@@ -102,8 +109,7 @@ class CommitmentWorkflow(CommitmentUpdates):
         elif status is CommitmentStatus.AWAITING_RETURN:
             await self._await_return()
         elif status is CommitmentStatus.MISSED:
-            self._state.after_deadline = True
-            self._transition(CommitmentStatus.IN_CONVERSATION, Actor.SYSTEM, "conversation_planned")
+            self._apply(actions.PlanConversation(), Actor.SYSTEM)
         elif status is CommitmentStatus.IN_CONVERSATION:
             await self._hold_meeting(MessageKind.CONVERSATION_AGENDA)
 
@@ -192,25 +198,22 @@ class CommitmentWorkflow(CommitmentUpdates):
         owner = await schedule_of(self._state.spec.owner.email)
         if is_out_of_office(workflow.now(), owner):
             back = next_reachable(workflow.now(), owner)
-            self._transition(CommitmentStatus.AWAITING_RETURN, Actor.SYSTEM, "deadline_in_absence")
-            self._couriers.queue(
-                PendingMessage(
-                    MessageKind.ABSENCE_NOTICE,
-                    Actor.MANAGER,
-                    details={"back_on": back.isoformat() if back else None},
-                )
-            )
+            self._apply(actions.DeadlineReached(owner_away=True, back_on=back), Actor.SYSTEM)
             return
         if workflow.now() < deadline and await self._wait_for_change(epoch, until=deadline):
             return
-        self._transition(CommitmentStatus.MISSED, Actor.SYSTEM, "deadline_passed")
+        self._apply(actions.DeadlineReached(), Actor.SYSTEM)
 
     async def _await_return(self) -> None:
         epoch = self._epoch
         owner = await schedule_of(self._state.spec.owner.email)
         back = next_reachable(workflow.now(), owner)
         if back is not None and back <= workflow.now():
-            self._transition(CommitmentStatus.MISSED, Actor.SYSTEM, "owner_returned")
+            if not await settle_in_after_return(
+                owner, lambda: self._epoch != epoch or self._refresh_due()
+            ):
+                return
+            self._apply(actions.OwnerReturned(), Actor.SYSTEM)
             return
         recheck = workflow.now() + ABSENCE_RECHECK
         await self._wait_for_change(epoch, until=recheck if back is None else min(back, recheck))

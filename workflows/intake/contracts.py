@@ -25,8 +25,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.intake.models import DueParse, InboundEmail, Reading
-from domain.models import CommitmentSpec, OptionalText, UtcDatetime
+from domain.intake.models import DueParse, InboundEmail, Mailbox, Reading
+from domain.models import TITLE_MAX_LENGTH, CommitmentSpec, OptionalText, UtcDatetime
 
 WATCH_WORKFLOW = "MailboxWatchWorkflow"
 MESSAGE_WORKFLOW = "MessageIntakeWorkflow"
@@ -203,6 +203,11 @@ class InboundRead(_Contract):
     reply_due: DueParse | None = None
     thread_key: str = ""
     skip_reason: str | None = None
+    already_answered: bool = False
+    """Accord has already written in this conversation (its Sent Items hold a message of
+    it): a later mail there that asks nothing gets no answer."""
+    groups_asked: list[str] = Field(default_factory=list)
+    """Groups in To that could not be read as one person (ask the sender who owns it)."""
 
 
 class ThreadMessage(_Contract):
@@ -253,6 +258,9 @@ class IntakeStatus(StrEnum):
     REFUSED = "refused"
     """The sender is not above the owner in the directory (nor may otherwise ask): nothing
     starts (docs/security.md, "Who may ask whom")."""
+    NO_REQUEST = "no_request"
+    """The first mail asked for nothing: the sender got what Accord saw and a "Track this"
+    link. A later request in the thread, or the link's form, opens it again."""
 
 
 class ProposedCommitment(_Contract):
@@ -263,6 +271,18 @@ class ProposedCommitment(_Contract):
     due_text: str = ""
     status: DraftStatus = DraftStatus.PROPOSED
     grace_ends_at: UtcDatetime | None = None
+    needs_manager_confirmation: bool = False
+    """Due so soon (under two working hours after sending, or before the owner's next
+    working morning) that the grace window alone never confirms it: the manager must."""
+
+
+class SeenEmail(_Contract):
+    """What Accord saw in a mail that asked for nothing: the "Track this" form's prefill."""
+
+    subject: str = ""
+    people: list[Mailbox] = Field(default_factory=list)
+    noticed_due: UtcDatetime | None = None
+    noticed_due_text: str = ""
 
 
 class IntakeProgress(_Contract):
@@ -280,6 +300,7 @@ class IntakeProgress(_Contract):
     applied: list[str] = Field(default_factory=list)
     answer_by: UtcDatetime | None = None
     remember_until: UtcDatetime | None = None
+    seen_email: SeenEmail | None = None
 
 
 IntakeInput.model_rebuild()
@@ -295,18 +316,22 @@ class IntakeView(_Contract):
     missing: list[str]
     proposals: list[ProposedCommitment]
     messages_seen: int
+    seen_email: SeenEmail | None = None
 
 
 class IntakeUpdates:
     """The thread workflow's updates (the manager's one-click answers); each takes its model.
 
-    confirm (IntakeDecision), cancel (IntakeDecision), correct (IntakeCorrection). Each
+    confirm (IntakeDecision), cancel (IntakeDecision), correct (IntakeCorrection), track
+    (IntakeTrack). Each
     returns the :class:`IntakeView`; a refused one raises ``InvalidAction``.
     """
 
     CONFIRM = "confirm_intake"
     CANCEL = "cancel_intake"
     CORRECT = "correct_intake"
+    TRACK = "track_intake"
+    """The sender's "Track this" form, for a mail that asked nothing (:class:`IntakeTrack`)."""
 
 
 class IntakeDecision(_Contract):
@@ -323,3 +348,12 @@ class IntakeCorrection(IntakeDecision):
     title: OptionalText = None
     success_criteria: OptionalText = None
     due: UtcDatetime | None = None
+
+
+class IntakeTrack(IntakeDecision):
+    """The sender asks Accord to track what their mail (read as no request) was about."""
+
+    owner: str = Field(min_length=3, max_length=320)
+    title: str = Field(min_length=1, max_length=TITLE_MAX_LENGTH)
+    success_criteria: str = Field(min_length=1, max_length=2000)
+    due: UtcDatetime

@@ -19,12 +19,14 @@ with workflow.unsafe.imports_passed_through():
         InboundLookup,
         ThreadDelivery,
     )
+    from domain.intake.models import Ignored
     from workflows.intake.contracts import (
         MESSAGE_WORKFLOW,
         ChangeNotice,
         InboundRead,
         ThreadMessage,
     )
+    from workflows.patches import INTAKE_ANSWERS_EVERY_EMAIL
     from workflows.retries import GRAPH_RETRY
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
@@ -52,6 +54,15 @@ class MessageIntakeWorkflow:
             return read.skip_reason or "unreadable"
         # Only a request may open a conversation; anything else can only answer one.
         opens_thread = read.reading.ignored is None
+        if (
+            not opens_thread
+            and read.reading.ignored is Ignored.NOT_A_REQUEST
+            and not read.already_answered
+            and workflow.patched(INTAKE_ANSWERS_EVERY_EMAIL)
+        ):
+            # No silent drops: a mail that asks nothing, in a conversation Accord has not
+            # answered yet, opens it too, and the sender hears what Accord saw.
+            opens_thread = True
         outcome = await workflow.execute_activity(
             DELIVER_TO_THREAD,
             ThreadDelivery(

@@ -150,6 +150,10 @@ def _weekday(match: re.Match[str], local: Local) -> DateValue | None:
     modifier = (match["mod"] or match["after"] or "").lower()
     if "last" in modifier:
         return None
+    if modifier == "week":
+        # "Monday week": a week after the coming Monday.
+        ahead = (weekday - local.today.weekday()) % 7 or 7
+        return DateValue([local.today + timedelta(days=ahead + 7)])
     if "next" in modifier or "following" in modifier:
         next_monday = week_start(local.today) + timedelta(days=7)
         return DateValue([next_monday + timedelta(days=weekday)])
@@ -171,18 +175,28 @@ def _end_of_period(match: re.Match[str], local: Local) -> DateValue | None:
     period = (match["period"] or match["p2"] or "").lower()
     abbreviation = (match["eo"] or "").lower()
     period = {"w": "week", "m": "month", "q": "quarter", "y": "year"}.get(abbreviation, period)
-    return _period_end(period, following=match["next"] is not None, local=local)
+    return period_end(period, following=match["next"] is not None, local=local)
 
 
 def _this_period(match: re.Match[str], local: Local) -> DateValue | None:
     # "by ... this quarter", "at some point this month": by the period's end. Without such a
     # cue it is more often a span of activity ("mentor the graduate this quarter").
-    value = _period_end(match["period"].lower(), following=False, local=local)
+    value = period_end(match["period"].lower(), following=False, local=local)
     value.self_cued, value.needs_cue = False, True
     return value
 
 
-def _period_end(period: str, *, following: bool, local: Local) -> DateValue:
+def period_end(period: str, *, following: bool, local: Local) -> DateValue:
+    """The last working day of this (or the following) week, month, quarter or year.
+
+    Args:
+        period: ``week``, ``month``, ``quarter`` or ``year``.
+        following: the next period rather than the current one.
+        local: the moment of writing.
+
+    Returns:
+        The reading, which rolls on to the next period once passed.
+    """
     today = local.today
     if period == "week":
         monday = week_start(today) + timedelta(days=7 if following else 0)
@@ -373,7 +387,7 @@ DATE_PATTERNS = [
             r"\b(?:(?P<mod>this|next|coming|this\s+coming|the\s+following|last)\s+)?"
             + _WEEKDAY
             + r"(?P<possessive>'s)?(?!\w)"
-            + r"(?:\s+(?P<after>next\s+week|after\s+next|of\s+next\s+week))?",
+            + r"(?:\s+(?P<after>next\s+week|after\s+next|of\s+next\s+week|week(?![\w'-])))?",
             re.IGNORECASE,
         ),
         _weekday,

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from domain.intake.due_dates.calendar_words import MONTH_FIRST_ZONE_PREFIXES
+from domain.intake.due_dates.calendar_words import MONTH_FIRST_REGIONS, MONTH_FIRST_ZONE_PREFIXES
 from domain.intake.due_dates.date_phrases import date_spans
-from domain.intake.due_dates.spans import Kind, Local, Span, number_value
+from domain.intake.due_dates.foreign_phrases import foreign_date_spans
+from domain.intake.due_dates.holidays import region_for
+from domain.intake.due_dates.spans import DateValue, Kind, Local, Span, TimeValue, number_value
 from domain.intake.due_dates.time_phrases import time_spans
 from domain.intake.models import DueParse
 from domain.timezones import resolve_zone
@@ -23,14 +25,22 @@ _STRONG_CUE = re.compile(
     r"(?:\bby|\bbefore|\bdue(?:\s+(?:on|by|date|at))?:?|\bdeadline(?:\s+(?:is|of))?:?|\buntil"
     r"|\btill|\bno\s+later\s+than|\bnot\s+later\s+than|\bon\s+or\s+before|\bahead\s+of"
     r"|\bprior\s+to|\bneeded|\bdue\s+to\s+\w+(?:\s+\w+)?\s+on|\b(?:target|due|end)\s+date\s*:?"
-    r"|\beta\s*:)\s*(?:the\s+)?$",
+    r"|\beta\s*:"
+    # German, French and Spanish: "bis Freitag", "d'ici vendredi", "para el viernes".
+    r"|\bbis(?:\s+(?:zum|zur|spätestens|spaetestens))?|\bspätestens(?:\s+(?:bis|am))?"
+    r"|\bvor(?:\s+dem)?|\bd['\u2019]ici(?:\s+(?:à|au))?|\bavant(?:\s+(?:le|la))?"
+    r"|\bau\s+plus\s+tard(?:\s+(?:le|pour))?|\bpour(?:\s+le)?|\bpara(?:\s+(?:el|la))?"
+    r"|\bantes\s+del?|\ba\s+m[áa]s\s+tardar(?:\s+el)?|\bhasta(?:\s+el)?"
+    r"|\bf[äa]llig(?:\s+(?:am|bis))?|\b(?:frist|termin|[ée]ch[ée]ance|plazo|date\s+limite"
+    r"|fecha\s+l[íi]mite)\s*:?)\s*(?:(?:the|le|la|el|den|dem|l['\u2019])\s*)?$",
     re.IGNORECASE,
 )
 _WEAK_CUE = re.compile(
     r"(?:\bfor|\bon|\bready|\bwrapped\s+up|\bdone|\bcomplete[d]?|\bfinished|\bsay|\baim\s+for"
     r"|\btarget(?:ing)?:?|\beta:?|\bgoal:?|\bwithin|\bat\s+some\s+point|\bsome\s*time"
     r"|\bduring|\blater|\b(?:needs?|has|have)\s+to\s+(?:go\s+out|be\s+(?:done|ready|sent|out"
-    r"|finished|live)|happen|ship|land)(?:\s+\w+){0,2})\s*(?:the\s+)?$",
+    r"|finished|live)|happen|ship|land)(?:\s+\w+){0,2}|\bam|\ble|\bel|\bf[üu]r|\bfertig)"
+    r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 _AFTER_CUE = re.compile(
@@ -39,7 +49,10 @@ _AFTER_CUE = re.compile(
     re.IGNORECASE,
 )
 _HARD_LIMIT = re.compile(
-    r"^\s*,?\s*(?:at\s+the\s+(?:very\s+)?latest|latest|hard\s+stop|no\s+later)\b", re.IGNORECASE
+    r"^\s*,?\s*(?:at\s+the\s+(?:very\s+)?latest|latest|hard\s+stop|no\s+later|sp[äa]testens"
+    r"|au\s+plus\s+tard|dernier\s+d[ée]lai|a\s+m[áa]s\s+tardar|como\s+muy\s+tarde"
+    r"|sin\s+falta)\b",
+    re.IGNORECASE,
 )
 _SOFT_LIMIT = re.compile(
     r"^\s*,?\s*(?:if\s+(?:possible|you\s+can)|ideally|would\s+be\s+(?:great|nice|ideal)"
@@ -47,7 +60,8 @@ _SOFT_LIMIT = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_CUE = re.compile(
-    r"\b(?:deadline|due\s+date|cut-?off)\b"
+    r"\b(?:deadline|due\s+date|cut-?off|frist|abgabetermin|[ée]ch[ée]ance|date\s+limite|plazo"
+    r"|fecha\s+l[íi]mite)\b"
     r"|\bdue\b(?!\s+to\s+(?:the|a|an|our|your|their|this|that|it|an?)\b)",
     re.IGNORECASE,
 )
@@ -74,27 +88,98 @@ _JOIN_BEFORE_DATE = re.compile(r"(?:,|on|,\s*on|this|-)?", re.IGNORECASE)
 _JOIN_DATES = re.compile(r"(?:,|the)?", re.IGNORECASE)
 
 
+# An event between a date and its time: "Monday's board meeting (10am)", "the 14th, the
+# review starts at 09:00". Only a gap naming an event counts, so "by Friday and call me at 3pm"
+# keeps its own reading. Matched against a gap of at most _EVENT_GAP_CHARS characters.
+_EVENT_GAP = re.compile(
+    r"(?:['\u2019]s)?\s*,?\s*(?P<event>[^\W\d](?:[^\W\d]|[\s'\u2019/&-]){0,59}?)\s*"
+    r"(?:\(|,?\s*(?:which\s+|that\s+|it\s+)?(?:starts?|begins?|kicks?\s+off|opens?|is|beginnt"
+    r"|startet|commence|débute|empieza|comienza)?\s*(?:at|um|à|a\s+las|a\s+la)\s)\s*",
+    re.IGNORECASE,
+)
+_EVENT_GAP_CHARS = 80
+_EVENT_DETERMINER = re.compile(
+    r"(?:the|our|my|your|his|her|their|this|that|le|la|les|l['\u2019]|el|los|las|der|die|das"
+    r"|unser|unsere|notre|nuestra|nuestro)\s",
+    re.IGNORECASE,
+)
+_EVENT_NOUN = re.compile(
+    r"\b(?:meeting|review|call|session|workshop|presentation|board|demo|kick-?off|stand-?up"
+    r"|interview|briefing|launch|offsite|off-site|sync|town\s*hall|all-hands|audit|webinar"
+    r"|conference|appointment|check-in|retro|retrospective|planning|hearing|visit|training"
+    r"|pitch|committee|panel|meet|show|event|summit|forum|readout|read-out|sign-?off|exam"
+    r"|besprechung|sitzung|termin|präsentation|praesentation|telko|r[ée]union|comit[ée]"
+    r"|pr[ée]sentation|rendez-vous|entretien|reuni[óo]n|presentaci[óo]n|junta|llamada"
+    r"|entrevista|cita)\b",
+    re.IGNORECASE,
+)
+
+
+def _event_between(first: Span, second: Span, text: str) -> str | None:
+    """The event named between a date and a time ("board meeting"), or ``None``."""
+    if first.kind != Kind.DATE or second.kind != Kind.TIME:
+        return None
+    gap = text[first.end : second.start]
+    if len(gap) > _EVENT_GAP_CHARS:
+        return None
+    match = _EVENT_GAP.fullmatch(gap)
+    if match is None or not _EVENT_NOUN.search(match["event"]):
+        return None
+    possessive = gap.startswith(("'s", "\u2019s")) or text[first.start : first.end].endswith(
+        ("'s", "\u2019s")
+    )
+    if not possessive and not _EVENT_DETERMINER.match(match["event"]):
+        # "by Friday and call me at 3pm": a verb, not an event, sits between them.
+        return None
+    return " ".join(match["event"].split()).strip(" ,")
+
+
+def _joins(first: Span, second: Span, text: str) -> bool:
+    gap = text[first.end : second.start].strip()
+    if len(gap) > 20:
+        return False
+    kinds = (first.kind, second.kind)
+    return bool(
+        (kinds == (Kind.DATE, Kind.TIME) and _JOIN_AFTER_DATE.fullmatch(gap))
+        or (kinds == (Kind.TIME, Kind.DATE) and _JOIN_BEFORE_DATE.fullmatch(gap))
+        or (kinds == (Kind.DATE, Kind.DATE) and _JOIN_DATES.fullmatch(gap))
+    )
+
+
 def _combine(spans: list[Span], text: str) -> list[Span]:
-    """Merge a date with an adjacent time ("Friday 3pm", "noon tomorrow", "EOD 3 Dec")."""
+    """Merge adjacent date and time parts into one span.
+
+    "Friday 3pm", "noon tomorrow", "Tuesday 26 Jan at 3pm" (two dates and a time at most),
+    and a date with its event's time ("Monday's board meeting (10am)").
+    """
     merged: list[Span] = []
     index = 0
     while index < len(spans):
-        span = spans[index]
-        following = spans[index + 1] if index + 1 < len(spans) else None
-        if following is not None:
-            gap = text[span.end : following.start]
-            kinds = (span.kind, following.kind)
-            joinable = (
-                (kinds == (Kind.DATE, Kind.TIME) and _JOIN_AFTER_DATE.fullmatch(gap.strip()))
-                or (kinds == (Kind.TIME, Kind.DATE) and _JOIN_BEFORE_DATE.fullmatch(gap.strip()))
-                or (kinds == (Kind.DATE, Kind.DATE) and _JOIN_DATES.fullmatch(gap.strip()))
-            )
-            if joinable:
-                merged.append(Span(span.start, following.end, "pair", extra=[span, following]))
-                index += 2
-                continue
-        merged.append(span)
+        group = [spans[index]]
+        event = ""
         index += 1
+        while index < len(spans):
+            following = spans[index]
+            dates = sum(1 for part in group if part.kind == Kind.DATE)
+            times = sum(1 for part in group if part.kind == Kind.TIME)
+            if following.kind == Kind.DATE and dates >= 2:
+                break
+            if following.kind == Kind.TIME and times >= 1:
+                break
+            if _joins(group[-1], following, text):
+                group.append(following)
+                index += 1
+                continue
+            found = _event_between(group[-1], following, text)
+            if found is None:
+                break
+            event = found
+            group.append(following)
+            index += 1
+        if len(group) == 1:
+            merged.append(group[0])
+        else:
+            merged.append(Span(group[0].start, group[-1].end, "pair", extra=group, event=event))
     return merged
 
 
@@ -106,6 +191,7 @@ class _Candidate:
     alternatives: list[datetime]
     ambiguous: bool
     cue: int
+    anchor: str = ""
 
     @property
     def cued(self) -> bool:
@@ -141,7 +227,8 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
             cue, cued = max(cue, 1), True
         if date_value.needs_cue and not cued:
             return None
-        if date_value.weak_only:
+        if date_value.weak_only and not span.event:
+            # A possessive weekday names an event: weak, unless the event's time is given.
             cue = min(cue, 1)
         if date_value.exact is not None and time_value is None:
             exact = date_value.exact
@@ -154,15 +241,16 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
             readings = [_at(rolled, at, zone or local.zone)]
         readings += [_at(reading, at, zone or local.zone) for reading in extra_readings]
         ambiguous = ambiguous or date_value.ambiguous
+        anchor = _anchor(span, text, date_value, time_value)
         if date_value.ambiguous and len(readings) > 1 and not extra_readings:
             year_ahead = local.now + timedelta(days=365)
             plausible = [reading for reading in readings if local.now < reading <= year_ahead]
             if len(plausible) == 1:
-                return _Candidate(span.start, span.end, plausible[0], [], False, cue)
+                return _Candidate(span.start, span.end, plausible[0], [], False, cue, anchor)
             if all(reading <= local.now for reading in readings):
                 # Every reading is past: the date needs fixing whichever was meant.
-                return _Candidate(span.start, span.end, readings[0], [], False, cue)
-        return _Candidate(span.start, span.end, readings[0], readings[1:], ambiguous, cue)
+                return _Candidate(span.start, span.end, readings[0], [], False, cue, anchor)
+        return _Candidate(span.start, span.end, readings[0], readings[1:], ambiguous, cue, anchor)
     if time_value is None:
         return None
     # A time alone ("by 3pm", "EOD") is today's, or tomorrow's once it has passed.
@@ -174,6 +262,22 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
     if due <= local.now:
         due = _at(local.today + timedelta(days=1), time_value.at, time_value.zone or local.zone)
     return _Candidate(span.start, span.end, due, [], False, cue)
+
+
+def _anchor(span: Span, text: str, date_value: DateValue, time_value: TimeValue | None) -> str:
+    """How an event or a holiday set the date, in words for the confirmation."""
+    if span.event and time_value is not None:
+        date_part = next((part for part in span.extra if part.kind == Kind.DATE), span)
+        date_words = " ".join(text[date_part.start : date_part.end].split())
+        label = (
+            f"{date_words} {span.event}"
+            if date_words.endswith(("'s", "\u2019s"))
+            else f"{span.event} on {date_words}"
+        )
+        return f"when {label} starts ({time_value.at:%H:%M})"
+    if date_value.anchor:
+        return date_value.anchor
+    return ""
 
 
 _OFFSET_BEFORE = re.compile(
@@ -261,7 +365,8 @@ def _later_of_alternatives(candidates: list[_Candidate], text: str) -> list[_Can
 
 _START_CUE = re.compile(
     r"(?:\bfrom|\bstarting(?:\s+on)?|\bbeginning(?:\s+on)?|\bas\s+of|\beffective(?:\s+on)?"
-    r"|\bafter|\bsince)\s*(?:the\s+)?$",
+    r"|\bafter|\bsince|\bab|\bseit|\bà\s+partir\s+d[eu]|\bdès|\bdepuis|\ba\s+partir\s+del?"
+    r"|\bdesde)\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -294,12 +399,22 @@ def _at(day: date, at: time, zone: tzinfo) -> datetime:
     return datetime.combine(day, at, zone)
 
 
-def _month_first(zone_name: str) -> bool:
+def _month_first(zone_name: str, locale: str = "") -> bool:
+    # A mailbox locale with a region ("en-US", "en-GB") says how its owner writes dates; the
+    # zone is the fallback.
+    parts = locale.replace("_", "-").split("-")
+    if len(parts) > 1 and len(parts[1]) == 2:
+        return parts[1].upper() in MONTH_FIRST_REGIONS
     return zone_name.startswith(MONTH_FIRST_ZONE_PREFIXES)
 
 
 def _local(
-    sent_at: datetime, time_zone: str, working_day_end: time, working_day_start: time
+    sent_at: datetime,
+    time_zone: str,
+    working_day_end: time,
+    working_day_start: time,
+    locale: str = "",
+    region: str = "",
 ) -> Local:
     try:
         zone = resolve_zone(time_zone)
@@ -313,13 +428,15 @@ def _local(
         zone=zone,
         day_end=working_day_end,
         day_start=working_day_start,
-        month_first=_month_first(key),
+        month_first=_month_first(key, locale),
+        region=region_for(region, locale, key),
     )
 
 
 _CUE_WORDS = re.compile(
     r"(?:\b(?:by|before|due(?:\s+(?:on|by|date|at))?:?|deadline(?:\s+(?:is|of))?:?|until|till"
-    r"|no\s+later\s+than|on\s+or\s+before|on|for|at)\s+(?:the\s+)?)$",
+    r"|no\s+later\s+than|on\s+or\s+before|on|for|at|bis(?:\s+(?:zum|zur))?|spätestens|vor|am"
+    r"|d['\u2019]ici|avant|pour|para|antes\s+del?|hasta|el|le)\s+(?:the\s+|le\s+|el\s+|la\s+)?)$",
     re.IGNORECASE,
 )
 
@@ -332,6 +449,8 @@ def find_due_dates(
     working_day_end: time = time(17, 0),
     working_day_start: time = time(9, 0),
     require_cue: bool = False,
+    locale: str = "",
+    region: str = "",
 ) -> list[DueParse]:
     """Return every due date the text mentions, cued ones ("by", "before", "due") first.
 
@@ -343,12 +462,18 @@ def find_due_dates(
         working_day_start: the time "first thing" or "by next week" means.
         require_cue: keep only dates introduced by a deadline word or that are deadlines by
             themselves ("EOD", "within two weeks").
+        locale: the writer's mailbox locale ("en-US"): month-first numeric dates or not,
+            and the region for holiday names.
+        region: the writer's country code, for holiday names (default: from the locale,
+            then the zone).
 
     Returns:
         The readings, in order of preference.
     """
-    local = _local(sent_at, time_zone, working_day_end, working_day_start)
-    spans = _without_overlaps([*date_spans(text, local), *time_spans(text, local)])
+    local = _local(sent_at, time_zone, working_day_end, working_day_start, locale, region)
+    spans = _without_overlaps(
+        [*date_spans(text, local), *foreign_date_spans(text, local), *time_spans(text, local)]
+    )
     candidates = [
         candidate
         for span in _combine(spans, text)
@@ -372,6 +497,7 @@ def find_due_dates(
                 alternatives=[other.astimezone(UTC) for other in candidate.alternatives],
                 in_past=due <= local.now,
                 strength=candidate.cue,
+                anchor=candidate.anchor,
             )
         )
     return results
@@ -384,6 +510,8 @@ def parse_due(
     time_zone: str,
     working_day_end: time = time(17, 0),
     working_day_start: time = time(9, 0),
+    locale: str = "",
+    region: str = "",
 ) -> DueParse | None:
     """Read the due date a text sets, in the writer's zone and relative to when they wrote.
 
@@ -399,6 +527,8 @@ def parse_due(
         time_zone: the writer's zone, IANA or Windows name; an unknown one reads as UTC.
         working_day_end: the time a bare date means.
         working_day_start: the time "first thing" or "by next week" means.
+        locale: the writer's mailbox locale, e.g. ``de-DE`` (see :func:`find_due_dates`).
+        region: the writer's country code, for holiday names.
 
     Returns:
         The preferred reading (a date introduced by "by", "before", "due" and the like wins
@@ -410,5 +540,7 @@ def parse_due(
         time_zone=time_zone,
         working_day_end=working_day_end,
         working_day_start=working_day_start,
+        locale=locale,
+        region=region,
     )
     return found[0] if found else None

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from domain.intake.due_dates.calendar_words import NUMBER_WORDS
+from domain.intake.due_dates.calendar_words import FOREIGN_NUMBER_WORDS, NUMBER_WORDS
 
 RECENT_PAST = timedelta(days=90)
 """How far back a date without a year is still read as this (past) date rather than next year's."""
@@ -33,6 +33,7 @@ class Local:
     day_end: time
     day_start: time
     month_first: bool
+    region: str = ""
 
     @property
     def today(self) -> date:
@@ -57,6 +58,7 @@ class DateValue:
     exact: datetime | None = None
     ambiguous: bool = False
     weak_only: bool = False
+    anchor: str = ""
 
 
 @dataclass
@@ -78,6 +80,7 @@ class Span:
     date_value: DateValue | None = None
     time_value: TimeValue | None = None
     extra: list[Span] = field(default_factory=list)
+    event: str = ""
 
 
 def number_value(word: str) -> int | None:
@@ -85,7 +88,7 @@ def number_value(word: str) -> int | None:
     cleaned = " ".join(word.lower().split())
     if cleaned.isdigit():
         return int(cleaned)
-    return NUMBER_WORDS.get(cleaned)
+    return NUMBER_WORDS.get(cleaned, FOREIGN_NUMBER_WORDS.get(cleaned))
 
 
 def valid_date(year: int, month: int, day: int) -> date | None:

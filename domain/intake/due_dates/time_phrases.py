@@ -26,6 +26,38 @@ _NAMED_TIME = re.compile(
     r"|(?:(?<=day\s)|(?<=row\s)|(?<=mrw\s)|(?<=tmr\s))(?:am|pm))\b",
     re.IGNORECASE,
 )
+# "15 Uhr", "15.30 Uhr", "à 15h", "15h", "a las 15": the hour written the German, French or
+# Spanish way (a bare "15h" only after "à", where it cannot be a number of hours).
+_FOREIGN_CLOCK = re.compile(
+    r"(?<!\w)(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*uhr(?!\w)"
+    r"|(?<!\w)(?:à|a|vers)\s+(?P<h2>[01]?\d|2[0-3])\s*h(?P<m2>[0-5]\d)?(?!\w)"
+    r"|(?<!\w)a\s+las\s+(?P<h3>[01]?\d|2[0-3])(?:[:.](?P<m3>[0-5]\d))?(?![\w:])",
+    re.IGNORECASE,
+)
+_FOREIGN_NAMED_TIME = re.compile(
+    r"(?<!\w)(?P<name>mittags?|midi|mediod[ií]a|feierabend|dienstschluss|gesch[äa]ftsschluss"
+    r"|tagesende|ende\s+des\s+(?:arbeits)?tages|fin\s+de\s+(?:la\s+)?journ[ée]e"
+    r"|fin(?:al)?\s+del\s+d[ií]a|fin\s+de\s+la\s+jornada|morgens|vormittags|fr[üu]h"
+    r"|le\s+matin|dans\s+la\s+matin[ée]e|por\s+la\s+ma[ñn]ana|a\s+primera\s+hora"
+    r"|premi[èe]re\s+heure|minuit|medianoche|mitternacht)(?!\w)",
+    re.IGNORECASE,
+)
+_FOREIGN_NOON = ("mittag", "mittags", "midi", "mediodía", "mediodia")
+_FOREIGN_MIDNIGHT = ("minuit", "medianoche", "mitternacht")
+_FOREIGN_MORNING = (
+    "morgens",
+    "vormittags",
+    "früh",
+    "fruh",
+    "le matin",
+    "dans la matinée",
+    "dans la matinee",
+    "por la mañana",
+    "por la manana",
+    "a primera hora",
+    "première heure",
+    "premiere heure",
+)
 _ZONE_SUFFIX = re.compile(
     r"^\s*\(?(?P<zone>" + "|".join(ZONE_ABBREVIATIONS) + r")\)?\b"
     r"|^\s*,?\s*(?P<city>" + "|".join(CITY_ZONES) + r")\s+time\b",
@@ -68,6 +100,25 @@ def time_spans(text: str, local: Local) -> Iterator[Span]:
         if suffixed.time_value is not None and suffixed.time_value.zone is not None:
             value.zone = suffixed.time_value.zone
         yield Span(match.start(), suffixed.end, Kind.TIME, time_value=value)
+    yield from _foreign_time_spans(text, local)
+
+
+def _foreign_time_spans(text: str, local: Local) -> Iterator[Span]:
+    for match in _FOREIGN_CLOCK.finditer(text):
+        hour = int(match["h"] or match["h2"] or match["h3"])
+        minute = int(match["m"] or match["m2"] or match["m3"] or 0)
+        yield _zone_suffixed(text, match.start(), match.end(), time(hour, minute))
+    for match in _FOREIGN_NAMED_TIME.finditer(text):
+        name = " ".join(match["name"].lower().split())
+        if name in _FOREIGN_NOON:
+            value = TimeValue(time(12, 0))
+        elif name in _FOREIGN_MIDNIGHT:
+            value = TimeValue(time(23, 59))
+        elif name in _FOREIGN_MORNING:
+            value = TimeValue(local.day_start, self_cued=name.startswith(("a primera", "prem")))
+        else:
+            value = TimeValue(local.day_end, self_cued=True)
+        yield Span(match.start(), match.end(), Kind.TIME, time_value=value)
 
 
 def _zone_suffixed(text: str, start: int, end: int, at: time) -> Span:

@@ -5,6 +5,7 @@ machine slows both alike; a quadratic pattern on 150,000 characters takes minute
 """
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -52,6 +53,21 @@ HOSTILE = {
     "empty lines": ASK + "\n" * SIZE,
     "wrapped wrote lines": ASK + _fill("On aaaa\n"),
     "one long line": ASK + _fill("please send it by Friday and "),
+    # Issue 18's readers: translated quote headers, statements, holidays, events, languages.
+    "wrapped translated wrote lines": ASK + _fill("Am 3. Dezember schrieb Maya\n"),
+    "long translated wrote line": ASK + "Le " + "a " * (SIZE // 2) + "a écrit :",
+    "translated header blocks": ASK + _fill("Von: a\nVon: b\nDe : c\nDa: d\n"),
+    "runs of determiners": ASK + _fill("the "),
+    "statement sentences": ASK + _fill("Sam, the deck, Friday. "),
+    "delegations without dates": ASK + _fill("Omar is taking over it. "),
+    "holiday words": ASK + _fill("before Christmas Eve before Boxing "),
+    "event gaps": ASK + _fill("Monday's board meeting ( "),
+    "German asks": ASK + _fill("Bitte schick den Bericht bis Freitag. "),
+    "foreign dates": ASK + _fill("4. Dezember 15 Uhr d'ici vendredi para el 4 de "),
+    "courtesy lines": ASK + _fill("no need to reply tonight "),
+    "words that look like names": ASK + _fill("Aand Band Cand "),
+    "apostrophes and hyphens": ASK + _fill("a'-"),
+    "deep quotes and bullets": ASK + _fill("> > > - * > 1. > a) "),
 }
 
 
@@ -82,10 +98,28 @@ def benign_seconds() -> float:
     return max(min(_seconds(body) for _ in range(2)) for body in bodies)
 
 
+def _settled(measure: Callable[[], float], limit: float) -> float:
+    """A measurement, taken again once if over the limit: the CPU is shared, so one reading
+    may be slowed by others; a slow pattern is slow every time."""
+    seconds = measure()
+    return seconds if seconds <= limit else min(seconds, measure())
+
+
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_bodies_read_in_about_benign_time(name: str, benign_seconds: float) -> None:
-    seconds = _seconds(HOSTILE[name])
-    assert seconds <= FACTOR * benign_seconds + SLACK_SECONDS, (name, seconds, benign_seconds)
+    limit = FACTOR * benign_seconds + SLACK_SECONDS
+    seconds = _settled(lambda: _seconds(HOSTILE[name]), limit)
+    assert seconds <= limit, (name, seconds, benign_seconds)
+
+
+def test_a_hostile_subject_reads_in_about_benign_time(benign_seconds: float) -> None:
+    for subject in ("Re: " * (SIZE // 4), "a" * SIZE, "Sam - please " + "the " * (SIZE // 4)):
+        email = _email(ASK).model_copy(update={"subject": subject})
+        start = time.perf_counter()
+        reading = read_email(email, CONTEXT)
+        seconds = time.perf_counter() - start
+        assert seconds <= FACTOR * benign_seconds + SLACK_SECONDS, (subject[:20], seconds)
+        assert len(reading.title) <= 120
 
 
 @pytest.mark.parametrize(
@@ -97,8 +131,9 @@ def test_hostile_html_reads_in_about_benign_time(filler: str) -> None:
         _seconds(start + _fill("<p>The quick brown <b>fox</b> jumps.</p>\n"), html=True)
         for _ in range(2)
     )
-    seconds = _seconds(start + _fill(filler), html=True)
-    assert seconds <= FACTOR * benign + SLACK_SECONDS, (seconds, benign)
+    limit = FACTOR * benign + SLACK_SECONDS
+    seconds = _settled(lambda: _seconds(start + _fill(filler), html=True), limit)
+    assert seconds <= limit, (seconds, benign)
 
 
 def test_a_long_to_line_still_gives_its_addresses() -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
+from temporalio.testing import ActivityEnvironment
 
 from integrations.graph.pacing import (
     MAILBOX_BUSY,
@@ -147,3 +150,29 @@ async def test_a_429_pauses_the_mailbox_for_its_retry_after() -> None:
     started = time.monotonic()
     await _submit_all(pacer, 1, mailbox="a")
     assert time.monotonic() - started >= 0.9
+
+
+async def test_without_a_message_rate_sends_go_at_once_and_still_pause_after_a_429() -> None:
+    # The per-mailbox task queue holds the rate: the pacer books nothing and holds no one.
+    pacer = MailboxPacer(PacingLimits(messages_per_minute=None, minute=MINUTE, max_wait=1.0))
+    started = time.monotonic()
+    finished = await _submit_all(pacer, 10)
+    assert finished[-1] - started < MINUTE
+    pacer.pause("a@x", 0.2)
+    paused = time.monotonic()
+    await _submit_all(pacer, 1)
+    assert time.monotonic() - paused >= 0.19
+
+
+async def test_a_submission_waits_for_its_moment_after_the_dispatch() -> None:
+    # Sends reach Exchange spaced as Temporal dispatched them, whatever their look-ups took.
+    pacer = MailboxPacer(PacingLimits(messages_per_minute=None, align_to_dispatch=0.3))
+    environment = ActivityEnvironment()
+    environment.info = dataclasses.replace(environment.info, started_time=datetime.now(UTC))
+
+    async def send() -> float:
+        async with pacer.turn("a@x", "a@x:1") as turn, turn.submission():
+            return time.time()
+
+    submitted = await environment.run(send)
+    assert submitted - environment.info.started_time.timestamp() >= 0.29
