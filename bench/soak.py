@@ -36,7 +36,6 @@ import json
 import logging
 import random
 import secrets
-import signal
 import sys
 import tempfile
 import time
@@ -47,18 +46,15 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.converter import DataConverter
-from temporalio.service import RPCError
 
-from accord.settings import AccordSettings
 from bench import stack
 from bench.results import Run, quiet_logs
 from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
 from integrations.temporal.converter import build_data_converter
 from sandbox.config import FaultConfig, LimitsConfig, SandboxConfig
-from sandbox.launcher.up import dev_server_command
-from sandbox.server import SandboxServer, free_port
+from sandbox.server import SandboxServer
 from tests.support.drills import (
+    DevServer,
     DrillFigures,
     Lifecycle,
     Mailboxes,
@@ -73,49 +69,6 @@ FAULT_KINDS = 5
 """503, 504, dropped connection, accepted-then-failed, slow: each gets an equal share."""
 INBOX_READ_EVERY = 1.0
 """Seconds between the driver's reads of one inbox (every lifecycle in a wave shares them)."""
-
-
-class DevServer:
-    """Temporal's dev server as a process of the soak, on a SQLite file that outlives it."""
-
-    def __init__(self, data_dir: Path) -> None:
-        settings = AccordSettings(temporal_dev_port=free_port(), temporal_ui_port=free_port())
-        self.address = f"127.0.0.1:{settings.temporal_dev_port}"
-        self._command = dev_server_command(settings, data_dir)
-        self._log_dir = data_dir
-        self._process: asyncio.subprocess.Process | None = None
-        self.starts = 0
-
-    async def start(self, data_converter: DataConverter) -> Client:
-        """Start the server and return a client once it answers."""
-        self.starts += 1
-        with (self._log_dir / f"temporal-{self.starts}.log").open("wb") as log:
-            self._process = await asyncio.create_subprocess_exec(
-                *self._command, stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log
-            )
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                client = await Client.connect(self.address, data_converter=data_converter)
-                await client.count_workflows()
-            except (RPCError, RuntimeError):
-                if time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.2)
-            else:
-                return client
-
-    async def kill(self) -> None:
-        """SIGKILL the server: whatever it had not written is gone."""
-        if self._process is not None and self._process.returncode is None:
-            self._process.send_signal(signal.SIGKILL)
-            await self._process.wait()
-
-    async def stop(self) -> None:
-        """Stop the server at the end of the soak."""
-        if self._process is not None and self._process.returncode is None:
-            self._process.terminate()
-            await asyncio.wait_for(self._process.wait(), timeout=30)
 
 
 class SharedInbox(Mailboxes):
@@ -165,7 +118,7 @@ class Soak:
         self.graph_requests = 0
         self.payload_key = secrets.token_bytes(32)
         self.converter = build_data_converter(EncryptionCodec(PayloadKeyRing([self.payload_key])))
-        self.temporal = DevServer(directory)
+        self.temporal = DevServer(directory, start_within=120)
         self.waves = 0
         self.stopped_for_time = False
 

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from domain.working_time import (
     PersonSchedule,
     add_working_time,
+    intersect_ranges,
     is_reachable,
     next_reachable,
     reachable_periods,
@@ -117,7 +118,7 @@ def common_reachable_at(
     common: list[tuple[datetime, datetime]] | None = None
     for schedule in schedules:
         periods = [(p.start, p.end) for p in reachable_periods(at, working_days, schedule)]
-        common = periods if common is None else _intersect(common, periods)
+        common = periods if common is None else intersect_ranges(common, periods)
     return common[0][0] if common else None
 
 
@@ -292,20 +293,3 @@ def sending_window_end(at: datetime, schedule: PersonSchedule) -> datetime | Non
         return None
     (period, *_rest) = reachable_periods(at, 1, schedule)
     return period.end
-
-
-def _intersect(
-    first: list[tuple[datetime, datetime]], second: list[tuple[datetime, datetime]]
-) -> list[tuple[datetime, datetime]]:
-    result = []
-    i = j = 0
-    while i < len(first) and j < len(second):
-        start = max(first[i][0], second[j][0])
-        end = min(first[i][1], second[j][1])
-        if start < end:
-            result.append((start, end))
-        if first[i][1] < second[j][1]:
-            i += 1
-        else:
-            j += 1
-    return result

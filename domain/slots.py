@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from domain.models import DomainModel, TimeSlot, UtcDatetime
-from domain.working_time import PersonSchedule, TimeRange, reachable_periods
+from domain.working_time import PersonSchedule, TimeRange, intersect_ranges, reachable_periods
 
 FREE = "0"
 DEFAULT_MEETING_LENGTH = timedelta(minutes=30)
@@ -134,30 +134,14 @@ def find_common_slot(
             (period.start, period.end)
             for period in reachable_periods(not_before, working_days, person.schedule)
         ]
-        available = _intersect(person.availability.free_ranges(), working)
-        common = available if common is None else _intersect(common, available)
+        available = intersect_ranges(person.availability.free_ranges(), working)
+        common = available if common is None else intersect_ranges(common, available)
     declined = sorted((slot.start, slot.end) for slot in exclude)
     for start, end in _subtract(common or [], declined):
         candidate = _round_up(start, granularity)
         if candidate + length <= end:
             return TimeSlot(start=candidate, end=candidate + length)
     return None
-
-
-def _intersect(first: list[TimeRange], second: list[TimeRange]) -> list[TimeRange]:
-    """Intersect two ordered lists of disjoint ranges."""
-    result = []
-    i = j = 0
-    while i < len(first) and j < len(second):
-        start = max(first[i][0], second[j][0])
-        end = min(first[i][1], second[j][1])
-        if start < end:
-            result.append((start, end))
-        if first[i][1] < second[j][1]:
-            i += 1
-        else:
-            j += 1
-    return result
 
 
 def _subtract(ranges: list[TimeRange], holes: list[TimeRange]) -> list[TimeRange]:

@@ -423,3 +423,27 @@ def reachable_periods(
         for _day_start, parts in islice(days, working_days)
         for part_start, part_end in parts
     ]
+
+
+def intersect_ranges(first: list[TimeRange], second: list[TimeRange]) -> list[TimeRange]:
+    """Intersect two ordered lists of disjoint ranges (one pass over both).
+
+    Args:
+        first: ordered, disjoint ranges.
+        second: ordered, disjoint ranges.
+
+    Returns:
+        The ranges inside both, in order.
+    """
+    result = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        start = max(first[i][0], second[j][0])
+        end = min(first[i][1], second[j][1])
+        if start < end:
+            result.append((start, end))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result

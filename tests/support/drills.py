@@ -24,6 +24,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import sys
 import time
 import uuid
@@ -42,12 +43,15 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
+from temporalio.converter import DataConverter
 from temporalio.service import RPCError
 
+from accord.settings import AccordSettings
 from bench import stack
 from domain.models import CheckInAnswer, CommitmentStatus
 from sandbox.directory import folder_id_for
-from sandbox.server import SandboxServer
+from sandbox.launcher.up import dev_server_command
+from sandbox.server import SandboxServer, free_port
 from tests.support.people import AGENT, MANAGER, SAM
 from workflows.commitment.client import CommitmentUnavailableError
 from workflows.commitment.contracts import (
@@ -188,6 +192,56 @@ def drill_worker(
 
 
 # --- Driving a lifecycle -------------------------------------------------------------------
+
+
+class DevServer:
+    """Temporal's dev server as a process of a drill or the soak, on a SQLite file that
+    outlives it, so it can be SIGKILLed and started again on what it had written.
+
+    Args:
+        data_dir: where the database file and the server's logs go.
+        start_within: seconds to wait for the server to answer after each start.
+    """
+
+    def __init__(self, data_dir: Path, *, start_within: float = 60) -> None:
+        settings = AccordSettings(temporal_dev_port=free_port(), temporal_ui_port=free_port())
+        self.address = f"127.0.0.1:{settings.temporal_dev_port}"
+        self._command = dev_server_command(settings, data_dir)
+        self._log_dir = data_dir
+        self._start_within = start_within
+        self._process: asyncio.subprocess.Process | None = None
+        self.starts = 0
+
+    async def start(self, data_converter: DataConverter) -> Client:
+        """Start the server and return a client once it answers."""
+        self.starts += 1
+        with (self._log_dir / f"temporal-{self.starts}.log").open("wb") as log:
+            self._process = await asyncio.create_subprocess_exec(
+                *self._command, stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + self._start_within
+        while True:
+            try:
+                client = await Client.connect(self.address, data_converter=data_converter)
+                await client.count_workflows()
+            except (RPCError, RuntimeError):
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.2)
+            else:
+                return client
+
+    async def kill(self) -> None:
+        """SIGKILL the server: whatever it had not written is gone."""
+        if self._process is not None and self._process.returncode is None:
+            self._process.send_signal(signal.SIGKILL)
+            await self._process.wait()
+
+    async def stop(self) -> None:
+        """Stop the server at the end of the run."""
+        if self._process is not None and self._process.returncode is None:
+            self._process.terminate()
+            await asyncio.wait_for(self._process.wait(), timeout=30)
 
 
 class Mailboxes:

@@ -31,6 +31,7 @@ from workflows.intake.client import start_message_intake
 from workflows.intake.contracts import (
     INTAKE_VIEW_QUERY,
     ChangeNotice,
+    IntakeStatus,
     IntakeView,
     WatchMode,
     message_workflow_id,
@@ -97,6 +98,14 @@ async def view_of(handle: WorkflowHandle[Any, Any]) -> IntakeView:
     """A thread's intake view."""
     view: IntakeView = await handle.query(INTAKE_VIEW_QUERY, result_type=IntakeView)
     return view
+
+
+async def view_in_status(
+    handle: WorkflowHandle[Any, Any], status: IntakeStatus
+) -> IntakeView | None:
+    """The thread's view once it is in ``status``, else ``None`` (for polling)."""
+    view = await view_of(handle)
+    return view if view.status is status else None
 
 
 async def copied_email(

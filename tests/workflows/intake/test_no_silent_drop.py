@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 import pytest_asyncio
 from msgraph.generated.models.email_address import EmailAddress
 from msgraph.generated.models.message import Message
@@ -24,7 +22,7 @@ from msgraph.generated.users.item.messages.item.reply.reply_post_request_body im
     ReplyPostRequestBody,
 )
 from msgraph.graph_service_client import GraphServiceClient
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -41,14 +39,13 @@ from tests.support.intake import (
     intake,
     intake_worker_on,
     thread_handle,
+    view_in_status,
     view_of,
 )
 from tests.support.lifecycle import LINK_KEY
 from tests.support.mailboxes import newest, send_as
 from tests.support.people import AGENT, MANAGER, PRIYA, SAM
 from tests.support.polling import eventually
-from tests.support.sandbox import round_the_clock_tenant
-from tests.support.temporal import add_search_attributes
 from workflows.commitment.contracts import workflow_id_for
 from workflows.intake.contracts import (
     DraftStatus,
@@ -65,28 +62,6 @@ FYI = (
 PLATFORM_TEAM = "platform-team@northwind.example"
 FORECASTING = "forecasting@northwind.example"
 _TRACK_LINK = re.compile(r"https?://[^\s\"'<>]+/a/([A-Za-z0-9._-]+)")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def temporal(temporal_env: WorkflowEnvironment) -> Client:
-    """The module's time-skipping server, knowing Accord's search attributes."""
-    return await add_search_attributes(temporal_env.client)
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    """A sandbox where everyone is reachable at any hour (no waiting for mornings)."""
-    with SandboxServer(tmp_path / "sandbox", tenant=round_the_clock_tenant()) as server:
-        yield server
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def intake_worker(
-    temporal: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
-) -> AsyncIterator[Worker]:
-    """Commitment and intake workflows with every real activity, bound to the sandbox."""
-    async with intake_worker_on(temporal, task_queue, sandbox, graph) as worker:
-        yield worker
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -114,11 +89,6 @@ def _track_path(message: dict[str, Any]) -> str:
     found = _TRACK_LINK.search(html.unescape(message["body"]["content"]))
     assert found is not None, "no Track this link"
     return f"/a/{found.group(1)}"
-
-
-async def _status(handle: WorkflowHandle[Any, Any], status: IntakeStatus) -> IntakeView | None:
-    view = await view_of(handle)
-    return view if view.status is status else None
 
 
 async def _reply(
@@ -198,7 +168,7 @@ async def test_mail_asking_nothing_gets_what_accord_saw_and_track_this_opens_a_p
     assert saved.status_code == 200, saved.text
     assert "tracking" in saved.text
 
-    view = await eventually(lambda: _status(thread, IntakeStatus.DONE), timeout=30)
+    view = await eventually(lambda: view_in_status(thread, IntakeStatus.DONE), timeout=30)
     assert view is not None
     [proposal] = view.proposals
     assert proposal.status is DraftStatus.STARTED
@@ -239,7 +209,7 @@ async def test_later_replies_in_an_answered_thread_are_silent_but_a_new_request_
     assert request["conversationId"] == email["conversationId"]
     await intake(temporal, task_queue, in_agent_inbox(request["id"]))
 
-    view = await eventually(lambda: _status(thread, IntakeStatus.CONFIRMING), timeout=30)
+    view = await eventually(lambda: view_in_status(thread, IntakeStatus.CONFIRMING), timeout=30)
     assert view is not None
     assert [p.spec.owner.email for p in view.proposals] == [SAM]
     confirmation = (await eventually(lambda: from_agent(sandbox, MANAGER)[1:]))[0]
@@ -329,7 +299,7 @@ async def test_groups_are_never_owners(
     assert newest(sandbox, PRIYA)["subject"] == "Q1"
     await intake(temporal, task_queue, in_agent_inbox(cc_list["id"]))
     view = await eventually(
-        lambda: _status(thread_handle(temporal, cc_list), IntakeStatus.CONFIRMING)
+        lambda: view_in_status(thread_handle(temporal, cc_list), IntakeStatus.CONFIRMING)
     )
     assert view is not None
     assert [p.spec.owner.email for p in view.proposals] == [SAM]
@@ -339,7 +309,7 @@ async def test_groups_are_never_owners(
     to_list = newest(sandbox, AGENT)
     await intake(temporal, task_queue, in_agent_inbox(to_list["id"]))
     view = await eventually(
-        lambda: _status(thread_handle(temporal, to_list), IntakeStatus.WAITING_FOR_MANAGER)
+        lambda: view_in_status(thread_handle(temporal, to_list), IntakeStatus.WAITING_FOR_MANAGER)
     )
     assert view is not None
     assert view.proposals == []
@@ -351,7 +321,9 @@ async def test_groups_are_never_owners(
     await send_as(graph, MANAGER, to=[FORECASTING], cc=[AGENT], subject="Q1 forecast", body=ASK)
     one = newest(sandbox, AGENT)
     await intake(temporal, task_queue, in_agent_inbox(one["id"]))
-    view = await eventually(lambda: _status(thread_handle(temporal, one), IntakeStatus.CONFIRMING))
+    view = await eventually(
+        lambda: view_in_status(thread_handle(temporal, one), IntakeStatus.CONFIRMING)
+    )
     assert view is not None
     assert [p.spec.owner.email for p in view.proposals] == [PRIYA]
     for message in (cc_list, to_list, one):
@@ -399,7 +371,7 @@ async def test_a_due_date_too_soon_waits_for_the_managers_confirmation(
             IntakeDecision(actor=MANAGER, commitment_id=proposal.commitment_id, action_id="yes"),
             result_type=IntakeView,
         )
-        done = await eventually(lambda: _status(thread, IntakeStatus.DONE), timeout=30)
+        done = await eventually(lambda: view_in_status(thread, IntakeStatus.DONE), timeout=30)
         assert done is not None
         assert done.proposals[0].status is DraftStatus.STARTED
         commitment = temporal.get_workflow_handle(workflow_id_for(proposal.commitment_id))

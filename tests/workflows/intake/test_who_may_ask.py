@@ -7,17 +7,13 @@ manager), nothing reaches Sam after the grace window, and the thread remembers i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from sandbox.server import SandboxServer
 from tests.support.intake import (
@@ -27,41 +23,16 @@ from tests.support.intake import (
     from_agent,
     in_agent_inbox,
     intake,
-    intake_worker_on,
     thread_handle,
     view_of,
 )
 from tests.support.mailboxes import newest, send_as
 from tests.support.people import AGENT, JUN, SAM
 from tests.support.polling import eventually
-from tests.support.sandbox import round_the_clock_tenant
-from tests.support.temporal import add_search_attributes
 from workflows.commitment.contracts import workflow_id_for
 from workflows.intake.contracts import IntakeStatus, commitment_id_for, thread_key
 
 GRACE = INTAKE_GRACE
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def temporal(temporal_env: WorkflowEnvironment) -> Client:
-    """The module's time-skipping server, knowing Accord's search attributes."""
-    return await add_search_attributes(temporal_env.client)
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    """A sandbox where everyone is reachable at any hour (no waiting for mornings)."""
-    with SandboxServer(tmp_path / "sandbox", tenant=round_the_clock_tenant()) as server:
-        yield server
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def intake_worker(
-    temporal: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
-) -> AsyncIterator[Worker]:
-    """Commitment and intake workflows with every real activity, bound to the sandbox."""
-    async with intake_worker_on(temporal, task_queue, sandbox, graph) as worker:
-        yield worker
 
 
 @pytest.mark.usefixtures("intake_worker")

@@ -8,13 +8,10 @@ and tests/test_intake_e2e.py runs the whole chain). Time skipping carries the gr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from msgraph.generated.models.message import Message
 from msgraph.generated.users.item.messages.item.reply.reply_post_request_body import (
     ReplyPostRequestBody,
@@ -22,7 +19,6 @@ from msgraph.generated.users.item.messages.item.reply.reply_post_request_body im
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import (
     Client,
-    WorkflowHandle,
     WorkflowUpdateFailedError,
 )
 from temporalio.service import RPCError
@@ -41,15 +37,13 @@ from tests.support.intake import (
     from_agent,
     in_agent_inbox,
     intake,
-    intake_worker_on,
     thread_handle,
+    view_in_status,
     view_of,
 )
 from tests.support.mailboxes import newest, send_as
 from tests.support.people import AGENT, MANAGER, PRIYA, SAM
 from tests.support.polling import eventually
-from tests.support.sandbox import round_the_clock_tenant
-from tests.support.temporal import add_search_attributes
 from workflows.commitment.contracts import VIEW_QUERY, CommitmentView, workflow_id_for
 from workflows.intake.contracts import (
     ChangeNotice,
@@ -66,28 +60,6 @@ from workflows.intake.contracts import (
 )
 
 GRACE = INTAKE_GRACE
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def temporal(temporal_env: WorkflowEnvironment) -> Client:
-    """The module's time-skipping server, knowing Accord's search attributes."""
-    return await add_search_attributes(temporal_env.client)
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    """A sandbox where everyone is reachable at any hour (no waiting for mornings)."""
-    with SandboxServer(tmp_path / "sandbox", tenant=round_the_clock_tenant()) as server:
-        yield server
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def intake_worker(
-    temporal: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
-) -> AsyncIterator[Worker]:
-    """Commitment and intake workflows with every real activity, bound to the sandbox."""
-    async with intake_worker_on(temporal, task_queue, sandbox, graph) as worker:
-        yield worker
 
 
 async def test_a_copied_request_is_confirmed_then_reaches_its_owner_after_the_grace_window(
@@ -233,7 +205,7 @@ async def test_a_missing_date_is_asked_in_the_thread_and_the_answer_completes_it
         in_agent_inbox(answer["id"]),
     )
 
-    view = await eventually(lambda: _when_status(thread, IntakeStatus.CONFIRMING), timeout=30)
+    view = await eventually(lambda: view_in_status(thread, IntakeStatus.CONFIRMING), timeout=30)
     assert view is not None
     [proposal] = view.proposals
     assert proposal.spec.owner.email == SAM
@@ -241,11 +213,6 @@ async def test_a_missing_date_is_asked_in_the_thread_and_the_answer_completes_it
     confirmation = (await eventually(lambda: from_agent(sandbox, MANAGER)[1:]))[0]
     assert confirmation["subject"].startswith("Please check:")
     await thread.terminate("test over")
-
-
-async def _when_status(handle: WorkflowHandle[Any, Any], status: IntakeStatus) -> IntakeView | None:
-    view = await view_of(handle)
-    return view if view.status is status else None
 
 
 async def test_the_same_thread_never_starts_a_second_commitment(
