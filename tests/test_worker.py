@@ -165,8 +165,12 @@ async def test_an_accord_worker_process_runs_commitments_and_stops_gracefully(
             Updates.ACCEPT, ActorAction(actor=SAM), result_type=CommitmentView
         )
         assert view.status is CommitmentStatus.ACTIVE
+        # Other tests on this session's server may list active commitments of Sam's too:
+        # wait for this one (visibility is eventually consistent), not for any.
         listed = await eventually(
-            lambda: _ids_listed(client, f"AccordOwner = '{SAM}' AND AccordStatus = 'active'"),
+            lambda: _listed_with(
+                client, f"AccordOwner = '{SAM}' AND AccordStatus = 'active'", handle.id
+            ),
             timeout=30,
         )
         assert handle.id in listed
@@ -185,8 +189,10 @@ async def test_an_accord_worker_process_runs_commitments_and_stops_gracefully(
     await handle.terminate("test over")
 
 
-async def _ids_listed(client: Client, query: str) -> list[str]:
-    return [execution.id async for execution in client.list_workflows(query)]
+async def _listed_with(client: Client, query: str, workflow_id: str) -> list[str]:
+    """The ids the query lists once ``workflow_id`` is among them, else an empty list."""
+    listed = [execution.id async for execution in client.list_workflows(query)]
+    return listed if workflow_id in listed else []
 
 
 @pytest.mark.processes
