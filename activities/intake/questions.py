@@ -133,22 +133,7 @@ class IntakeMailActivities:
                 owner_manager=request.owner_manager,
             )
         )
-        already_sent = await self._reply_once(
-            rendered,
-            to=request.sender,
-            idempotency_key=request.idempotency_key,
-            reply_to=request.reply_to_message_id,
-        )
-        log.info(
-            "intake_refusal_sent",
-            idempotency_key=request.idempotency_key,
-            already_sent=already_sent,
-        )
-        return SentMessage(
-            idempotency_key=request.idempotency_key,
-            recipient=request.sender,
-            already_sent=already_sent,
-        )
+        return await self._answer_sender(rendered, request, "intake_refusal_sent")
 
     @activity.defn(name=REPLY_NO_REQUEST)
     async def reply_intake_no_request(self, request: NoRequestReply) -> SentMessage:
@@ -178,22 +163,7 @@ class IntakeMailActivities:
                 track_url=track_url,
             )
         )
-        already_sent = await self._reply_once(
-            rendered,
-            to=request.sender,
-            idempotency_key=request.idempotency_key,
-            reply_to=request.reply_to_message_id,
-        )
-        log.info(
-            "intake_no_request_answered",
-            idempotency_key=request.idempotency_key,
-            already_sent=already_sent,
-        )
-        return SentMessage(
-            idempotency_key=request.idempotency_key,
-            recipient=request.sender,
-            already_sent=already_sent,
-        )
+        return await self._answer_sender(rendered, request, "intake_no_request_answered")
 
     async def _name_of(self, person: Mailbox) -> str:
         """A person's (or group's) name as the directory gives it; the address otherwise."""
@@ -207,6 +177,23 @@ class IntakeMailActivities:
         except DirectoryUnavailableError:
             return person.address  # a name is a courtesy; the answer goes out without it
         return group.display_name if group is not None and group.display_name else person.address
+
+    async def _answer_sender(
+        self, rendered: RenderedMessage, request: RefusalRequest | NoRequestReply, event: str
+    ) -> SentMessage:
+        # Once per idempotency key, in the sender's thread when there is one; logged by key only.
+        already_sent = await self._reply_once(
+            rendered,
+            to=request.sender,
+            idempotency_key=request.idempotency_key,
+            reply_to=request.reply_to_message_id,
+        )
+        log.info(event, idempotency_key=request.idempotency_key, already_sent=already_sent)
+        return SentMessage(
+            idempotency_key=request.idempotency_key,
+            recipient=request.sender,
+            already_sent=already_sent,
+        )
 
     async def _reply_once(
         self, rendered: RenderedMessage, *, to: str, idempotency_key: str, reply_to: str | None

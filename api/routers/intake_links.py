@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from api.dependencies import ClockDep, LinksDep, TemporalDep
 from api.pages import render_page
-from domain.action_links import ActionClaims, InvalidActionLink, LinkAction
+from domain.action_links import ActionClaims, InvalidActionLink, LinkAction, LinkKeyRing
 from domain.models import TITLE_MAX_LENGTH
 from domain.timezones import resolve_zone
 from workflows.commitment.client import ActionRejectedError, CommitmentUnavailableError
@@ -208,6 +208,19 @@ async def _track_page(
     )
 
 
+def _claims_for(
+    links: LinkKeyRing, token: str, now: datetime, action: LinkAction, not_this_action: str
+) -> ActionClaims | HTMLResponse:
+    """The link's claims when it is valid and made for ``action``; else the page saying why."""
+    try:
+        claims = links.verify(token, now)
+    except InvalidActionLink:
+        return _problem(400, "This link is not valid", "It may have been cut short or changed.")
+    if claims.action is not action:
+        return _problem(400, "This link is not valid", not_this_action)
+    return claims
+
+
 @router.post("/{token}/track", response_class=HTMLResponse)
 async def submit_track(
     token: str,
@@ -220,12 +233,11 @@ async def submit_track(
     due: Annotated[str, Form(max_length=40)],
 ) -> HTMLResponse:
     """Start tracking what the sender filled in (from "Track this" under a no-request answer)."""
-    try:
-        claims = links.verify(token, clock())
-    except InvalidActionLink:
-        return _problem(400, "This link is not valid", "It may have been cut short or changed.")
-    if claims.action is not LinkAction.TRACK_INTAKE:
-        return _problem(400, "This link is not valid", "It does not track anything.")
+    claims = _claims_for(
+        links, token, clock(), LinkAction.TRACK_INTAKE, "It does not track anything."
+    )
+    if isinstance(claims, HTMLResponse):
+        return claims
     try:
         view = await read_intake_view(temporal, claims.commitment_id)
     except IntakeNotFoundError:
@@ -301,12 +313,11 @@ async def submit_correction(
     due: Annotated[str, Form(max_length=40)],
 ) -> HTMLResponse:
     """Apply the manager's correction (and confirm the corrected version)."""
-    try:
-        claims = links.verify(token, clock())
-    except InvalidActionLink:
-        return _problem(400, "This link is not valid", "It may have been cut short or changed.")
-    if claims.action is not LinkAction.CORRECT_INTAKE:
-        return _problem(400, "This link is not valid", "It does not correct anything.")
+    claims = _claims_for(
+        links, token, clock(), LinkAction.CORRECT_INTAKE, "It does not correct anything."
+    )
+    if isinstance(claims, HTMLResponse):
+        return claims
     found = await _read_proposal(temporal, claims.commitment_id)
     if isinstance(found, HTMLResponse):
         return found
