@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from playwright.async_api import Browser, async_playwright
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.intake.contracts import CommitmentStartRequest, DraftsRequest, ResolvedDrafts
@@ -46,7 +47,6 @@ from workflows.intake.contracts import (
 )
 from workflows.intake.workflow import IntakeWorkflow
 
-DUE = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
 STARTED: list[CommitmentStartRequest] = []
 
 
@@ -90,7 +90,17 @@ async def thread_worker(temporal: Client, task_queue: str) -> AsyncIterator[Work
         yield worker
 
 
-async def proposed(temporal: Client, task_queue: str) -> tuple[WorkflowHandle[Any, Any], str]:
+@pytest_asyncio.fixture
+async def due(temporal_env: WorkflowEnvironment) -> datetime:
+    """A month after the session server's time: its clock runs ahead of ours by as much as the
+    tests before this one skipped, and the workflow checks dates against it."""
+    now = await temporal_env.get_current_time()
+    return now.replace(microsecond=0) + timedelta(days=30)
+
+
+async def proposed(
+    temporal: Client, task_queue: str, due: datetime
+) -> tuple[WorkflowHandle[Any, Any], str]:
     """A conversation proposing one commitment, waiting for Maya (grace: one day)."""
     key = uuid.uuid4().hex
     email = InboundEmail(
@@ -108,7 +118,7 @@ async def proposed(temporal: Client, task_queue: str) -> tuple[WorkflowHandle[An
                 owner=Mailbox(address=SAM, name="Sam Okafor"),
                 title="Draft the Q1 budget",
                 success_criteria="A reviewed sheet shared with finance",
-                due=DUE,
+                due=due,
                 due_text="by Friday",
             )
         ],
@@ -166,8 +176,9 @@ async def test_confirm_shows_first_then_starts_the_commitment_once(
     task_queue: str,
     thread_worker: Worker,
     links: LinkKeyRing,
+    due: datetime,
 ) -> None:
-    handle, commitment_id = await proposed(temporal, task_queue)
+    handle, commitment_id = await proposed(temporal, task_queue, due)
     url = link(links, commitment_id, LinkAction.CONFIRM_INTAKE)
 
     shown = await http.get(url)
@@ -205,9 +216,10 @@ async def test_a_browser_running_scripts_confirms_nothing_until_the_button_is_pr
     thread_worker: Worker,
     links: LinkKeyRing,
     browser: Browser,
+    due: datetime,
 ) -> None:
     # A scanner that opens the manager's Confirm link in a real browser must not confirm it.
-    handle, commitment_id = await proposed(temporal, task_queue)
+    handle, commitment_id = await proposed(temporal, task_queue, due)
     url = link(links, commitment_id, LinkAction.CONFIRM_INTAKE)
 
     async with served(app) as base:
@@ -243,8 +255,9 @@ async def test_cancel_means_nothing_is_started(
     task_queue: str,
     thread_worker: Worker,
     links: LinkKeyRing,
+    due: datetime,
 ) -> None:
-    handle, commitment_id = await proposed(temporal, task_queue)
+    handle, commitment_id = await proposed(temporal, task_queue, due)
 
     response = await http.post(link(links, commitment_id, LinkAction.CANCEL_INTAKE))
     late_confirm = await http.post(link(links, commitment_id, LinkAction.CONFIRM_INTAKE))
@@ -264,8 +277,9 @@ async def test_correct_shows_a_form_and_starts_the_corrected_version(
     task_queue: str,
     thread_worker: Worker,
     links: LinkKeyRing,
+    due: datetime,
 ) -> None:
-    handle, commitment_id = await proposed(temporal, task_queue)
+    handle, commitment_id = await proposed(temporal, task_queue, due)
     url = link(links, commitment_id, LinkAction.CORRECT_INTAKE)
 
     form = await http.get(url)
@@ -275,7 +289,7 @@ async def test_correct_shows_a_form_and_starts_the_corrected_version(
     action = re.search(r'action="([^"]+)"', form.text)
     assert action is not None
     target = f"/a/{html.unescape(action.group(1))}"
-    new_due = (DUE + timedelta(days=7)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+    new_due = (due + timedelta(days=7)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
 
     saved = await http.post(
         target,
@@ -307,8 +321,9 @@ async def test_a_bad_correction_changes_nothing(
     links: LinkKeyRing,
     fields: dict[str, str],
     status: int,
+    due: datetime,
 ) -> None:
-    handle, commitment_id = await proposed(temporal, task_queue)
+    handle, commitment_id = await proposed(temporal, task_queue, due)
     url = link(links, commitment_id, LinkAction.CORRECT_INTAKE)
 
     response = await http.post(f"{url}/correct", data=fields)
@@ -324,8 +339,9 @@ async def test_only_the_manager_can_answer(
     task_queue: str,
     thread_worker: Worker,
     links: LinkKeyRing,
+    due: datetime,
 ) -> None:
-    handle, commitment_id = await proposed(temporal, task_queue)
+    handle, commitment_id = await proposed(temporal, task_queue, due)
 
     response = await http.post(link(links, commitment_id, LinkAction.CANCEL_INTAKE, person=SAM))
 
