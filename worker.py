@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +21,8 @@ from temporalio.worker import Worker, WorkerTuner
 
 from accord.keys.secrets import link_key_ring
 from accord.settings import AccordSettings
+from accord.wiring.agenda_worker import AGENDA_WORKFLOWS, agenda_activities, start_agenda_sweep
+from accord.wiring.calendar_watch import meeting_watch
 from accord.wiring.connections import graph_client
 from accord.wiring.digest_worker import DIGEST_WORKFLOWS, digest_activities, start_digest_enrolment
 from accord.wiring.intake import ensure_watches, watch_configs
@@ -29,21 +31,33 @@ from accord.wiring.teams import new_teams_channel
 from accord.wiring.telemetry import worker_runtime, worker_tracing
 from accord.wiring.temporal import connect, search_attribute_keys
 from accord.wiring.worker_health import WorkerHealth, WorkerPhase, serve_probes
+from accord.wiring.worker_warmup import warm_up
 from accord.wiring.workflow_runner import workflow_runner
+from activities.agenda.contracts import SEND_AGENDA, SEND_ONE_ON_ONE_OFFER
 from activities.calendar.activities import CalendarActivities
+from activities.calendar.watch import CalendarWatchActivities
+from activities.digest.contracts import SEND_DIGEST
 from activities.directory.activities import DirectoryActivities
 from activities.directory.schedule_cache import ScheduleCache
+from activities.intake.contracts import ASK_MANAGER, REPLY_NO_REQUEST, REPLY_REFUSAL
 from activities.messaging.activities import MessagingActivities
+from activities.messaging.contracts import SEND_MESSAGE
 from activities.messaging.teams import TeamsChannel
 from activities.sending.activities import SendRouting
 from integrations.graph.pacing import MailboxPacer, PacingLimits
 from integrations.temporal.client import ensure_search_attributes
+from workflows.calendar.decline_watch import DeclineWatchWorkflow
 from workflows.commitment.workflow import CommitmentWorkflow
 from workflows.person.workflow import PersonWorkflow
 
 log = structlog.get_logger("accord.worker")
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SUBMITTING_ACTIVITIES = frozenset(
+    {SEND_MESSAGE, SEND_DIGEST, ASK_MANAGER, REPLY_REFUSAL, REPLY_NO_REQUEST}
+    | {SEND_AGENDA, SEND_ONE_ON_ONE_OFFER}
+)
+"""The activities that submit mail: each runs on its sending mailbox's queue when queues are on."""
 # Longer than a send's Sent Items look-up takes: its submission then follows its dispatch by
 # this much whatever the look-up took, so a mailbox's sends reach Exchange evenly spaced.
 SUBMIT_AFTER_DISPATCH_SECONDS = 2.0
@@ -142,17 +156,34 @@ async def build_workers(
         settings.temporal_task_queue,
         settings.sending_mailboxes or [settings.agent_mailbox],
         enabled=send_queues,
+        agent_mailbox=settings.agent_mailbox,
     )
+    intake = intake_activities(settings, client, graph, messaging)
+    digest = digest_activities(settings, client, graph, messaging)
+    agenda = agenda_activities(settings, client, graph, messaging, schedules)
     main = Worker(
         client,
         task_queue=settings.temporal_task_queue,
-        workflows=[CommitmentWorkflow, PersonWorkflow, *INTAKE_WORKFLOWS, *DIGEST_WORKFLOWS],
+        workflows=[
+            CommitmentWorkflow,
+            DeclineWatchWorkflow,
+            PersonWorkflow,
+            *INTAKE_WORKFLOWS,
+            *DIGEST_WORKFLOWS,
+            *AGENDA_WORKFLOWS,
+        ],
         activities=activity_methods(
             DirectoryActivities(graph, schedules=schedules),
             messaging,
-            CalendarActivities(graph, schedules=schedules),
-            *intake_activities(settings, client, graph, messaging),
-            *digest_activities(settings, client, graph, messaging),
+            CalendarActivities(
+                graph,
+                schedules=schedules,
+                watch=meeting_watch(settings, link_key_ring(settings), client),
+            ),
+            CalendarWatchActivities(graph),
+            *intake,
+            *digest,
+            *agenda,
             routing,
         ),
         # Our deterministic modules are shared, not imported again per cached workflow.
@@ -163,13 +194,32 @@ async def build_workers(
     )
     if not send_queues:
         return [main]
-    return [main, *_send_workers(settings, client, messaging, routing, minute)]
+    sends = submitting_activities(messaging, *intake, *digest, *agenda)
+    return [main, *_send_workers(settings, client, sends, routing, minute)]
+
+
+def submitting_activities(*instances: object) -> list[Callable[..., Any]]:
+    """Return the activities among the instances' that submit a message from a mailbox.
+
+    These run on their mailbox's send queue, where Temporal holds Exchange's message rate.
+
+    Args:
+        instances: objects whose classes define activities as methods.
+
+    Returns:
+        The bound activity methods that send mail.
+    """
+    return [
+        method
+        for method in activity_methods(*instances)
+        if getattr(method, "__temporal_activity_definition").name in SUBMITTING_ACTIVITIES
+    ]
 
 
 def _send_workers(
     settings: AccordSettings,
     client: Client,
-    messaging: MessagingActivities,
+    sends: list[Callable[..., Any]],
     routing: SendRouting,
     minute: float,
 ) -> list[Worker]:
@@ -182,7 +232,7 @@ def _send_workers(
         Worker(
             client,
             task_queue=queue,
-            activities=[messaging.send_message],
+            activities=sends,
             max_task_queue_activities_per_second=rate,
             max_concurrent_activities=settings.mailbox_concurrent_requests,
             max_concurrent_activity_task_polls=1,
@@ -297,6 +347,7 @@ async def run_worker(settings: AccordSettings) -> None:
                         settings, client, graph, pacer=pacer, send_queues=settings.mail_send_queues
                     )
                     await start_digest_enrolment(settings, client)
+                    await start_agenda_sweep(settings, client)
                     await _start_mailbox_watches(settings, client)
                     await _run_until_stopped(settings, workers, health, stop)
     finally:
@@ -305,11 +356,24 @@ async def run_worker(settings: AccordSettings) -> None:
 
 
 async def _run_until_stopped(
-    settings: AccordSettings, workers: list[Worker], health: WorkerHealth, stop: asyncio.Event
+    settings: AccordSettings,
+    workers: list[Worker],
+    health: WorkerHealth,
+    stop: asyncio.Event,
+    warm: Callable[[Client], Awaitable[object]] = warm_up,
 ) -> None:
     running = asyncio.create_task(_run_all(workers), name="worker")
     stopping = asyncio.create_task(stop.wait(), name="stop-signal")
-    health.phase = WorkerPhase.RUNNING
+    # Ready only once warm: the first commitment after a start must not wait for the
+    # sandbox's first imports behind the API's wait for its first view.
+    warming = asyncio.create_task(_warm_up_once(warm, workers[0].client), name="warm-up")
+    await asyncio.wait({warming, running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not warming.done():
+        warming.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await warming
+    if not (running.done() or stopping.done()):
+        health.phase = WorkerPhase.RUNNING
     log.info(
         "worker_started",
         task_queue=settings.temporal_task_queue,
@@ -330,6 +394,15 @@ async def _run_until_stopped(
         await stopping
     await running
     log.info("worker_stopped")
+
+
+async def _warm_up_once(warm: Callable[[Client], Awaitable[object]], client: Client) -> None:
+    try:
+        await warm(client)
+    except Exception as exc:
+        # Whatever went wrong, the worker is still ready: readiness goes on checking that
+        # Temporal sees it poll, and a cold first commitment is slow, not wrong.
+        log.warning("worker_warmup_failed", reason=str(exc), kind=type(exc).__name__)
 
 
 async def _run_all(workers: list[Worker]) -> None:

@@ -378,6 +378,11 @@ class AccordSettings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Larger request bodies get 413."
     )
+    api_support_trend_to_manager: bool = Field(
+        default=False,
+        description="Show a manager's own manager the trend of the support they promised "
+        "their team (GET /people/{email}/reliability); off: the manager alone sees it.",
+    )
     addin_client_id: str | None = Field(
         default=None,
         description="The Outlook add-in's single sign-on: the Entra ID client id of Accord's "

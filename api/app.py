@@ -12,6 +12,7 @@ from typing import cast
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 from temporalio.common import MetricMeter
 
@@ -31,7 +32,12 @@ from api.problems import (
 from api.routers import (
     actions,
     addin,
+    agenda_copy,
+    app_commitments,
+    app_people,
+    app_session,
     bot,
+    calendar_notifications,
     commitments,
     digest,
     health,
@@ -39,6 +45,7 @@ from api.routers import (
     intake_notifications,
     reliability,
 )
+from api.webapp.guard import install_app_guard
 from domain.action_links import LinkKeyRing
 from integrations.graph.people import (
     DirectoryUnavailableError,
@@ -117,10 +124,18 @@ def create_app(
     app.include_router(actions.router)
     app.include_router(intake_links.router)
     app.include_router(intake_notifications.router)
+    app.include_router(calendar_notifications.router)
     app.include_router(addin.router)
     app.include_router(bot.router)
     app.include_router(digest.router)
     app.include_router(reliability.router)
+    app.include_router(agenda_copy.router)
+    # The web app (docs/app.md): its session, pages and actions, and its static files.
+    install_app_guard(app)
+    app.include_router(app_session.router)
+    app.include_router(app_commitments.router)
+    app.include_router(app_people.router)
+    app.mount("/app/static", StaticFiles(packages=[("api", "static/app")]), name="app-static")
     return app
 
 

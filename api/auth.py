@@ -12,6 +12,7 @@ further down, from the directory's manager chain), or everything with the admin 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
@@ -25,13 +26,23 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.problems import (
     PROBLEM_TYPE_PREFIX,
     Problem,
+    ProblemError,
     problem_doc,
     problem_response,
     unavailable_response,
 )
-from domain.authorization import Action, AuthorizationPolicy, Decision, Requester, decide
+from domain.authorization import (
+    Action,
+    AuthorizationPolicy,
+    Decision,
+    Reason,
+    Requester,
+    decide,
+)
 from integrations.entra.keys import KeysUnavailableError, SigningKeys
+from integrations.graph.memberships import GroupMemberships
 from integrations.graph.people import OrgChart, managers_above
+from workflows.commitment.contracts import Updates
 
 log = structlog.get_logger("accord.api.auth")
 
@@ -285,18 +296,24 @@ async def can_view_person(principal: Principal, person_email: str, org: OrgChart
 
 
 async def may_set_expectation(
-    principal: Principal, owner_email: str, org: OrgChart, policy: AuthorizationPolicy
+    principal: Principal,
+    owner_email: str,
+    org: OrgChart,
+    policy: AuthorizationPolicy,
+    memberships: GroupMemberships | None = None,
 ) -> Decision:
     """Decide whether ``principal`` may set ``owner_email`` an expectation.
 
     The rule is :func:`domain.authorization.decide`'s (docs/security.md, "Who may ask whom");
-    this gathers what it needs: both people's management chains from the directory.
+    this gathers what it needs: both people's management chains from the directory, and
+    (only when a project-lead grant could matter) their groups from Graph besides the token's.
 
     Args:
         principal: the signed-in person.
         owner_email: whom the expectation would be for.
         org: the directory's manager chain.
         policy: how far project leads widen the rule.
+        memberships: the groups people belong to, from the directory; unset: the token's only.
 
     Returns:
         The decision.
@@ -312,12 +329,70 @@ async def may_set_expectation(
         groups=principal.groups,
         chain=own_chain,
     )
+    decision = decide(
+        requester, Action.SET_EXPECTATION, owner=owner_email, owner_chain=owner_chain, policy=policy
+    )
+    if decision.reason is not Reason.NOT_ABOVE_OWNER or memberships is None:
+        return decision
+    if not any(owner_email.strip().lower() in grant.people for grant in policy.project_leads):
+        return decision  # no grant names the owner: no group could widen it, Graph unasked
+    groups = await memberships.groups_of(principal.email)
     return decide(
-        requester,
+        dataclasses.replace(requester, groups=requester.groups | groups),
         Action.SET_EXPECTATION,
         owner=owner_email,
         owner_chain=owner_chain,
         policy=policy,
+    )
+
+
+# Each workflow update, as the action the policy decides on (domain/authorization.py).
+ACTION_OF_UPDATE: dict[str, Action] = {
+    Updates.ACCEPT: Action.ACCEPT,
+    Updates.LETS_TALK: Action.LETS_TALK,
+    Updates.REVISE_EXPECTATION: Action.REVISE,
+    Updates.CHECK_IN: Action.CHECK_IN,
+    Updates.COMPLETE: Action.MARK_DONE,
+    Updates.PROPOSE_REVISION: Action.PROPOSE_REVISION,
+    Updates.ACCEPT_REVISION: Action.AGREE_REVISION,
+    Updates.REQUEST_CONVERSATION: Action.BOOK_CONVERSATION,
+    Updates.RELEASE: Action.RELEASE,
+    Updates.PROMISE_SUPPORT: Action.PROMISE_SUPPORT,
+    Updates.REQUEST_SUPPORT: Action.REQUEST_SUPPORT,
+    Updates.ANSWER_SUPPORT_REQUEST: Action.ANSWER_SUPPORT_REQUEST,
+}
+
+
+def may_act(principal: Principal, update: str, *, owner: str, manager: str) -> Decision:
+    """Decide whether ``principal`` may send ``update`` to a commitment of these two people.
+
+    The rule is :func:`domain.authorization.decide`'s: each action belongs to the owner, the
+    manager, or either (never an admin, a skip-level manager or a project lead).
+
+    Args:
+        principal: the signed-in person.
+        update: the workflow update's name (:class:`Updates`).
+        owner: the commitment's owner.
+        manager: the commitment's manager.
+
+    Returns:
+        The decision.
+    """
+    requester = Requester(email=principal.email, is_admin=principal.is_admin)
+    return decide(requester, ACTION_OF_UPDATE[update], owner=owner, owner_chain=(), manager=manager)
+
+
+def not_allowed(decision: Decision) -> ProblemError:
+    """Return the 403 problem for an action the policy refused, saying who can.
+
+    Args:
+        decision: the refusal.
+
+    Returns:
+        The problem (``/problems/not-allowed``).
+    """
+    return ProblemError(
+        403, "not-allowed", "You can't do this on this commitment", decision.explanation
     )
 
 
@@ -327,15 +402,27 @@ class Access:
 
     principal: Principal
     org: OrgChart
+    memberships: GroupMemberships | None = None
 
     async def can_view_person(self, person_email: str) -> bool:
         """See :func:`can_view_person`."""
         return await can_view_person(self.principal, person_email, self.org)
 
 
-def get_access(principal: PrincipalDep, org: OrgChartDep) -> Access:
+def get_access(request: Request, principal: PrincipalDep, org: OrgChartDep) -> Access:
     """Return the signed-in person's :class:`Access`."""
-    return Access(principal, org)
+    memberships: GroupMemberships | None = getattr(request.app.state, "accord_groups", None)
+    return Access(principal, org, memberships)
+
+
+def install_group_memberships(app: FastAPI, memberships: GroupMemberships) -> None:
+    """Let project-lead grants find their groups in the directory, not only in tokens.
+
+    Args:
+        app: the application.
+        memberships: where groups are looked up (bounded and cached by the root).
+    """
+    app.state.accord_groups = memberships
 
 
 AccessDep = Annotated[Access, Depends(get_access)]

@@ -28,6 +28,29 @@ class AddinConfig:
 
 
 @dataclass(frozen=True)
+class AppSignInConfig:
+    """How the web app's sign-in page gets a token for Accord's API (docs/app.md, Sign-in).
+
+    Attributes:
+        authority: where people sign in, ``https://login.microsoftonline.com/<tenant>``, or
+            the local sandbox's plain-http address.
+        client_id: the app registration MSAL.js signs in as in a browser (a single-page
+            application platform whose redirect URI is ``<public url>/app/signin``); unset:
+            only Teams single sign-on is offered.
+        scope: the delegated scope asked for (``<Application ID URI>/access_as_user``).
+    """
+
+    authority: str = "https://login.microsoftonline.com/organizations"
+    client_id: str | None = None
+    scope: str = "api://accord/access_as_user"
+
+    @property
+    def local(self) -> bool:
+        """Whether the authority is the local sandbox (plain http, so MSAL.js is helped)."""
+        return self.authority.startswith("http://")
+
+
+@dataclass(frozen=True)
 class WebhookConfig:
     """What Graph's change notifications are checked against.
 
@@ -50,8 +73,11 @@ class ApiConfig:
         agent_mailbox: Accord's own mailbox.
         max_body_bytes: the largest request body accepted.
         addin: the Outlook add-in's registration.
+        app_signin: how the web app's sign-in page gets its token.
         webhooks: what Graph's notifications are checked against.
         authorization: how far project leads widen who may set whom an expectation.
+        support_trend_to_manager: whether a manager's own manager sees the trend of the
+            support they promised their team (off: the manager alone).
     """
 
     public_url: str
@@ -59,5 +85,7 @@ class ApiConfig:
     agent_mailbox: str
     max_body_bytes: int
     addin: AddinConfig = field(default_factory=AddinConfig)
+    app_signin: AppSignInConfig = field(default_factory=AppSignInConfig)
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)
     authorization: AuthorizationPolicy = field(default_factory=AuthorizationPolicy)
+    support_trend_to_manager: bool = False

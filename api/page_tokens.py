@@ -2,6 +2,8 @@
 
 A token only continues the list it came from: used with other filters (or by someone whose
 visible scope differs) it is refused, rather than silently paging through another list.
+A list read in groups (one visibility query each, in order) carries the group it stopped in
+as well: :func:`encode_group_page_token`.
 """
 
 from __future__ import annotations
@@ -66,3 +68,44 @@ def decode_page_token(query: str, token: str) -> bytes:
     if fingerprint != _fingerprint(query) or not temporal_token:
         raise InvalidPageTokenError("from another list")
     return temporal_token
+
+
+def encode_group_page_token(query: str, group: str, temporal_token: bytes | None) -> str:
+    """Wrap where a list read group by group goes on: the group, and Temporal's token in it.
+
+    Args:
+        query: the visibility query of the whole list (without the group's clause).
+        group: the group the next page starts in.
+        temporal_token: Temporal's token within that group; ``None``: its beginning.
+
+    Returns:
+        The opaque token clients pass back.
+    """
+    payload = {"q": _fingerprint(query), "g": group, "t": _b64encode(temporal_token or b"")}
+    return _b64encode(json.dumps(payload, separators=(",", ":")).encode())
+
+
+def decode_group_page_token(query: str, token: str) -> tuple[str, bytes | None]:
+    """Return the group and Temporal's token inside ``token``, checking it continues ``query``.
+
+    Args:
+        query: the visibility query of this request's whole list.
+        token: what the client sent.
+
+    Returns:
+        The group, and Temporal's token in it (``None``: the group's beginning).
+
+    Raises:
+        InvalidPageTokenError: when the token is malformed or from another list.
+    """
+    try:
+        payload = json.loads(_b64decode(token))
+        fingerprint, group, inner = payload["q"], payload["g"], payload["t"]
+        if not all(isinstance(value, str) for value in (fingerprint, group, inner)):
+            raise InvalidPageTokenError("malformed")
+        temporal_token = _b64decode(inner)
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise InvalidPageTokenError("malformed") from None
+    if fingerprint != _fingerprint(query):
+        raise InvalidPageTokenError("from another list")
+    return group, temporal_token or None

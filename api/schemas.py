@@ -35,8 +35,10 @@ from domain.models import (
     TimeSlot,
     Title,
 )
+from domain.support import CommitmentKind, SupportAnswer, SupportPromise, SupportRequest
 from workflows.commitment.contracts import (
     ActorAction,
+    AnswerSupportRequest,
     CheckInAnswerInput,
     CommitmentInput,
     CommitmentView,
@@ -44,6 +46,7 @@ from workflows.commitment.contracts import (
     LetsTalk,
     ProposeRevision,
     Release,
+    RequestSupport,
     ReviseExpectation,
 )
 
@@ -118,6 +121,11 @@ class CommitmentCreate(_Request):
         "day. Unset: Accord chooses from the time until the due date.",
     )
     support: Note = Field(default=None, description="What help the manager offers.")
+    support_due: AwareDatetime | None = Field(
+        default=None,
+        description="When the manager promises the `support` by (with an offset). Set: the "
+        "support becomes a commitment of the manager's, reminded and tracked like any other.",
+    )
 
     @field_validator("cadence")
     @classmethod
@@ -153,6 +161,29 @@ class MeetingPublic(BaseModel):
     slot: TimeSlot
 
 
+class SupportPromisePublic(BaseModel):
+    """A promise of support on an owner's commitment, with its own commitment's status."""
+
+    commitment_id: str = Field(description="The promise's own commitment.")
+    what: str
+    due: datetime
+    promised_at: datetime
+    status: CommitmentStatus | None = Field(
+        default=None, description="Where the promise stands; null when it could not be read."
+    )
+
+    @classmethod
+    def of(cls, promise: SupportPromise, status: CommitmentStatus | None) -> Self:
+        """Return the public form of a promise and its status."""
+        return cls(
+            commitment_id=promise.support_id,
+            what=promise.what,
+            due=promise.due,
+            promised_at=promise.at,
+            status=status,
+        )
+
+
 class CommitmentPublic(BaseModel):
     """A commitment as the API shows it: the expectation, where it stands, and its story."""
 
@@ -173,13 +204,32 @@ class CommitmentPublic(BaseModel):
     check_ins: list[CheckIn]
     history: list[HistoryEntry]
     meeting: MeetingPublic | None
+    kind: CommitmentKind = Field(
+        default=CommitmentKind.COMMITMENT,
+        description="`support`: a manager's promise of support (its owner is the manager who "
+        "promised, its manager the person it is for).",
+    )
+    supports: str | None = Field(
+        default=None, description="A promise of support: the commitment it supports."
+    )
+    support_commitments: list[SupportPromisePublic] = Field(
+        default_factory=list,
+        description="What the manager promised the owner for this commitment, and where each "
+        "promise stands (its own commitment's status).",
+    )
+    support_requests: list[SupportRequest] = Field(
+        default_factory=list, description="The owner's requests for support, with the answers."
+    )
 
     @classmethod
-    def from_view(cls, view: CommitmentView) -> Self:
+    def from_view(
+        cls, view: CommitmentView, support_status: dict[str, CommitmentStatus] | None = None
+    ) -> Self:
         """Return the public form of a workflow's view.
 
         Args:
             view: what the workflow's view query answered.
+            support_status: the status of each promise of support, by its commitment's id.
 
         Returns:
             The commitment as the API shows it.
@@ -204,6 +254,13 @@ class CommitmentPublic(BaseModel):
             check_ins=view.check_ins,
             history=view.history,
             meeting=MeetingPublic(purpose=meeting.purpose, slot=meeting.slot) if meeting else None,
+            kind=view.kind,
+            supports=view.supports,
+            support_commitments=[
+                SupportPromisePublic.of(promise, (support_status or {}).get(promise.support_id))
+                for promise in view.support
+            ],
+            support_requests=view.support_requests,
         )
 
     @classmethod
@@ -310,6 +367,39 @@ class RevisionRequest(ActionRequest):
             new_due=self.new_due,
             new_scope=self.new_scope,
             reason=self.reason,
+        )
+
+
+class SupportPromiseRequest(ActionRequest):
+    """The manager promises support by a date; it becomes a commitment of their own."""
+
+    what: RequiredText = Field(max_length=NOTE_MAX_LENGTH, description="What you will do.")
+    due: AwareDatetime = Field(description="By when (with an offset).")
+
+
+class SupportRequestBody(ActionRequest):
+    """The owner asks their manager what would help."""
+
+    note: Note = Field(default=None, description="What would help, in the owner's words.")
+
+    def to_input(self, actor: str, action_id: str | None) -> RequestSupport:
+        """Return the workflow update's input (see :meth:`ActionRequest.to_input`)."""
+        return RequestSupport(actor=actor, action_id=action_id, note=self.note)
+
+
+class SupportAnswerBody(ActionRequest):
+    """The manager answers the owner's request: `talk` or `not_possible` (with the reason).
+
+    To promise the support, use `POST /commitments/{id}/support` instead.
+    """
+
+    answer: SupportAnswer = Field(description="`talk` or `not_possible`.")
+    reason: Note = None
+
+    def to_input(self, actor: str, action_id: str | None) -> AnswerSupportRequest:
+        """Return the workflow update's input (see :meth:`ActionRequest.to_input`)."""
+        return AnswerSupportRequest(
+            actor=actor, action_id=action_id, answer=self.answer, reason=self.reason
         )
 
 

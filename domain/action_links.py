@@ -34,12 +34,25 @@ class LinkAction(StrEnum):
     DONE = "done"
     ACCEPT_REVISION = "accept_revision"
     REQUEST_CONVERSATION = "request_conversation"
+    # Support the other way up (domain/support.py): the owner asks what would help, the
+    # manager answers in one click, and an owner whose support did not come moves their date.
+    REQUEST_SUPPORT = "request_support"
+    PROMISE_SUPPORT = "promise_support"
+    SUPPORT_TALK = "support_talk"
+    SUPPORT_NOT_POSSIBLE = "support_not_possible"
+    MOVE_MY_DATE = "move_my_date"
     # A commitment read from a manager's email, before its owner hears of it.
     CONFIRM_INTAKE = "confirm_intake"
     CORRECT_INTAKE = "correct_intake"
     CANCEL_INTAKE = "cancel_intake"
     # "Track this" under Accord's answer to a mail that asked for nothing: a prefilled form.
     TRACK_INTAKE = "track_intake"
+    # The offer of a regular 1:1 (domain/agenda.py): book the weekly series; the link names
+    # the offer's workflow id where others name a commitment.
+    BOOK_ONE_ON_ONE = "book_one_on_one"
+    # A conversation in writing, for two people whose working hours never meet: the owner
+    # answers what got in the way and what would help, and proposes a date, in one form.
+    WRITTEN_ANSWER = "written_answer"
 
     @property
     def check_in_answer(self) -> CheckInAnswer | None:

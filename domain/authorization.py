@@ -6,9 +6,14 @@ manager (or anyone above them) an expectation: they may ask for support instead.
 :class:`AuthorizationPolicy` widens the rule for project leads: members of a named Entra
 group may set expectations for the people it lists, still never for someone above them.
 
-Once a commitment exists, its manager rights (revise, release, book a conversation) belong to
-the manager it was created with, who passed this same check when it was set; the commitment
-workflow enforces that, so refusing a creation here is what keeps those rights in bounds.
+Once a commitment exists, each action on it belongs to one of its two people (:data:`WHO_MAY`):
+the owner accepts, checks in, marks done and asks for support; the manager it was created with
+(who passed the check above when it was set) revises, releases, books a conversation and
+promises support; either proposes a revision and the other agrees. Nobody else acts on it: not
+an admin (who sees everything), not a skip-level manager (who sees it), not a project lead.
+Every way in asks :func:`decide` (the API before it sends an update, intake before it starts a
+commitment); the commitment workflow applies the same table again (``domain/lifecycle``), so
+an action that slipped past a door is still refused.
 
 Everything here is decided from facts the caller gathered (the chains from the directory, the
 caller's admin role and groups from their sign-in); nothing is looked up.
@@ -27,16 +32,59 @@ class Action(StrEnum):
 
     SET_EXPECTATION = "set_expectation"
     """Start a commitment for its owner, becoming its manager."""
+    ACCEPT = "accept"
+    """Accept the expectation."""
+    LETS_TALK = "lets_talk"
+    """Ask to talk the expectation (or how it goes) through."""
+    CHECK_IN = "check_in"
+    """Answer a check-in."""
+    MARK_DONE = "mark_done"
+    """Report the work done."""
+    PROPOSE_REVISION = "propose_revision"
+    """Propose a new due date or scope."""
+    AGREE_REVISION = "agree_revision"
+    """Agree to the revision the other person proposed."""
     REVISE = "revise"
-    """Change what a commitment asks for."""
+    """Change what a commitment asks for while it is being agreed."""
     RELEASE = "release"
     """Let the owner off a commitment."""
     BOOK_CONVERSATION = "book_conversation"
     """Book a conversation about a commitment."""
+    REQUEST_SUPPORT = "request_support"
+    """Ask the manager for support (the only way a report asks something of their manager)."""
+    PROMISE_SUPPORT = "promise_support"
+    """Promise the owner support by a date."""
+    ANSWER_SUPPORT_REQUEST = "answer_support_request"
+    """Answer the owner's request for support."""
 
 
-MANAGER_ACTIONS = frozenset({Action.REVISE, Action.RELEASE, Action.BOOK_CONVERSATION})
-"""The rights a commitment's manager holds once it exists."""
+class Party(StrEnum):
+    """One of a commitment's two people."""
+
+    OWNER = "owner"
+    MANAGER = "manager"
+
+
+_OWNER = frozenset({Party.OWNER})
+_MANAGER = frozenset({Party.MANAGER})
+WHO_MAY: dict[Action, frozenset[Party]] = {
+    Action.ACCEPT: _OWNER,
+    Action.LETS_TALK: _OWNER,
+    Action.CHECK_IN: _OWNER,
+    Action.MARK_DONE: _OWNER,
+    Action.REQUEST_SUPPORT: _OWNER,
+    Action.PROPOSE_REVISION: _OWNER | _MANAGER,
+    Action.AGREE_REVISION: _OWNER | _MANAGER,
+    Action.REVISE: _MANAGER,
+    Action.RELEASE: _MANAGER,
+    Action.BOOK_CONVERSATION: _MANAGER,
+    Action.PROMISE_SUPPORT: _MANAGER,
+    Action.ANSWER_SUPPORT_REQUEST: _MANAGER,
+}
+"""Who may take each action on an existing commitment (every action but setting one)."""
+
+MANAGER_ACTIONS = frozenset(action for action, who in WHO_MAY.items() if who == _MANAGER)
+"""The rights a commitment's manager alone holds once it exists."""
 
 
 class Reason(StrEnum):
@@ -46,10 +94,13 @@ class Reason(StrEnum):
     ABOVE_OWNER = "above_owner"
     PROJECT_LEAD = "project_lead"
     COMMITMENT_MANAGER = "commitment_manager"
+    COMMITMENT_OWNER = "commitment_owner"
     SELF = "self"
     OWNER_IS_ABOVE = "owner_is_above"
     NOT_ABOVE_OWNER = "not_above_owner"
     NOT_THE_MANAGER = "not_the_manager"
+    NOT_THE_OWNER = "not_the_owner"
+    NOT_A_PARTY = "not_a_party"
 
 
 _REFUSALS: dict[Reason, str] = {
@@ -63,6 +114,11 @@ _REFUSALS: dict[Reason, str] = {
         "manager's manager) or an Accord admin can set them an expectation."
     ),
     Reason.NOT_THE_MANAGER: "Only the commitment's manager can do this.",
+    Reason.NOT_THE_OWNER: "Only the person the commitment is for can do this.",
+    Reason.NOT_A_PARTY: (
+        "Only the two people of a commitment (its owner and its manager) can act on it; "
+        "you can see it, and talk to them."
+    ),
 }
 
 
@@ -192,10 +248,8 @@ def decide(
         The decision and its reason.
     """
     me = _normal(requester.email)
-    if action in MANAGER_ACTIONS:
-        if manager is not None and _normal(manager) == me:
-            return Decision(True, Reason.COMMITMENT_MANAGER)
-        return Decision(False, Reason.NOT_THE_MANAGER)
+    if action is not Action.SET_EXPECTATION:
+        return _decide_on_existing(me, action, owner=owner, manager=manager)
     whom = _normal(owner)
     if whom == me:
         return Decision(False, Reason.SELF)
@@ -211,3 +265,15 @@ def decide(
         if grant.group_id in groups and whom in grant.people:
             return Decision(True, Reason.PROJECT_LEAD)
     return Decision(False, Reason.NOT_ABOVE_OWNER)
+
+
+def _decide_on_existing(me: str, action: Action, *, owner: str, manager: str | None) -> Decision:
+    """Only the commitment's own people act on it, each their own part (:data:`WHO_MAY`)."""
+    who = WHO_MAY[action]
+    if _normal(owner) == me and Party.OWNER in who:
+        return Decision(True, Reason.COMMITMENT_OWNER)
+    if manager is not None and _normal(manager) == me and Party.MANAGER in who:
+        return Decision(True, Reason.COMMITMENT_MANAGER)
+    if _normal(owner) == me or (manager is not None and _normal(manager) == me):
+        return Decision(False, Reason.NOT_THE_OWNER if who == _OWNER else Reason.NOT_THE_MANAGER)
+    return Decision(False, Reason.NOT_A_PARTY)

@@ -12,7 +12,14 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from domain.models import CheckInAnswer, CommitmentStatus, DomainModel, Person, UtcDatetime
+from domain.models import (
+    CheckInAnswer,
+    CommitmentStatus,
+    DomainModel,
+    OptionalText,
+    Person,
+    UtcDatetime,
+)
 from domain.reliability import (
     DEFAULT_WEEKS,
     CommitmentFacts,
@@ -22,9 +29,11 @@ from domain.reliability import (
     describe_trend,
     iso_week_label,
     revision_notes,
+    support_history,
     week_start,
     weekly_figures,
 )
+from domain.support import CommitmentKind, SupportAnswer
 from domain.timezones import ZoneName, resolve_zone
 from domain.working_time import (
     WEEKDAYS,
@@ -110,6 +119,45 @@ class SupportSuggestion(DomainModel):
     question: str
 
 
+class Promise(DomainModel):
+    """One promise of support the manager made, as "What you promised your team" lists it."""
+
+    commitment_id: str
+    what: str
+    person: Person
+    due: UtcDatetime
+    completed_at: UtcDatetime | None = None
+
+
+class SupportAsk(DomainModel):
+    """What someone asked their manager for, and how it was answered (if it was)."""
+
+    person: Person
+    title: str = Field(description="The commitment they asked about.")
+    at: UtcDatetime
+    note: OptionalText = None
+    answer: SupportAnswer | None = None
+
+
+class LeaderMirror(DomainModel):
+    """What the manager promised their team, kept or not yet, and what people asked for.
+
+    Private to the manager: it is their own mirror, described as plainly as anyone's.
+    """
+
+    kept: list[Promise] = Field(default_factory=list)
+    kept_late: list[Promise] = Field(default_factory=list)
+    open: list[Promise] = Field(default_factory=list)
+    asked: list[SupportAsk] = Field(default_factory=list)
+    weeks: list[WeekFigures] = Field(default_factory=list)
+    trend: Trend = Trend.NOT_ENOUGH_HISTORY
+
+    @property
+    def has_news(self) -> bool:
+        """Whether there is anything to say about the manager's own promises."""
+        return any((self.kept, self.kept_late, self.open, self.asked))
+
+
 class TeamDigest(DomainModel):
     """Everything one manager's weekly digest says."""
 
@@ -125,11 +173,14 @@ class TeamDigest(DomainModel):
     revised: list[RevisionNote] = Field(default_factory=list)
     support: list[SupportSuggestion] = Field(default_factory=list)
     weeks: list[WeekFigures] = Field(default_factory=list)
+    promised: LeaderMirror = Field(
+        default_factory=LeaderMirror, description="What you promised your team."
+    )
 
     @property
     def has_news(self) -> bool:
         """Whether there is anything to tell: a digest with nothing in it is not sent."""
-        return any(
+        return self.promised.has_news or any(
             (self.on_track, self.at_risk, self.missed, self.being_agreed, self.done, self.revised)
         )
 
@@ -217,7 +268,14 @@ def build_digest(
         The digest.
     """
     zone = resolve_zone(time_zone)
-    mine = [item for item in facts if item.manager.email == manager.email]
+    facts = list(facts)
+    # The team's own work; a promise of support to the manager (from their own manager) is
+    # not their report's commitment, and the manager's promises have a section of their own.
+    mine = [
+        item
+        for item in facts
+        if item.manager.email == manager.email and item.kind is CommitmentKind.COMMITMENT
+    ]
     since = now - DIGEST_PERIOD
     items = [_item(item, now) for item in mine]
     by_standing: dict[Standing, list[DigestItem]] = {kind: [] for kind in Standing}
@@ -250,6 +308,71 @@ def build_digest(
         revised=revised,
         support=support,
         weeks=weekly_figures(mine, now=now, zone=zone, weeks=weeks),
+        promised=leader_mirror(manager, facts, now=now, time_zone=time_zone, weeks=weeks),
+    )
+
+
+def leader_mirror(
+    manager: Person,
+    facts: Iterable[CommitmentFacts],
+    *,
+    now: datetime,
+    time_zone: str,
+    weeks: int = DEFAULT_WEEKS,
+) -> LeaderMirror:
+    """Say what a manager promised their team: kept this week, kept late, open, and asked.
+
+    Args:
+        manager: whose promises.
+        facts: commitments (the team's and the manager's own, ended ones included).
+        now: the current instant.
+        time_zone: the manager's zone.
+        weeks: how many weeks the trend covers.
+
+    Returns:
+        The manager's own mirror, with the trend of their promises kept on time.
+    """
+    facts = list(facts)
+    since = now - DIGEST_PERIOD
+    kept: list[Promise] = []
+    kept_late: list[Promise] = []
+    still_open: list[Promise] = []
+    for item in facts:
+        if item.kind is not CommitmentKind.SUPPORT or item.owner.email != manager.email:
+            continue
+        promise = Promise(
+            commitment_id=item.commitment_id,
+            what=item.title,
+            person=item.manager,
+            due=item.due,
+            completed_at=item.completed_at,
+        )
+        if not item.status.is_closed:
+            still_open.append(promise)
+        elif item.status is CommitmentStatus.DONE and (item.completed_at or now) >= since:
+            late = item.completed_at is not None and item.completed_at > item.due
+            (kept_late if late else kept).append(promise)
+    asked = [
+        SupportAsk(
+            person=item.owner,
+            title=item.title,
+            at=request.at,
+            note=request.note,
+            answer=request.answer,
+        )
+        for item in facts
+        if item.kind is CommitmentKind.COMMITMENT and item.manager.email == manager.email
+        for request in item.support_requests
+        if request.answer is None or request.at >= since
+    ]
+    history = support_history(manager, facts, now=now, zone=resolve_zone(time_zone), weeks=weeks)
+    return LeaderMirror(
+        kept=sorted(kept, key=lambda promise: promise.due),
+        kept_late=sorted(kept_late, key=lambda promise: promise.due),
+        open=sorted(still_open, key=lambda promise: promise.due),
+        asked=sorted(asked, key=lambda ask: ask.at),
+        weeks=history.weeks,
+        trend=history.trend,
     )
 
 

@@ -63,6 +63,9 @@ class PersonRecord(_Frozen):
     channel: Channel | None = Field(default=None, description="Unset: the tenant's default.")
     conversation: ConversationReference | None = None
     sent: dict[str, SentActivity] = Field(default_factory=dict)
+    agenda_copy: bool = Field(
+        default=False, description="Wants a copy of the agenda of their regular 1:1s."
+    )
 
     def channel_or(self, default: Channel) -> Channel:
         """Return the person's channel, or ``default`` when they chose none."""

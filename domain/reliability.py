@@ -36,12 +36,13 @@ from domain.models import (
     Revision,
     UtcDatetime,
 )
+from domain.support import CommitmentKind, SupportRequest
 
 DEFAULT_WEEKS = 8
 """How many weeks a trend covers by default: about two months."""
 ON_TIME_KINDS = frozenset({"done_on_time"})
 LATE_KINDS = frozenset({"done_late"})
-SLIP_KINDS = frozenset({"deadline_passed"})
+SLIP_KINDS = frozenset({"deadline_passed", "support_slipped"})
 TREND_MARGIN = 0.15
 """How far the later weeks' rate must move from the earlier weeks' to count as a change."""
 MIN_WEEKS_FOR_TREND = 3
@@ -63,6 +64,9 @@ class CommitmentFacts(DomainModel):
     history: list[HistoryEntry] = Field(default_factory=list)
     check_ins: list[CheckIn] = Field(default_factory=list)
     revisions: list[Revision] = Field(default_factory=list)
+    kind: CommitmentKind = CommitmentKind.COMMITMENT
+    """``support``: the owner is a manager who promised support to this ``manager``."""
+    support_requests: list[SupportRequest] = Field(default_factory=list)
 
 
 class Trend(StrEnum):
@@ -286,6 +290,9 @@ def person_history(
 ) -> ReliabilityHistory:
     """Build one person's reliability history from the commitments they own.
 
+    A manager's promises of support to their team are not counted here: their trend is the
+    manager's own, private (see :func:`support_history`).
+
     Args:
         person: whose history.
         facts: commitments; only those the person owns are counted.
@@ -296,7 +303,52 @@ def person_history(
     Returns:
         The weekly figures, totals over the weeks, revisions and their reasons, and the trend.
     """
-    owned = [item for item in facts if item.owner.email == person.email]
+    owned = [
+        item
+        for item in facts
+        if item.owner.email == person.email and item.kind is CommitmentKind.COMMITMENT
+    ]
+    return _history(person, owned, now=now, zone=zone, weeks=weeks)
+
+
+def support_history(
+    manager: Person,
+    facts: Iterable[CommitmentFacts],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    weeks: int = DEFAULT_WEEKS,
+) -> ReliabilityHistory:
+    """Build a manager's history over the support they promised their team.
+
+    The leader's own mirror: shown to the manager alone (their weekly digest).
+
+    Args:
+        manager: whose promises.
+        facts: commitments; only the manager's promises of support are counted.
+        now: the current instant.
+        zone: the reader's zone.
+        weeks: how many weeks to cover.
+
+    Returns:
+        The weekly figures, totals, revisions and the trend of the promises kept.
+    """
+    promised = [
+        item
+        for item in facts
+        if item.owner.email == manager.email and item.kind is CommitmentKind.SUPPORT
+    ]
+    return _history(manager, promised, now=now, zone=zone, weeks=weeks)
+
+
+def _history(
+    person: Person,
+    owned: list[CommitmentFacts],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    weeks: int,
+) -> ReliabilityHistory:
     figures = weekly_figures(owned, now=now, zone=zone, weeks=weeks)
     return ReliabilityHistory(
         person=person,

@@ -8,6 +8,7 @@ the copies share one ``iCalUId``. Every write to any copy is published as a Reso
 from __future__ import annotations
 
 import copy
+from datetime import date, datetime
 from typing import Any
 
 from sandbox import meeting_messages
@@ -27,6 +28,15 @@ from sandbox.event_documents import (
     share,
     validation_failure,
 )
+from sandbox.event_series import (
+    EXCEPTIONS,
+    cancelled_name,
+    expand,
+    is_occurrence_of,
+    occurrence_id,
+    occurrence_of,
+    parse_occurrence_id,
+)
 from sandbox.event_times import event_interval, to_utc
 from sandbox.mailbox import Mailboxes
 from sandbox.meeting_messages import Response, linked_event_id
@@ -43,6 +53,7 @@ _SHOW_AS: dict[Response, str] = {
     "declined": "free",
 }
 # A change to any of these is announced to the attendees.
+_IN_SERIES = frozenset({"occurrence", "exception"})
 _ANNOUNCED = frozenset({"subject", "body", "start", "end", "location", "locations", "attendees"})
 
 
@@ -58,15 +69,53 @@ class Calendars:
         self._mail = Mailboxes(state)
 
     def get(self, user_id: str, event_id: str) -> dict[str, Any]:
-        """Return one of a user's events.
+        """Return one of a user's events, or one occurrence of a series of theirs.
 
         Raises:
-            GraphError: 404 ``ErrorItemNotFound``.
+            GraphError: 404 ``ErrorItemNotFound`` (also for a cancelled occurrence).
         """
         found = self._state.store.get(EVENTS, user_id, event_id)
         if found is None:
+            found = self._occurrence(user_id, event_id)
+        if found is None:
             raise _not_found()
         return found
+
+    def _occurrence(self, user_id: str, event_id: str) -> dict[str, Any] | None:
+        named = parse_occurrence_id(event_id)
+        if named is None:
+            return None
+        master = self._state.store.get(EVENTS, user_id, named[0])
+        if master is None or master.get("type") != "seriesMaster":
+            return None
+        if not is_occurrence_of(master, named[1]):
+            return None
+        changed = self._state.store.get(EXCEPTIONS, user_id, event_id)
+        return changed if changed is not None else occurrence_of(master, named[1])
+
+    def expand(
+        self, user_id: str, master: dict[str, Any], start: datetime, end: datetime
+    ) -> list[dict[str, Any]]:
+        """Return a series' occurrences and exceptions overlapping a window, earliest first."""
+        return expand(
+            master, start, end, lambda found: self._state.store.get(EXCEPTIONS, user_id, found)
+        )
+
+    def view(self, user_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Return what a calendar shows over a window: single events and each occurrence.
+
+        Series masters are not shown themselves; their occurrences are, as in calendarView.
+        """
+        shown = []
+        for event in self.events(user_id):
+            if event.get("type") == "seriesMaster" and event.get("recurrence"):
+                shown.extend(self.expand(user_id, event, start, end))
+                continue
+            event_start, event_end = event_interval(event)
+            if event_start < end and event_end > start:
+                shown.append(event)
+        shown.sort(key=lambda event: event_interval(event)[0])
+        return shown
 
     def events(self, user_id: str) -> list[dict[str, Any]]:
         """Return a user's events, oldest created first."""
@@ -120,6 +169,8 @@ class Calendars:
         """
         fields = self._checked(patch, for_update=True)
         user_id = str(user["id"])
+        if event.get("type") in _IN_SERIES:
+            return self._update_occurrence(user, event, fields)
         if not event.get("isOrganizer"):
             refused = sorted(set(fields) - PERSONAL)
             if refused:
@@ -152,6 +203,9 @@ class Calendars:
     def delete(self, user: dict[str, Any], event: dict[str, Any]) -> None:
         """Delete an event; the organizer deleting a meeting cancels it for the attendees."""
         user_id = str(user["id"])
+        if event.get("type") in _IN_SERIES:
+            self._cancel_occurrence(user, event, None)
+            return
         with self._state.store.transaction():
             if event.get("isOrganizer") and not event.get("isCancelled"):
                 self._cancel_attendee_copies(user, event, None)
@@ -187,6 +241,9 @@ class Calendars:
                 "ErrorInvalidRequest",
                 "Your request can't be completed. The meeting has been cancelled.",
             )
+        if event.get("type") in _IN_SERIES:
+            self._respond_to_occurrence(user, event, answer, comment, send_response)
+            return
         now = self._now()
         with self._state.store.transaction():
             event["responseStatus"] = {"response": answer, "time": now}
@@ -207,6 +264,57 @@ class Calendars:
             )
             self._mail.store_message(organizer_id, "inbox", message, is_read=False)
 
+    def _respond_to_occurrence(
+        self,
+        user: dict[str, Any],
+        event: dict[str, Any],
+        answer: Response,
+        comment: str | None,
+        send_response: bool,
+    ) -> None:
+        """Answer one occurrence, as Exchange does: it becomes an exception with the answer.
+
+        The organizer's occurrence records the answer (as an exception of theirs) when the
+        response is sent, and the organizer gets the response message.
+        """
+        now = self._now()
+        day = self._occurrence_day(event)
+        user_id = str(user["id"])
+        answered = copy.deepcopy(event)
+        answered["type"] = "exception"
+        answered["responseStatus"] = {"response": answer, "time": now}
+        answered["showAs"] = _SHOW_AS[answer]
+        with self._state.store.transaction():
+            self._save_exception(user_id, answered)
+            if not send_response:
+                return
+            organizer = self._state.directory.find_user(address_of(event.get("organizer") or {}))
+            if organizer is None:
+                return
+            organizer_id = str(organizer["id"])
+            masters = [
+                master
+                for owner, master in self._series_copies(event)
+                if owner == organizer_id and master.get("isOrganizer")
+            ]
+            theirs = (
+                self._occurrence(organizer_id, occurrence_id(str(masters[0]["id"]), day))
+                if masters
+                else None
+            )
+            if theirs is None:
+                return
+            address = str(user["mail"]).lower()
+            for attendee in theirs.get("attendees") or []:
+                if address_of(attendee) == address:
+                    attendee["status"] = {"response": answer, "time": now}
+            theirs["type"] = "exception"
+            self._save_exception(organizer_id, theirs)
+            message = meeting_messages.response(
+                theirs, user, organizer, self._link(organizer_id, theirs), answer, comment
+            )
+            self._mail.store_message(organizer_id, "inbox", message, is_read=False)
+
     def cancel(self, user: dict[str, Any], event: dict[str, Any], comment: str | None) -> None:
         """Cancel a meeting: every copy is marked cancelled and attendees are told.
 
@@ -221,10 +329,103 @@ class Calendars:
             )
         if event.get("isCancelled"):
             return
+        if event.get("type") in _IN_SERIES:
+            self._cancel_occurrence(user, event, comment)
+            return
         with self._state.store.transaction():
             event["isCancelled"] = True
             self._save(str(user["id"]), event, "updated")
             self._cancel_attendee_copies(user, event, comment)
+
+    def _update_occurrence(
+        self, user: dict[str, Any], event: dict[str, Any], fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Change one occurrence into an exception (on every copy, when the organizer does)."""
+        if "recurrence" in fields:
+            raise GraphError(
+                400,
+                "ErrorInvalidRequest",
+                "Your request can't be completed. An occurrence can't have a recurrence.",
+            )
+        if not event.get("isOrganizer"):
+            refused = sorted(set(fields) - PERSONAL)
+            if refused:
+                raise GraphError(
+                    400,
+                    "ErrorInvalidRequest",
+                    "Your request can't be completed. Only the meeting organizer can change "
+                    f"'{refused[0]}'.",
+                )
+        changed = copy.deepcopy(event)
+        apply_fields(changed, fields, public_url=self._state.public_url)
+        changed["type"] = "exception"
+        start, end = event_interval(changed)
+        if end < start:
+            raise validation_failure()
+        day = self._occurrence_day(event)
+        with self._state.store.transaction():
+            self._save_exception(str(user["id"]), changed)
+            if not event.get("isOrganizer"):
+                return changed
+            for owner, master in self._series_copies(event):
+                if owner == str(user["id"]):
+                    continue
+                theirs = self._occurrence(owner, occurrence_id(str(master["id"]), day))
+                if theirs is None:
+                    continue
+                share(changed, theirs)
+                theirs["type"] = "exception"
+                self._save_exception(owner, theirs)
+        return changed
+
+    def _cancel_occurrence(
+        self, user: dict[str, Any], event: dict[str, Any], comment: str | None
+    ) -> None:
+        """Remove one occurrence; the organizer's removal cancels it for every attendee."""
+        day = self._occurrence_day(event)
+        user_id = str(user["id"])
+        copies = self._series_copies(event)
+        if not event.get("isOrganizer"):
+            copies = [(owner, master) for owner, master in copies if owner == user_id]
+        with self._state.store.transaction():
+            for owner, master in copies:
+                name = cancelled_name(str(master["id"]), day)
+                if name in master.setdefault("cancelledOccurrences", []):
+                    continue
+                master["cancelledOccurrences"].append(name)
+                self._save(owner, master, "updated")
+                mine = occurrence_id(str(master["id"]), day)
+                if self._state.store.delete(EXCEPTIONS, owner, mine):
+                    self._publish(owner, mine, "deleted")
+                if owner == user_id:
+                    continue
+                attendee = self._state.directory.user(owner)
+                link = self._link(owner, master)
+                message = meeting_messages.cancellation(event, user, link, comment)
+                self._mail.store_message(str(attendee["id"]), "inbox", message, is_read=False)
+
+    def _occurrence_day(self, event: dict[str, Any]) -> date:
+        named = parse_occurrence_id(str(event["id"]))
+        if named is None:  # pragma: no cover - occurrences are only ever made with such ids
+            raise _not_found()
+        return named[1]
+
+    def _series_copies(self, event: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        """Every copy of the series an occurrence belongs to (the organizer's and attendees')."""
+        named = parse_occurrence_id(str(event["id"]))
+        uid = str(event.get("uid") or "")
+        return [
+            (owner, found)
+            for owner, found in self._state.store.list_all(EVENTS)
+            if found.get("type") == "seriesMaster"
+            and (found.get("uid") == uid or (named is not None and found["id"] == named[0]))
+        ]
+
+    def _save_exception(self, user_id: str, event: dict[str, Any]) -> None:
+        event["lastModifiedDateTime"] = self._now()
+        event["changeKey"] = change_key()
+        self._state.store.put(EXCEPTIONS, user_id, str(event["id"]), event)
+        self._publish(user_id, str(event["id"]), "updated")
 
     def _checked(self, body: dict[str, Any], *, for_update: bool) -> dict[str, Any]:
         return checked_fields(

@@ -12,6 +12,7 @@ from typing import Any
 
 from sandbox.errors import GraphError
 from sandbox.event_times import in_zone, to_utc
+from sandbox.recurrence import check_recurrence
 from sandbox.schema import GraphSchema
 
 NO_TIME = "0001-01-01T00:00:00Z"
@@ -35,6 +36,7 @@ SHARED = (
     *("importance", "sensitivity", "isAllDay", "originalStartTimeZone", "originalEndTimeZone"),
     *("responseRequested", "allowNewTimeProposals", "hideAttendees", "isOnlineMeeting"),
     *("onlineMeeting", "onlineMeetingProvider", "onlineMeetingUrl"),
+    *("recurrence", "type"),
 )
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TAGS = re.compile(r"<[^>]+>")
@@ -124,12 +126,13 @@ def checked_fields(
     """
     GraphSchema.load().validate_entity("event", body, for_update=for_update)
     fields = {key: value for key, value in _clean(body).items() if key in WRITABLE}
-    if fields.pop("recurrence", None):
-        raise GraphError(
-            400,
-            "ErrorInvalidRequest",
-            "Your request can't be completed. The sandbox does not support recurring events.",
-        )
+    if "recurrence" in fields:
+        fields["recurrence"] = check_recurrence(fields["recurrence"])
+        zone = (body.get("start") or {}).get("timeZone") if isinstance(body, dict) else None
+        span = (fields["recurrence"] or {}).get("range") or {}
+        if span and not span["recurrenceTimeZone"] and zone:
+            # Graph repeats a series in its start's zone unless told otherwise.
+            span["recurrenceTimeZone"] = zone
     for field in ("start", "end"):
         if field not in fields:
             if not for_update:
@@ -247,6 +250,8 @@ def apply_fields(event: dict[str, Any], fields: dict[str, Any], *, public_url: s
             if kept is not None:
                 attendee["status"] = kept["status"]
     event.update(fields)
+    if "recurrence" in fields:
+        _make_series(event)
     if "location" in fields:
         event["location"] = _location(fields["location"])
         if "locations" not in fields:
@@ -258,6 +263,19 @@ def apply_fields(event: dict[str, Any], fields: dict[str, Any], *, public_url: s
     if event.get("isOnlineMeeting") and not event.get("onlineMeeting"):
         event["onlineMeeting"] = {"joinUrl": f"{public_url}/#/meet/{event['iCalUId']}"}
         event["onlineMeetingProvider"] = "teamsForBusiness"
+
+
+def _make_series(event: dict[str, Any]) -> None:
+    recurrence = event.get("recurrence")
+    if not recurrence:
+        event["type"] = "singleInstance"
+        event.pop("cancelledOccurrences", None)
+        return
+    event["type"] = "seriesMaster"
+    event.setdefault("cancelledOccurrences", [])
+    span = recurrence["range"]
+    if not span["recurrenceTimeZone"]:
+        span["recurrenceTimeZone"] = event.get("originalStartTimeZone") or "UTC"
 
 
 def attendee_copy(

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.working_time import PersonSchedule
-from sandbox.calendar import EVENTS
+from sandbox.calendar import Calendars
 from sandbox.errors import GraphError
 from sandbox.event_times import event_interval, in_zone, to_utc
 from sandbox.schema import GraphSchema
@@ -121,7 +121,7 @@ BusyItem = tuple[dict[str, Any], datetime, datetime]
 
 def _busy_items(state: SandboxState, user_id: str, query: ScheduleQuery) -> list[BusyItem]:
     items: list[BusyItem] = []
-    for event in state.store.list(EVENTS, user_id):
+    for event in Calendars(state).view(user_id, query.start, query.end):
         if event.get("isCancelled"):
             continue
         if (event.get("responseStatus") or {}).get("response") == "declined":
@@ -176,8 +176,8 @@ def _schedule_item(event: dict[str, Any], zone_name: str | None) -> dict[str, An
         "subject": event.get("subject") or "",
         "location": location.get("displayName") or "",
         "isMeeting": bool(event.get("attendees")),
-        "isRecurring": False,
-        "isException": False,
+        "isRecurring": event.get("type") in {"occurrence", "exception"},
+        "isException": event.get("type") == "exception",
         "isReminderSet": bool(event.get("isReminderOn")),
         "start": in_zone(to_utc(event["start"], "start"), zone_name),
         "end": in_zone(to_utc(event["end"], "end"), zone_name),

@@ -36,6 +36,7 @@ from domain.models import (
     Revision,
 )
 from domain.reliability import CommitmentFacts
+from domain.support import CommitmentKind, SupportRequest
 from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
 from sandbox.server import SandboxServer
@@ -112,6 +113,14 @@ def team(now: datetime) -> list[CommitmentFacts]:
             CommitmentStatus.ACTIVE,
             now + timedelta(days=3),
             check_ins=((CheckInAnswer.BLOCKED, now - timedelta(days=1)),),
+        ).model_copy(
+            update={
+                "support_requests": [
+                    SupportRequest(
+                        at=now - timedelta(days=1), note="Half an hour with finance this week"
+                    )
+                ]
+            }
         ),
         _facts(
             21,
@@ -131,7 +140,37 @@ def team(now: datetime) -> list[CommitmentFacts]:
             events=(("done_on_time", now - timedelta(days=2)),),
         ),
     ]
-    return history + current
+    return history + current + promises(now)
+
+
+def promises(now: datetime) -> list[CommitmentFacts]:
+    """What Maya promised her team: one kept, one kept a day late, one open."""
+    kept_at, late_at = now - timedelta(days=4), now - timedelta(days=1)
+    made = [
+        ("Intro to the finance lead", SAM, CommitmentStatus.DONE, now - timedelta(days=3), kept_at),
+        (
+            "Access to the billing data",
+            PRIYA,
+            CommitmentStatus.DONE,
+            now - timedelta(days=2),
+            late_at,
+        ),
+        ("Review the runbook draft", LUKAS, CommitmentStatus.ACTIVE, now + timedelta(days=2), None),
+    ]
+    return [
+        CommitmentFacts(
+            commitment_id=f"demo-support-{n}",
+            title=title,
+            owner=MAYA,
+            manager=person,
+            kind=CommitmentKind.SUPPORT,
+            status=status,
+            due=due,
+            created_at=due - timedelta(days=5),
+            completed_at=done,
+        )
+        for n, (title, person, status, due, done) in enumerate(made)
+    ]
 
 
 async def take(out: Path) -> None:
@@ -156,7 +195,7 @@ async def take(out: Path) -> None:
         async with async_playwright() as playwright:
             browser = await launch_chromium(playwright)
             page = await browser.new_page(
-                base_url=server.url, viewport={"width": 1280, "height": 1620}
+                base_url=server.url, viewport={"width": 1280, "height": 2000}
             )
             await page.goto(f"/web/users/{MAYA.email}/mail")
             await page.locator(".messages a", has_text="Your team this week").click()

@@ -66,7 +66,12 @@ def test_the_dev_server_keeps_its_database_under_data_dir_and_knows_the_search_a
     assert f"--db-filename {tmp_path / 'temporal.db'}" in joined
     assert "--ip 127.0.0.1 --port 17233 --ui-port 18233" in joined
     assert "--namespace default" in joined
-    for attribute in ("AccordOwner=Keyword", "AccordStatus=Keyword", "AccordDue=Datetime"):
+    for attribute in (
+        "AccordOwner=Keyword",
+        "AccordStatus=Keyword",
+        "AccordDue=Datetime",
+        "AccordAttention=Keyword",
+    ):
         assert f"--search-attribute {attribute}" in joined
 
 

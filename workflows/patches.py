@@ -17,6 +17,11 @@ who wants Teams alone."""
 PER_MAILBOX_SEND_QUEUES = "per-mailbox-send-queues"
 """Marks the commitment runs whose messages go out on their sending mailbox's task queue,
 rate-limited by Temporal across all workers (see :mod:`workflows.sending`)."""
+INTAKE_SEND_QUEUES = "intake-send-queues"
+"""Marks the intake runs whose answers and confirmations go out on their mailbox's send queue,
+rate-limited by Temporal across all workers, as the commitments' messages do."""
+DIGEST_SEND_QUEUES = "digest-send-queues"
+"""Marks the digest runs whose digest goes out on the manager's sending mailbox's queue."""
 INTAKE_ANSWERS_EVERY_EMAIL = "intake-answers-every-email"
 """Marks the intake runs where a mail that asks nothing opens its conversation and gets what
 Accord saw with a "Track this" link, instead of silence (issue 18)."""
@@ -43,3 +48,16 @@ days or talk in writing, never in silence (issue 14)."""
 RETURN_BEFORE_MISS = "return-before-miss"
 """Marks the commitment runs that wait a working day after an owner's absence before anything
 about a miss is sent (issue 14)."""
+SUPPORT_ENDS_WITH_ITS_WORK = "support-ends-with-its-work"
+"""Marks the commitment runs that, as they end, tell each promise of support made for them that
+the work is over, so the manager who promised is not reminded of it (issue 17)."""
+ATTENTION_INDEX = "attention-index"
+"""Marks the commitment runs that index what they need (``AccordAttention``: blocked or at
+risk, waiting, talking, under way, done) whenever their status or latest answer changes, so
+the web app's lists read the groups in order across pages."""
+ONE_ON_ONE_BOOKING = "one-on-one-booking"
+"""Marks the offers of a regular 1:1 that, once sent, stay open for the manager's one-click
+booking of the weekly series (issue 17)."""
+DECLINES_BY_NOTIFICATION = "declines-by-notification"
+"""Marks the commitment runs that read their 1:1's answer as soon as the watch on the
+organizer's calendar says its event changed, instead of at the next two-hourly look (issue 14)."""

@@ -26,7 +26,9 @@ _LOOKUP_RETRY = RetryPolicy(
 )
 
 
-async def send_queue_for(recipient: str) -> str | None:
+async def send_queue_for(
+    recipient: str, *, from_agent_mailbox: bool = False, patch: str = PER_MAILBOX_SEND_QUEUES
+) -> str | None:
     """Return the task queue of the recipient's sends, or ``None`` for the workflow's own.
 
     Runs from before the patch take the workflow's queue, as they did, and so does a send
@@ -34,16 +36,20 @@ async def send_queue_for(recipient: str) -> str | None:
 
     Args:
         recipient: the person's address.
+        from_agent_mailbox: the message goes out from Accord's own mailbox whoever reads it
+            (intake's answers in the thread it received).
+        patch: the id marking the runs that route their sends (each workflow type took the
+            queues in a change of its own).
 
     Returns:
         The queue to schedule the send activity on.
     """
-    if not workflow.patched(PER_MAILBOX_SEND_QUEUES):
+    if not workflow.patched(patch):
         return None
     try:
         route: SendQueue = await workflow.execute_local_activity(
             SEND_QUEUE,
-            SendQueueLookup(recipient=recipient),
+            SendQueueLookup(recipient=recipient, from_agent_mailbox=from_agent_mailbox),
             result_type=SendQueue,
             start_to_close_timeout=_LOOKUP_TIMEOUT,
             retry_policy=_LOOKUP_RETRY,

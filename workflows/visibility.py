@@ -86,6 +86,11 @@ def is_set(name: str) -> str:
     return f"{field(name)} IS NOT NULL"
 
 
+def is_unset(name: str) -> str:
+    """Return ``name IS NULL``: the run lacks this search attribute (e.g. it predates it)."""
+    return f"{field(name)} IS NULL"
+
+
 def workflow_type(*names: str) -> str:
     """Return the clause for runs of these workflow types (one or more)."""
     if len(names) == 1:

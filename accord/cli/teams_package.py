@@ -1,7 +1,11 @@
 """``accord teams-package``: build the Teams app package (the zip an admin uploads).
 
 The zip holds ``manifest.json`` (from ``teams_app/manifest.json`` beside this module, filled in
-for a deployment: the bot's app id, Accord's https address, the app's own id) and the two icons.
+for a deployment: the bot's app id, Accord's https address, the app's own id, the app that
+signs the tab in) and the two icons. The manifest's personal tab (``staticTabs``) is the web
+app at ``<public url>/app?host=teams``; Teams, Outlook and the Microsoft 365 app show it from
+the same manifest, and its single sign-on asks Entra ID for a token for the app
+``webApplicationInfo`` names.
 Teams wants the three files at the zip's root. The files are package data, so the command works
 from an installed wheel. docs/teams.md describes the upload.
 """
@@ -63,6 +67,12 @@ def add_package_arguments(parser: argparse.ArgumentParser, settings: AccordSetti
         "bot's id: one registration).",
     )
     parser.add_argument(
+        "--api-app-id",
+        default=settings.addin_client_id,
+        help="Accord's API app registration, named in webApplicationInfo so that the tab signs "
+        "in with Teams single sign-on (default: ACCORD_ADDIN_CLIENT_ID, else the Graph app).",
+    )
+    parser.add_argument(
         "--app-id", help="The Teams app's own id (default: derived from the public URL)."
     )
     parser.add_argument("--version", default="1.0.0", help="The app's version (default 1.0.0).")
@@ -78,6 +88,7 @@ def render_manifest(
     app_id: str | None = None,
     version: str = "1.0.0",
     graph_app_id: str | None = None,
+    api_app_id: str | None = None,
 ) -> dict[str, object]:
     """Fill in the manifest for a deployment.
 
@@ -86,8 +97,10 @@ def render_manifest(
         public_url: Accord's https address.
         app_id: the Teams app's id; unset: a stable id derived from the public URL.
         version: the app's version (x.y.z).
-        graph_app_id: the registration that calls Graph (webApplicationInfo: Teams accepts
-            activity-feed notifications only from it); unset: the bot's.
+        graph_app_id: the registration that calls Graph (Teams accepts activity-feed
+            notifications only from the app webApplicationInfo names); unset: the bot's.
+        api_app_id: Accord's API registration, whose token the tab's single sign-on asks
+            for (webApplicationInfo); unset: the Graph app (one registration for both).
 
     Returns:
         The manifest.
@@ -107,10 +120,12 @@ def render_manifest(
         raise PackageError("--app-id must be a GUID")
     if graph_app_id is not None and not _GUID.match(graph_app_id):
         raise PackageError("--graph-app-id (ACCORD_GRAPH_CLIENT_ID) must be a GUID")
+    if api_app_id is not None and not _GUID.match(api_app_id):
+        raise PackageError("--api-app-id (ACCORD_ADDIN_CLIENT_ID) must be a GUID")
     values = {
         "TEAMS_APP_ID": app_id,
         "BOT_APP_ID": bot_id,
-        "GRAPH_APP_ID": graph_app_id or bot_id,
+        "SSO_APP_ID": api_app_id or graph_app_id or bot_id,
         "PUBLIC_URL": public_url.rstrip("/"),
         "PUBLIC_HOST": parts.hostname,
     }
@@ -157,10 +172,19 @@ def write_package(args: argparse.Namespace, _settings: AccordSettings) -> int:
             app_id=args.app_id,
             version=args.version,
             graph_app_id=args.graph_app_id,
+            api_app_id=args.api_app_id,
         )
     except PackageError as exc:
         sys.stderr.write(f"accord teams-package: {exc}\n")
         return 2
+    if args.api_app_id and args.graph_app_id and args.api_app_id != args.graph_app_id:
+        # One manifest field serves both: the tab's sign-in wins, the feed is what gives.
+        sys.stderr.write(
+            "accord teams-package: note: webApplicationInfo names the API app for the tab's "
+            "sign-in; Teams accepts activity-feed notifications only from that app, so they "
+            "need Graph called by the same registration (ACCORD_GRAPH_CLIENT_ID = "
+            "ACCORD_ADDIN_CLIENT_ID). Cards and email are not affected.\n"
+        )
     path = build_package(manifest, args.output)
     log.info("teams_package_written", path=str(path))
     return 0

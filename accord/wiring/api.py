@@ -8,7 +8,6 @@ API's settings are read: the app gets an :class:`api.config.ApiConfig`.
 from __future__ import annotations
 
 import contextlib
-import json
 
 import structlog
 from fastapi import FastAPI
@@ -18,14 +17,16 @@ from temporalio.runtime import Runtime
 
 from accord.keys.secrets import link_key_ring
 from accord.settings import AccordSettings
+from accord.wiring.app_signin import app_signin_config
 from accord.wiring.auth import validator_from_settings
 from accord.wiring.connections import graph_client
 from accord.wiring.intake import client_states, watched_mailboxes
+from accord.wiring.policy import authorization_policy
 from accord.wiring.serving import serve
 from accord.wiring.teams import teams_bot
 from accord.wiring.temporal import connect
 from api.app import create_app, utc_now
-from api.auth import TokenValidator
+from api.auth import TokenValidator, install_group_memberships
 from api.config import AddinConfig, ApiConfig, WebhookConfig
 from api.dependencies import Clock
 from api.digest_services import (
@@ -34,8 +35,9 @@ from api.digest_services import (
     TemporalFactSource,
     install_digest,
 )
+from api.reading import install_reading
 from domain.action_links import LinkKeyRing
-from domain.authorization import AuthorizationPolicy
+from integrations.graph.memberships import CachedGroupMemberships, GraphGroupMemberships
 from integrations.graph.people import (
     CachedOrgChart,
     GraphOrgChart,
@@ -43,6 +45,7 @@ from integrations.graph.people import (
     OrgChart,
     PeopleDirectory,
 )
+from integrations.reading_pool import ReadingPool
 from integrations.telemetry.runtime import MetricsSetupError, build_runtime
 
 log = structlog.get_logger("accord.api")
@@ -64,34 +67,14 @@ def api_config(settings: AccordSettings, links: LinkKeyRing) -> ApiConfig:
         agent_mailbox=settings.agent_mailbox,
         max_body_bytes=settings.api_max_body_bytes,
         addin=AddinConfig(client_id=settings.addin_client_id, resource=settings.addin_resource),
+        app_signin=app_signin_config(settings),
         webhooks=WebhookConfig(
             client_states=tuple(client_states(settings, links)),
             watched=frozenset(watched_mailboxes(settings)),
         ),
         authorization=authorization_policy(settings),
+        support_trend_to_manager=settings.api_support_trend_to_manager,
     )
-
-
-def authorization_policy(settings: AccordSettings) -> AuthorizationPolicy:
-    """Return the policy that widens who may set whom an expectation (empty when unset).
-
-    Args:
-        settings: Accord's settings (``auth_policy_file``).
-
-    Returns:
-        The policy.
-
-    Raises:
-        ValueError: when the file cannot be read or is not a policy; the API does not start
-            with a policy it cannot follow.
-    """
-    if settings.auth_policy_file is None:
-        return AuthorizationPolicy()
-    try:
-        document = json.loads(settings.auth_policy_file.read_text(encoding="utf-8"))
-        return AuthorizationPolicy.from_document(document)
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"auth_policy_file is not a usable policy: {exc}") from exc
 
 
 def build_app(
@@ -182,5 +165,12 @@ async def run_api(settings: AccordSettings) -> int:
             facts=TemporalFactSource(temporal),
         )
         app.state.teams_bot = await stack.enter_async_context(teams_bot(settings, temporal, graph))
+        # Made here, not at import: the processes that read mail the add-in sends.
+        reading = ReadingPool(preload=("api.addin_prefill",))
+        stack.push_async_callback(reading.close)
+        await reading.start()
+        install_reading(app, reading)
+        # Project leads' groups from the directory, when the token's claim leaves them out.
+        install_group_memberships(app, CachedGroupMemberships(GraphGroupMemberships(graph)))
         log.info("api_starting", url=f"http://{settings.api_host}:{settings.api_port}")
         return await serve(app, settings.api_host, settings.api_port)

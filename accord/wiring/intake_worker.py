@@ -7,10 +7,13 @@ from temporalio.client import Client
 
 from accord.keys.secrets import intake_id_key
 from accord.settings import AccordSettings
+from accord.wiring.policy import authorization_policy
 from activities.intake.activities import IntakeActivities
 from activities.intake.questions import IntakeMailActivities
 from activities.intake.subscriptions import SubscriptionActivities
 from activities.messaging.activities import MessagingActivities
+from integrations.graph.memberships import CachedGroupMemberships, GraphGroupMemberships
+from integrations.reading_pool import ReadingPool
 from workflows.intake.mailbox_watch import MailboxWatchWorkflow
 from workflows.intake.message import MessageIntakeWorkflow
 from workflows.intake.workflow import IntakeWorkflow
@@ -46,6 +49,12 @@ def intake_activities(
             task_queue=settings.temporal_task_queue,
             grace_window=settings.intake_grace_window,
             id_key=intake_id_key(settings),
+            # Made here, not at import; its processes start with the first email read and,
+            # being daemons, end with the worker.
+            reading=ReadingPool(preload=("domain.intake",)),
+            # The API's policy file: a project lead may set expectations by mail too.
+            policy=authorization_policy(settings),
+            memberships=CachedGroupMemberships(GraphGroupMemberships(graph)),
         ),
         IntakeMailActivities(graph, messaging, agent_mailbox=settings.agent_mailbox),
         SubscriptionActivities(graph, client, task_queue=settings.temporal_task_queue),

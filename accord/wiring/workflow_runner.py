@@ -37,6 +37,7 @@ PASSTHROUGH_MODULES: tuple[str, ...] = (
     "activities.messaging.contracts",
     "activities.sending.contracts",
     # The workflows' contracts, patch ids, retry policies and small shared helpers.
+    "workflows.calendar.contracts",
     "workflows.commitment.contracts",
     "workflows.commitment.state",
     "workflows.digest.contracts",

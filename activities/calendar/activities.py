@@ -33,6 +33,7 @@ from msgraph.generated.users.item.events.item.event_item_request_builder import 
 )
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio import activity
+from temporalio.service import RPCError
 
 from activities.calendar.contracts import (
     CANCEL_MEETING,
@@ -46,6 +47,7 @@ from activities.calendar.contracts import (
     MeetingResponse,
     SlotSearch,
 )
+from activities.calendar.watch import MeetingWatch
 from activities.directory.activities import read_schedule
 from activities.directory.schedule_cache import ScheduleCache
 from activities.messaging.rendering import render_for
@@ -63,6 +65,7 @@ from integrations.graph.errors import graph_errors, graph_status
 from integrations.graph.events import GraphEvent, GraphEventPage
 from integrations.graph.json_reads import send_for_json
 from integrations.telemetry.metrics import count_invitation_sent
+from workflows.calendar.contracts import WatchedMeeting
 
 log = structlog.get_logger("accord.activities.calendar")
 
@@ -98,6 +101,8 @@ class CalendarActivities:
         clock: the current instant; no slot is proposed before it.
         schedules: a cache of recent schedule reads shared by the worker's activities;
             ``None``: every read asks Graph.
+        watch: registers each booked 1:1 with the watch on its organizer's calendar, so a
+            decline is seen within minutes; ``None``: the commitments' polling alone.
     """
 
     def __init__(
@@ -106,10 +111,12 @@ class CalendarActivities:
         *,
         clock: Callable[[], datetime] = _utc_now,
         schedules: ScheduleCache | None = None,
+        watch: MeetingWatch | None = None,
     ) -> None:
         self._graph = graph
         self._clock = clock
         self._schedules = schedules
+        self._watch = watch
 
     @activity.defn(name=FIND_MEETING_SLOT)
     async def find_meeting_slot(self, search: SlotSearch) -> TimeSlot | None:
@@ -201,6 +208,7 @@ class CalendarActivities:
         existing = await self._event_with_transaction(organizer, request.transaction_id)
         if existing is not None:
             logger.info("meeting_already_scheduled", event_id=existing)
+            await self._watch_answers(request, existing)
             return MeetingCreated(event_id=existing, transaction_id=request.transaction_id)
         rendered = render_for(
             request.kind,
@@ -233,7 +241,21 @@ class CalendarActivities:
             raise RuntimeError("Graph created the event but sent back no id")
         logger.info("meeting_scheduled", event_id=created.id)
         count_invitation_sent(activity.metric_meter(), kind=str(request.kind))
+        await self._watch_answers(request, created.id)
         return MeetingCreated(event_id=created.id, transaction_id=request.transaction_id)
+
+    async def _watch_answers(self, request: MeetingRequest, event_id: str) -> None:
+        """Have the organizer's calendar watched for this 1:1's answers until it starts."""
+        if self._watch is None:
+            return
+        meeting = WatchedMeeting(
+            event_id=event_id, commitment_id=request.commitment_id, until=request.slot.start
+        )
+        try:
+            await self._watch.register(request.spec.manager.email, meeting)
+        except RPCError:
+            # The booking stands; the commitment's own look every two hours sees a decline.
+            log.warning("meeting_watch_unavailable", commitment_id=request.commitment_id)
 
     async def _event_with_transaction(self, organizer: str, transaction_id: str) -> str | None:
         parameters = EventsRequestBuilder.EventsRequestBuilderGetQueryParameters(

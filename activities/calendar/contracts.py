@@ -87,3 +87,41 @@ class MeetingCancellation(_Contract):
     organizer: str
     event_id: str
     comment: str = ""
+
+
+# ----- the watch on an organizer's calendar (workflows/calendar/decline_watch.py) ----------
+
+CREATE_EVENT_SUBSCRIPTION = "create_event_subscription"
+"""Subscribe to an organizer's events: :class:`EventSubscriptionRequest` to
+:class:`EventSubscriptionInfo`."""
+RENEW_EVENT_SUBSCRIPTION = "renew_event_subscription"
+"""Extend (or reauthorize) it: :class:`EventSubscriptionRenewal` to
+:class:`EventSubscriptionInfo`."""
+DELETE_EVENT_SUBSCRIPTION = "delete_event_subscription"
+"""Remove it once no 1:1 is left to watch: :class:`EventSubscriptionRenewal` (its id)."""
+
+
+class EventSubscriptionRequest(_Contract):
+    """A subscription to changes of one organizer's events."""
+
+    organizer: str
+    notification_url: str
+    lifecycle_url: str
+    client_state: str = Field(min_length=1, max_length=128)
+    expires_at: UtcDatetime
+
+
+class EventSubscriptionRenewal(_Contract):
+    """Which subscription, until when, and whether Graph asked to reauthorize it first."""
+
+    subscription_id: str
+    expires_at: UtcDatetime
+    reauthorize: bool = False
+
+
+class EventSubscriptionInfo(_Contract):
+    """A subscription as Graph answered (``found`` False: Graph no longer has it)."""
+
+    subscription_id: str | None = None
+    expires_at: UtcDatetime | None = None
+    found: bool = True

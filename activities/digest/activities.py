@@ -62,7 +62,7 @@ from workflows.commitment.client import open_commitments_query
 from workflows.commitment.contracts import MANAGER_KEY
 from workflows.commitment.facts import (
     CommitmentsUnavailableError,
-    facts_query,
+    digest_facts_query,
     read_commitment_facts,
 )
 from workflows.digest.client import ensure_digest_schedule, read_digest_schedule
@@ -111,7 +111,8 @@ class DigestActivities:
         zone = resolve_zone(request.time_zone)
         since = window_start(request.now, zone, request.weeks_shown)
         try:
-            query = facts_query(since=since, manager=request.manager)
+            # The team's commitments and the manager's own: their promises of support.
+            query = digest_facts_query(since=since, manager=request.manager)
         except ValueError:
             raise ApplicationError(
                 "the manager's address cannot be searched for", non_retryable=True

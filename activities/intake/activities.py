@@ -8,6 +8,7 @@ starting workflows. Logs carry ids and reasons only, never subjects, bodies or a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -45,7 +46,14 @@ from activities.intake.contracts import (
     ThreadDelivery,
 )
 from activities.intake.soon_due import soon_due_reason
-from domain.authorization import Action, Requester, decide
+from domain.authorization import (
+    Action,
+    AuthorizationPolicy,
+    Decision,
+    Reason,
+    Requester,
+    decide,
+)
 from domain.intake import complete_due, parse_due, read_email, visible_text
 from domain.intake.models import (
     DueParse,
@@ -57,10 +65,12 @@ from domain.intake.models import (
     SenderContext,
 )
 from domain.intake.screening import MAX_BODY_CHARS as SCREENING_MAX_BODY_CHARS
+from domain.intake.screening import screen
 from domain.models import CommitmentSpec, Person
 from domain.timezones import resolve_zone
 from integrations.graph.errors import graph_errors
 from integrations.graph.json_reads import send_for_json
+from integrations.graph.memberships import GroupMemberships
 from integrations.graph.people import (
     DirectoryUnavailableError,
     GraphGroups,
@@ -69,11 +79,18 @@ from integrations.graph.people import (
     MailGroup,
     managers_above,
 )
+from integrations.reading_pool import (
+    BoundedReading,
+    ReadingFailedError,
+    ReadingTooSlowError,
+    ThreadReading,
+)
 from workflows.commitment.client import CommitmentUnavailableError, start_commitment
 from workflows.commitment.contracts import CommitmentInput
 from workflows.intake.contracts import (
     MESSAGE_SIGNAL,
     THREAD_WORKFLOW,
+    ChangeNotice,
     InboundRead,
     IntakeInput,
     WatchMode,
@@ -108,6 +125,19 @@ MAX_BODY_CHARS = SCREENING_MAX_BODY_CHARS
 """Longer bodies are not parsed at all (``too_large``), as the parser itself would rule."""
 
 Reader = Callable[[InboundEmail, SenderContext], Reading]
+
+
+def due_in_reply(email: InboundEmail, context: SenderContext) -> DueParse | None:
+    """Return the due date an email gives when read as a short answer ("Friday 3pm").
+
+    Module-level, so a reading pool's worker process can be handed it.
+    """
+    return parse_due(
+        visible_text(email),
+        sent_at=email.sent_at,
+        time_zone=context.time_zone,
+        working_day_end=context.working_day_end,
+    )
 
 
 def _group_note(group: MailGroup) -> str:
@@ -271,6 +301,10 @@ class IntakeActivities:
             :func:`workflows.intake.contracts.thread_key`).
         reader: the parser (:func:`domain.intake.read_email`); tests may pass another.
         max_body_chars: longer bodies are ``too_large`` without being parsed.
+        reading: where the parser runs, within a time budget (the worker's root passes a
+            :class:`integrations.reading_pool.ReadingPool`); unset: a thread.
+        policy: how far project leads widen who may set whom an expectation (the API's).
+        memberships: which groups a sender is in, for the policy's grants; unset: none.
     """
 
     def __init__(
@@ -286,6 +320,9 @@ class IntakeActivities:
         id_key: bytes,
         reader: Reader = read_email,
         max_body_chars: int = MAX_BODY_CHARS,
+        reading: BoundedReading | None = None,
+        policy: AuthorizationPolicy | None = None,
+        memberships: GroupMemberships | None = None,
     ) -> None:
         self._graph = graph
         self._temporal = temporal
@@ -297,6 +334,9 @@ class IntakeActivities:
         self._id_key = id_key
         self._read = reader
         self._max_body = max_body_chars
+        self._reading = reading or ThreadReading()
+        self._policy = policy or AuthorizationPolicy()
+        self._memberships = memberships
         self._directory = GraphPeopleDirectory(graph)
         self._org = GraphOrgChart(graph)
         self._groups = GraphGroups(graph)
@@ -325,11 +365,13 @@ class IntakeActivities:
             if due_from_flag is None:
                 return InboundRead(skip_reason="not_flagged_for_intake")
         body = str((message.get("body") or {}).get("content") or "")
-        if len(body) > self._max_body:
-            # Not handed to the parser at all: nothing that long is an expectation, and
-            # reading it would only cost time.
-            logger.info("intake_message_ignored", reason=str(Ignored.TOO_LARGE))
-            return InboundRead(skip_reason=str(Ignored.TOO_LARGE))
+        too_long = len(body) > self._max_body
+        if too_long:
+            # Not handed to the parser at all (reading it would only cost time), but its sender
+            # still hears that Accord could not read it: no silent drops.
+            logger.info("intake_message_too_long", reason=str(Ignored.TOO_LARGE))
+            message = {**message, "body": {"contentType": "text", "content": ""}}
+            message.pop("uniqueBody", None)
         email = inbound_email(message)
         if email is None:
             logger.info("intake_message_without_sender")
@@ -347,12 +389,17 @@ class IntakeActivities:
             # authenticated its sender. (A flag is the mailbox owner's own act on their own
             # sent mail, whose Sent Items copy has no internet headers to check.)
             context = context.model_copy(update={"authenticated_senders_only": True})
+        if too_long:
+            return self._could_not_read(email, context, notice, logger, reason="too_long")
         try:
-            # Reading is CPU work: on a thread, so other activities and heartbeats keep going.
-            reading = await asyncio.to_thread(self._read, email, context)
-        except Exception as exc:  # one odd email must not stop intake
+            # Reading untrusted text is CPU work: in a worker process with a time budget, so
+            # other activities and heartbeats keep going whatever the email holds.
+            reading = await self._reading.run(self._read, email, context)
+        except ReadingTooSlowError:
+            return self._could_not_read(email, context, notice, logger, reason="over_time_limit")
+        except ReadingFailedError as exc:  # one odd email must not stop intake
             # Reading again gives the same answer, so no retry; the type is enough to debug.
-            logger.error("intake_reader_failed", error_type=type(exc).__name__)
+            logger.error("intake_reader_failed", error_type=exc.kind)
             return InboundRead(skip_reason="unreadable")
         if due_from_flag is not None:
             reading = with_flag_due(reading, due_from_flag)
@@ -367,14 +414,11 @@ class IntakeActivities:
         already_answered = False
         if reading.ignored is Ignored.NOT_A_REQUEST and notice.mode is WatchMode.AGENT_INBOX:
             already_answered = await self._answered(notice.mailbox, email.conversation_id)
-        reply_due = await asyncio.to_thread(
-            lambda: parse_due(
-                visible_text(email),
-                sent_at=email.sent_at,
-                time_zone=context.time_zone,
-                working_day_end=context.working_day_end,
-            )
-        )
+        try:
+            reply_due = await self._reading.run(due_in_reply, email, context)
+        except (ReadingTooSlowError, ReadingFailedError):
+            # Only a short answer's date is wanted here; what was read stands without it.
+            reply_due = None
         logger.info(
             "intake_message_read",
             complete=reading.is_complete,
@@ -391,6 +435,35 @@ class IntakeActivities:
             thread_key=key,
             already_answered=already_answered,
             groups_asked=[group.display_name or group.address for group in groups],
+        )
+
+    def _could_not_read(
+        self,
+        email: InboundEmail,
+        context: SenderContext,
+        notice: ChangeNotice,
+        logger: Any,
+        *,
+        reason: str,
+    ) -> InboundRead:
+        """Answer the sender of an email too long or too slow to read, unless they are left alone.
+
+        Screening reads headers and sizes only (cheap), so mail Accord never answers (its
+        own, automatic, from outside, unauthenticated) stays unanswered; anyone else hears
+        that Accord could not read it, with the "Track this" form, and nothing starts.
+        """
+        screened = screen(email, context)
+        logger.warning("intake_could_not_read", reason=reason, screened=str(screened or ""))
+        key = thread_key(notice.mailbox, email.conversation_id, email.message_id, key=self._id_key)
+        if screened is not None:
+            reading = Reading(ignored=screened, manager=email.sender)
+            return InboundRead(reading=reading, thread_key=key, skip_reason=str(screened))
+        return InboundRead(
+            email=email.model_copy(update={"body": ""}),
+            reading=Reading(ignored=Ignored.NOT_A_REQUEST, manager=email.sender),
+            manager_time_zone=context.time_zone,
+            thread_key=key,
+            read_in_time=False,
         )
 
     async def _expand_groups(self, email: InboundEmail) -> tuple[InboundEmail, list[MailGroup]]:
@@ -574,19 +647,39 @@ class IntakeActivities:
             log.info("intake_due_needs_manager", reason=reason)
         return reason is not None
 
+    def _lead_could_ask(self, decision: Decision, owner: str) -> bool:
+        """Whether a group could still allow it: a grant names the owner (Graph unasked else)."""
+        return (
+            decision.reason is Reason.NOT_ABOVE_OWNER
+            and self._memberships is not None
+            and any(owner.lower() in grant.people for grant in self._policy.project_leads)
+        )
+
     async def _refusal(self, sender: str, owner: Person) -> ResolvedDrafts | None:
         # The same policy as the API's (domain/authorization.py): a sender who is not above
         # the owner starts nothing, whatever else the email says. Mail carries no sign-in, so
-        # no admin role or groups: only the directory's chain counts.
+        # no admin role: the directory's chain counts, and its groups for a project lead.
         try:
             owner_chain = await managers_above(self._org, owner.email)
             sender_chain = await managers_above(self._org, sender)
+            requester = Requester(email=sender, chain=sender_chain)
             decision = decide(
-                Requester(email=sender, chain=sender_chain),
+                requester,
                 Action.SET_EXPECTATION,
                 owner=owner.email,
                 owner_chain=owner_chain,
+                policy=self._policy,
             )
+            if self._lead_could_ask(decision, owner.email):
+                assert self._memberships is not None  # noqa: S101 - checked just above
+                groups = await self._memberships.groups_of(sender)
+                decision = decide(
+                    dataclasses.replace(requester, groups=groups),
+                    Action.SET_EXPECTATION,
+                    owner=owner.email,
+                    owner_chain=owner_chain,
+                    policy=self._policy,
+                )
             if decision.allowed:
                 return None
             owner_manager = await self._directory.find(owner_chain[0]) if owner_chain else None

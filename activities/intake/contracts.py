@@ -189,6 +189,8 @@ class NoRequestReply(_Contract):
     noticed_due: UtcDatetime | None = None
     track_commitment_id: str
     """The id the "Track this" link names (the conversation's first commitment)."""
+    could_not_read: bool = False
+    """Reading ran past its time budget: say so, rather than that nothing was asked."""
 
 
 class CommitmentStartRequest(_Contract):

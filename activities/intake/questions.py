@@ -161,6 +161,7 @@ class IntakeMailActivities:
                 people=[await self._name_of(person) for person in request.people[:MAX_PEOPLE]],
                 noticed_due=request.noticed_due,
                 track_url=track_url,
+                could_not_read=request.could_not_read,
             )
         )
         return await self._answer_sender(rendered, request, "intake_no_request_answered")

@@ -32,6 +32,7 @@ from activities.intake.contracts import (
     SubscriptionRequest,
 )
 from integrations.graph.errors import graph_errors
+from integrations.graph.subscriptions import create_subscription, renew_subscription
 from workflows.intake.client import start_message_intake
 from workflows.intake.contracts import ChangeNotice, WatchConfig, WatchMode
 
@@ -39,9 +40,6 @@ log = structlog.get_logger("accord.activities.subscriptions")
 
 _DELTA_PAGE = 50
 _DELTA_FIELDS = ["id", "changeKey", "flag", "categories", "receivedDateTime"]
-VALIDATION_FAILED = "ValidationError"
-"""Graph's error code when the webhook did not pass the validation handshake."""
-ENDPOINT_UNREACHABLE = "SubscriptionEndpointUnreachable"
 # Graph's answers when a deltaLink can no longer be used: start a fresh round instead.
 _STALE_DELTA_STATUSES = frozenset({400, 404, 410})
 
@@ -114,18 +112,7 @@ class SubscriptionActivities:
             client_state=request.config.client_state,
             expiration_date_time=request.expires_at,
         )
-        try:
-            with graph_errors():
-                created = await self._graph.subscriptions.post(subscription)
-        except ApplicationError as exc:
-            if exc.details[1:2] == (VALIDATION_FAILED,):
-                # Graph could not reach our webhook: usually the API is still starting (the
-                # worker often starts first), so this is worth retrying soon.
-                raise ApplicationError(
-                    "Graph could not validate the notification URL", type=ENDPOINT_UNREACHABLE
-                ) from None
-            raise
-        info = _info(created)
+        info = _info(await create_subscription(self._graph, subscription))
         log.info(
             "subscription_created",
             subscription_id=info.subscription_id,
@@ -143,17 +130,15 @@ class SubscriptionActivities:
         Returns:
             The renewed subscription, or ``found=False`` when Graph no longer has it.
         """
-        item = self._graph.subscriptions.by_subscription_id(renewal.subscription_id)
-        try:
-            with graph_errors():
-                if renewal.reauthorize:
-                    await item.reauthorize.post()
-                renewed = await item.patch(Subscription(expiration_date_time=renewal.expires_at))
-        except ApplicationError as exc:
-            if exc.details and exc.details[0] == 404:
-                log.info("subscription_gone", subscription_id=renewal.subscription_id)
-                return SubscriptionInfo(found=False)
-            raise
+        found, renewed = await renew_subscription(
+            self._graph,
+            renewal.subscription_id,
+            renewal.expires_at,
+            reauthorize=renewal.reauthorize,
+        )
+        if not found:
+            log.info("subscription_gone", subscription_id=renewal.subscription_id)
+            return SubscriptionInfo(found=False)
         info = _info(renewed)
         log.info("subscription_renewed", subscription_id=info.subscription_id)
         return info

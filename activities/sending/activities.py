@@ -19,16 +19,28 @@ class SendRouting:
             people over).
         enabled: whether this worker runs the per-mailbox queues; off, every send stays on
             the workflow's queue.
+        agent_mailbox: Accord's own mailbox, which answers intake's mail in its threads; it
+            gets a queue of its own too when it is not one of ``mailboxes``. Unset: the first
+            of ``mailboxes``.
     """
 
-    def __init__(self, base_queue: str, mailboxes: Sequence[str], *, enabled: bool) -> None:
+    def __init__(
+        self,
+        base_queue: str,
+        mailboxes: Sequence[str],
+        *,
+        enabled: bool,
+        agent_mailbox: str | None = None,
+    ) -> None:
         self._base = base_queue
         self._mailboxes = tuple(mailboxes)
         self._enabled = enabled
+        self._agent = agent_mailbox or self._mailboxes[0]
 
     def queues(self) -> dict[str, str]:
-        """Return each sending mailbox's task queue."""
-        return {mailbox: send_task_queue(self._base, mailbox) for mailbox in self._mailboxes}
+        """Return each sending mailbox's task queue, Accord's own mailbox's included."""
+        mailboxes = dict.fromkeys(mailbox.lower() for mailbox in (*self._mailboxes, self._agent))
+        return {mailbox: send_task_queue(self._base, mailbox) for mailbox in mailboxes}
 
     @activity.defn(name=SEND_QUEUE)
     async def send_queue(self, lookup: SendQueueLookup) -> SendQueue:
@@ -42,5 +54,7 @@ class SendRouting:
         """
         if not self._enabled:
             return SendQueue()
+        if lookup.from_agent_mailbox:
+            return SendQueue(task_queue=send_task_queue(self._base, self._agent))
         mailbox = sender_for(lookup.recipient, self._mailboxes)
         return SendQueue(task_queue=send_task_queue(self._base, mailbox))

@@ -23,9 +23,15 @@ class _Contract(BaseModel):
 
 
 class SendQueueLookup(_Contract):
-    """The person a message is for."""
+    """The person a message is for, and whether Accord's own mailbox writes it.
+
+    Most messages go out from the sending mailbox :func:`domain.sending.sender_for` picks for
+    their recipient; intake's answers are replies in the thread Accord's own mailbox received,
+    so they take that mailbox's queue (``from_agent_mailbox``).
+    """
 
     recipient: str
+    from_agent_mailbox: bool = False
 
 
 class SendQueue(_Contract):

@@ -9,18 +9,20 @@ id, so a double click or a reload is applied once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, assert_never
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, assert_never
 
 import structlog
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse
 
-from api.dependencies import ClockDep, LinksDep, TemporalDep
+from api.dependencies import ClockDep, ConfigDep, LinksDep, TemporalDep
 from api.pages import render_page
-from api.routers import intake_links
+from api.routers import intake_links, one_on_one_links
 from api.schemas import NOTE_MAX_LENGTH
 from domain.action_links import ActionClaims, InvalidActionLink, LinkAction
+from domain.support import SupportAnswer
 from workflows.commitment.client import (
     ActionRejectedError,
     CommitmentNotFoundError,
@@ -30,15 +32,22 @@ from workflows.commitment.client import (
 )
 from workflows.commitment.contracts import (
     ActorAction,
+    AnswerSupportRequest,
     CheckInAnswerInput,
     CommitmentView,
     Complete,
     LetsTalk,
+    ProposeRevision,
+    RequestSupport,
     Updates,
     note_action_id,
 )
+from workflows.commitment.support import promise_support, propose_later_date
 
 log = structlog.get_logger("accord.api.links")
+SUPPORT_DATE_SUGGESTION = timedelta(days=2)
+"""A promise's date, prefilled: two days on (the manager changes it to what is true)."""
+_NOTE_ACTIONS = frozenset({LinkAction.REQUEST_SUPPORT, LinkAction.SUPPORT_NOT_POSSIBLE})
 router = APIRouter(prefix="/a", tags=["action links"], include_in_schema=False)
 
 
@@ -50,6 +59,8 @@ class _Copy:
     button: str
     thanks: str
     follow_up: str = ""
+    fields: tuple[dict[str, Any], ...] = field(default=())
+    """Form fields the confirm page asks for (support's note, reason, what and date)."""
 
 
 _COPY: dict[LinkAction, _Copy] = {
@@ -85,6 +96,58 @@ _COPY: dict[LinkAction, _Copy] = {
         "Thanks — you've asked for a conversation.",
         "Accord will find a time that suits you both.",
     ),
+    LinkAction.REQUEST_SUPPORT: _Copy(
+        "Ask what would help with",
+        "Ask for support",
+        "Thanks — your request for support is on its way.",
+        "Your manager can answer in one click, and you'll hear back from Accord.",
+        fields=({"name": "note", "label": "What would help? (optional)", "kind": "textarea"},),
+    ),
+    LinkAction.PROMISE_SUPPORT: _Copy(
+        "Promise support for",
+        "Promise this support",
+        "Thanks — your promise of support is recorded.",
+        "Accord will remind you kindly a day before it's due, inside your working hours.",
+        fields=(
+            {"name": "what", "label": "What you'll do", "kind": "text", "required": True},
+            {"name": "by", "label": "By", "kind": "date", "required": True},
+        ),
+    ),
+    LinkAction.SUPPORT_TALK: _Copy(
+        "Offer a conversation about",
+        "Let's talk",
+        "Thanks — you've offered a conversation.",
+        "Accord will find a time that suits you both.",
+    ),
+    LinkAction.SUPPORT_NOT_POSSIBLE: _Copy(
+        "Say the support isn't possible for",
+        "Send my answer",
+        "Thanks — your answer is on its way.",
+        "Accord will offer them a new date, so they aren't left carrying it alone.",
+        fields=({"name": "note", "label": "Here's why (they'll read it)", "kind": "textarea"},),
+    ),
+    LinkAction.MOVE_MY_DATE: _Copy(
+        "Propose a later date for",
+        "Propose a later date",
+        "Thanks — your new date is proposed.",
+        "Your manager can agree to it in one click.",
+    ),
+    LinkAction.WRITTEN_ANSWER: _Copy(
+        "Talk it through in writing:",
+        "Send my answer",
+        "Thanks — your answer is on its way.",
+        "Your manager reads it in their working hours and can agree your date in one click.",
+        fields=(
+            {"name": "in_the_way", "label": "What got in the way?", "kind": "textarea"},
+            {"name": "would_help", "label": "What would help?", "kind": "textarea"},
+            {
+                "name": "proposed",
+                "label": "A date that feels realistic",
+                "kind": "date",
+                "required": True,
+            },
+        ),
+    ),
 }
 
 
@@ -115,6 +178,22 @@ def _update_for(claims: ActionClaims, note: str | None) -> tuple[str, ActorActio
             return Updates.ACCEPT_REVISION, ActorAction(**who)
         case LinkAction.REQUEST_CONVERSATION:
             return Updates.REQUEST_CONVERSATION, ActorAction(**who)
+        case LinkAction.REQUEST_SUPPORT:
+            # The note is part of the request (asked on the same page), not a later addition.
+            who["action_id"] = claims.link_id
+            return Updates.REQUEST_SUPPORT, RequestSupport(**who, note=note)
+        case LinkAction.SUPPORT_TALK:
+            return Updates.ANSWER_SUPPORT_REQUEST, AnswerSupportRequest(
+                **who, answer=SupportAnswer.TALK
+            )
+        case LinkAction.SUPPORT_NOT_POSSIBLE:
+            who["action_id"] = claims.link_id
+            return Updates.ANSWER_SUPPORT_REQUEST, AnswerSupportRequest(
+                **who, answer=SupportAnswer.NOT_POSSIBLE, reason=note
+            )
+        case LinkAction.PROMISE_SUPPORT | LinkAction.MOVE_MY_DATE | LinkAction.WRITTEN_ANSWER:
+            # More than one step: apply_link does them (workflows/commitment/support.py).
+            raise ValueError(f"{claims.action} is not a single update")
         case (
             LinkAction.CONFIRM_INTAKE
             | LinkAction.CORRECT_INTAKE
@@ -122,6 +201,9 @@ def _update_for(claims: ActionClaims, note: str | None) -> tuple[str, ActorActio
             | LinkAction.TRACK_INTAKE
         ):
             # Handled before any commitment is looked up (api/routers/intake_links.py).
+            raise ValueError(f"{claims.action} is not an action on a commitment")
+        case LinkAction.BOOK_ONE_ON_ONE:
+            # The offer of a 1:1 (api/routers/one_on_one_links.py).
             raise ValueError(f"{claims.action} is not an action on a commitment")
     assert_never(claims.action)
 
@@ -192,10 +274,17 @@ async def _rejected_page(
     )
 
 
-def _done_page(claims: ActionClaims, view: CommitmentView, *, note_recorded: bool) -> HTMLResponse:
+def _done_page(
+    claims: ActionClaims,
+    view: CommitmentView,
+    *,
+    note_recorded: bool,
+    support_url: str | None = None,
+) -> HTMLResponse:
     copy = _COPY[claims.action]
     return render_page(
         "link_done.html",
+        support_url=support_url,
         thanks=copy.thanks,
         follow_up=copy.follow_up,
         title=view.spec.title,
@@ -217,6 +306,8 @@ async def confirm_link(
         return _invalid_link_page(exc)
     if claims.action in intake_links.INTAKE_LINK_ACTIONS:
         return await intake_links.confirm_page(token, claims, temporal)
+    if claims.action in one_on_one_links.ONE_ON_ONE_LINK_ACTIONS:
+        return await one_on_one_links.confirm_page(claims, temporal)
     try:
         view = await read_view(temporal, claims.commitment_id)
     except CommitmentNotFoundError:
@@ -229,7 +320,21 @@ async def confirm_link(
         heading=copy.confirm,
         button=copy.button,
         title=view.spec.title if view else None,
+        fields=_prefilled(copy.fields, view, clock()),
+        note_max_length=NOTE_MAX_LENGTH,
     )
+
+
+def _prefilled(
+    fields: tuple[dict[str, Any], ...], view: CommitmentView | None, now: datetime
+) -> list[dict[str, Any]]:
+    """The confirm page's fields, a promise prefilled with what was asked and a date."""
+    asked = None
+    if view is not None:
+        waiting = [request for request in view.support_requests if request.answer is None]
+        asked = waiting[-1].note if waiting else None
+    values = {"what": asked or "", "by": (now + SUPPORT_DATE_SUGGESTION).date().isoformat()}
+    return [{**spec, "value": values.get(spec["name"], "")} for spec in fields]
 
 
 @router.post("/{token}", response_class=HTMLResponse)
@@ -238,24 +343,64 @@ async def apply_link(
     links: LinksDep,
     temporal: TemporalDep,
     clock: ClockDep,
+    config: ConfigDep,
     note: Annotated[str | None, Form(max_length=NOTE_MAX_LENGTH)] = None,
+    what: Annotated[str | None, Form(max_length=NOTE_MAX_LENGTH)] = None,
+    by: Annotated[str | None, Form(max_length=32)] = None,
+    in_the_way: Annotated[str | None, Form(max_length=NOTE_MAX_LENGTH)] = None,
+    would_help: Annotated[str | None, Form(max_length=NOTE_MAX_LENGTH)] = None,
+    proposed: Annotated[str | None, Form(max_length=32)] = None,
 ) -> HTMLResponse:
     """Apply the link once, as its person, and thank them."""
+    now = clock()
     try:
-        claims = links.verify(token, clock())
+        claims = links.verify(token, now)
     except InvalidActionLink as exc:
         return _invalid_link_page(exc)
     if claims.action in intake_links.INTAKE_LINK_ACTIONS:
         return await intake_links.apply_link(token, claims, temporal)
-    # Only check-ins take a note; a blank one is no note at all.
+    if claims.action in one_on_one_links.ONE_ON_ONE_LINK_ACTIONS:
+        return await one_on_one_links.apply_link(claims, temporal)
+    # Check-ins and support's answers take a note; a blank one is no note at all.
     note = (note or "").strip() or None
-    if claims.action.check_in_answer is None:
+    if claims.action.check_in_answer is None and claims.action not in _NOTE_ACTIONS:
         note = None
-    update, arg = _update_for(claims, note)
     try:
-        view = await apply_update(
-            temporal, claims.commitment_id, update, arg, update_id=arg.action_id
-        )
+        if claims.action is LinkAction.PROMISE_SUPPORT:
+            due = _promised_date(by)
+            if due is None or not (what or "").strip():
+                return _missing_page("Please say what you'll do and give a date.")
+            owners = await read_view(temporal, claims.commitment_id)
+            view = await promise_support(
+                temporal,
+                claims.commitment_id,
+                actor=claims.person,
+                what=(what or "").strip(),
+                due=datetime.combine(due, owners.spec.due.timetz()),
+                action_id=claims.link_id,
+                now=now,
+                task_queue=config.task_queue,
+            )
+        elif claims.action is LinkAction.WRITTEN_ANSWER:
+            answer = await _written_answer(
+                temporal, claims, in_the_way, would_help, _promised_date(proposed), now
+            )
+            if answer is None:
+                return _missing_page("Please give a date that feels realistic, after today.")
+            view = answer
+        elif claims.action is LinkAction.MOVE_MY_DATE:
+            view = await propose_later_date(
+                temporal,
+                claims.commitment_id,
+                actor=claims.person,
+                action_id=claims.link_id,
+                now=now,
+            )
+        else:
+            update, arg = _update_for(claims, note)
+            view = await apply_update(
+                temporal, claims.commitment_id, update, arg, update_id=arg.action_id
+            )
     except CommitmentNotFoundError:
         return _not_found_page()
     except CommitmentUnavailableError:
@@ -268,7 +413,82 @@ async def apply_link(
         link_id=claims.link_id,
         action=claims.action.value,
     )
-    return _done_page(claims, view, note_recorded=note is not None)
+    return _done_page(
+        claims, view, note_recorded=note is not None, support_url=_ask_url(claims, links)
+    )
+
+
+def _ask_url(claims: ActionClaims, links: LinksDep) -> str | None:
+    """After an at-risk or blocked answer: a link of the owner's own to ask what would help."""
+    if claims.action not in (LinkAction.CHECK_IN_AT_RISK, LinkAction.CHECK_IN_BLOCKED):
+        return None
+    ask = claims.model_copy(
+        update={"action": LinkAction.REQUEST_SUPPORT, "link_id": f"{claims.link_id}:support"}
+    )
+    return f"/a/{links.sign(ask)}"
+
+
+async def _written_answer(
+    temporal: TemporalDep,
+    claims: ActionClaims,
+    in_the_way: str | None,
+    would_help: str | None,
+    proposed: date | None,
+    now: datetime,
+) -> CommitmentView | None:
+    """Apply the owner's written answer: a revision to the date they propose, with their words.
+
+    The core decides it as any proposal (the manager hears it in their working hours and
+    agrees in one click); the answers are the revision's reason, kept in its history.
+
+    Returns:
+        The view after it, or ``None`` when no usable date was given.
+    """
+    if proposed is None:
+        return None
+    view = await read_view(temporal, claims.commitment_id)
+    due = datetime.combine(proposed, view.spec.due.timetz())
+    if due <= now:
+        return None
+    parts = [
+        f"{label} {text}"
+        for label, text in (
+            ("What got in the way:", (in_the_way or "").strip()),
+            ("What would help:", (would_help or "").strip()),
+        )
+        if text
+    ]
+    change = ProposeRevision(
+        actor=claims.person,
+        action_id=claims.link_id,
+        new_due=due,
+        reason=" ".join(parts) or None,
+    )
+    return await apply_update(
+        temporal,
+        claims.commitment_id,
+        Updates.PROPOSE_REVISION,
+        change,
+        update_id=change.action_id,
+    )
+
+
+def _promised_date(by: str | None) -> date | None:
+    try:
+        return date.fromisoformat((by or "").strip())
+    except ValueError:
+        return None
+
+
+def _missing_page(line: str) -> HTMLResponse:
+    return render_page(
+        "link_problem.html",
+        400,
+        heading="A little more is needed",
+        title=None,
+        lines=[line],
+        hint="Go back, fill it in and press the button again; nothing was recorded yet.",
+    )
 
 
 def link_update(claims: ActionClaims) -> tuple[str, ActorAction]:

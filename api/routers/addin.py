@@ -9,10 +9,10 @@ through ``POST /commitments``, as any other client does.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Final
 
+import structlog
 from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
@@ -21,7 +21,11 @@ from api.addin_prefill import AddinItem, AddinPrefill, MailAddress, prefill
 from api.auth import AUTH_RESPONSES, PrincipalDep
 from api.dependencies import ClockDep, ConfigDep
 from api.problems import PROBLEM_RESPONSES, ProblemError, problem_doc
+from api.reading import TOO_SLOW_RESPONSE, ReadingDep, too_slow_problem
 from api.templating import api_templates
+from integrations.reading_pool import ReadingTooSlowError
+
+log = structlog.get_logger("accord.api.addin")
 
 OFFICE_JS_ORIGIN: Final = "https://appsforoffice.microsoft.com"
 # Outlook on the web and the new Outlook host the pane in an iframe on these origins; the
@@ -127,6 +131,7 @@ async def asset(name: str) -> Response:
         **AUTH_RESPONSES,
         **problem_doc(400, "The body cannot be read as JSON."),
         **problem_doc(413, "The body is larger than the API accepts; send the text, trimmed."),
+        **TOO_SLOW_RESPONSE,
     },
 )
 async def prefill_commitments(
@@ -134,6 +139,7 @@ async def prefill_commitments(
     principal: PrincipalDep,
     config: ConfigDep,
     clock: ClockDep,
+    reading: ReadingDep,
 ) -> AddinPrefill:
     """Read the open or composed email into commitments to pre-fill; starts nothing.
 
@@ -142,7 +148,12 @@ async def prefill_commitments(
     time zone, and what is missing or ambiguous in words.
     """
     manager = MailAddress(address=principal.email, name=principal.display_name)
-    # Reading is CPU work: on a thread, so the event loop keeps answering other requests.
-    return await asyncio.to_thread(
-        prefill, item, manager=manager, agent_mailbox=config.agent_mailbox, now=clock()
-    )
+    # Reading is CPU work on untrusted text: in a worker process with a time budget, so the
+    # event loop keeps answering other requests whatever the email holds.
+    try:
+        return await reading.run(
+            prefill, item, manager=manager, agent_mailbox=config.agent_mailbox, now=clock()
+        )
+    except ReadingTooSlowError:
+        log.warning("addin_prefill_over_time_limit")
+        raise too_slow_problem() from None

@@ -17,7 +17,14 @@ import structlog
 from fastapi import APIRouter, Body, Header, Path, Query, Response
 from pydantic import AwareDatetime
 
-from api.auth import AUTH_RESPONSES, Access, AccessDep, may_set_expectation
+from api.auth import (
+    AUTH_RESPONSES,
+    Access,
+    AccessDep,
+    may_act,
+    may_set_expectation,
+    not_allowed,
+)
 from api.dependencies import ClockDep, ConfigDep, DirectoryDep, TemporalDep
 from api.page_tokens import InvalidPageTokenError, decode_page_token, encode_page_token
 from api.problems import (
@@ -41,6 +48,9 @@ from api.schemas import (
     LetsTalkRequest,
     ReleaseRequest,
     RevisionRequest,
+    SupportAnswerBody,
+    SupportPromiseRequest,
+    SupportRequestBody,
 )
 from domain.models import CommitmentSpec, CommitmentStatus
 from integrations.graph.people import everyone_below
@@ -55,6 +65,7 @@ from workflows.commitment.client import (
     start_commitment,
 )
 from workflows.commitment.contracts import CommitmentInput, CommitmentView, Updates
+from workflows.commitment.support import promise_support
 
 log = structlog.get_logger("accord.api.commitments")
 
@@ -188,6 +199,10 @@ async def create_commitment(
         errors.append(_field("owner", "must be someone other than the manager", "same_person"))
     if body.due <= now:
         errors.append(_field("due", "must be in the future", "due_in_past"))
+    if body.support_due is not None and body.support is None:
+        errors.append(_field("support_due", "needs `support`: what is promised", "no_support"))
+    elif body.support_due is not None and body.support_due <= now:
+        errors.append(_field("support_due", "must be in the future", "due_in_past"))
     owner, manager = await asyncio.gather(directory.find(body.owner), directory.find(manager_email))
     errors += [
         _field(role, "is not a person in the directory", "unknown_person")
@@ -197,7 +212,9 @@ async def create_commitment(
     if errors or owner is None or manager is None:
         raise field_errors(*errors)
     # The one policy (domain/authorization.py): only someone above the owner, or an admin.
-    decision = await may_set_expectation(principal, owner.email, access.org, config.authorization)
+    decision = await may_set_expectation(
+        principal, owner.email, access.org, config.authorization, access.memberships
+    )
     if not decision.allowed:
         log.info("expectation_refused", reason=decision.reason.value)
         raise ProblemError(
@@ -223,19 +240,35 @@ async def create_commitment(
     )
     await start_commitment(temporal, start, config.task_queue)
     try:
-        view = await read_view(temporal, start.commitment_id, wait=FIRST_VIEW_TIMEOUT)
+        view: CommitmentView | None = await read_view(
+            temporal, start.commitment_id, wait=FIRST_VIEW_TIMEOUT
+        )
     except CommitmentUnavailableError:
+        view = None
+    if view is not None and view.spec != spec:
+        raise ProblemError(
+            409,
+            "commitment-exists",
+            "This idempotency key was used before",
+            "You already created a commitment with this `Idempotency-Key` and different "
+            "details; nothing was changed.",
+        )
+    if body.support_due is not None and body.support is not None:
+        # The manager's promise becomes a commitment of theirs, for the owner (domain/support.py).
+        view = await promise_support(
+            temporal,
+            start.commitment_id,
+            actor=manager.email,
+            what=body.support,
+            due=body.support_due,
+            action_id=f"{start.commitment_id}:support-at-creation",
+            now=now,
+            task_queue=config.task_queue,
+        )
+    if view is None:
         public = CommitmentPublic.submitted(start)
     else:
-        if view.spec != spec:
-            raise ProblemError(
-                409,
-                "commitment-exists",
-                "This idempotency key was used before",
-                "You already created a commitment with this `Idempotency-Key` and different "
-                "details; nothing was changed.",
-            )
-        public = CommitmentPublic.from_view(view)
+        public = CommitmentPublic.from_view(view, await _support_status(temporal, view))
     response.headers["Location"] = (
         f"{config.public_url.rstrip('/')}/commitments/{start.commitment_id}"
     )
@@ -327,8 +360,47 @@ async def list_all(
 async def get_commitment(
     commitment_id: CommitmentIdPath, temporal: TemporalDep, access: AccessDep
 ) -> CommitmentPublic:
-    """Read a commitment: the expectation, where it stands, its revisions and history."""
-    return CommitmentPublic.from_view(await _visible_view(temporal, access, commitment_id))
+    """Read a commitment: the expectation, where it stands, its revisions and history.
+
+    `support_commitments` lists what the manager promised the owner for it, each with the
+    status of its own commitment.
+    """
+    view = await _visible_view(temporal, access, commitment_id)
+    return CommitmentPublic.from_view(view, await _support_status(temporal, view))
+
+
+async def _support_status(
+    temporal: TemporalDep, view: CommitmentView
+) -> dict[str, CommitmentStatus]:
+    async def status_of(support_id: str) -> tuple[str, CommitmentStatus | None]:
+        try:
+            return support_id, (await read_view(temporal, support_id)).status
+        except (CommitmentNotFoundError, CommitmentUnavailableError):
+            return support_id, None
+
+    found = await asyncio.gather(*(status_of(promise.support_id) for promise in view.support))
+    return {support_id: status for support_id, status in found if status is not None}
+
+
+def _action_id(
+    access: Access, commitment_id: str, update: str, idempotency_key: str | None
+) -> str | None:
+    if not idempotency_key:
+        return None
+    # Scoped to the caller too: the owner's and the manager's clients may pick the same
+    # key, and one person's request must never be taken for the other's retry.
+    scope = f"{commitment_id}\n{update}\n{access.principal.object_id}"
+    return str(uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{scope}\n{idempotency_key}"))
+
+
+def _authorize(access: Access, view: CommitmentView, update: str) -> None:
+    """Ask the one policy (domain/authorization.py) before any update is sent: else 403."""
+    decision = may_act(
+        access.principal, update, owner=view.spec.owner.email, manager=view.spec.manager.email
+    )
+    if not decision.allowed:
+        log.info("action_refused", update=update, reason=decision.reason.value)
+        raise not_allowed(decision)
 
 
 async def _act(
@@ -339,13 +411,8 @@ async def _act(
     request: ActionRequest | None,
     idempotency_key: str | None,
 ) -> CommitmentPublic:
-    await _visible_view(temporal, access, commitment_id)
-    action_id = None
-    if idempotency_key:
-        # Scoped to the caller too: the owner's and the manager's clients may pick the same
-        # key, and one person's request must never be taken for the other's retry.
-        scope = f"{commitment_id}\n{update}\n{access.principal.object_id}"
-        action_id = str(uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{scope}\n{idempotency_key}"))
+    _authorize(access, await _visible_view(temporal, access, commitment_id), update)
+    action_id = _action_id(access, commitment_id, update, idempotency_key)
     arg = (request or ActionRequest()).to_input(access.principal.email, action_id)
     view = await apply_update(temporal, commitment_id, update, arg, update_id=action_id)
     return CommitmentPublic.from_view(view)
@@ -469,3 +536,69 @@ async def release(
 ) -> CommitmentPublic:
     """The manager releases the owner from the commitment."""
     return await _act(temporal, access, commitment_id, Updates.RELEASE, body, idempotency_key)
+
+
+@router.post("/{commitment_id}/support", responses=_ACTION_RESPONSES)
+async def promise_support_route(
+    commitment_id: CommitmentIdPath,
+    body: SupportPromiseRequest,
+    temporal: TemporalDep,
+    config: ConfigDep,
+    clock: ClockDep,
+    access: AccessDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommitmentPublic:
+    """The manager promises support by a date: it becomes a commitment of theirs, for the owner.
+
+    The promise runs the same lifecycle the other way: a kind reminder inside the manager's
+    working hours, and if it slips the owner is told plainly and offered a later date. It
+    answers the owner's open request for support, if there is one.
+    """
+    now = clock()
+    _require_future("due", body.due, now)
+    _authorize(
+        access, await _visible_view(temporal, access, commitment_id), Updates.PROMISE_SUPPORT
+    )
+    action_id = _action_id(access, commitment_id, Updates.PROMISE_SUPPORT, idempotency_key)
+    view = await promise_support(
+        temporal,
+        commitment_id,
+        actor=access.principal.email,
+        what=body.what,
+        due=body.due,
+        action_id=action_id,
+        now=now,
+        task_queue=config.task_queue,
+    )
+    return CommitmentPublic.from_view(view, await _support_status(temporal, view))
+
+
+@router.post("/{commitment_id}/support-requests", responses=_ACTION_RESPONSES)
+async def request_support(
+    commitment_id: CommitmentIdPath,
+    body: SupportRequestBody,
+    temporal: TemporalDep,
+    access: AccessDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommitmentPublic:
+    """The owner asks their manager what would help (the only way up: never an expectation)."""
+    return await _act(
+        temporal, access, commitment_id, Updates.REQUEST_SUPPORT, body, idempotency_key
+    )
+
+
+@router.post("/{commitment_id}/support-requests/answer", responses=_ACTION_RESPONSES)
+async def answer_support_request(
+    commitment_id: CommitmentIdPath,
+    body: SupportAnswerBody,
+    temporal: TemporalDep,
+    access: AccessDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommitmentPublic:
+    """The manager answers the owner's request: `talk` (a conversation) or `not_possible`.
+
+    `not_possible` tells the owner kindly, with the reason, and offers them a later date.
+    """
+    return await _act(
+        temporal, access, commitment_id, Updates.ANSWER_SUPPORT_REQUEST, body, idempotency_key
+    )

@@ -13,42 +13,35 @@ a mailbox Accord watches.
 
 from __future__ import annotations
 
-import asyncio
-import hmac
 import re
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import structlog
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from temporalio.service import RPCError
 
 from api.config import WebhookConfig
 from api.dependencies import ConfigDep, TemporalDep
-from api.limits import MalformedJsonError, loads_json
-from api.problems import PROBLEM_TYPE_PREFIX, Problem, problem_response
+from api.graph_webhooks import (
+    BodyFault,
+    ValidationToken,
+    hand_over,
+    handshake,
+    lifecycle_fields,
+    notification_items,
+    problem,
+    sort_notifications,
+    webhook_responses,
+)
 from workflows.intake.client import signal_watch, start_message_intake
 from workflows.intake.contracts import ChangeNotice, LifecycleEvent, LifecycleNotice, WatchMode
 
-HAND_OVER_TIMEOUT = 2.5
-"""Seconds to hand notifications to Temporal; Graph wants an answer within 3."""
-MAX_TOKEN_LENGTH = 1024
 _ETAG = re.compile(r'^(?:W/)?"(?P<key>[^"]*)"$')
-_Notice = TypeVar("_Notice", ChangeNotice, LifecycleNotice)
 
 log = structlog.get_logger("accord.api.notifications")
 router = APIRouter(prefix="/graph", tags=["graph webhooks"])
 
-ValidationToken = Annotated[
-    str | None,
-    Query(
-        alias="validationToken",
-        max_length=MAX_TOKEN_LENGTH,
-        description="Graph's validation handshake; answered with the token as text/plain.",
-    ),
-]
 MailboxQuery = Annotated[str | None, Query(description="The watched mailbox (Accord's URL).")]
 ModeQuery = Annotated[WatchMode | None, Query(description="What the mailbox is watched for.")]
 
@@ -61,27 +54,20 @@ class NotificationReceipt(BaseModel):
     malformed: int
 
 
-def _problem(status: int, slug: str, title: str, detail: str) -> JSONResponse:
-    return problem_response(
-        Problem(type=f"{PROBLEM_TYPE_PREFIX}{slug}", title=title, status=status, detail=detail)
-    )
-
-
 async def _items(request: Request) -> list[Any] | JSONResponse:
-    try:
-        body = loads_json(await request.body())
-    except MalformedJsonError:
-        return _problem(
+    items = await notification_items(request)
+    if items is BodyFault.NOT_JSON:
+        return problem(
             400, "malformed-notification", "The notification is not JSON", "Send Graph's JSON."
         )
-    if not isinstance(body, dict) or not isinstance(body.get("value"), list):
-        return _problem(
+    if items is BodyFault.NO_VALUE_LIST:
+        return problem(
             400,
             "malformed-notification",
             "The notification has no `value` list",
             "A change notification is an object whose `value` is a list of notifications.",
         )
-    return list(body["value"])
+    return items
 
 
 def _watched(
@@ -91,13 +77,6 @@ def _watched(
         return None
     target = (mailbox.strip().lower(), mode)
     return target if target in webhooks.watched else None
-
-
-def client_state_matches(given: object, accepted: Sequence[str]) -> bool:
-    """Compare a notification's ``clientState`` with the accepted ones in constant time."""
-    if not isinstance(given, str):
-        return False
-    return any(hmac.compare_digest(given.encode(), state.encode()) for state in accepted)
 
 
 def _change_key(resource_data: dict[str, Any]) -> str:
@@ -121,52 +100,18 @@ def _notice(item: dict[str, Any], mailbox: str, mode: WatchMode) -> ChangeNotice
 
 
 def _lifecycle(item: dict[str, Any]) -> LifecycleNotice | None:
-    event = item.get("lifecycleEvent")
-    subscription_id = item.get("subscriptionId")
-    # A string first: a list or object there is malformed, not a crash (unhashable).
-    if not isinstance(event, str) or event not in set(LifecycleEvent):
+    fields = lifecycle_fields(item, LifecycleEvent)
+    if fields is None:
         return None
-    if not isinstance(subscription_id, str):
-        return None
-    return LifecycleNotice(event=LifecycleEvent(event), subscription_id=subscription_id)
-
-
-def _sort(
-    items: list[Any],
-    accepted_states: Sequence[str],
-    target: tuple[str, WatchMode] | None,
-    parse: Callable[[dict[str, Any], tuple[str, WatchMode]], _Notice | None],
-) -> tuple[list[_Notice], int, int]:
-    """Split a batch into usable notices and counts of rejected and malformed items.
-
-    Both webhooks judge an item the same way: not an object is malformed, a wrong
-    ``clientState`` (or a URL for a mailbox not watched) is rejected, and only then does
-    ``parse`` read the item's own fields.
-    """
-    notices: list[_Notice] = []
-    rejected = malformed = 0
-    for item in items:
-        if not isinstance(item, dict):
-            malformed += 1
-        elif target is None or not client_state_matches(item.get("clientState"), accepted_states):
-            rejected += 1
-        elif (notice := parse(item, target)) is None:
-            malformed += 1
-        else:
-            notices.append(notice)
-    return notices, rejected, malformed
+    event, subscription_id = fields
+    return LifecycleNotice(event=event, subscription_id=subscription_id)
 
 
 @router.post(
     "/notifications",
     status_code=202,
     response_model=NotificationReceipt,
-    responses={
-        200: {"description": "The validation handshake.", "content": {"text/plain": {}}},
-        400: {"description": "Not a change notification (nothing was started)."},
-        403: {"description": "No notification carried the right clientState."},
-        503: {"description": "Temporal cannot take the work now; Graph will retry."},
-    },
+    responses=webhook_responses("Not a change notification (nothing was started)."),
 )
 async def change_notifications(
     request: Request,
@@ -177,14 +122,14 @@ async def change_notifications(
     mode: ModeQuery = None,
 ) -> Response:
     """Take Graph's change notifications for a watched mailbox and start reading each message."""
-    if validation_token is not None:
-        return PlainTextResponse(validation_token)
+    if (answer := handshake(validation_token)) is not None:
+        return answer
     items = await _items(request)
     if isinstance(items, JSONResponse):
         log.info("notification_malformed")
         return items
     target = _watched(config.webhooks, mailbox, mode)
-    notices, rejected, malformed = _sort(
+    notices, rejected, malformed = sort_notifications(
         items, config.webhooks.client_states, target, lambda item, watch: _notice(item, *watch)
     )
     if rejected:
@@ -194,25 +139,26 @@ async def change_notifications(
         log.info("notification_items_malformed", malformed=malformed)
     if not notices:
         if rejected:
-            return _problem(
+            return problem(
                 403,
                 "notification-rejected",
                 "The notification was not accepted",
                 "No notification carried the expected clientState; nothing was started.",
             )
-        return _problem(
+        return problem(
             400,
             "malformed-notification",
             "No usable notification",
             "Each notification needs resourceData with the message id; nothing was started.",
         )
-    try:
-        async with asyncio.timeout(HAND_OVER_TIMEOUT):
-            for notice in notices:
-                await start_message_intake(temporal, notice, config.task_queue)
-    except (TimeoutError, RPCError):
+
+    async def send() -> None:
+        for notice in notices:
+            await start_message_intake(temporal, notice, config.task_queue)
+
+    if not await hand_over(send):
         log.warning("notification_hand_over_failed", count=len(notices))
-        return _problem(
+        return problem(
             503,
             "unavailable",
             "Accord cannot take notifications right now",
@@ -227,12 +173,7 @@ async def change_notifications(
     "/lifecycle",
     status_code=202,
     response_model=NotificationReceipt,
-    responses={
-        200: {"description": "The validation handshake.", "content": {"text/plain": {}}},
-        400: {"description": "Not a lifecycle notification."},
-        403: {"description": "No notification carried the right clientState."},
-        503: {"description": "Temporal cannot take the work now; Graph will retry."},
-    },
+    responses=webhook_responses("Not a lifecycle notification."),
 )
 async def lifecycle_notifications(
     request: Request,
@@ -243,13 +184,13 @@ async def lifecycle_notifications(
     mode: ModeQuery = None,
 ) -> Response:
     """Pass Graph's lifecycle notifications to the watch that owns the subscription."""
-    if validation_token is not None:
-        return PlainTextResponse(validation_token)
+    if (answer := handshake(validation_token)) is not None:
+        return answer
     items = await _items(request)
     if isinstance(items, JSONResponse):
         return items
     target = _watched(config.webhooks, mailbox, mode)
-    notices, rejected, malformed = _sort(
+    notices, rejected, malformed = sort_notifications(
         items, config.webhooks.client_states, target, lambda item, _watch: _lifecycle(item)
     )
     if rejected:
@@ -258,15 +199,17 @@ async def lifecycle_notifications(
         status, slug = (
             (403, "notification-rejected") if rejected else (400, "malformed-notification")
         )
-        return _problem(status, slug, "No usable lifecycle notification", "Nothing was done.")
+        return problem(status, slug, "No usable lifecycle notification", "Nothing was done.")
     assert target is not None  # noqa: S101 - every accepted notice had one
-    try:
-        async with asyncio.timeout(HAND_OVER_TIMEOUT):
-            for notice in notices:
-                await signal_watch(temporal, *target, notice, config.task_queue)
-    except (TimeoutError, RPCError):
+    watch = target
+
+    async def send() -> None:
+        for notice in notices:
+            await signal_watch(temporal, *watch, notice, config.task_queue)
+
+    if not await hand_over(send):
         log.warning("lifecycle_hand_over_failed", count=len(notices))
-        return _problem(
+        return problem(
             503, "unavailable", "Accord cannot take notifications right now", "Please retry."
         )
     receipt = NotificationReceipt(accepted=len(notices), rejected=rejected, malformed=malformed)

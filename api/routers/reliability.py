@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from api.auth import AUTH_RESPONSES, AccessDep
-from api.dependencies import ClockDep, DirectoryDep
+from api.dependencies import ClockDep, ConfigDep, DirectoryDep
 from api.digest_services import DigestServicesDep, only_query_parameters
 from api.problems import PROBLEM_RESPONSES, ProblemError, problem_doc
 from api.schemas import Email
@@ -24,6 +24,7 @@ from domain.reliability import (
     RevisionNote,
     Trend,
     person_history,
+    support_history,
     window_start,
 )
 from domain.timezones import resolve_zone
@@ -60,6 +61,11 @@ class ReliabilityPublic(BaseModel):
     on_time_rate: float | None
     open_commitments: int
     revisions: list[RevisionNote] = Field(description="Agreed revisions and their reasons.")
+    promised: ReliabilityPublic | None = Field(
+        default=None,
+        description="The same figures over the support this person promised their team. "
+        "Shown to the person alone (and to their manager if the organisation turns that on).",
+    )
 
 
 def _public(history: ReliabilityHistory) -> ReliabilityPublic:
@@ -95,6 +101,7 @@ async def read_reliability(
     services: DigestServicesDep,
     directory: DirectoryDep,
     clock: ClockDep,
+    config: ConfigDep,
     weeks: Annotated[int, Query(ge=1, le=26, description="How many weeks to show.")] = (
         DEFAULT_WEEKS
     ),
@@ -114,4 +121,11 @@ async def read_reliability(
     now = clock()
     zone = (await services.mailboxes.schedule_of(email)).time_zone
     facts = await services.facts.owned_by(email, window_start(now, resolve_zone(zone), weeks))
-    return _public(person_history(person, facts, now=now, zone=resolve_zone(zone), weeks=weeks))
+    public = _public(person_history(person, facts, now=now, zone=resolve_zone(zone), weeks=weeks))
+    # The leader's own mirror: private, unless the organisation shares it one level up.
+    if principal.email == email or (
+        config.support_trend_to_manager and await access.org.manager_of(email) == principal.email
+    ):
+        promised = support_history(person, facts, now=now, zone=resolve_zone(zone), weeks=weeks)
+        public = public.model_copy(update={"promised": _public(promised)})
+    return public

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.models import CheckInAnswer
+from domain.support import SupportAnswer
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,36 @@ class Release:
 
 
 @dataclass(frozen=True)
+class PromiseSupport:
+    """The manager promises support by a date; ``support_id`` names the commitment carrying it."""
+
+    support_id: str
+    what: str
+    due: datetime
+    action_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestSupport:
+    """The owner asks their manager what would help (the only way up: never an expectation)."""
+
+    note: str | None = None
+    action_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSupportRequest:
+    """The manager answers the latest request: "Let's talk", or "Not possible, here's why".
+
+    A promise ("I'll do it by …") is :class:`PromiseSupport`, which answers the request too.
+    """
+
+    answer: SupportAnswer
+    reason: str | None = None
+    action_id: str | None = None
+
+
+@dataclass(frozen=True)
 class DeadlineReached:
     """Accord noticed the deadline (with its grace) pass; the owner may be away then."""
 
@@ -99,6 +130,14 @@ class DeadlineReached:
 @dataclass(frozen=True)
 class OwnerReturned:
     """The owner, away when the deadline passed, is reachable again."""
+
+
+@dataclass(frozen=True)
+class SupportedWorkEnded:
+    """The commitment a promise of support was for has ended (done or released)."""
+
+    title: str
+    done: bool
 
 
 @dataclass(frozen=True)
@@ -116,6 +155,9 @@ PersonAction = (
     | AcceptRevision
     | RequestConversation
     | Release
+    | PromiseSupport
+    | RequestSupport
+    | AnswerSupportRequest
 )
-SystemEvent = DeadlineReached | OwnerReturned | PlanConversation
+SystemEvent = DeadlineReached | OwnerReturned | PlanConversation | SupportedWorkEnded
 Action = PersonAction | SystemEvent

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from domain.action_links import LinkAction
+from domain.lifecycle import supporting
 from domain.lifecycle.actions import AnswerCheckIn, Complete
 from domain.lifecycle.effects import NoteForWaitingHeadsUp, Replan, SendMessage
 from domain.lifecycle.rules import Draft, Refusal, require_open, require_status
@@ -114,6 +115,9 @@ def finish(draft: Draft, note: str | None) -> None:
     draft.state.completed_at = completed_at
     on_time = completed_at <= draft.state.spec.due
     draft.move_to(CommitmentStatus.DONE, "done_on_time" if on_time else "done_late")
+    if draft.state.is_support:
+        supporting.support_kept(draft)
+        return
     details = {"completed_at": completed_at.isoformat()}
     draft.effects.append(SendMessage(MessageKind.DONE_THANKS, Actor.OWNER, details=dict(details)))
     draft.effects.append(

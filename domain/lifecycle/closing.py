@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.lifecycle import supporting
 from domain.lifecycle.actions import (
     DeadlineReached,
     OwnerReturned,
@@ -35,6 +36,11 @@ def release(draft: Draft, action: Release) -> None:
 def deadline_reached(draft: Draft, event: DeadlineReached) -> None:
     """The deadline passed: missed, or (the owner away) waiting for their return."""
     require_status(draft, CommitmentStatus.ACTIVE)
+    if draft.state.is_support:
+        # A promise of support is told plainly to the person it was for, even while the
+        # one who made it is away: they are the one left waiting.
+        supporting.support_deadline(draft)
+        return
     if not event.owner_away:
         draft.move_to(CommitmentStatus.MISSED, "deadline_passed")
         return

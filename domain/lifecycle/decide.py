@@ -13,27 +13,43 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from domain.lifecycle import actions, agreeing, checking_in, closing, revising
+from domain.authorization import WHO_MAY, Party
+from domain.authorization import Action as PolicyAction
+from domain.lifecycle import actions, agreeing, checking_in, closing, revising, supporting
 from domain.lifecycle.effects import Decision, Outcome, Rejection
 from domain.lifecycle.rules import CURRENT_RULES, Draft, Refusal, Rules, require_role, role_of
 from domain.lifecycle.state import CommitmentState
 from domain.models import Actor
 
-_PERSON = (Actor.OWNER, Actor.MANAGER)
+# Each person's action, as the one policy names it: who may take it is decided there
+# (domain/authorization.py's WHO_MAY), for the API, links, Teams cards and intake alike.
+POLICY_ACTION: dict[type[Any], PolicyAction] = {
+    actions.Accept: PolicyAction.ACCEPT,
+    actions.LetsTalk: PolicyAction.LETS_TALK,
+    actions.ReviseExpectation: PolicyAction.REVISE,
+    actions.AnswerCheckIn: PolicyAction.CHECK_IN,
+    actions.Complete: PolicyAction.MARK_DONE,
+    actions.ProposeRevision: PolicyAction.PROPOSE_REVISION,
+    actions.AcceptRevision: PolicyAction.AGREE_REVISION,
+    actions.RequestConversation: PolicyAction.BOOK_CONVERSATION,
+    actions.Release: PolicyAction.RELEASE,
+    actions.PromiseSupport: PolicyAction.PROMISE_SUPPORT,
+    # The owner asks; never sets their manager an expectation (domain/support.py).
+    actions.RequestSupport: PolicyAction.REQUEST_SUPPORT,
+    actions.AnswerSupportRequest: PolicyAction.ANSWER_SUPPORT_REQUEST,
+}
 # Who may take each action: checked before anything else, a reused id included.
 _WHO: dict[type[Any], tuple[Actor, ...]] = {
-    actions.Accept: (Actor.OWNER,),
-    actions.LetsTalk: (Actor.OWNER,),
-    actions.ReviseExpectation: (Actor.MANAGER,),
-    actions.AnswerCheckIn: (Actor.OWNER,),
-    actions.Complete: (Actor.OWNER,),
-    actions.ProposeRevision: _PERSON,
-    actions.AcceptRevision: _PERSON,
-    actions.RequestConversation: (Actor.MANAGER,),
-    actions.Release: (Actor.MANAGER,),
+    **{
+        kind: tuple(
+            actor for actor in (Actor.OWNER, Actor.MANAGER) if Party(actor.value) in WHO_MAY[name]
+        )
+        for kind, name in POLICY_ACTION.items()
+    },
     actions.DeadlineReached: (Actor.SYSTEM,),
     actions.OwnerReturned: (Actor.SYSTEM,),
     actions.PlanConversation: (Actor.SYSTEM,),
+    actions.SupportedWorkEnded: (Actor.SYSTEM,),
 }
 _RULES: dict[type[Any], Callable[[Draft, Any], None]] = {
     actions.Accept: agreeing.accept,
@@ -45,9 +61,13 @@ _RULES: dict[type[Any], Callable[[Draft, Any], None]] = {
     actions.AcceptRevision: revising.accept_revision,
     actions.RequestConversation: closing.request_conversation,
     actions.Release: closing.release,
+    actions.PromiseSupport: supporting.promise_support,
+    actions.RequestSupport: supporting.request_support,
+    actions.AnswerSupportRequest: supporting.answer_support_request,
     actions.DeadlineReached: closing.deadline_reached,
     actions.OwnerReturned: closing.owner_returned,
     actions.PlanConversation: closing.plan_conversation,
+    actions.SupportedWorkEnded: supporting.supported_work_ended,
 }
 
 
@@ -79,6 +99,7 @@ def decide(
         require_role(draft, *_WHO[type(action)])
         if state.has_applied(action_id):
             return Decision(state)
+        supporting.refuse_on_support(state, action)
         _RULES[type(action)](draft, action)
     except Refusal as refusal:
         return Rejection(refusal.reason, refusal.problem, refusal.leaves)

@@ -53,16 +53,22 @@ def propose_revision(draft: Draft, proposal: ProposeRevision) -> None:
             MessageKind.REVISION_PROPOSED,
             other,
             details={"proposal": pending.model_dump(mode="json")},
-            actions={
-                "accept_url": LinkAction.ACCEPT_REVISION,
-                "talk_url": LinkAction.REQUEST_CONVERSATION
-                if other is Actor.MANAGER
-                else LinkAction.TALK,
-            },
+            actions=_revision_links(state.is_support, other),
             valid_in=OPEN,
         )
     )
     draft.effects.append(Replan())
+
+
+def _revision_links(support: bool, reader: Actor) -> dict[str, LinkAction]:
+    links = {"accept_url": LinkAction.ACCEPT_REVISION}
+    if not support:
+        # A promise of support has no conversation of its own: it is talked about on the
+        # commitment it supports.
+        links["talk_url"] = (
+            LinkAction.REQUEST_CONVERSATION if reader is Actor.MANAGER else LinkAction.TALK
+        )
+    return links
 
 
 def accept_revision(draft: Draft, action: AcceptRevision) -> None:

@@ -27,6 +27,7 @@ from domain.models import (
     TimeSlot,
     UtcDatetime,
 )
+from domain.support import CommitmentKind, SupportPromise, SupportRequest
 
 
 class MeetingRecord(BaseModel):
@@ -74,6 +75,19 @@ class CommitmentState(BaseModel):
         description="The sequence number of the latest check-in message answered through its "
         "link: a link of that message or an older one is already answered.",
     )
+    kind: CommitmentKind = Field(
+        default=CommitmentKind.COMMITMENT,
+        description="An owner's commitment, or a manager's promise of support (domain.support).",
+    )
+    supports: str | None = Field(
+        default=None, description="A support commitment: the id of the commitment it supports."
+    )
+    support: list[SupportPromise] = Field(
+        default_factory=list, description="The manager's promises of support to this commitment."
+    )
+    support_requests: list[SupportRequest] = Field(
+        default_factory=list, description="The owner's requests for support, with the answers."
+    )
 
     def record(
         self, at: datetime, actor: Actor, kind: str, detail: str, action_id: str | None = None
@@ -100,6 +114,8 @@ class CommitmentState(BaseModel):
                 "revisions": list(self.revisions),
                 "applied_action_ids": list(self.applied_action_ids),
                 "check_in_ids": dict(self.check_in_ids),
+                "support": list(self.support),
+                "support_requests": list(self.support_requests),
             }
         )
 
@@ -107,6 +123,11 @@ class CommitmentState(BaseModel):
         """Take on every field of ``other``, in place (others hold a reference to this one)."""
         for name in type(self).model_fields:
             setattr(self, name, getattr(other, name))
+
+    @property
+    def is_support(self) -> bool:
+        """Whether this is a manager's promise of support (run the other way up)."""
+        return self.kind is CommitmentKind.SUPPORT
 
     def activated_at(self) -> datetime | None:
         """When the expectation (or its latest revision) was last agreed, if ever."""

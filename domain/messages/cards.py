@@ -46,6 +46,8 @@ CARD_ACTIONS = frozenset(
         LinkAction.DONE,
         LinkAction.ACCEPT_REVISION,
         LinkAction.REQUEST_CONVERSATION,
+        # Asking what would help needs no more than a press (a note is for the email's page).
+        LinkAction.REQUEST_SUPPORT,
     }
 )
 """The actions a card's button can carry: those the bot applies to a commitment."""

@@ -27,6 +27,8 @@ class IntakeNoRequest(DomainModel):
     people: list[str]
     noticed_due: UtcDatetime | None = None
     track_url: str
+    could_not_read: bool = False
+    """The email took longer to read than Accord allows one: say so, not "nothing asked"."""
 
 
 def render_no_request(answer: IntakeNoRequest) -> RenderedMessage:
@@ -51,5 +53,6 @@ def render_no_request(answer: IntakeNoRequest) -> RenderedMessage:
             "people": answer.people,
             "noticed_due": answer.noticed_due,
             "track_url": answer.track_url,
+            "could_not_read": answer.could_not_read,
         },
     )

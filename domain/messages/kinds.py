@@ -56,6 +56,13 @@ class MessageKind(StrEnum):
     WRITTEN_CONVERSATION = "written_conversation"
     INTAKE_CONFIRMATION = "intake_confirmation"
     DIGEST = "digest"
+    SUPPORT_PROMISED = "support_promised"
+    SUPPORT_REQUEST = "support_request"
+    SUPPORT_DECLINED = "support_declined"
+    SUPPORT_REMINDER = "support_reminder"
+    SUPPORT_SLIPPED = "support_slipped"
+    SUPPORT_KEPT = "support_kept"
+    SUPPORT_ENDED = "support_ended"
 
 
 def _web_url(value: str) -> str:
@@ -163,6 +170,8 @@ class CheckInContext(MessageContext):
     blocked_url: ActionUrl
     done_url: ActionUrl
     note: OptionalText = None
+    ask_support_url: ActionUrl | None = None
+    """Asks the manager what would help (the only way a request goes up)."""
 
 
 class ManagerHeadsUpContext(_ToManager):
@@ -209,7 +218,8 @@ class RevisionProposedContext(_ToEitherPerson):
     kind: ClassVar[MessageKind] = MessageKind.REVISION_PROPOSED
     proposal: RevisionProposal
     accept_url: ActionUrl
-    talk_url: ActionUrl
+    talk_url: ActionUrl | None = None
+    """Unset on a promise of support, which has no conversation of its own."""
 
     @model_validator(mode="after")
     def _not_sent_to_the_proposer(self) -> Self:
@@ -290,6 +300,8 @@ class WrittenConversationContext(_ToEitherPerson):
 
     kind: ClassVar[MessageKind] = MessageKind.WRITTEN_CONVERSATION
     after_deadline: bool = True
+    answer_url: ActionUrl | None = None
+    """The owner's one-click answer: what got in the way, what would help, a date."""
     done_url: ActionUrl | None = None
 
 
@@ -359,6 +371,68 @@ class TeamsFallbackContext(_ToManager):
     kind: ClassVar[MessageKind] = MessageKind.TEAMS_FALLBACK
 
 
+class SupportPromisedContext(MessageContext):
+    """Tells the owner what their manager promised them, and by when."""
+
+    kind: ClassVar[MessageKind] = MessageKind.SUPPORT_PROMISED
+    what: str
+    support_due: UtcDatetime
+
+
+class SupportRequestContext(_ToManager):
+    """The owner asks what would help; the manager answers in one click, one of three ways."""
+
+    kind: ClassVar[MessageKind] = MessageKind.SUPPORT_REQUEST
+    owner_note: OptionalText = None
+    promise_url: ActionUrl
+    talk_url: ActionUrl
+    not_possible_url: ActionUrl
+
+
+class SupportDeclinedContext(MessageContext):
+    """Tells the owner, kindly, that the support they asked for is not possible, and why."""
+
+    kind: ClassVar[MessageKind] = MessageKind.SUPPORT_DECLINED
+    reason: OptionalText = None
+    move_date_url: ActionUrl
+
+
+class SupportReminderContext(MessageContext):
+    """To a manager about their own promise of support (``commitment`` is the promise).
+
+    ``after_due``: the promised date has passed, and the person it is for has been told.
+    """
+
+    kind: ClassVar[MessageKind] = MessageKind.SUPPORT_REMINDER
+    done_url: ActionUrl
+    after_due: bool = False
+
+
+class SupportSlippedContext(_ToManager):
+    """To the person a promise of support was for: it has not come yet; their date may move.
+
+    ``commitment`` is the promise: its owner promised it, its manager is the reader.
+    """
+
+    kind: ClassVar[MessageKind] = MessageKind.SUPPORT_SLIPPED
+    move_date_url: ActionUrl
+
+
+class SupportKeptContext(_ToManager):
+    """To the person a promise of support was for: it is done."""
+
+    kind: ClassVar[MessageKind] = MessageKind.SUPPORT_KEPT
+    completed_at: UtcDatetime
+
+
+class SupportEndedContext(MessageContext):
+    """To a manager about their promise of support: the work it was for has ended."""
+
+    kind: ClassVar[MessageKind] = MessageKind.SUPPORT_ENDED
+    supported_title: str
+    supported_done: bool = True
+
+
 CONTEXT_TYPES: Mapping[MessageKind, type[MessageContext] | type[DigestContext]] = {
     context.kind: context
     for context in (
@@ -382,6 +456,13 @@ CONTEXT_TYPES: Mapping[MessageKind, type[MessageContext] | type[DigestContext]] 
         WrittenConversationContext,
         IntakeConfirmationContext,
         DigestContext,
+        SupportPromisedContext,
+        SupportRequestContext,
+        SupportDeclinedContext,
+        SupportReminderContext,
+        SupportSlippedContext,
+        SupportKeptContext,
+        SupportEndedContext,
     )
 }
 """The context type each kind of message is rendered from."""
@@ -395,6 +476,10 @@ ASKING_KINDS = frozenset(
         MessageKind.DEADLINE_PASSED_OWNER,
         MessageKind.REVISION_PROPOSED,
         MessageKind.MANAGER_HEADS_UP,
+        MessageKind.SUPPORT_REQUEST,
+        MessageKind.SUPPORT_DECLINED,
+        MessageKind.SUPPORT_REMINDER,
+        MessageKind.SUPPORT_SLIPPED,
     }
 )
 """Kinds that ask the reader something (the others only inform)."""

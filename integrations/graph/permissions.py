@@ -58,7 +58,8 @@ GRAPH_APPLICATION_PERMISSIONS: tuple[Permission, ...] = (
     ),
     Permission(
         "GroupMember.Read.All",
-        "find whether an address an email is sent to is a group, and who is in it (intake)",
+        "find whether an address an email is sent to is a group, and who is in it (intake); "
+        "which groups a project lead is in (authorization)",
         also_met_by=("Group.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"),
     ),
     Permission(

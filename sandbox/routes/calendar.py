@@ -180,13 +180,26 @@ async def calendar_view(user_key: str, request: Request, state: State) -> JSONRe
     user = state.directory.user(user_key)
     start = _window_parameter(request, "startDateTime")
     end = _window_parameter(request, "endDateTime")
-    events = []
-    for event in Calendars(state).events(str(user["id"])):
-        event_start, event_end = event_interval(event)
-        if event_start < end and event_end > start:
-            events.append(event)
-    events.sort(key=lambda event: event_interval(event)[0])
+    events = Calendars(state).view(str(user["id"]), start, end)
     return _listing(request, events, context_url(request, f"users('{user['id']}')/calendarView"))
+
+
+@router.get("/events/{event_id}/instances")
+@router.get("/calendar/events/{event_id}/instances")
+async def event_instances(
+    user_key: str, event_id: str, request: Request, state: State
+) -> JSONResponse:
+    """List a series' occurrences and exceptions in a window (a single event has none)."""
+    user = state.directory.user(user_key)
+    start = _window_parameter(request, "startDateTime")
+    end = _window_parameter(request, "endDateTime")
+    calendars = Calendars(state)
+    master = calendars.get(str(user["id"]), event_id)
+    events = []
+    if master.get("type") == "seriesMaster" and master.get("recurrence"):
+        events = calendars.expand(str(user["id"]), master, start, end)
+    context = context_url(request, f"users('{user['id']}')/events('{event_id}')/instances")
+    return _listing(request, events, context)
 
 
 @router.get("/events/{event_id}")

@@ -2,7 +2,9 @@
 
 ``GET /groups`` (with ``$filter=mail eq '...'`` to find a list by its address, as Graph
 allows), ``GET /groups/{id}`` and ``GET /groups/{id}/members`` (users, typed as directory
-objects). Mail sent to a group's address reaches its members (:mod:`sandbox.mailbox`).
+objects), and a user's side: ``GET /users/{id}/memberOf`` and ``/transitiveMemberOf`` (groups,
+typed; the sandbox's groups hold only users, so both list the same). Mail sent to a group's
+address reaches its members (:mod:`sandbox.mailbox`).
 """
 
 from __future__ import annotations
@@ -69,6 +71,28 @@ async def list_members(group_id: str, request: Request, state: State) -> dict[st
     return page(
         members,
         parse_query(request.query_params),
+        base_url=collection_url(request),
+        query=request.query_params,
+        default_top=100,
+        context=context_url(request, "directoryObjects"),
+    )
+
+
+@router.get("/users/{user_id}/memberOf")
+@router.get("/users/{user_id}/transitiveMemberOf")
+async def list_memberships(user_id: str, request: Request, state: State) -> dict[str, Any]:
+    """List the groups a user (by id or user principal name) belongs to, each typed."""
+    options = parse_query(request.query_params)
+    GraphSchema.load().check_properties("group", options.property_names())
+    user = state.directory.user(user_id)
+    groups = [
+        _typed("group", group)
+        for group in state.directory.all_groups()
+        if any(member["id"] == user["id"] for member in state.directory.group_members(group["id"]))
+    ]
+    return page(
+        groups,
+        options,
         base_url=collection_url(request),
         query=request.query_params,
         default_top=100,

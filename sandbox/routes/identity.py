@@ -27,12 +27,16 @@ from sandbox.auth import (
     audience_of,
     verify_client_assertion,
 )
+from sandbox.authorize import AuthorizationCodes, CodeRefused
 from sandbox.botconnector.service import BOT_API_AUDIENCE, BotConnectorService, ConnectorError
 from sandbox.http import state_of
+from sandbox.routes import signin
 from sandbox.state import SandboxState
 from sandbox.tenant import GRAPH_APP_ROLES, UserSeed, user_id_for
 
 router = APIRouter(tags=["identity"])
+# The browser's sign-in page and the token endpoint's CORS preflight (MSAL.js).
+router.include_router(signin.router)
 State = Annotated[SandboxState, Depends(state_of)]
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -119,7 +123,9 @@ def _token_response(access_token: str, scope: str | None = None) -> JSONResponse
     return JSONResponse(body)
 
 
-def _user_token(state: SandboxState, user: UserSeed, client_id: str, scope: str) -> JSONResponse:
+def _user_token(
+    state: SandboxState, user: UserSeed, client_id: str, scope: str, nonce: str | None = None
+) -> JSONResponse:
     audience = audience_of(scope)
     if audience is None:
         return _oauth_error("invalid_scope", "AADSTS70011: ask for a scope of an API.")
@@ -133,12 +139,16 @@ def _user_token(state: SandboxState, user: UserSeed, client_id: str, scope: str)
     )
     response = _token_response(access_token, scope)
     if "openid" in scope.split():
-        response = _with_sign_in(state, response, user, client_id)
+        response = _with_sign_in(state, response, user, client_id, nonce)
     return response
 
 
 def _with_sign_in(
-    state: SandboxState, response: JSONResponse, user: UserSeed, client_id: str
+    state: SandboxState,
+    response: JSONResponse,
+    user: UserSeed,
+    client_id: str,
+    nonce: str | None = None,
 ) -> JSONResponse:
     # As Entra ID answers a sign-in (openid): an ID token, and client_info, from which MSAL
     # makes the account it finds the cached token under.
@@ -152,6 +162,8 @@ def _with_sign_in(
             "preferred_username": user.upn,
             "name": user.display_name,
             "ver": "2.0",
+            # The browser's sign-in checks that the ID token answers its own request.
+            **({"nonce": nonce} if nonce else {}),
         },
     )
     info = json.dumps({"uid": object_id, "utid": state.tenant.tenant_id}).encode()
@@ -169,6 +181,7 @@ def _granted_roles(state: SandboxState) -> list[str]:
 async def token(
     tenant: str,
     state: State,
+    request: Request,
     grant_type: Annotated[str, Form()],
     client_id: Annotated[str, Form()],
     scope: Annotated[str, Form()] = f"{GRAPH_AUDIENCE}/.default",
@@ -178,6 +191,9 @@ async def token(
     device_code: Annotated[str | None, Form()] = None,
     client_assertion: Annotated[str | None, Form()] = None,
     client_assertion_type: Annotated[str | None, Form()] = None,
+    code: Annotated[str | None, Form()] = None,
+    redirect_uri: Annotated[str | None, Form()] = None,
+    code_verifier: Annotated[str | None, Form()] = None,
 ) -> JSONResponse:
     """Issue a token: app-only (client credentials) or for a person (device code, password).
 
@@ -201,6 +217,11 @@ async def token(
         return _user_token(state, user, client_id, scope)
     if grant_type == DEVICE_CODE_GRANT:
         return _redeem_device_code(state, client_id, device_code or "")
+    if grant_type == "authorization_code":
+        # From a browser (MSAL.js): the page's own origin may read the answer.
+        answer = _redeem_code(state, client_id, code, redirect_uri, code_verifier)
+        answer.headers.update(signin.cors_headers(request))
+        return answer
     if grant_type != "client_credentials":
         return _oauth_error("unsupported_grant_type", "AADSTS70003: unsupported grant type.")
     refusal = _client_refusal(
@@ -218,6 +239,29 @@ async def token(
         claims={"appid": client_id, "roles": _granted_roles(state)},
     )
     return _token_response(access_token)
+
+
+def _redeem_code(
+    state: SandboxState,
+    client_id: str,
+    code: str | None,
+    redirect_uri: str | None,
+    code_verifier: str | None,
+) -> JSONResponse:
+    if not code or not redirect_uri or not code_verifier:
+        return _oauth_error(
+            "invalid_request", "AADSTS900144: code, redirect_uri and code_verifier are required."
+        )
+    try:
+        grant = AuthorizationCodes.of(state).redeem(
+            code, client_id=client_id, redirect_uri=redirect_uri, code_verifier=code_verifier
+        )
+    except CodeRefused as exc:
+        return _oauth_error("invalid_grant", str(exc))
+    user = _user(state, grant.upn)
+    if user is None:
+        return _oauth_error("invalid_grant", "AADSTS50034: the user does not exist.")
+    return _user_token(state, user, client_id, grant.scope, grant.nonce)
 
 
 def _redeem_device_code(state: SandboxState, client_id: str, device_code: str) -> JSONResponse:

@@ -34,6 +34,8 @@ RESPONSE_LABELS = {
     "declined": "Declined",
     "organizer": "Organizer",
 }
+# What the week marks on a series' occurrences (Outlook's repeat and "changed" icons).
+_SERIES_MARKS = {"occurrence": "repeats", "exception": "changed"}
 _SHOW_AS_LABELS = {
     "free": "Free",
     "tentative": "Tentative",
@@ -214,6 +216,8 @@ class EventBox:
     classes: str
     style: str
     title: str
+    series: str = ""
+    """For an occurrence of a series: "repeats", or "changed" for an exception."""
 
 
 @dataclass(frozen=True)
@@ -262,13 +266,21 @@ def _classes(event: dict[str, Any], selected: str | None) -> str:
         classes.append("is-declined")
     elif response in {"notResponded", "none"} and not event.get("isOrganizer"):
         classes.append("is-unanswered")
+    if event.get("type") in _SERIES_MARKS:
+        classes.append(f"is-{event['type']}")
     if selected is not None and event.get("id") == selected:
         classes.append("is-selected")
     return " ".join(classes)
 
 
+def _series_mark(event: dict[str, Any]) -> str:
+    return _SERIES_MARKS.get(str(event.get("type")), "")
+
+
 def _tooltip(event: dict[str, Any], when: str) -> str:
     parts = [str(event.get("subject") or "(no subject)"), when]
+    if _series_mark(event):
+        parts.append(_series_mark(event))
     if event.get("isCancelled"):
         parts.append("cancelled")
     else:
@@ -345,7 +357,11 @@ def week_view(
 
     timed: dict[date, list[_Segment]] = {day: [] for day in days}
     all_day: dict[date, list[EventBox]] = {day: [] for day in days}
-    for event in Calendars(state).events(viewer.id):
+    # Series are shown as their occurrences in the week (as calendarView expands them):
+    # exceptions as changed, cancelled occurrences not at all. The window is widened by two
+    # days so that all-day events, which start at midnight in their own zone, are not missed.
+    margin = timedelta(days=2)
+    for event in Calendars(state).view(viewer.id, week_start - margin, week_end + margin):
         interval = _interval(event)
         if interval is None:
             continue
@@ -376,6 +392,7 @@ def week_view(
                         classes=_classes(event, selected),
                         style="",
                         title=_tooltip(event, when),
+                        series=_series_mark(event),
                     )
                 )
             continue
@@ -430,6 +447,7 @@ def week_view(
                         f"width:calc({width:.3f}% - 4px)"
                     ),
                     title=_tooltip(segment.event, whole),
+                    series=_series_mark(segment.event),
                 )
             )
         work_style = None
@@ -505,8 +523,10 @@ class EventDetail:
 
 def event_detail(state: SandboxState, viewer: Person, event_id: str) -> EventDetail | None:
     """Describe one of a person's events, with every attendee's answer, or ``None``."""
-    event = state.store.get(EVENTS, viewer.id, event_id)
-    if event is None:
+    try:
+        # An occurrence of a series is found by its id too, as Graph finds it.
+        event = Calendars(state).get(viewer.id, event_id)
+    except GraphError:
         return None
     interval = _interval(event)
     if interval is None:

@@ -22,8 +22,11 @@ from sandbox.state import SandboxState
 
 # The page's own helpers: one layout, one set of people and tabs for every tab.
 from sandbox.web.pages import _common, _not_found, _render, _viewer
+from sandbox.web.teams_tab import router as tab_router
 
 router = APIRouter(tags=["web"], include_in_schema=False)
+# Accord's personal tab, framed as Teams frames it (before the page's own static files).
+router.include_router(tab_router)
 State = Annotated[SandboxState, Depends(state_of)]
 
 

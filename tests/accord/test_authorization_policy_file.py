@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from accord.settings import AccordSettings
-from accord.wiring.api import authorization_policy
+from accord.wiring.policy import authorization_policy
 from domain.authorization import AuthorizationPolicy, ProjectLeadGrant
 
 

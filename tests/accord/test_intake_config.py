@@ -8,7 +8,7 @@ import pytest
 
 from accord.settings import AccordSettings, SettingsError, load_settings
 from accord.wiring.intake import client_states, watch_configs
-from api.routers.intake_notifications import client_state_matches
+from api.graph_webhooks import client_state_matches
 from domain.action_links import LinkKeyRing
 from workflows.intake.contracts import WatchMode
 

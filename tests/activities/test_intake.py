@@ -13,7 +13,7 @@ from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from activities.intake.activities import IntakeActivities, flag_due, inbound_email
 from activities.intake.contracts import InboundLookup
 from domain.intake import read_email
-from domain.intake.models import InboundEmail, Reading, SenderContext
+from domain.intake.models import Ignored, InboundEmail, Reading, SenderContext
 from sandbox.server import SandboxServer
 from tests.support.intake import ASK, INTAKE_ID_KEY
 from tests.support.mailboxes import mailbox, send_as
@@ -73,7 +73,7 @@ async def test_a_parser_failure_is_a_defined_skip_not_a_retry_loop(
     assert read.skip_reason == "unreadable"
 
 
-async def test_a_message_over_the_limit_is_not_parsed(
+async def test_a_message_over_the_limit_is_not_parsed_but_answered(
     sandbox: SandboxServer, graph: GraphServiceClient, temporal_env: WorkflowEnvironment
 ) -> None:
     calls: list[InboundEmail] = []
@@ -91,8 +91,14 @@ async def test_a_message_over_the_limit_is_not_parsed(
         InboundLookup(notice=notice),
     )
 
-    assert read.skip_reason == "too_large"
+    # Never parsed, but answered: the thread hears that Accord could not read it.
     assert calls == []
+    assert read.skip_reason is None
+    assert read.read_in_time is False
+    assert read.reading is not None
+    assert read.reading.ignored is Ignored.NOT_A_REQUEST
+    assert read.email is not None
+    assert read.email.body == ""
 
 
 @pytest.mark.parametrize(

@@ -37,3 +37,18 @@ async def test_without_send_queues_the_send_stays_on_the_workflows_queue() -> No
         routing.send_queue, SendQueueLookup(recipient="sam.okafor@northwind.example")
     )
     assert route.task_queue is None
+
+
+async def test_intakes_answers_take_the_agent_mailboxs_queue_even_when_it_sends_nothing_else() -> (
+    None
+):
+    agent = "accord@northwind.example"
+    routing = SendRouting("accord-commitments", MAILBOXES, enabled=True, agent_mailbox=agent)
+    route = await ActivityEnvironment().run(
+        routing.send_queue,
+        SendQueueLookup(recipient="sam.okafor@northwind.example", from_agent_mailbox=True),
+    )
+    assert route.task_queue == send_task_queue("accord-commitments", agent)
+    # Every queue a lookup can name has its worker: the agent's as well as the senders'.
+    assert route.task_queue in routing.queues().values()
+    assert len(routing.queues()) == len(MAILBOXES) + 1

@@ -204,16 +204,16 @@ async def test_actions_run_the_workflow_updates(http: httpx.AsyncClient, entra: 
     assert done.json()["status"] == "done"
 
 
-async def test_a_rejected_action_is_409_with_the_reason(http: httpx.AsyncClient) -> None:
+async def test_someone_elses_part_is_403_with_who_can(http: httpx.AsyncClient) -> None:
     commitment_id = await create_commitment(http)
 
-    # Maya may see it, but only Sam, its owner, can accept it.
+    # Maya may see it, but only Sam, its owner, can accept it: the policy says so at once.
     response = await http.post(f"/commitments/{commitment_id}/accept")
 
-    assert response.status_code == 409
+    assert response.status_code == 403
     assert response.headers["content-type"] == PROBLEM_JSON
-    assert response.json()["type"] == "/problems/action-rejected"
-    assert response.json()["detail"] == "Only the commitment's owner can do this."
+    assert response.json()["type"] == "/problems/not-allowed"
+    assert response.json()["detail"] == "Only the person the commitment is for can do this."
 
 
 async def test_an_action_on_an_ended_commitment_is_409(
@@ -253,18 +253,20 @@ async def test_an_action_idempotency_key_is_scoped_to_its_caller(
     http: httpx.AsyncClient, entra: FakeEntra
 ) -> None:
     commitment_id = await create_commitment(http)
-    key = {"Idempotency-Key": "release-1"}
+    key = {"Idempotency-Key": "revise-1"}
+    body = {"new_scope": "Only the first chapter."}
 
+    # Either person may propose a revision; the stub workflow refuses Maya's.
+    mayas = await http.post(f"/commitments/{commitment_id}/revisions", json=body, headers=key)
+    await http.post(f"/commitments/{commitment_id}/accept", headers=entra.headers(SAM))
+    # Sam's client happens to pick the same key: his is a request of its own, not Maya's
+    # retry, so he does not get her refusal back.
     sams = await http.post(
-        f"/commitments/{commitment_id}/release", json={}, headers={**key, **entra.headers(SAM)}
+        f"/commitments/{commitment_id}/revisions", json=body, headers={**key, **entra.headers(SAM)}
     )
-    # Maya's client happens to pick the same key: hers is a request of its own, not Sam's
-    # retry, so she does not get his refusal back.
-    mayas = await http.post(f"/commitments/{commitment_id}/release", json={}, headers=key)
 
-    assert sams.status_code == 409
-    assert mayas.status_code == 200, mayas.text
-    assert mayas.json()["status"] == "released"
+    assert mayas.status_code == 409
+    assert sams.status_code == 200, sams.text
 
 
 async def test_invalid_actions_are_422(http: httpx.AsyncClient) -> None:

@@ -25,6 +25,7 @@ from temporalio.worker import Worker
 
 from activities.intake.contracts import CommitmentStartRequest, DraftsRequest, ResolvedDrafts
 from activities.messaging.contracts import OutgoingMessage, SentMessage
+from activities.sending.activities import SendRouting
 from domain.action_links import ActionClaims, LinkAction, LinkKeyRing
 from domain.intake.models import Draft, InboundEmail, Mailbox, Reading
 from domain.models import CommitmentSpec, Person
@@ -85,7 +86,12 @@ async def thread_worker(temporal: Client, task_queue: str) -> AsyncIterator[Work
         temporal,
         task_queue=f"{task_queue}-intake",
         workflows=[IntakeWorkflow],
-        activities=[resolve_intake_drafts, send_message, start_intake_commitment],
+        activities=[
+            resolve_intake_drafts,
+            send_message,
+            start_intake_commitment,
+            SendRouting(task_queue, [AGENT], enabled=False).send_queue,
+        ],
     ) as worker:
         yield worker
 

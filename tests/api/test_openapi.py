@@ -35,7 +35,7 @@ def test_every_commitment_operation_needs_a_bearer_token_and_health_does_not() -
         if path.startswith("/commitments")
         for operation in item.values()
     ]
-    assert len(operations) == 12
+    assert len(operations) == 15
     for path, operation in operations:
         assert operation["security"] == [{"HTTPBearer": []}], path
         assert {"401", "403"} <= set(operation["responses"]), path

@@ -5,6 +5,7 @@ import pytest
 from pydantic import ValidationError
 
 import domain.messages.rendering
+from domain.agenda import AGENDA_TEMPLATE, OFFER_TEMPLATE
 from domain.intake.question import INTAKE_QUESTION
 from domain.intake.refusal import INTAKE_REFUSAL
 from domain.messages.email import EmailBody, email_body
@@ -63,6 +64,7 @@ def test_one_template_per_kind() -> None:
     templates = sorted(path.name for path in TEMPLATES.iterdir())
     messages = [name for name in templates if not name.startswith("_")]
     names = [*MessageKind, INTAKE_QUESTION, INTAKE_REFUSAL, INTAKE_NO_REQUEST]
+    names += [AGENDA_TEMPLATE, OFFER_TEMPLATE]
     expected = sorted(f"{name}{TEMPLATE_SUFFIX}" for name in names)
     assert messages == expected
     assert all(name.endswith(TEMPLATE_SUFFIX) for name in templates)

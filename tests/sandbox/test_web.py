@@ -10,6 +10,7 @@ from datetime import UTC, timedelta
 
 import httpx
 import pytest
+from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.models.attendee import Attendee
 from msgraph.generated.models.attendee_type import AttendeeType
 from msgraph.generated.models.body_type import BodyType
@@ -18,8 +19,19 @@ from msgraph.generated.models.email_address import EmailAddress
 from msgraph.generated.models.event import Event
 from msgraph.generated.models.item_body import ItemBody
 from msgraph.generated.models.message import Message
+from msgraph.generated.models.patterned_recurrence import PatternedRecurrence
 from msgraph.generated.models.recipient import Recipient
+from msgraph.generated.models.recurrence_pattern import RecurrencePattern
+from msgraph.generated.models.recurrence_pattern_type import RecurrencePatternType
+from msgraph.generated.models.recurrence_range import RecurrenceRange
+from msgraph.generated.models.recurrence_range_type import RecurrenceRangeType
 from msgraph.generated.models.response_type import ResponseType
+from msgraph.generated.users.item.calendar_view.calendar_view_request_builder import (
+    CalendarViewRequestBuilder,
+)
+from msgraph.generated.users.item.events.item.cancel.cancel_post_request_body import (
+    CancelPostRequestBody,
+)
 from msgraph.generated.users.item.send_mail.send_mail_post_request_body import (
     SendMailPostRequestBody,
 )
@@ -292,3 +304,74 @@ def test_plain_text_mail_is_escaped_and_its_links_open_in_a_new_tab() -> None:
         '<a href="https://accord.example/a?x=1&amp;y=2" target="_blank" '
         'rel="noopener noreferrer">https://accord.example/a?x=1&amp;y=2</a>.'
     ) in shown
+
+
+async def test_the_week_shows_a_series_occurrences_marks_changed_ones_and_omits_cancelled(
+    graph: GraphServiceClient, sandbox: SandboxServer
+) -> None:
+    assert sandbox.state is not None
+    today = sandbox.state.clock.now().date()
+    monday = today + timedelta(days=7 - today.weekday() + 7)
+    series = await graph.users.by_user_id(MANAGER).events.post(
+        Event(
+            subject="Daily stand-up",
+            start=DateTimeTimeZone(
+                date_time=f"{monday - timedelta(weeks=1)}T09:30:00", time_zone="UTC"
+            ),
+            end=DateTimeTimeZone(
+                date_time=f"{monday - timedelta(weeks=1)}T09:45:00", time_zone="UTC"
+            ),
+            attendees=[
+                Attendee(email_address=EmailAddress(address=SAM), type=AttendeeType.Required)
+            ],
+            recurrence=PatternedRecurrence(
+                pattern=RecurrencePattern(type=RecurrencePatternType.Daily, interval=1),
+                range=RecurrenceRange(
+                    type=RecurrenceRangeType.NoEnd, start_date=monday - timedelta(weeks=1)
+                ),
+            ),
+        )
+    )
+    assert series is not None and series.id is not None
+    window = CalendarViewRequestBuilder.CalendarViewRequestBuilderGetQueryParameters(
+        start_date_time=f"{monday}T00:00:00Z",
+        end_date_time=f"{monday + timedelta(days=7)}T00:00:00Z",
+    )
+    week = await graph.users.by_user_id(MANAGER).calendar_view.get(
+        request_configuration=RequestConfiguration(query_parameters=window)
+    )
+    assert week is not None and week.value is not None and len(week.value) == 7
+    tuesday, wednesday = week.value[1].id, week.value[2].id
+    assert tuesday is not None and wednesday is not None
+    # Tuesday's moves to 10:00 (an exception); Wednesday's is cancelled.
+    await (
+        graph.users.by_user_id(MANAGER)
+        .events.by_event_id(tuesday)
+        .patch(
+            Event(
+                start=DateTimeTimeZone(
+                    date_time=f"{monday + timedelta(days=1)}T10:00:00", time_zone="UTC"
+                ),
+                end=DateTimeTimeZone(
+                    date_time=f"{monday + timedelta(days=1)}T10:15:00", time_zone="UTC"
+                ),
+            )
+        )
+    )
+    await (
+        graph.users.by_user_id(MANAGER)
+        .events.by_event_id(wednesday)
+        .cancel.post(CancelPostRequestBody(comment="Team offsite"))
+    )
+    async with httpx.AsyncClient(base_url=sandbox.url, timeout=10) as client:
+        page = await client.get(f"/web/users/{MANAGER}/calendar", params={"week": str(monday)})
+        assert page.status_code == 200
+        shown = re.findall(r'data-event-id="([^"]+)"', page.text)
+        # Six of the week's seven days, each its own occurrence (not the series itself).
+        assert len(shown) == 6 and series.id not in shown
+        assert tuesday in shown and wednesday not in shown
+        assert page.text.count("· changed</span>") == 1
+        assert page.text.count("· repeats</span>") == 5
+        detail = await client.get(f"/web/users/{MANAGER}/calendar/{tuesday}")
+        assert detail.status_code == 200
+        assert "Daily stand-up" in detail.text

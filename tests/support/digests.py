@@ -7,6 +7,8 @@ The stand-ins record what the digest workflow asked for, and when (on the server
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -19,6 +21,7 @@ from temporalio.worker import Worker
 
 from activities.digest.contracts import DigestDelivery, DigestRequest, DigestSent
 from activities.directory.contracts import ScheduleLookup
+from activities.sending.activities import SendRouting
 from domain.digest import DigestItem, Standing, TeamDigest
 from domain.models import CommitmentSpec, CommitmentStatus, Person
 from domain.reliability import iso_week_label, week_start
@@ -27,6 +30,7 @@ from domain.working_time import WEEKDAYS, AutomaticReplies, PersonSchedule, Work
 from sandbox.directory import folder_id_for
 from sandbox.server import SandboxServer
 from sandbox.tenant import user_id_for
+from tests.support.people import AGENT
 from workflows.commitment.contracts import (
     MANAGER_KEY,
     OWNER_KEY,
@@ -119,7 +123,12 @@ def worker_for(env: WorkflowEnvironment, stand_ins: StandIns, task_queue: str) -
         env.client,
         task_queue=task_queue,
         workflows=[DigestTriggerWorkflow, DigestWorkflow],
-        activities=[stand_ins.get_person_schedule, stand_ins.gather_digest, stand_ins.send_digest],
+        activities=[
+            stand_ins.get_person_schedule,
+            stand_ins.gather_digest,
+            stand_ins.send_digest,
+            SendRouting(task_queue, [AGENT], enabled=False).send_queue,
+        ],
     )
 
 
@@ -199,3 +208,20 @@ def inbox_of(sandbox: SandboxServer, address: str) -> list[dict[str, Any]]:
         if message.get("subject", "").startswith("Your team this week")
         and message["parentFolderId"] == folder_id_for(user, "inbox")
     ]
+
+
+@asynccontextmanager
+async def workers_with_send_queue(
+    env: WorkflowEnvironment, stand_ins: StandIns, task_queue: str
+) -> AsyncIterator[None]:
+    """The digest workflows, with only the agent mailbox's send-queue worker able to send."""
+    routing = SendRouting(task_queue, [AGENT], enabled=True)
+    main = Worker(
+        env.client,
+        task_queue=task_queue,
+        workflows=[DigestTriggerWorkflow, DigestWorkflow],
+        activities=[stand_ins.get_person_schedule, stand_ins.gather_digest, routing.send_queue],
+    )
+    [queue] = routing.queues().values()
+    async with main, Worker(env.client, task_queue=queue, activities=[stand_ins.send_digest]):
+        yield

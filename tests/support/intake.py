@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -20,12 +21,13 @@ from activities.intake.subscriptions import SubscriptionActivities
 from activities.messaging.activities import MessagingActivities
 from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
+from integrations.reading_pool import BoundedReading
 from sandbox.server import SandboxServer
 from tests.support.lifecycle import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor
 from tests.support.mailboxes import mailbox, newest, send_as
 from tests.support.people import AGENT, MANAGER, SAM
 from tests.support.polling import eventually
-from worker import activity_methods
+from worker import activity_methods, submitting_activities
 from workflows.commitment.workflow import CommitmentWorkflow
 from workflows.intake.client import start_message_intake
 from workflows.intake.contracts import (
@@ -124,8 +126,15 @@ async def intake_worker_on(
     graph: GraphServiceClient,
     *,
     grace_window: timedelta = INTAKE_GRACE,
+    send_queues: bool = False,
+    reading: BoundedReading | None = None,
 ) -> AsyncIterator[Worker]:
-    """Commitment and intake workflows with every real activity, bound to the sandbox."""
+    """Commitment and intake workflows with every real activity, bound to the sandbox.
+
+    With ``send_queues``, mail is submitted only by a second worker on Accord's mailbox's send
+    queue, as in production: a send the workflow left on its own queue finds no activity.
+    ``reading`` is where intake reads (unset: a thread).
+    """
     assert sandbox.state is not None
     clock = sandbox.state.clock.now
     messaging = MessagingActivities(
@@ -135,32 +144,39 @@ async def intake_worker_on(
         public_url=PUBLIC_URL,
         clock=clock,
     )
+    mail = IntakeMailActivities(graph, messaging, agent_mailbox=AGENT)
+    routing = SendRouting(task_queue, [AGENT], enabled=send_queues, agent_mailbox=AGENT)
+    sends = submitting_activities(messaging, mail) if send_queues else []
+    activities = activity_methods(
+        DirectoryActivities(graph),
+        messaging,
+        CalendarActivities(graph, clock=clock),
+        IntakeActivities(
+            graph,
+            temporal,
+            agent_mailbox=AGENT,
+            tenant_domains=["northwind.example"],
+            category="Accord",
+            task_queue=task_queue,
+            grace_window=grace_window,
+            id_key=INTAKE_ID_KEY,
+            max_body_chars=200_000,  # the real limit (2,000,000 characters) makes a slow test
+            reading=reading,
+        ),
+        mail,
+        SubscriptionActivities(graph, temporal, task_queue=task_queue),
+        routing,
+    )
     worker = Worker(
         temporal,
         task_queue=task_queue,
         workflows=[CommitmentWorkflow, MessageIntakeWorkflow, IntakeWorkflow, MailboxWatchWorkflow],
-        activities=activity_methods(
-            DirectoryActivities(graph),
-            messaging,
-            CalendarActivities(graph, clock=clock),
-            IntakeActivities(
-                graph,
-                temporal,
-                agent_mailbox=AGENT,
-                tenant_domains=["northwind.example"],
-                category="Accord",
-                task_queue=task_queue,
-                grace_window=grace_window,
-                id_key=INTAKE_ID_KEY,
-                max_body_chars=200_000,  # the real limit (2,000,000 characters) makes a slow test
-            ),
-            IntakeMailActivities(graph, messaging, agent_mailbox=AGENT),
-            SubscriptionActivities(graph, temporal, task_queue=task_queue),
-            # The worker's send routing, off: every send stays on this queue.
-            SendRouting(task_queue, [AGENT], enabled=False),
-        ),
+        activities=[activity for activity in activities if activity not in sends],
         workflow_runner=workflow_runner(),  # the worker's own
         interceptors=[SandboxClockInterceptor(sandbox)],
     )
-    async with worker:
+    async with contextlib.AsyncExitStack() as running:
+        await running.enter_async_context(worker)
+        for queue in routing.queues().values() if send_queues else []:
+            await running.enter_async_context(Worker(temporal, task_queue=queue, activities=sends))
         yield worker

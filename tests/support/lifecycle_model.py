@@ -31,8 +31,10 @@ from domain.lifecycle import (
 )
 from domain.lifecycle import actions as act
 from domain.lifecycle.checking_in import note_action_id
+from domain.lifecycle.supporting import AGREED_AND_OPEN
 from domain.messages.kinds import MessageKind
 from domain.models import Actor, CheckInAnswer, CommitmentSpec, CommitmentStatus, Person
+from domain.support import CommitmentKind, SupportAnswer, support_spec
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 OWNER = "sam.okafor@northwind.example"
@@ -68,6 +70,13 @@ CORE_KINDS = frozenset(
         "deadline_in_absence",
         "owner_returned",
         "conversation_planned",
+        "support_promised",
+        "support_requested",
+        "support_request_note",
+        "support_answered:talk",
+        "support_answered:not_possible",
+        "support_slipped",
+        "supported_work_ended",
     }
 )
 """The history entries the core writes (the workflow adds its own: messages sent, meetings)."""
@@ -84,6 +93,36 @@ def first_state(due_in: timedelta = timedelta(days=10)) -> CommitmentState:
             due=START + due_in,
         )
     )
+
+
+def first_support_state(due_in: timedelta = timedelta(days=3)) -> CommitmentState:
+    """Maya's promise of support to Sam, just made (agreed as it starts), due ``due_in`` on."""
+    owners = first_state().spec
+    return CommitmentState(
+        spec=support_spec(owners, "Get you access to the finance data", START + due_in),
+        kind=CommitmentKind.SUPPORT,
+        supports=COMMITMENT,
+        status=CommitmentStatus.ACTIVE,
+    )
+
+
+SUPPORT_ACTION_KINDS = ("promise", "request", "request", "talk", "not_possible", "promised_answer")
+# The two people act far more often than anyone else, so sequences get somewhere.
+SUPPORT_ACTORS = (OWNER, OWNER, OWNER, MANAGER, MANAGER, ADMIN, STRANGER)
+
+
+def support_action(kind: str, due: datetime, note: str | None, number: int) -> act.Action:
+    """Build one support action of ``kind`` (a promise's id is new each time)."""
+    match kind:
+        case "promise":
+            return act.PromiseSupport(f"support-{number}", "Time with finance", due)
+        case "request":
+            return act.RequestSupport(note)
+        case "talk":
+            return act.AnswerSupportRequest(SupportAnswer.TALK)
+        case "not_possible":
+            return act.AnswerSupportRequest(SupportAnswer.NOT_POSSIBLE, "Finance is closing.")
+    return act.AnswerSupportRequest(SupportAnswer.PROMISED)
 
 
 def check_in_link(sequence: int, answer: CheckInAnswer) -> str:
@@ -145,9 +184,13 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     core_rules: ClassVar[Rules] = CURRENT_RULES
 
+    def fresh_state(self) -> CommitmentState:
+        """The commitment the machine starts from."""
+        return first_state()
+
     def __init__(self) -> None:
         super().__init__()
-        self.state = first_state()
+        self.state = self.fresh_state()
         self.now = START
         self.owner_away = False
         self.prompts = 0
@@ -345,15 +388,129 @@ class LifecycleMachine(RuleBasedStateMachine):
         done_by_answer = sum(1 for c in self.state.check_ins if c.answer is CheckInAnswer.DONE)
         assert len(self.state.check_ins) == answers + done_by_answer
         done = self.state.status is CommitmentStatus.DONE
-        assert sent[MessageKind.DONE_THANKS] == sent[MessageKind.DONE_NOTICE] == int(done)
-        assert sent[MessageKind.RELEASED] == int(self.state.status is CommitmentStatus.RELEASED)
+        if self.state.is_support:
+            assert sent[MessageKind.SUPPORT_KEPT] == int(done)
+            assert sent[MessageKind.DONE_THANKS] == sent[MessageKind.DONE_NOTICE] == 0
+        else:
+            assert sent[MessageKind.DONE_THANKS] == sent[MessageKind.DONE_NOTICE] == int(done)
+        released = int(self.state.status is CommitmentStatus.RELEASED)
+        # A promise whose work ended is released by Accord, with its own thank-you.
+        assert sent[MessageKind.SUPPORT_ENDED] == kinds["supported_work_ended"]
+        assert sent[MessageKind.RELEASED] + sent[MessageKind.SUPPORT_ENDED] == released
         assert (self.state.completed_at is not None) == done
+
+    @invariant()
+    def support_keeps_its_story(self) -> None:
+        """Requests, answers and promises: each told once, one request waiting at a time."""
+        state = self.state
+        kinds = Counter(entry.kind for entry in state.history)
+        sent = Counter(message.kind for message in self.messages)
+        assert sent[MessageKind.SUPPORT_REQUEST] == kinds["support_requested"]
+        assert len(state.support_requests) == kinds["support_requested"]
+        assert sent[MessageKind.SUPPORT_DECLINED] == kinds["support_answered:not_possible"]
+        assert sum(1 for request in state.support_requests if request.answer is None) <= 1
+        promised = [entry for entry in state.history if entry.kind == "support_promised"]
+        assert all(entry.actor is Actor.MANAGER for entry in promised)
+        assert len({promise.support_id for promise in state.support}) == len(state.support)
+        if not state.is_support:
+            assert len(state.support) == len(promised)
+            return
+        # A promise of support: agreed as it starts, no check-ins, no conversation of its own.
+        never = {
+            CommitmentStatus.AWAITING_ACCEPTANCE,
+            CommitmentStatus.CLARIFYING,
+            CommitmentStatus.IN_CONVERSATION,
+            CommitmentStatus.AWAITING_RETURN,
+        }
+        assert not never & set(self.statuses), self.statuses
+        assert not state.check_ins and not state.support and not state.support_requests
+        assert sent[MessageKind.SUPPORT_SLIPPED] == kinds["support_slipped"] <= 1
+        assert sent[MessageKind.MANAGER_HEADS_UP] == 0
 
     @invariant()
     def a_link_answers_once(self) -> None:
         """Each check-in message is answered at most once, whichever of its links is used."""
         assert all(count <= 1 for count in self.answered_prompts.values()), self.answered_prompts
         assert sorted(self.state.applied_action_ids) == self.state.applied_action_ids
+
+
+class SupportRequestMachine(LifecycleMachine):
+    """The machine with support too: requests, answers and promises on the owner's commitment.
+
+    A class of its own, so the plain machine keeps its pace on the rest of the lifecycle. It
+    starts accepted: support is asked for, and promised, once the expectation is agreed.
+    """
+
+    def fresh_state(self) -> CommitmentState:
+        """Sam's commitment to Maya, accepted."""
+        accepted = decide(first_state(), act.Accept(), OWNER, START, rules=self.core_rules)
+        assert isinstance(accepted, Decision)
+        return accepted.state
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The start was accepted before the machine ran: its status is part of the story.
+        if not self.state.is_support:
+            self.statuses = [CommitmentStatus.AWAITING_ACCEPTANCE, self.state.status]
+
+    @rule(
+        actor=st.sampled_from(SUPPORT_ACTORS),
+        kind=st.sampled_from(SUPPORT_ACTION_KINDS),
+        days=st.integers(min_value=-1, max_value=10),
+        note=st.none() | st.just("Time with finance."),
+    )
+    def someone_asks_or_promises_support(
+        self, actor: str, kind: str, days: int, note: str | None
+    ) -> None:
+        """Anyone asks for support, promises it or answers a request, now."""
+        number = len(self.state.history)
+        action = support_action(kind, self.now + timedelta(days=days, hours=1), note, number)
+        before = self.state
+        self.decide(action, actor)
+        if self.state == before:
+            return
+        # Whatever went through came from the one it belongs to: a promise or an answer from
+        # the manager, a request from the owner; never a report setting their manager anything.
+        expected = "owner" if isinstance(action, act.RequestSupport) else "manager"
+        assert _who(actor) == expected, (kind, _who(actor))
+
+    @rule(note=st.none() | st.just("Time with finance."), again=st.booleans())
+    @precondition(lambda self: self.state.status in AGREED_AND_OPEN)
+    def owner_asks_what_would_help(self, note: str | None, again: bool) -> None:
+        """The owner asks for support once agreed (maybe twice before any answer)."""
+        self.decide(act.RequestSupport(note), OWNER)
+        if again:
+            self.decide(act.RequestSupport("Still stuck on the finance data."), OWNER)
+
+    @rule(kind=st.sampled_from(("promise", "talk", "not_possible")), days=st.integers(1, 10))
+    @precondition(lambda self: any(r.answer is None for r in self.state.support_requests))
+    def manager_answers_the_request(self, kind: str, days: int) -> None:
+        """The manager answers the waiting request, one of the three ways."""
+        due = self.now + timedelta(days=days)
+        self.decide(support_action(kind, due, None, len(self.state.history)), MANAGER)
+        assert all(r.answer is not None for r in self.state.support_requests) or (
+            self.state.status.is_closed
+        )
+
+    @rule(actor=st.sampled_from((Actor.SYSTEM, *PEOPLE)), done=st.booleans())
+    # Late in a sequence, so a promise has had time to live first.
+    @precondition(lambda self: len(self.state.history) >= 6)
+    def the_supported_work_ends(self, actor: str, done: bool) -> None:
+        """The commitment a promise was for ends (Accord says so; no person can)."""
+        before = self.state
+        self.decide(act.SupportedWorkEnded("Draft the Q1 budget", done), actor)
+        if self.state == before:
+            return
+        assert actor == Actor.SYSTEM and before.is_support and not before.status.is_closed
+        assert self.state.status is CommitmentStatus.RELEASED
+
+
+class SupportLifecycleMachine(SupportRequestMachine):
+    """The same machine on a manager's promise of support: the lifecycle the other way up."""
+
+    def fresh_state(self) -> CommitmentState:
+        """Maya's promise of support to Sam."""
+        return first_support_state()
 
 
 def _who(actor: str) -> str:

@@ -8,7 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from domain.digest import DigestItem, Standing, SupportSuggestion, TeamDigest
+from domain.digest import (
+    DigestItem,
+    LeaderMirror,
+    Promise,
+    Standing,
+    SupportAsk,
+    SupportSuggestion,
+    TeamDigest,
+)
 from domain.messages.kinds import (
     AbsenceNoticeContext,
     CheckInContext,
@@ -30,6 +38,13 @@ from domain.messages.kinds import (
     ReleasedContext,
     RevisionAgreedContext,
     RevisionProposedContext,
+    SupportDeclinedContext,
+    SupportEndedContext,
+    SupportKeptContext,
+    SupportPromisedContext,
+    SupportReminderContext,
+    SupportRequestContext,
+    SupportSlippedContext,
     TeamsFallbackContext,
     WrittenConversationContext,
 )
@@ -42,10 +57,22 @@ from domain.models import (
     RevisionProposal,
     TimeSlot,
 )
-from domain.reliability import RevisionNote, WeekFigures
+from domain.reliability import RevisionNote, Trend, WeekFigures
+from domain.support import SupportAnswer, support_spec
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 PRIYA = Person(email="priya@example.com", display_name="Priya Raman")
+
+
+def _promise(commitment: CommitmentSpec, what: str, *, days: int, late: bool = False) -> Promise:
+    due = NOW + timedelta(days=days)
+    return Promise(
+        commitment_id=f"s-{what}",
+        what=what,
+        person=commitment.owner,
+        due=due,
+        completed_at=due + timedelta(days=1) if late else None,
+    )
 
 
 def digest_context(commitment: CommitmentSpec) -> DigestContext:
@@ -86,6 +113,27 @@ def digest_context(commitment: CommitmentSpec) -> DigestContext:
                 reason="The EMEA data arrives later",
             )
         ],
+        # What the manager promised the team: every part filled in, so the lint reads it all.
+        promised=LeaderMirror(
+            kept=[_promise(commitment, "Time with finance", days=-3)],
+            kept_late=[_promise(commitment, "A budget decision", days=-4, late=True)],
+            open=[_promise(commitment, "Access to the finance data", days=2)],
+            asked=[
+                SupportAsk(
+                    person=commitment.owner,
+                    title=commitment.title,
+                    at=NOW - timedelta(days=1),
+                    note="A finance sign-off on the EMEA numbers",
+                ),
+                SupportAsk(
+                    person=PRIYA,
+                    title="Onboarding guide",
+                    at=NOW - timedelta(days=2),
+                    answer=SupportAnswer.NOT_POSSIBLE,
+                ),
+            ],
+            trend=Trend.DIPPING,
+        ),
         support=[
             SupportSuggestion(
                 person=commitment.owner,
@@ -123,6 +171,11 @@ def commitment(title: str = "Quarterly revenue report") -> CommitmentSpec:
         cadence=timedelta(days=2),
         support="Kim can pair with you on the EMEA data",
     )
+
+
+def support_sample(owners: CommitmentSpec) -> CommitmentSpec:
+    """The manager's promise of support to the owner of ``owners``."""
+    return support_spec(owners, "Get you access to the finance data", DUE - timedelta(days=3))
 
 
 def proposal(by: Actor = Actor.OWNER) -> RevisionProposal:
@@ -174,6 +227,7 @@ SAMPLES: dict[MessageKind, Callable[[CommitmentSpec], MessageContext | DigestCon
         blocked_url=LINK + "blocked",
         done_url=LINK + "done",
         note="Thanks for jumping on this so quickly.",
+        ask_support_url=LINK + "ask_support",
     ),
     MessageKind.MANAGER_HEADS_UP: lambda c: ManagerHeadsUpContext(
         commitment=c,
@@ -244,6 +298,42 @@ SAMPLES: dict[MessageKind, Callable[[CommitmentSpec], MessageContext | DigestCon
     ),
     MessageKind.WRITTEN_CONVERSATION: lambda c: WrittenConversationContext(
         commitment=c, recipient_time_zone=OWNER_ZONE, done_url=LINK + "done"
+    ),
+    # Support the other way up: on a promise of support, the spec's owner is the manager who
+    # promised and its manager the person it is for (domain/support.py).
+    MessageKind.SUPPORT_PROMISED: lambda c: SupportPromisedContext(
+        commitment=c,
+        recipient_time_zone=OWNER_ZONE,
+        what="Access to the finance data",
+        support_due=DUE - timedelta(days=3),
+    ),
+    MessageKind.SUPPORT_REQUEST: lambda c: SupportRequestContext(
+        commitment=c,
+        recipient_time_zone=MANAGER_ZONE,
+        owner_note="The EMEA numbers need a finance sign-off I can't get.",
+        promise_url=LINK + "promise",
+        talk_url=LINK + "talk",
+        not_possible_url=LINK + "not-possible",
+    ),
+    MessageKind.SUPPORT_DECLINED: lambda c: SupportDeclinedContext(
+        commitment=c,
+        recipient_time_zone=OWNER_ZONE,
+        reason="Finance is closing the quarter this week.",
+        move_date_url=LINK + "move",
+    ),
+    MessageKind.SUPPORT_REMINDER: lambda c: SupportReminderContext(
+        commitment=support_sample(c), recipient_time_zone=MANAGER_ZONE, done_url=LINK + "done"
+    ),
+    MessageKind.SUPPORT_SLIPPED: lambda c: SupportSlippedContext(
+        commitment=support_sample(c), recipient_time_zone=OWNER_ZONE, move_date_url=LINK + "move"
+    ),
+    MessageKind.SUPPORT_ENDED: lambda c: SupportEndedContext(
+        commitment=support_sample(c), recipient_time_zone=MANAGER_ZONE, supported_title=c.title
+    ),
+    MessageKind.SUPPORT_KEPT: lambda c: SupportKeptContext(
+        commitment=support_sample(c),
+        recipient_time_zone=OWNER_ZONE,
+        completed_at=DUE - timedelta(days=2),
     ),
 }
 

@@ -13,20 +13,26 @@ from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
+from domain.attention import attention_of
 from domain.models import Actor, CheckIn, CommitmentStatus, HistoryEntry
+from domain.support import CommitmentKind, SupportAnswer, SupportPromise, SupportRequest
 from workflows.commitment.contracts import (
+    ATTENTION_KEY,
     OWNER_KEY,
     STATUS_KEY,
     VIEW_QUERY,
     WORKFLOW_NAME,
     ActorAction,
+    AnswerSupportRequest,
     CheckInAnswerInput,
     CommitmentInput,
     CommitmentView,
     Complete,
     LetsTalk,
+    PromiseSupport,
     ProposeRevision,
     Release,
+    RequestSupport,
     ReviseExpectation,
     Updates,
 )
@@ -41,9 +47,13 @@ class StubCommitmentWorkflow:
     @workflow.init
     def __init__(self, start: CommitmentInput) -> None:
         self._start = start
-        self._status = CommitmentStatus.AWAITING_ACCEPTANCE
+        # A promise of support is agreed as it starts, as in the real workflow.
+        support = start.kind is CommitmentKind.SUPPORT
+        self._status = CommitmentStatus.ACTIVE if support else CommitmentStatus.AWAITING_ACCEPTANCE
         self._history: list[HistoryEntry] = []
         self._check_ins: list[CheckIn] = []
+        self._support: list[SupportPromise] = []
+        self._requests: list[SupportRequest] = []
         self.action_ids: list[str | None] = []
 
     @workflow.run
@@ -65,6 +75,10 @@ class StubCommitmentWorkflow:
             pending_revision=None,
             meeting=None,
             completed_at=None,
+            kind=self._start.kind,
+            supports=self._start.supports,
+            support=self._support,
+            support_requests=self._requests,
         )
 
     @workflow.query(name="action_ids")
@@ -84,8 +98,18 @@ class StubCommitmentWorkflow:
     def _move(self, status: CommitmentStatus) -> None:
         # Kept current in visibility, as the real workflow does, so lists can filter on it.
         self._status = status
-        if workflow.info().typed_search_attributes.get(OWNER_KEY) is not None:
-            workflow.upsert_search_attributes([STATUS_KEY.value_set(status.value)])
+        self._index()
+
+    def _index(self) -> None:
+        if workflow.info().typed_search_attributes.get(OWNER_KEY) is None:
+            return
+        answer = self._check_ins[-1].answer if self._check_ins else None
+        workflow.upsert_search_attributes(
+            [
+                STATUS_KEY.value_set(self._status.value),
+                ATTENTION_KEY.value_set(attention_of(self._status, answer).value),
+            ]
+        )
 
     @workflow.update(name=Updates.ACCEPT)
     def accept(self, action: ActorAction) -> CommitmentView:
@@ -103,6 +127,7 @@ class StubCommitmentWorkflow:
     def check_in(self, action: CheckInAnswerInput) -> CommitmentView:
         self._apply(action, Actor.OWNER, "check_in", CommitmentStatus.ACTIVE)
         self._check_ins.append(CheckIn(at=workflow.now(), answer=action.answer, note=action.note))
+        self._index()
         return self.view()
 
     @workflow.update(name=Updates.COMPLETE)
@@ -136,6 +161,39 @@ class StubCommitmentWorkflow:
     @workflow.update(name=Updates.REQUEST_CONVERSATION)
     def request_conversation(self, action: ActorAction) -> CommitmentView:
         self._apply(action, Actor.MANAGER, "conversation_requested", CommitmentStatus.ACTIVE)
+        return self.view()
+
+    @workflow.update(name=Updates.PROMISE_SUPPORT)
+    def promise_support(self, action: PromiseSupport) -> CommitmentView:
+        self._apply(action, Actor.MANAGER, "support_promised", CommitmentStatus.ACTIVE)
+        now = workflow.now()
+        self._support.append(
+            SupportPromise(support_id=action.support_id, what=action.what, due=action.due, at=now)
+        )
+        # The promise answers the owner's open request, as the core does.
+        self._requests = [
+            request.model_copy(update={"answer": SupportAnswer.PROMISED, "answered_at": now})
+            if request.answer is None
+            else request
+            for request in self._requests
+        ]
+        return self.view()
+
+    @workflow.update(name=Updates.REQUEST_SUPPORT)
+    def request_support(self, action: RequestSupport) -> CommitmentView:
+        self._apply(action, Actor.OWNER, "support_requested", CommitmentStatus.ACTIVE)
+        self._requests.append(SupportRequest(at=workflow.now(), note=action.note))
+        return self.view()
+
+    @workflow.update(name=Updates.ANSWER_SUPPORT_REQUEST)
+    def answer_support_request(self, action: AnswerSupportRequest) -> CommitmentView:
+        waiting = [n for n, request in enumerate(self._requests) if request.answer is None]
+        if not waiting:
+            raise _invalid("There is no request for support waiting for an answer.")
+        self._apply(action, Actor.MANAGER, "support_answered", CommitmentStatus.ACTIVE)
+        self._requests[waiting[-1]] = self._requests[waiting[-1]].model_copy(
+            update={"answer": action.answer, "answered_at": workflow.now(), "reason": action.reason}
+        )
         return self.view()
 
 

@@ -19,7 +19,15 @@ from domain.timezones import resolve_zone
 from domain.working_time import (
     is_reachable,
 )
-from tests.support.digests import MAYA, ZONE, StandIns, office_hours, round_the_clock, worker_for
+from tests.support.digests import (
+    MAYA,
+    ZONE,
+    StandIns,
+    office_hours,
+    round_the_clock,
+    worker_for,
+    workers_with_send_queue,
+)
 from workflows.digest.contracts import (
     DIGEST_WORKFLOW,
     DigestOutcome,
@@ -134,6 +142,17 @@ async def test_a_send_that_already_went_out_is_reported(
     async with worker_for(temporal_env, stand_ins, task_queue):
         outcome = await run_digest(temporal_env, task_queue)
     assert outcome.result is DigestResult.ALREADY_SENT
+
+
+async def test_the_digest_goes_out_on_the_managers_send_queue(
+    temporal_env: WorkflowEnvironment, task_queue: str
+) -> None:
+    # Only the send queue's worker can send: a digest left on the workflow's queue never would.
+    stand_ins = StandIns(round_the_clock())
+    async with workers_with_send_queue(temporal_env, stand_ins, task_queue):
+        outcome = await run_digest(temporal_env, task_queue)
+    assert outcome.result is DigestResult.SENT
+    assert len(stand_ins.sent) == 1
 
 
 def test_a_digest_names_its_iso_week() -> None:

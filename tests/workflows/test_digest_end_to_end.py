@@ -27,6 +27,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from activities.digest.activities import CHART_CONTENT_ID, DigestActivities
 from activities.directory.activities import DirectoryActivities
 from activities.messaging.activities import MessagingActivities
+from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
 from domain.digest import DigestTiming
 from domain.models import (
@@ -112,6 +113,7 @@ async def test_a_scheduled_digest_reaches_the_manager_once_with_its_chart(
                 DirectoryActivities(graph).get_person_schedule,
                 digest.gather_digest,
                 digest.send_digest,
+                SendRouting(task_queue, [AGENT], enabled=False).send_queue,
             ],
         ),
     ):

@@ -29,6 +29,7 @@ from activities.intake.activities import IntakeActivities
 from activities.intake.questions import IntakeMailActivities
 from activities.intake.subscriptions import SubscriptionActivities
 from activities.messaging.activities import MessagingActivities
+from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
 from domain.models import Actor, CommitmentStatus, Person
 from domain.working_time import AutomaticReplies
@@ -268,6 +269,7 @@ async def test_a_thread_continues_as_new_while_waiting_and_while_remembering(
             CalendarActivities(graph, clock=sandbox.state.clock.now),
             intake_activities,
             IntakeMailActivities(graph, messaging, agent_mailbox=AGENT),
+            SendRouting(task_queue, [AGENT], enabled=False),
         ),
         interceptors=[SandboxClockInterceptor(sandbox)],
     ):

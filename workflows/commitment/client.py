@@ -32,9 +32,12 @@ from temporalio.common import (
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.attention import attention_of
 from domain.models import CommitmentStatus
+from domain.support import CommitmentKind
 from workflows import visibility
 from workflows.commitment.contracts import (
+    ATTENTION_KEY,
     DUE_KEY,
     MANAGER_KEY,
     OWNER_KEY,
@@ -83,16 +86,25 @@ def initial_search_attributes(start: CommitmentInput) -> TypedSearchAttributes:
         start: the workflow's input.
 
     Returns:
-        Owner, manager, status (awaiting acceptance) and due date.
+        Owner, manager, status (awaiting acceptance; a promise of support: active), due
+        date and what it needs (waiting for an answer; a promise of support: under way).
     """
     return TypedSearchAttributes(
         [
             SearchAttributePair(OWNER_KEY, start.spec.owner.email),
             SearchAttributePair(MANAGER_KEY, start.spec.manager.email),
-            SearchAttributePair(STATUS_KEY, CommitmentStatus.AWAITING_ACCEPTANCE.value),
+            SearchAttributePair(STATUS_KEY, _first_status(start).value),
             SearchAttributePair(DUE_KEY, start.spec.due),
+            SearchAttributePair(ATTENTION_KEY, attention_of(_first_status(start), None).value),
         ]
     )
+
+
+def _first_status(start: CommitmentInput) -> CommitmentStatus:
+    # A promise of support is agreed by the one who makes it (domain/support.py).
+    if start.kind is CommitmentKind.SUPPORT:
+        return CommitmentStatus.ACTIVE
+    return CommitmentStatus.AWAITING_ACCEPTANCE
 
 
 @contextmanager

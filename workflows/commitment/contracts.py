@@ -25,6 +25,7 @@ from domain.models import (
     RevisionProposal,
     UtcDatetime,
 )
+from domain.support import CommitmentKind, SupportAnswer, SupportPromise, SupportRequest
 from workflows.commitment.state import CommitmentState, MeetingRecord
 
 TASK_QUEUE = "accord-commitments"
@@ -49,6 +50,15 @@ class CommitmentInput(_Input):
     grace_period: timedelta = timedelta(hours=4)
     progress: CommitmentState | None = Field(
         default=None, description="Set when a run continues as new: the state to go on from."
+    )
+    kind: CommitmentKind = Field(
+        default=CommitmentKind.COMMITMENT,
+        description="``support``: a manager's promise of support, agreed as it starts.",
+    )
+    supports: str | None = Field(
+        default=None,
+        max_length=100,
+        description="A promise of support: the id of the commitment it supports.",
     )
     continue_as_new_after_events: int | None = Field(
         default=None,
@@ -110,6 +120,45 @@ class Release(ActorAction):
     reason: OptionalText = None
 
 
+class PromiseSupport(ActorAction):
+    """The manager promises support by a date, carried by the commitment ``support_id``."""
+
+    support_id: str = Field(min_length=1, max_length=100)
+    what: str = Field(min_length=1, max_length=2000)
+    due: datetime
+
+
+class RequestSupport(ActorAction):
+    """The owner asks their manager what would help."""
+
+    note: OptionalText = None
+
+
+class AnswerSupportRequest(ActorAction):
+    """The manager answers the owner's request: let's talk, or not possible (and why)."""
+
+    answer: SupportAnswer
+    reason: OptionalText = None
+
+
+class MeetingChanged(_Input):
+    """Signal: the organizer's event of this commitment's 1:1 changed; read its answer again.
+
+    It carries only the event's id: the workflow believes nothing else in it, so a forged
+    one can cause no more than a read.
+    """
+
+    event_id: str = Field(min_length=1, max_length=512)
+
+
+class SupportedWorkEnded(_Input):
+    """Signal to a promise of support: the commitment it was for has ended."""
+
+    commitment_id: str
+    title: str
+    done: bool
+
+
 class CommitmentView(BaseModel):
     """The state and full history of a commitment, as queries return it."""
 
@@ -125,6 +174,10 @@ class CommitmentView(BaseModel):
     pending_revision: RevisionProposal | None
     meeting: MeetingRecord | None
     completed_at: UtcDatetime | None
+    kind: CommitmentKind = CommitmentKind.COMMITMENT
+    supports: str | None = None
+    support: list[SupportPromise] = Field(default_factory=list)
+    support_requests: list[SupportRequest] = Field(default_factory=list)
 
 
 class Updates:
@@ -133,7 +186,9 @@ class Updates:
     accept (ActorAction, owner), lets_talk (LetsTalk, owner), revise_expectation
     (ReviseExpectation, manager), check_in (CheckInAnswerInput, owner), complete (Complete,
     owner), propose_revision (ProposeRevision, either), accept_revision (ActorAction, the
-    other person), request_conversation (ActorAction, manager), release (Release, manager).
+    other person), request_conversation (ActorAction, manager), release (Release, manager),
+    promise_support (PromiseSupport, manager), request_support (RequestSupport, owner),
+    answer_support_request (AnswerSupportRequest, manager).
     Each returns the :class:`CommitmentView` after the change; a rejected update raises an
     ``ApplicationError`` of type ``InvalidAction`` whose message says why.
     """
@@ -147,15 +202,24 @@ class Updates:
     ACCEPT_REVISION = "accept_revision"
     REQUEST_CONVERSATION = "request_conversation"
     RELEASE = "release"
+    PROMISE_SUPPORT = "promise_support"
+    REQUEST_SUPPORT = "request_support"
+    ANSWER_SUPPORT_REQUEST = "answer_support_request"
 
 
 VIEW_QUERY = "view"
+SUPPORTED_WORK_ENDED_SIGNAL = "supported_work_ended"
+"""Sent by an owner's commitment as it ends to each promise of support made for it."""
+MEETING_CHANGED_SIGNAL = "meeting_changed"
+"""Sent by the watch on the organizer's calendar when the 1:1's event changed (a decline)."""
 WORKFLOW_NAME = "CommitmentWorkflow"
 OWNER_KEY = SearchAttributeKey.for_keyword("AccordOwner")
 MANAGER_KEY = SearchAttributeKey.for_keyword("AccordManager")
 STATUS_KEY = SearchAttributeKey.for_keyword("AccordStatus")
 DUE_KEY = SearchAttributeKey.for_datetime("AccordDue")
-SEARCH_ATTRIBUTE_KEYS = (OWNER_KEY, MANAGER_KEY, STATUS_KEY, DUE_KEY)
+ATTENTION_KEY = SearchAttributeKey.for_keyword("AccordAttention")
+"""What the commitment needs (:func:`domain.attention.attention_of`), so lists read in order."""
+SEARCH_ATTRIBUTE_KEYS = (OWNER_KEY, MANAGER_KEY, STATUS_KEY, DUE_KEY, ATTENTION_KEY)
 """The custom search attributes that list commitments."""
 SEARCH_ATTRIBUTES = {key.name: key.indexed_value_type.name.title() for key in SEARCH_ATTRIBUTE_KEYS}
 """The same attributes as the dev server's ``--search-attribute Name=Type`` flags want them."""

@@ -15,11 +15,14 @@ replay exactly as they were made and new runs take the current rules.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from domain.attention import Attention, attention_of
     from domain.lifecycle import (
         LEGACY_RULES,
         Decision,
@@ -33,9 +36,11 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.lifecycle.actions import Action
     from domain.messages.kinds import MessageKind
-    from domain.models import Actor
+    from domain.models import Actor, CommitmentStatus
+    from domain.support import CommitmentKind
     from integrations.telemetry.metrics import count_status_transition
     from workflows.commitment.contracts import (
+        ATTENTION_KEY,
         DUE_KEY,
         MANAGER_KEY,
         OWNER_KEY,
@@ -45,10 +50,22 @@ with workflow.unsafe.imports_passed_through():
         CommitmentView,
     )
     from workflows.commitment.state import CommitmentState
-    from workflows.patches import LIFECYCLE_CORE
+    from workflows.patches import ATTENTION_INDEX, LIFECYCLE_CORE
 
 from workflows.commitment.courier import Couriers, PendingMessage
 from workflows.commitment.meetings import MEETING_PHASES, Meetings
+
+
+def _first_state(start: CommitmentInput) -> CommitmentState:
+    if start.kind is CommitmentKind.SUPPORT:
+        # A promise of support is agreed by the one who makes it.
+        return CommitmentState(
+            spec=start.spec,
+            kind=start.kind,
+            supports=start.supports,
+            status=CommitmentStatus.ACTIVE,
+        )
+    return CommitmentState(spec=start.spec)
 
 
 def invalid(message: str) -> ApplicationError:
@@ -67,7 +84,7 @@ class CommitmentCore:
     def __init__(self, start: CommitmentInput) -> None:
         self._id = start.commitment_id
         self._created_at = start.created_at
-        self._state = start.progress or CommitmentState(spec=start.spec)
+        self._state = start.progress or _first_state(start)
         self._couriers = Couriers(self._id, self._state)
         self._meetings = Meetings(self._id, self._state, self._couriers)
         # Bumped on every change a person makes, so waits in the main loop wake and re-plan.
@@ -88,6 +105,10 @@ class CommitmentCore:
             pending_revision=state.pending_revision,
             meeting=state.meeting,
             completed_at=state.completed_at,
+            kind=state.kind,
+            supports=state.supports,
+            support=list(state.support),
+            support_requests=list(state.support_requests),
         )
 
     def _record(self, actor: Actor, kind: str, detail: str) -> None:
@@ -109,6 +130,12 @@ class CommitmentCore:
             raise invalid(outcome.reason)
         self._carry_out(outcome)
         return self.view()
+
+    def _apply_quietly(self, action: Action, actor: str) -> None:
+        """Decide and carry out an action no person is waiting on; a rejection changes nothing."""
+        outcome = self._decide(action, actor)
+        if isinstance(outcome, Decision):
+            self._carry_out(outcome)
 
     def _decide(self, action: Action, actor: str) -> Outcome:
         now = workflow.now()
@@ -141,6 +168,7 @@ class CommitmentCore:
                         pending.details["owner_note"] = effect.note
             elif isinstance(effect, Replan):
                 self._epoch += 1
+        self._index_attention()
 
     def _status_changed(self, change: StatusChanged) -> None:
         if change.source in MEETING_PHASES and change.target is not change.source:
@@ -160,11 +188,29 @@ class CommitmentCore:
         if workflow.info().typed_search_attributes.get(OWNER_KEY) is None:
             return
         spec = self._state.spec
-        workflow.upsert_search_attributes(
-            [
-                OWNER_KEY.value_set(spec.owner.email),
-                MANAGER_KEY.value_set(spec.manager.email),
-                STATUS_KEY.value_set(self._state.status.value),
-                DUE_KEY.value_set(spec.due),
-            ]
-        )
+        pairs: list[SearchAttributeUpdate[Any]] = [
+            OWNER_KEY.value_set(spec.owner.email),
+            MANAGER_KEY.value_set(spec.manager.email),
+            STATUS_KEY.value_set(self._state.status.value),
+            DUE_KEY.value_set(spec.due),
+        ]
+        if workflow.patched(ATTENTION_INDEX):
+            pairs.append(ATTENTION_KEY.value_set(self._attention().value))
+        workflow.upsert_search_attributes(pairs)
+
+    def _attention(self) -> Attention:
+        check_ins = self._state.check_ins
+        return attention_of(self._state.status, check_ins[-1].answer if check_ins else None)
+
+    def _index_attention(self) -> None:
+        """Index what the commitment needs when a change moved it without a new status.
+
+        A check-in answer (blocked, at risk, on track again) changes the group a list shows
+        it in; a status change has indexed it already, so this upserts only on a difference.
+        """
+        indexed = workflow.info().typed_search_attributes
+        if indexed.get(OWNER_KEY) is None:
+            return
+        attention = self._attention().value
+        if indexed.get(ATTENTION_KEY) != attention and workflow.patched(ATTENTION_INDEX):
+            workflow.upsert_search_attributes([ATTENTION_KEY.value_set(attention)])

@@ -62,6 +62,8 @@ def facts_from_view(view: CommitmentView) -> CommitmentFacts:
         history=view.history,
         check_ins=view.check_ins,
         revisions=view.revisions,
+        kind=view.kind,
+        support_requests=view.support_requests,
     )
 
 
@@ -90,6 +92,36 @@ def facts_query(*, since: datetime, manager: str | None = None, owner: str | Non
     return visibility.all_of(
         visibility.workflow_type(WORKFLOW_NAME),
         visibility.equals(key.name, email.lower()),
+        visibility.any_of(
+            visibility.running(), visibility.compare(visibility.CLOSE_TIME, ">=", since)
+        ),
+    )
+
+
+def digest_facts_query(*, since: datetime, manager: str) -> str:
+    """Build the query for a manager's digest: their team's commitments and their own.
+
+    Their own include the support they promised their team ("What you promised your
+    team"); :func:`domain.digest.build_digest` keeps each where it belongs.
+
+    Args:
+        since: closed commitments count only if they closed at or after this instant.
+        manager: the manager's address.
+
+    Returns:
+        The query.
+
+    Raises:
+        ValueError: when the address is not a plain one.
+    """
+    if not _SIMPLE_ADDRESS.fullmatch(manager):
+        raise ValueError("not a plain email address")
+    email = manager.lower()
+    return visibility.all_of(
+        visibility.workflow_type(WORKFLOW_NAME),
+        visibility.any_of(
+            visibility.equals(MANAGER_KEY.name, email), visibility.equals(OWNER_KEY.name, email)
+        ),
         visibility.any_of(
             visibility.running(), visibility.compare(visibility.CLOSE_TIME, ">=", since)
         ),

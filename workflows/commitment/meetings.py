@@ -202,7 +202,8 @@ class Meetings:
                 MessageKind.WRITTEN_CONVERSATION,
                 Actor.OWNER,
                 details=details,
-                actions={"done_url": LinkAction.DONE},
+                # The answer in one form (its three questions), or "done" if it is.
+                actions={"answer_url": LinkAction.WRITTEN_ANSWER, "done_url": LinkAction.DONE},
                 valid_in=in_conversation,
             )
         )

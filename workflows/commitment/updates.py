@@ -13,15 +13,21 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.lifecycle import actions
+    from domain.models import Actor
     from workflows.commitment.contracts import (
+        SUPPORTED_WORK_ENDED_SIGNAL,
         ActorAction,
+        AnswerSupportRequest,
         CheckInAnswerInput,
         CommitmentView,
         Complete,
         LetsTalk,
+        PromiseSupport,
         ProposeRevision,
         Release,
+        RequestSupport,
         ReviseExpectation,
+        SupportedWorkEnded,
         Updates,
     )
 
@@ -29,7 +35,7 @@ from workflows.commitment.core import CommitmentCore
 
 
 class CommitmentUpdates(CommitmentCore):
-    """The nine updates people send a commitment, with their validators."""
+    """The twelve updates people send a commitment, with their validators."""
 
     @workflow.update(name=Updates.ACCEPT)
     async def accept(self, action: ActorAction) -> CommitmentView:
@@ -111,6 +117,54 @@ class CommitmentUpdates(CommitmentCore):
     @release.validator
     def _validate_release(self, release: Release) -> None:
         self._check(actions.Release(release.reason, release.action_id), release.actor)
+
+    @workflow.update(name=Updates.PROMISE_SUPPORT)
+    async def promise_support(self, promise: PromiseSupport) -> CommitmentView:
+        """The manager promises support by a date (its own commitment is started beside)."""
+        return self._apply(_promised(promise), promise.actor)
+
+    @promise_support.validator
+    def _validate_promise_support(self, promise: PromiseSupport) -> None:
+        self._check(_promised(promise), promise.actor)
+
+    @workflow.update(name=Updates.REQUEST_SUPPORT)
+    async def request_support(self, request: RequestSupport) -> CommitmentView:
+        """The owner asks their manager what would help."""
+        return self._apply(_requested(request), request.actor)
+
+    @request_support.validator
+    def _validate_request_support(self, request: RequestSupport) -> None:
+        self._check(_requested(request), request.actor)
+
+    @workflow.update(name=Updates.ANSWER_SUPPORT_REQUEST)
+    async def answer_support_request(self, answer: AnswerSupportRequest) -> CommitmentView:
+        """The manager answers the owner's request: let's talk, or not possible."""
+        return self._apply(_support_answer(answer), answer.actor)
+
+    @answer_support_request.validator
+    def _validate_answer_support_request(self, answer: AnswerSupportRequest) -> None:
+        self._check(_support_answer(answer), answer.actor)
+
+    @workflow.signal(name=SUPPORTED_WORK_ENDED_SIGNAL)
+    def supported_work_ended(self, ended: SupportedWorkEnded) -> None:
+        """The commitment this promise of support was for has ended: it is no longer needed.
+
+        A signal cannot be refused, so what the core refuses (the promise already kept or
+        released, a stray sender) simply changes nothing.
+        """
+        self._apply_quietly(actions.SupportedWorkEnded(ended.title, ended.done), Actor.SYSTEM)
+
+
+def _promised(promise: PromiseSupport) -> actions.PromiseSupport:
+    return actions.PromiseSupport(promise.support_id, promise.what, promise.due, promise.action_id)
+
+
+def _requested(request: RequestSupport) -> actions.RequestSupport:
+    return actions.RequestSupport(request.note, request.action_id)
+
+
+def _support_answer(answer: AnswerSupportRequest) -> actions.AnswerSupportRequest:
+    return actions.AnswerSupportRequest(answer.answer, answer.reason, answer.action_id)
 
 
 def _revised(change: ReviseExpectation) -> actions.ReviseExpectation:

@@ -16,17 +16,32 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from domain.action_links import LinkAction
     from domain.cadence import check_in_times, reminder_times
     from domain.lifecycle import actions
+    from domain.lifecycle.supporting import check_in_message
     from domain.messages.kinds import MessageKind
     from domain.models import Actor, CommitmentStatus, TimeSlot
+    from domain.support import support_reminder_times
     from domain.working_time import add_working_time, is_out_of_office, next_reachable
-    from workflows.commitment.contracts import WORKFLOW_NAME, CommitmentInput, CommitmentView
-    from workflows.patches import REFRESH_HISTORY_ON_REQUEST
+    from workflows.commitment.contracts import (
+        MEETING_CHANGED_SIGNAL,
+        SUPPORTED_WORK_ENDED_SIGNAL,
+        WORKFLOW_NAME,
+        CommitmentInput,
+        CommitmentView,
+        MeetingChanged,
+        SupportedWorkEnded,
+        workflow_id_for,
+    )
+    from workflows.patches import (
+        DECLINES_BY_NOTIFICATION,
+        REFRESH_HISTORY_ON_REQUEST,
+        SUPPORT_ENDS_WITH_ITS_WORK,
+    )
     from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
 
 # The workflow's own parts load inside the sandbox with it, under the same checks.
@@ -53,7 +68,11 @@ class CommitmentWorkflow(CommitmentUpdates):
         self._continued = start.progress is not None
         self._history_limit = start.continue_as_new_after_events
         self._refresh_requested = False
-        if not self._continued:
+        # The watch on the organizer's calendar said the 1:1's event changed: read it now.
+        self._meeting_changed = False
+        if not self._continued and self._state.is_support:
+            self._record(Actor.OWNER, "support_promised", "The support was promised.")
+        elif not self._continued:
             # Recorded here, not in run(): an update delivered with the start runs before run().
             self._record(Actor.MANAGER, "expectation_set", "The expectation was set.")
 
@@ -62,7 +81,7 @@ class CommitmentWorkflow(CommitmentUpdates):
     @workflow.run
     async def run(self, start: CommitmentInput) -> CommitmentView:
         """Carry the commitment from its expectation to its end."""
-        if not self._continued:
+        if not self._continued and not self._state.is_support:
             self._couriers.queue(
                 PendingMessage(
                     MessageKind.EXPECTATION,
@@ -78,6 +97,8 @@ class CommitmentWorkflow(CommitmentUpdates):
                 await self._continue_as_new(start)
             await self._step(self._run_phase)
         await self._step(self._meetings.cancel_set_aside)
+        if self._state.support and workflow.patched(SUPPORT_ENDS_WITH_ITS_WORK):
+            await self._end_support()
         await workflow.wait_condition(lambda: self._couriers.idle)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view()
@@ -108,6 +129,10 @@ class CommitmentWorkflow(CommitmentUpdates):
             await self._follow_active()
         elif status is CommitmentStatus.AWAITING_RETURN:
             await self._await_return()
+        elif status is CommitmentStatus.MISSED and self._state.is_support:
+            # A promise of support that slipped waits for its maker (or a release); the
+            # person it was for has been told and offered a new date of their own.
+            await self._wait_for_change(self._epoch)
         elif status is CommitmentStatus.MISSED:
             self._apply(actions.PlanConversation(), Actor.SYSTEM)
         elif status is CommitmentStatus.IN_CONVERSATION:
@@ -171,6 +196,8 @@ class CommitmentWorkflow(CommitmentUpdates):
             if activated < self._state.spec.due
             else []
         )
+        if self._state.is_support:
+            nominal = support_reminder_times(activated, self._state.spec.due)
         cursor = self._state.last_check_in_due
         # Times already behind us are skipped, not sent in a burst after a long wait.
         upcoming = [when for when in nominal if when > now and (cursor is None or when > cursor)]
@@ -178,17 +205,11 @@ class CommitmentWorkflow(CommitmentUpdates):
             if await self._wait_for_change(epoch, until=upcoming[0]):
                 return
             self._state.last_check_in_due = upcoming[0]
+            # The core says what it is: a check-in, or a promise of support recalled.
+            kind, links = check_in_message(self._state)
             self._couriers.queue(
                 PendingMessage(
-                    MessageKind.CHECK_IN,
-                    Actor.OWNER,
-                    actions={
-                        "on_track_url": LinkAction.CHECK_IN_ON_TRACK,
-                        "at_risk_url": LinkAction.CHECK_IN_AT_RISK,
-                        "blocked_url": LinkAction.CHECK_IN_BLOCKED,
-                        "done_url": LinkAction.DONE,
-                    },
-                    valid_in=frozenset({CommitmentStatus.ACTIVE}),
+                    kind, Actor.OWNER, actions=links, valid_in=frozenset({CommitmentStatus.ACTIVE})
                 )
             )
             return
@@ -231,7 +252,7 @@ class CommitmentWorkflow(CommitmentUpdates):
             await self._wait_for_change(epoch)
             return
         next_look = min(meeting.slot.start, workflow.now() + MEETING_POLL)
-        if await self._wait_for_change(epoch, until=next_look):
+        if await self._wait_for_answer(epoch, until=next_look):
             return
         response = await self._meetings.response(meeting)
         if response.response == "declined" or response.cancelled:
@@ -249,6 +270,21 @@ class CommitmentWorkflow(CommitmentUpdates):
             return
         await self._meetings.invite(kind, slot, declined)
 
+    async def _end_support(self) -> None:
+        """Tell each promise of support made for this commitment that the work has ended."""
+        ended = SupportedWorkEnded(
+            commitment_id=self._id,
+            title=self._state.spec.title,
+            done=self._state.status is CommitmentStatus.DONE,
+        )
+        for promise in self._state.support:
+            handle = workflow.get_external_workflow_handle(workflow_id_for(promise.support_id))
+            try:
+                await handle.signal(SUPPORTED_WORK_ENDED_SIGNAL, ended)
+            except FailureError as failure:
+                # A promise that already ended (kept, released, past retention) needs nothing.
+                self._record(Actor.SYSTEM, "support_not_told", str(failure))
+
     async def _wait_for_change(self, epoch: int, until: datetime | None = None) -> bool:
         """Wait until a person changes something, or until ``until``; True when they did."""
         timeout = None if until is None else max(until - workflow.now(), timedelta(0))
@@ -259,6 +295,39 @@ class CommitmentWorkflow(CommitmentUpdates):
         except TimeoutError:
             return False
         return True
+
+    async def _wait_for_answer(self, epoch: int, until: datetime) -> bool:
+        """Wait as :meth:`_wait_for_change` does, or until the watch says the event changed.
+
+        Returns:
+            True when a person changed something; False when it is time to read the answer
+            (the look's time came, or the event changed).
+        """
+        while True:
+            timeout = max(until - workflow.now(), timedelta(0))
+            try:
+                await workflow.wait_condition(
+                    lambda: self._epoch != epoch or self._refresh_due() or self._meeting_changed,
+                    timeout=timeout,
+                )
+            except TimeoutError:
+                return False
+            if self._epoch != epoch or self._refresh_due():
+                return True
+            self._meeting_changed = False
+            if workflow.patched(DECLINES_BY_NOTIFICATION):
+                return False
+
+    @workflow.signal(name=MEETING_CHANGED_SIGNAL)
+    def meeting_changed(self, changed: MeetingChanged) -> None:
+        """The watch on the organizer's calendar says the 1:1's event changed.
+
+        Only a read follows (the answer is read from Graph, never taken from the signal), so
+        a signal about another event, or a forged one, changes nothing.
+        """
+        meeting = self._state.meeting
+        if meeting is not None and meeting.event_id == changed.event_id:
+            self._meeting_changed = True
 
     # ----- what an operator asks -------------------------------------------------------
 

@@ -19,7 +19,6 @@ from temporalio.client import (
     ScheduleActionStartWorkflow,
     ScheduleAlreadyRunningError,
     ScheduleCalendarSpec,
-    ScheduleIntervalSpec,
     ScheduleOverlapPolicy,
     SchedulePolicy,
     ScheduleRange,
@@ -41,6 +40,7 @@ from workflows.digest.contracts import (
     schedule_id_for,
     trigger_id_for,
 )
+from workflows.schedules import ensure_schedule, interval_schedule
 
 CATCHUP_WINDOW = timedelta(days=1)
 """A digest missed while Temporal was down is caught up within a day, never weeks later."""
@@ -205,15 +205,13 @@ def enrolment_schedule(task_queue: str) -> Schedule:
     Returns:
         The schedule.
     """
-    return Schedule(
-        action=ScheduleActionStartWorkflow(
-            ENROLMENT_WORKFLOW,
-            id=ENROLMENT_SCHEDULE_ID,
-            task_queue=task_queue,
-            execution_timeout=TRIGGER_TIMEOUT,
-        ),
-        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=ENROLMENT_INTERVAL)]),
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=CATCHUP_WINDOW),
+    return interval_schedule(
+        ENROLMENT_WORKFLOW,
+        ENROLMENT_SCHEDULE_ID,
+        task_queue,
+        every=ENROLMENT_INTERVAL,
+        timeout=TRIGGER_TIMEOUT,
+        catchup_window=CATCHUP_WINDOW,
     )
 
 
@@ -227,11 +225,7 @@ async def ensure_enrolment_schedule(client: Client, task_queue: str) -> bool:
     Returns:
         True when it was created now.
     """
-    try:
-        await client.create_schedule(
-            ENROLMENT_SCHEDULE_ID, enrolment_schedule(task_queue), trigger_immediately=True
-        )
-    except ScheduleAlreadyRunningError:
+    if not await ensure_schedule(client, ENROLMENT_SCHEDULE_ID, enrolment_schedule(task_queue)):
         return False
     log.info("digest_enrolment_scheduled", every_seconds=ENROLMENT_INTERVAL.total_seconds())
     return True

@@ -50,8 +50,10 @@ with workflow.unsafe.imports_passed_through():
         digest_id_for,
         idempotency_key_for,
     )
+    from workflows.patches import DIGEST_SEND_QUEUES
     from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
     from workflows.retries import SEND_RETRY, graph_retry
+    from workflows.sending import send_queue_for
 
 HOLD_LIMIT = timedelta(days=6)
 """How long a digest waits for its manager to be reachable before it is skipped."""
@@ -149,6 +151,8 @@ class DigestWorkflow:
                 idempotency_key=idempotency_key_for(run.manager, run.week), digest=digest
             ),
             result_type=DigestSent,
+            # The manager's sending mailbox keeps its rate on its queue, whatever the workers.
+            task_queue=await send_queue_for(run.manager, patch=DIGEST_SEND_QUEUES),
             start_to_close_timeout=SEND_TIMEOUT,
             retry_policy=SEND_RETRY,
         )

@@ -208,6 +208,9 @@ class InboundRead(_Contract):
     it): a later mail there that asks nothing gets no answer."""
     groups_asked: list[str] = Field(default_factory=list)
     """Groups in To that could not be read as one person (ask the sender who owns it)."""
+    read_in_time: bool = True
+    """False when reading ran past its time budget: the sender hears that Accord could not
+    read it (the reading then says ``not_a_request``, and nothing starts)."""
 
 
 class ThreadMessage(_Contract):

@@ -20,7 +20,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
@@ -44,18 +43,16 @@ with workflow.unsafe.imports_passed_through():
         WatchView,
     )
     from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
+    from workflows.subscription_watch import (
+        WATCH_RETRY,
+        backoff,
+        call_subscription_activity,
+        history_is_long,
+        renew_at,
+        renew_subscription,
+    )
 
-# A watch outlives any failure: a few quick retries, then the workflow backs off itself.
-WATCH_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-    maximum_attempts=5,
-    non_retryable_error_types=["GraphClientError"],
-)
-ACTIVITY_TIMEOUT = timedelta(seconds=60)
 CATCH_UP_TIMEOUT = timedelta(minutes=10)
-MAX_BACKOFF = timedelta(hours=1)
 CATCH_UP_OVERLAP = timedelta(minutes=5)
 """The first catch-up reaches this far before the watch started, for mail just before it."""
 
@@ -120,7 +117,7 @@ class MailboxWatchWorkflow:
                 self._failures = 0
             except ActivityError:
                 self._failures += 1
-                pause = min(timedelta(minutes=2**self._failures), MAX_BACKOFF)
+                pause = backoff(self._failures)
                 workflow.logger.warning("watch_step_failed", extra={"failures": self._failures})
                 await self._wait_for_event(pause)
                 continue
@@ -132,18 +129,15 @@ class MailboxWatchWorkflow:
                 needs_catch_up = True
 
     def _history_is_long(self) -> bool:
-        info = workflow.info()
-        limit = self._config.continue_as_new_after_events
-        if limit is not None:
-            return info.get_current_history_length() > limit
-        return info.is_continue_as_new_suggested()
+        return history_is_long(self._config.continue_as_new_after_events)
 
     def _until_renewal(self) -> timedelta:
-        expires_at = self._state.expires_at
-        if expires_at is None:
+        due = renew_at(
+            self._state.expires_at, self._config.lifetime, self._config.renew_at_fraction
+        )
+        if due is None:
             return timedelta(0)
-        renew_at = expires_at - self._config.lifetime * (1 - self._config.renew_at_fraction)
-        return max(renew_at - workflow.now(), timedelta(0))
+        return max(due - workflow.now(), timedelta(0))
 
     async def _wait_for_event(self, within: timedelta) -> bool:
         if within <= timedelta(0):
@@ -182,30 +176,25 @@ class MailboxWatchWorkflow:
         return catch_up
 
     async def _create(self) -> None:
-        info = await workflow.execute_activity(
+        info = await call_subscription_activity(
             CREATE_MAIL_SUBSCRIPTION,
             SubscriptionRequest(
                 config=self._config, expires_at=workflow.now() + self._config.lifetime
             ),
-            result_type=SubscriptionInfo,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=WATCH_RETRY,
+            SubscriptionInfo,
         )
         self._update(subscription_id=info.subscription_id, expires_at=info.expires_at)
 
     async def _renew(self, *, reauthorize: bool) -> None:
         if self._state.subscription_id is None:
             return
-        info = await workflow.execute_activity(
+        info = await renew_subscription(
             RENEW_MAIL_SUBSCRIPTION,
-            SubscriptionRenewal(
-                subscription_id=self._state.subscription_id,
-                expires_at=workflow.now() + self._config.lifetime,
-                reauthorize=reauthorize,
-            ),
-            result_type=SubscriptionInfo,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=WATCH_RETRY,
+            SubscriptionRenewal,
+            SubscriptionInfo,
+            subscription_id=self._state.subscription_id,
+            lifetime=self._config.lifetime,
+            reauthorize=reauthorize,
         )
         if info.found:
             self._update(subscription_id=info.subscription_id, expires_at=info.expires_at)

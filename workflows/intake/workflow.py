@@ -68,9 +68,14 @@ with workflow.unsafe.imports_passed_through():
         WatchMode,
         commitment_id_for,
     )
-    from workflows.patches import INTAKE_ANSWERS_EVERY_EMAIL, INTAKE_SOON_DUE_WAITS_FOR_MANAGER
+    from workflows.patches import (
+        INTAKE_ANSWERS_EVERY_EMAIL,
+        INTAKE_SEND_QUEUES,
+        INTAKE_SOON_DUE_WAITS_FOR_MANAGER,
+    )
     from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
     from workflows.retries import GRAPH_RETRY, SEND_RETRY
+    from workflows.sending import send_queue_for
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 DUE_MISSING = frozenset({Missing.DUE_DATE, Missing.DUE_IN_PAST, Missing.DUE_AMBIGUOUS})
@@ -463,8 +468,10 @@ class IntakeWorkflow:
                     people=people,
                     noticed_due=self._seen_email.noticed_due,
                     track_commitment_id=commitment_id_for(self._input.thread_key, 0),
+                    could_not_read=not first.read.read_in_time,
                 ),
                 result_type=SentMessage,
+                task_queue=await _send_queue(email.sender.address, from_agent_mailbox=True),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=SEND_RETRY,
             )
@@ -515,6 +522,7 @@ class IntakeWorkflow:
                 reading=reading,
             ),
             result_type=SentMessage,
+            task_queue=await _send_queue(self._manager, from_agent_mailbox=True),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=SEND_RETRY,
         )
@@ -585,6 +593,7 @@ class IntakeWorkflow:
                     owner_manager=resolved.owner_manager,
                 ),
                 result_type=SentMessage,
+                task_queue=await _send_queue(self._manager, from_agent_mailbox=True),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=SEND_RETRY,
             )
@@ -622,6 +631,7 @@ class IntakeWorkflow:
                     },
                 ),
                 result_type=SentMessage,
+                task_queue=await _send_queue(proposal.spec.manager.email),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=SEND_RETRY,
             )
@@ -706,3 +716,10 @@ class IntakeWorkflow:
         workflow.logger.info(
             "intake_commitment_started", extra={"commitment": current.commitment_id}
         )
+
+
+async def _send_queue(recipient: str, *, from_agent_mailbox: bool = False) -> str | None:
+    # Intake's messages keep to their mailbox's rate on its send queue, as commitments' do.
+    return await send_queue_for(
+        recipient, from_agent_mailbox=from_agent_mailbox, patch=INTAKE_SEND_QUEUES
+    )

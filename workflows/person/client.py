@@ -19,6 +19,7 @@ from workflows.person.contracts import (
     PersonUpdates,
     RecordSent,
     RememberConversation,
+    SetAgendaCopy,
     SetChannel,
     person_workflow_id,
 )
@@ -106,6 +107,11 @@ class TemporalPersonStore:
             PreferenceRejectedError: when the choice cannot be honoured (Teams without a chat).
         """
         return await self._update(email, PersonUpdates.SET_CHANNEL, SetChannel(channel=channel))
+
+    async def set_agenda_copy(self, email: str, wanted: bool) -> PersonRecord:
+        """Set whether the person gets a copy of their regular 1:1s' agendas."""
+        change = SetAgendaCopy(wanted=wanted)
+        return await self._update(email, PersonUpdates.SET_AGENDA_COPY, change)
 
     async def remember_conversation(
         self, email: str, reference: ConversationReference

@@ -38,6 +38,12 @@ class SetChannel(_Input):
     channel: Channel
 
 
+class SetAgendaCopy(_Input):
+    """The person chose whether they get a copy of their regular 1:1s' agendas."""
+
+    wanted: bool
+
+
 class RememberConversation(_Input):
     """The bot learnt (or re-learnt) the person's personal chat."""
 
@@ -61,6 +67,7 @@ class PersonUpdates:
     """The names of the entity's updates."""
 
     SET_CHANNEL = "set_channel"
+    SET_AGENDA_COPY = "set_agenda_copy"
     REMEMBER_CONVERSATION = "remember_conversation"
     FORGET_CONVERSATION = "forget_conversation"
     RECORD_SENT = "record_sent"

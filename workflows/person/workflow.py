@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         PersonUpdates,
         RecordSent,
         RememberConversation,
+        SetAgendaCopy,
         SetChannel,
     )
     from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
@@ -83,6 +84,12 @@ class PersonWorkflow:
                 type="InvalidAction",
                 non_retryable=True,
             )
+
+    @workflow.update(name=PersonUpdates.SET_AGENDA_COPY)
+    def set_agenda_copy(self, change: SetAgendaCopy) -> PersonRecord:
+        """Change whether the person gets a copy of their 1:1 agendas."""
+        self._record = self._record.model_copy(update={"agenda_copy": change.wanted})
+        return self._record
 
     @workflow.update(name=PersonUpdates.REMEMBER_CONVERSATION)
     def remember_conversation(self, change: RememberConversation) -> PersonRecord:

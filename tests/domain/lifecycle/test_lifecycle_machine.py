@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 
-from tests.support.lifecycle_model import LifecycleMachine
+from tests.support.lifecycle_model import (
+    LifecycleMachine,
+    SupportLifecycleMachine,
+    SupportRequestMachine,
+)
 
 _PROFILE = settings()  # the profile tests/conftest.py loaded
 LifecycleMachine.TestCase.settings = settings(
@@ -20,3 +24,13 @@ LifecycleMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestLifecycleCore = LifecycleMachine.TestCase
+
+# Support both ways: fewer sequences each, most rules being the same as above.
+_SUPPORT_SETTINGS = settings(
+    LifecycleMachine.TestCase.settings,
+    max_examples=25 if _PROFILE.derandomize else _PROFILE.max_examples,
+)
+SupportRequestMachine.TestCase.settings = _SUPPORT_SETTINGS
+SupportLifecycleMachine.TestCase.settings = _SUPPORT_SETTINGS
+TestSupportRequestCore = SupportRequestMachine.TestCase
+TestSupportCommitmentCore = SupportLifecycleMachine.TestCase

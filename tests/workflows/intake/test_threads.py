@@ -266,6 +266,7 @@ async def test_bad_input_gets_a_defined_outcome_and_nothing_starts(
     sandbox: SandboxServer,
     graph: GraphServiceClient,
 ) -> None:
+    # (A message too long to read is answered: see test_reading_budget.py.)
     # Accord's own mail coming back (a loop).
     await send_as(graph, AGENT, to=[AGENT], cc=[], subject="Loop", body=ASK)
     own = newest(sandbox, AGENT)
@@ -285,9 +286,6 @@ async def test_bad_input_gets_a_defined_outcome_and_nothing_starts(
     spoofed = newest(sandbox, AGENT)
     spoofed["from"] = {"emailAddress": {"address": "ceo@evil.example", "name": "The CEO"}}
     sandbox.state.store.put("messages", user_id, spoofed["id"], spoofed)
-    # A huge message.
-    await send_as(graph, MANAGER, to=[SAM], cc=[AGENT], subject="Huge", body=ASK + "x" * 200_001)
-    huge = newest(sandbox, AGENT)
 
     outcomes = {
         name: await intake(
@@ -300,7 +298,6 @@ async def test_bad_input_gets_a_defined_outcome_and_nothing_starts(
             "bulk": bulk,
             "auto": auto,
             "spoofed": spoofed,
-            "huge": huge,
         }.items()
     }
     gone = await intake(
@@ -314,7 +311,6 @@ async def test_bad_input_gets_a_defined_outcome_and_nothing_starts(
         "bulk": "bulk",
         "auto": "auto_reply",
         "spoofed": "outside_tenant",
-        "huge": "too_large",
     }
     assert gone == "message_gone"
     assert from_agent(sandbox, MANAGER) == []
