@@ -7,7 +7,9 @@
 * ``invoke`` ``adaptiveCard/action`` (a card's ``Action.Execute``): the card's signed token is
   verified like an action link, the presser must be the person the card was sent to, and the
   same update as the email's link is applied; the answer is a refreshed card saying what was
-  recorded, or why nothing was.
+  recorded, or why nothing was. A promise of support reads its inputs (what, by when) from
+  the action's data and goes through the email form's own ``apply_promise``; short of them,
+  the answer is the form again, saying what is missing.
 
 The token of every activity is validated before any of this (``api/routers/bot.py``).
 """
@@ -15,17 +17,25 @@ The token of every activity is validated before any of this (``api/routers/bot.p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import structlog
 from microsoft_agents.activity import Activity
 from temporalio.client import Client
 
-from api.routers.actions import link_thanks, link_update
+from api.routers.actions import PromiseFormError, apply_promise, link_thanks, link_update
+from api.schemas import NOTE_MAX_LENGTH
 from domain.action_links import InvalidActionLink, LinkAction, LinkKeyRing
-from domain.messages.cards import CARD_CONTENT_TYPE, list_card, outcome_card
+from domain.messages.cards import (
+    CARD_CONTENT_TYPE,
+    CardButton,
+    form_card,
+    list_card,
+    outcome_card,
+)
 from domain.messages.formatting import describe_instant
 from domain.preferences import Channel, ConversationReference
 from domain.timezones import resolve_zone
@@ -89,6 +99,8 @@ class Turn:
     temporal: Client
     links: LinkKeyRing
     now: datetime
+    task_queue: str
+    """The commitments' task queue (a promise of support starts a commitment of its own)."""
 
 
 def invoke_card(card: dict[str, Any]) -> dict[str, Any]:
@@ -318,7 +330,7 @@ async def _send(turn: Turn, activity: Activity, *, reply: bool) -> None:
 # ----- card actions ------------------------------------------------------------------------
 
 
-def _card_token(value: Any) -> tuple[str, str] | None:
+def _card_token(value: Any) -> tuple[str, str, dict[str, Any]] | None:
     if not isinstance(value, dict):
         return None
     action = value.get("action")
@@ -328,7 +340,13 @@ def _card_token(value: Any) -> tuple[str, str] | None:
     if not isinstance(verb, str) or not isinstance(data, dict):
         return None
     token = data.get("token")
-    return (verb, token) if isinstance(token, str) and token else None
+    return (verb, token, data) if isinstance(token, str) and token else None
+
+
+def _typed(data: dict[str, Any], name: str) -> str | None:
+    """An input's value as Teams merged it into the action's data (strings only)."""
+    value = data.get(name)
+    return value[:NOTE_MAX_LENGTH] if isinstance(value, str) else None
 
 
 async def on_card_action(turn: Turn) -> dict[str, Any]:
@@ -347,7 +365,7 @@ async def on_card_action(turn: Turn) -> dict[str, Any]:
                 style="attention",
             )
         )
-    verb, token = found
+    verb, token, data = found
     try:
         claims = turn.links.verify(token, turn.now)
     except InvalidActionLink as exc:
@@ -379,11 +397,25 @@ async def on_card_action(turn: Turn) -> dict[str, Any]:
                 style="attention",
             )
         )
-    update, arg = link_update(claims)
     try:
-        view = await apply_update(
-            turn.temporal, claims.commitment_id, update, arg, update_id=arg.action_id
-        )
+        if claims.action is LinkAction.PROMISE_SUPPORT:
+            # The same path as the email's form: read, checked, then promised.
+            view = await apply_promise(
+                turn.temporal,
+                claims,
+                what=_typed(data, "what"),
+                by=_typed(data, "by"),
+                now=turn.now,
+                task_queue=turn.task_queue,
+            )
+        else:
+            update, arg = link_update(claims, _typed(data, "note"))
+            view = await apply_update(
+                turn.temporal, claims.commitment_id, update, arg, update_id=arg.action_id
+            )
+    except PromiseFormError as exc:
+        log.info("teams_card_form_incomplete", commitment_id=claims.commitment_id)
+        return invoke_card(_promise_again(exc.message, token, data))
     except CommitmentNotFoundError:
         return invoke_card(
             outcome_card(
@@ -416,6 +448,22 @@ async def on_card_action(turn: Turn) -> dict[str, Any]:
     if claims.action is LinkAction.CHECK_IN_AT_RISK or claims.action is LinkAction.CHECK_IN_BLOCKED:
         lines.append(f"I'll let {view.spec.manager.display_name} know, so they can help.")
     return invoke_card(outcome_card(thanks, lines, title=view.spec.title, style="good"))
+
+
+def _promise_again(problem: str, token: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The promise's form again, saying what is missing and keeping what was typed."""
+    values = {"what": _typed(data, "what") or ""}
+    by = _typed(data, "by") or ""
+    # Not a date: the date input starts empty rather than keep what it cannot show.
+    with contextlib.suppress(ValueError):
+        values["by"] = date.fromisoformat(by).isoformat()
+    return form_card(
+        problem,
+        ["Nothing was recorded yet."],
+        label="Promise this support",
+        button=CardButton(action=LinkAction.PROMISE_SUPPORT, token=token),
+        values=values,
+    )
 
 
 async def _title_of(turn: Turn, commitment_id: str) -> str | None:

@@ -172,7 +172,13 @@ async def test_sigterm_mid_activity_drains_within_the_grace_and_the_next_worker_
         # Nothing was sent twice across the two workers: one expectation, one thank-you.
         subjects = [str(message["subject"]) for message in inbox_from_agent(reachable_sandbox, SAM)]
         assert len(subjects) == 2, subjects
-        assert len(inbox_from_agent(reachable_sandbox, MANAGER)) == 1
+        # (The worker's 1:1 planning may also offer Maya a regular 1:1 with each report.)
+        about_it = [
+            message
+            for message in inbox_from_agent(reachable_sandbox, MANAGER)
+            if "Draft the Q1 budget" in str(message["subject"])
+        ]
+        assert len(about_it) == 1
         metrics = await second.metrics()
         assert _samples(metrics, "accord_messages_sent_total", channel="email", kind="done_thanks")
         assert _samples(

@@ -16,6 +16,7 @@ from typing import Annotated, Any, assert_never
 import structlog
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse
+from temporalio.client import Client
 
 from api.dependencies import ClockDep, ConfigDep, LinksDep, TemporalDep
 from api.pages import render_page
@@ -367,20 +368,12 @@ async def apply_link(
         note = None
     try:
         if claims.action is LinkAction.PROMISE_SUPPORT:
-            due = _promised_date(by)
-            if due is None or not (what or "").strip():
-                return _missing_page("Please say what you'll do and give a date.")
-            owners = await read_view(temporal, claims.commitment_id)
-            view = await promise_support(
-                temporal,
-                claims.commitment_id,
-                actor=claims.person,
-                what=(what or "").strip(),
-                due=datetime.combine(due, owners.spec.due.timetz()),
-                action_id=claims.link_id,
-                now=now,
-                task_queue=config.task_queue,
-            )
+            try:
+                view = await apply_promise(
+                    temporal, claims, what=what, by=by, now=now, task_queue=config.task_queue
+                )
+            except PromiseFormError as exc:
+                return _missing_page(exc.message)
         elif claims.action is LinkAction.WRITTEN_ANSWER:
             answer = await _written_answer(
                 temporal, claims, in_the_way, would_help, _promised_date(proposed), now
@@ -473,6 +466,84 @@ async def _written_answer(
     )
 
 
+class PromiseFormError(ValueError):
+    """A promise's form lacks what it needs; ``message`` says what, kindly."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def read_promise(what: str | None, by: str | None) -> tuple[str, date]:
+    """Read a promise's form (the email's page or a Teams card): what, and by when.
+
+    Args:
+        what: what the manager will do, as typed.
+        by: the date, ``YYYY-MM-DD`` (an HTML date input and Adaptive Cards' Input.Date both
+            give this form).
+
+    Returns:
+        The text, trimmed, and the date.
+
+    Raises:
+        PromiseFormError: naming what is missing.
+    """
+    text = (what or "").strip()
+    day = _promised_date(by)
+    if not text and day is None:
+        raise PromiseFormError("Please say what you'll do and give a date.")
+    if not text:
+        raise PromiseFormError("Please say what you'll do.")
+    if day is None:
+        raise PromiseFormError("Please give a date for when you'll do it.")
+    return text, day
+
+
+async def apply_promise(
+    temporal: Client,
+    claims: ActionClaims,
+    *,
+    what: str | None,
+    by: str | None,
+    now: datetime,
+    task_queue: str,
+) -> CommitmentView:
+    """Apply a promise of support from its form, for email's page and Teams' card alike.
+
+    The date becomes an instant at the owner's commitment's own time of day, in its zone,
+    so the promise lands when the commitment's day does.
+
+    Args:
+        temporal: the Temporal client.
+        claims: the verified claims of the promise's link or card.
+        what: the form's "what you'll do".
+        by: the form's date.
+        now: the current instant.
+        task_queue: the commitments' task queue.
+
+    Returns:
+        The owner's commitment's view after the promise.
+
+    Raises:
+        PromiseFormError: when something is missing or the date has passed (nothing changed).
+    """
+    text, day = read_promise(what, by)
+    owners = await read_view(temporal, claims.commitment_id)
+    due = datetime.combine(day, owners.spec.due.timetz())
+    if due <= now:
+        raise PromiseFormError("Please give a date that is still ahead.")
+    return await promise_support(
+        temporal,
+        claims.commitment_id,
+        actor=claims.person,
+        what=text,
+        due=due,
+        action_id=claims.link_id,
+        now=now,
+        task_queue=task_queue,
+    )
+
+
 def _promised_date(by: str | None) -> date | None:
     try:
         return date.fromisoformat((by or "").strip())
@@ -491,7 +562,7 @@ def _missing_page(line: str) -> HTMLResponse:
     )
 
 
-def link_update(claims: ActionClaims) -> tuple[str, ActorAction]:
+def link_update(claims: ActionClaims, note: str | None = None) -> tuple[str, ActorAction]:
     """Return the update an action (from a link or a Teams card) performs, and its input.
 
     Teams cards carry the same signed claims as links, so both channels apply the same
@@ -499,11 +570,14 @@ def link_update(claims: ActionClaims) -> tuple[str, ActorAction]:
 
     Args:
         claims: the verified claims.
+        note: the typed note, for the actions that take one (support's reason); ignored
+            otherwise, as the email's page ignores it.
 
     Returns:
         The update's name and its input, acting as the claims' person.
     """
-    return _update_for(claims, None)
+    note = (note or "").strip() or None
+    return _update_for(claims, note if claims.action in _NOTE_ACTIONS else None)
 
 
 def link_thanks(action: LinkAction) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
-from api.dependencies import ClockDep, LinksDep, TemporalDep
+from api.dependencies import ClockDep, ConfigDep, LinksDep, TemporalDep
 from api.limits import MalformedJsonError, loads_json
 from api.problems import Problem, problem_response
 from api.teams_bot import (
@@ -49,6 +49,7 @@ async def messages(
     temporal: TemporalDep,
     links: LinksDep,
     clock: ClockDep,
+    config: ConfigDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Receive one activity from the Bot Connector."""
@@ -80,6 +81,7 @@ async def messages(
         temporal=temporal,
         links=links,
         now=clock(),
+        task_queue=config.task_queue,
     )
     kind = activity.type
     if kind == "invoke":

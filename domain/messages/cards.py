@@ -7,7 +7,8 @@ footer (why an email reaches you) and an action's lead-in ("One click is all it 
 out: the card lives in the reader's chat with Accord, and its buttons stand on their own.
 Buttons are Universal Actions (``Action.Execute``): the verb is the action-link action and
 the data carries the signed action-link token, so a card's answer is verified and applied
-exactly like the email's link.
+exactly like the email's link. Answers that need words (a promise's what and by when) carry
+the email page's fields as inputs (:data:`CARD_INPUTS`), whose values Teams merges into that data.
 """
 
 from __future__ import annotations
@@ -48,9 +49,34 @@ CARD_ACTIONS = frozenset(
         LinkAction.REQUEST_CONVERSATION,
         # Asking what would help needs no more than a press (a note is for the email's page).
         LinkAction.REQUEST_SUPPORT,
+        # A manager's answers to a request for support: a promise and a "not possible" carry
+        # what the email's page asks for as the card's inputs (CARD_INPUTS).
+        LinkAction.PROMISE_SUPPORT,
+        LinkAction.SUPPORT_TALK,
+        LinkAction.SUPPORT_NOT_POSSIBLE,
     }
 )
 """The actions a card's button can carry: those the bot applies to a commitment."""
+
+CARD_INPUTS: Mapping[LinkAction, tuple[dict[str, Any], ...]] = {
+    # Ids are the email form's field names, so both channels read the same fields. Nothing
+    # is marked required: Teams would then refuse the card's other buttons until filled in;
+    # the bot checks them and says what is missing.
+    LinkAction.PROMISE_SUPPORT: (
+        {"type": "Input.Text", "id": "what", "label": "What you'll do", "isMultiline": True},
+        {"type": "Input.Date", "id": "by", "label": "By when"},
+    ),
+    LinkAction.SUPPORT_NOT_POSSIBLE: (
+        {
+            "type": "Input.Text",
+            "id": "note",
+            "label": "If it isn't possible, here's why (they'll read it)",
+            "isMultiline": True,
+        },
+    ),
+}
+"""Per action, the Adaptive Card inputs its answer needs; Teams merges their values into the
+pressed ``Action.Execute``'s data."""
 
 Style = Literal["default", "good", "attention", "warning"]
 
@@ -82,14 +108,48 @@ def message_card(
     """
     body: list[dict[str, Any]] = [_heading(message.subject), _text(message.greeting)]
     body.extend(block for item in message.blocks if (block := _block(item)) is not None)
-    body.append(_text(message.signoff))
     actions = []
     for action in message.actions:
         button = (buttons or {}).get(action.field)
         if button is None:
             raise ValueError(f"the action {action.field!r} has no button")
+        body.extend(_inputs(button.action))
         actions.append(_execute(action.label, button, positive=action.primary))
+    body.append(_text(message.signoff))
     return _card(body, actions)
+
+
+def form_card(
+    heading: str,
+    lines: Sequence[str],
+    *,
+    label: str,
+    button: CardButton,
+    values: Mapping[str, str],
+    title: str | None = None,
+) -> dict[str, Any]:
+    """Build a card asking again for an answer's inputs, with what was typed kept.
+
+    It replaces a card whose inputs fell short, so the person can finish there.
+
+    Args:
+        heading: what is missing, in one line.
+        lines: further sentences.
+        label: the button's label.
+        button: what the button does (the same signed token as before).
+        values: the inputs' values as typed, by input id.
+        title: the commitment's title, when known.
+
+    Returns:
+        The Adaptive Card.
+    """
+    items: list[dict[str, Any]] = [_heading(heading)]
+    if title:
+        items.append(_text(title, subtle=True))
+    items.extend(_text(line) for line in lines)
+    body: list[dict[str, Any]] = [{"type": "Container", "style": "attention", "items": items}]
+    body.extend(_inputs(button.action, values))
+    return _card(body, [_execute(label, button, positive=True)])
 
 
 def outcome_card(
@@ -194,6 +254,14 @@ def _block(block: Block) -> dict[str, Any] | None:
     if isinstance(block, Actions):
         return None  # the buttons go in the card's actions; their lead-in is left out
     raise TypeError(f"no card block for {type(block).__name__}")
+
+
+def _inputs(action: LinkAction, values: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    inputs = []
+    for spec in CARD_INPUTS.get(action, ()):
+        value = (values or {}).get(spec["id"])
+        inputs.append({**spec, "value": value} if value else dict(spec))
+    return inputs
 
 
 def _execute(label: str, button: CardButton, *, positive: bool) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from accord.settings import AccordSettings
 from accord.wiring.api import build_app
-from domain.action_links import LinkKeyRing
+from domain.action_links import ActionClaims, LinkAction, LinkKeyRing
 from domain.models import CommitmentStatus, Person
 from domain.preferences import Channel
 from domain.working_time import PersonSchedule, next_reachable
@@ -365,3 +365,136 @@ async def test_deeply_nested_json_is_a_400_problem_before_any_token_is_checked(
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["status"] == 400
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+# ----- a promise of support from a card (issue 17) -----------------------------------------
+
+
+async def _press_as(
+    teams: TeamsStack,
+    sandbox: SandboxServer,
+    commitment_id: str,
+    action: LinkAction,
+    inputs: dict[str, str],
+    as_user: str,
+) -> str:
+    """Press a card's ``action`` (signed for the manager) as ``as_user``, with typed inputs."""
+    claims = ActionClaims(
+        commitment_id=commitment_id,
+        person=MANAGER,
+        action=action,
+        link_id=uuid.uuid4().hex,
+        expires_at=datetime.now(UTC) + timedelta(days=30),
+    )
+    token = LinkKeyRing([LINK_KEY]).sign(claims)
+    assert sandbox.state is not None
+    user = sandbox.state.directory.user(as_user)
+    activity = {
+        **_message(sandbox, "", await _conversation_id(teams)),
+        "type": "invoke",
+        "name": "adaptiveCard/action",
+        "from": {"id": f"29:{user['id']}", "aadObjectId": user["id"]},
+        "value": {
+            "action": {
+                "type": "Action.Execute",
+                "verb": action.value,
+                "data": {"token": token, **inputs},
+            }
+        },
+    }
+    response = await teams.sandbox.post("/_sandbox/teams/activities", json=activity)
+    return _outcome(response.json())
+
+
+async def _promise(
+    teams: TeamsStack,
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    inputs: dict[str, str],
+    *,
+    as_user: str = MANAGER,
+) -> tuple[str, CommitmentView]:
+    """Press a support card's promise as ``as_user`` with ``inputs``; the answer and the view."""
+    now = await temporal_env.get_current_time()
+    handle = await start_workflow(
+        temporal_env.client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=10)), now
+    )
+    commitment_id = handle.id.removeprefix("commitment-")
+    answer = await _press_as(
+        teams, sandbox, commitment_id, LinkAction.PROMISE_SUPPORT, inputs, as_user
+    )
+    return answer, await handle.query("view", result_type=CommitmentView)
+
+
+async def test_a_promise_from_a_card_is_applied(
+    dev_server: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    # The promise starts a commitment of its own, whose search attributes need the dev server.
+    async with teams_stack(dev_server.client, task_queue, sandbox, graph, worker=True) as teams:
+        await teams.install(SAM)
+        by = (await dev_server.get_current_time() + timedelta(days=5)).date().isoformat()
+        inputs = {"what": "Pair with Sam on the forecast", "by": by}
+        answer, view = await _promise(teams, dev_server, task_queue, sandbox, inputs)
+    assert "promise of support is recorded" in answer
+    (promise,) = view.support
+    assert promise.what == "Pair with Sam on the forecast"
+    assert promise.due.date().isoformat() == by
+
+
+@pytest.mark.parametrize(
+    ("inputs", "named"),
+    [
+        ({"what": "Pair with Sam on the forecast"}, "give a date"),
+        ({"what": "Pair with Sam", "by": "2020-01-02"}, "still ahead"),
+        ({"by": "2099-01-02"}, "say what you'll do"),
+    ],
+    ids=["no date", "a past date", "nothing said"],
+)
+async def test_a_promise_card_short_of_its_inputs_says_so_and_changes_nothing(
+    teams: TeamsStack,
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    inputs: dict[str, str],
+    named: str,
+) -> None:
+    answer, view = await _promise(teams, temporal_env, task_queue, sandbox, inputs)
+    assert named in answer.lower()
+    assert "Nothing was recorded yet" in answer
+    assert view.support == []
+
+
+async def test_a_promise_card_pressed_by_someone_else_changes_nothing(
+    teams: TeamsStack, temporal_env: WorkflowEnvironment, task_queue: str, sandbox: SandboxServer
+) -> None:
+    by = (await temporal_env.get_current_time() + timedelta(days=5)).date().isoformat()
+    inputs = {"what": "Pair with Sam on the forecast", "by": by}
+    answer, view = await _promise(teams, temporal_env, task_queue, sandbox, inputs, as_user=SAM)
+    assert "for someone else" in answer
+    assert view.support == []
+
+
+async def test_not_possible_from_a_card_carries_its_reason(
+    teams: TeamsStack, temporal_env: WorkflowEnvironment, task_queue: str, sandbox: SandboxServer
+) -> None:
+    now = await temporal_env.get_current_time()
+    handle = await start_workflow(
+        temporal_env.client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=10)), now
+    )
+    for update, arg in (
+        ("accept", {"actor": SAM, "action_id": "accept-1"}),
+        ("request_support", {"actor": SAM, "action_id": "ask-1", "note": "A review"}),
+    ):
+        await handle.execute_update(update, arg, result_type=CommitmentView)
+    commitment_id = handle.id.removeprefix("commitment-")
+    inputs = {"note": "I'm away that week", "what": "ignored"}
+    answer = await _press_as(
+        teams, sandbox, commitment_id, LinkAction.SUPPORT_NOT_POSSIBLE, inputs, MANAGER
+    )
+    assert "your answer is on its way" in answer
+    view = await handle.query("view", result_type=CommitmentView)
+    assert view.support_requests[-1].reason == "I'm away that week"

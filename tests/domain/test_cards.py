@@ -9,7 +9,13 @@ import pytest
 
 from api import teams_bot
 from domain.action_links import LinkAction
-from domain.messages.cards import CardButton, list_card, message_card, outcome_card
+from domain.messages.cards import (
+    CARD_ACTIONS,
+    CardButton,
+    list_card,
+    message_card,
+    outcome_card,
+)
 from domain.messages.kinds import CONTEXT_TYPES, MessageContext, MessageKind
 from domain.messages.rendered import RenderedMessage
 from domain.messages.rendering import render_message
@@ -117,3 +123,25 @@ def test_no_blame_words_on_cards_or_in_the_bots_replies(pattern: str) -> None:
 
 def test_every_message_kind_is_known_to_the_card_builder() -> None:
     assert MessageKind.TEAMS_FALLBACK in CONTEXT_TYPES
+
+
+def test_the_support_request_card_asks_what_its_answers_need() -> None:
+    rendered = render_message(
+        MessageKind.SUPPORT_REQUEST, SAMPLES[MessageKind.SUPPORT_REQUEST](commitment())
+    )
+    actions = {
+        "promise_url": LinkAction.PROMISE_SUPPORT,
+        "talk_url": LinkAction.SUPPORT_TALK,
+        "not_possible_url": LinkAction.SUPPORT_NOT_POSSIBLE,
+    }
+    assert set(actions.values()) <= CARD_ACTIONS
+    buttons = {field: CardButton(action=action, token=field) for field, action in actions.items()}
+    card = message_card(rendered, buttons)
+    body = card["body"]
+    assert isinstance(body, list)
+    inputs = {item["id"]: item for item in body if item["type"].startswith("Input.")}
+    assert inputs["what"]["type"] == "Input.Text" and inputs["what"]["label"] == "What you'll do"
+    assert inputs["by"]["type"] == "Input.Date" and inputs["by"]["label"] == "By when"
+    assert inputs["note"]["type"] == "Input.Text"
+    assert not any(spec.get("isRequired") for spec in inputs.values())
+    assert [action["data"] for action in card["actions"]] == [{"token": field} for field in actions]
