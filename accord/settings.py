@@ -165,6 +165,11 @@ class AccordSettings(BaseSettings):
         description="A send whose turn is further off is booked and retried then, freeing "
         "its activity slot.",
     )
+    agenda_enabled: bool = Field(
+        default=True,
+        description="Plan the regular 1:1s daily: an agenda the working day before each, and "
+        "the offer of a 1:1 where there is none. Off: the worker removes the daily schedule.",
+    )
     intake_enabled: bool = Field(
         default=True,
         description="Watch the agent's inbox (and opted-in managers' flags) for new "

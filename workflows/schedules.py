@@ -19,6 +19,7 @@ from temporalio.client import (
     SchedulePolicy,
     ScheduleSpec,
 )
+from temporalio.service import RPCError, RPCStatusCode
 
 
 def interval_schedule(
@@ -66,5 +67,24 @@ async def ensure_schedule(client: Client, schedule_id: str, schedule: Schedule) 
     try:
         await client.create_schedule(schedule_id, schedule, trigger_immediately=True)
     except ScheduleAlreadyRunningError:
+        return False
+    return True
+
+
+async def remove_schedule(client: Client, schedule_id: str) -> bool:
+    """Delete the schedule if it exists (its running workflows carry on to their end).
+
+    Args:
+        client: the Temporal client.
+        schedule_id: the schedule's id.
+
+    Returns:
+        True when it was there and is gone now.
+    """
+    try:
+        await client.get_schedule_handle(schedule_id).delete()
+    except RPCError as exc:
+        if exc.status is not RPCStatusCode.NOT_FOUND:
+            raise
         return False
     return True

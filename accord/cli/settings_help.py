@@ -22,6 +22,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "mail": ("agent_mailbox", "sending_mailboxes", "mail_", "mailbox_"),
     "intake": ("intake_", "webhook_client_state", "subscription_lifetime"),
     "worker": ("worker_", "tracing_"),
+    "agenda": ("agenda_",),
     "api": ("api_", "auth_", "addin_"),
     "codec": ("codec_",),
     "teams": ("teams_",),
@@ -33,9 +34,9 @@ ending in ``_`` (else equals it)."""
 _SERVICE = ("logging", "data", "sandbox", "graph", "temporal", "links", "mail", "intake", "teams")
 COMMANDS: dict[str, tuple[str, ...]] = {
     "sandbox": ("logging", "data", "sandbox"),
-    "worker": (*_SERVICE, "worker"),
+    "worker": (*_SERVICE, "worker", "agenda"),
     "api": (*_SERVICE, "api"),
-    "up": (*_SERVICE, "worker", "api", "up"),
+    "up": (*_SERVICE, "worker", "agenda", "api", "up"),
     "codec-server": ("logging", "data", "temporal", "api", "codec"),
     "addin-manifest": ("logging", "links", "api"),
     "teams-package": ("logging", "links", "teams"),

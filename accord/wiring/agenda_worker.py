@@ -19,7 +19,7 @@ from activities.agenda.booking import OneOnOneBooking
 from activities.agenda.views import TemporalViews
 from activities.directory.schedule_cache import ScheduleCache
 from activities.messaging.activities import MessagingActivities
-from workflows.agenda.client import ensure_sweep_schedule
+from workflows.agenda.client import ensure_sweep_schedule, remove_sweep_schedule
 from workflows.agenda.workflow import (
     AgendaSweepWorkflow,
     AgendaWorkflow,
@@ -73,13 +73,19 @@ def agenda_activities(
 
 
 async def start_agenda_sweep(settings: AccordSettings, client: Client) -> None:
-    """Create the daily sweep's schedule unless it exists; a failure is logged, not fatal.
+    """Create the daily sweep's schedule unless it exists (or remove it, with agendas off).
+
+    A failure is logged, not fatal.
 
     Args:
-        settings: the task queue.
+        settings: the task queue and whether agendas are on.
         client: the Temporal client.
     """
     try:
-        await ensure_sweep_schedule(client, settings.temporal_task_queue)
+        if settings.agenda_enabled:
+            await ensure_sweep_schedule(client, settings.temporal_task_queue)
+        else:
+            # Turned off after it ran: no more planning, agendas or offers from now on.
+            await remove_sweep_schedule(client)
     except RPCError as exc:
         log.warning("agenda_sweep_not_scheduled", reason=exc.message)

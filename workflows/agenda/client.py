@@ -31,7 +31,7 @@ from workflows.agenda.contracts import (
     agenda_id_for,
     offer_id_for,
 )
-from workflows.schedules import ensure_schedule, interval_schedule
+from workflows.schedules import ensure_schedule, interval_schedule, remove_schedule
 
 SWEEP_INTERVAL = timedelta(hours=24)
 """Agendas go out the working day before; a daily look a week ahead is early enough."""
@@ -195,3 +195,18 @@ async def ensure_sweep_schedule(client: Client, task_queue: str) -> bool:
         return False
     log.info("agenda_sweep_scheduled", every_seconds=SWEEP_INTERVAL.total_seconds())
     return True
+
+
+async def remove_sweep_schedule(client: Client) -> bool:
+    """Delete the daily sweep's schedule, when an organisation turns agendas off.
+
+    Args:
+        client: the Temporal client.
+
+    Returns:
+        True when it was there and is gone now.
+    """
+    removed = await remove_schedule(client, SWEEP_SCHEDULE_ID)
+    if removed:
+        log.info("agenda_sweep_removed")
+    return removed

@@ -1,6 +1,6 @@
 """What the regular 1:1's workflows exchange: planning, one agenda, one offer of a 1:1.
 
-An hourly schedule (:data:`SWEEP_SCHEDULE_ID`) starts :data:`SWEEP_WORKFLOW`, which lists the
+A daily schedule (:data:`SWEEP_SCHEDULE_ID`) starts :data:`SWEEP_WORKFLOW`, which lists the
 managers of open commitments and plans each one's 1:1s once a day: the planning activity
 reads the manager's calendar and starts, through :mod:`workflows.agenda.client`, one
 :data:`AGENDA_WORKFLOW` per occurrence (its id names the manager, the report and the
