@@ -42,6 +42,13 @@ async def test_a_sleep_past_its_deadline_sleeps_only_what_is_left() -> None:
     assert server.sleeps == [timedelta(days=14), timedelta(days=7)]
 
 
+async def test_a_sleep_whose_stream_broke_sleeps_only_what_is_left() -> None:
+    server = _Server(RPCError("h2 protocol error: http2 error", RPCStatusCode.CANCELLED, b""))
+    sleep = patient_sleep(cast(WorkflowEnvironment, cast(Any, server)), server.sleep)
+    await sleep(timedelta(days=6))
+    assert server.now == START + timedelta(days=6)
+
+
 async def test_any_other_error_is_raised() -> None:
     server = _Server(RPCError("not found", RPCStatusCode.NOT_FOUND, b""))
     sleep = patient_sleep(cast(WorkflowEnvironment, cast(Any, server)), server.sleep)
