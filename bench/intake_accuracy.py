@@ -44,6 +44,9 @@ FIELDS = (
     "no_commitment_from_non_request",
     "nothing_started_when_info_missing",
 )
+_SAME_REASONS = {"outside_tenant": {"outside_tenant", "unauthenticated_sender"}}
+"""The corpus format has one reason for mail from no authenticated person of the tenant:
+outsiders and spoofs alike; intake tells a spoof apart as ``unauthenticated_sender``."""
 _PADDING_LINE = "2026-11-23 09:00:01 INFO ingest worker heartbeat ok queue=0 lag_ms=3\n"
 
 
@@ -109,6 +112,46 @@ def _body(raw: dict[str, Any]) -> str:
     return body
 
 
+def _without_non_people(
+    email: InboundEmail, tenant: dict[str, Any], people: dict[str, str]
+) -> tuple[InboundEmail, list[str]]:
+    """Take out of To the tenant's addresses that are no person's, as intake does.
+
+    Intake asks the directory about each To recipient of the organisation and takes groups,
+    distribution lists and shared mailboxes out of To into ``SenderContext.groups`` (see
+    ``IntakeActivities._expand_groups``). The corpus tenant's directory is tenant.yaml: an
+    address of its domains that names none of its people is such a mailbox.
+    """
+    known = {_mailbox(alias, people).address for alias in people}
+    domains = {str(domain).lower() for domain in tenant["domains"]}
+    groups = [
+        person.address
+        for person in email.to
+        if person.domain in domains
+        and person.address not in known
+        and person.address != email.sender.address
+    ]
+    if not groups:
+        return email, []
+    to = [person for person in email.to if person.address not in groups]
+    return email.model_copy(update={"to": to}), groups
+
+
+def _read_as_agent_inbox(email: InboundEmail, agent: str) -> bool:
+    """Whether intake would read this case as mail sent to Accord, trusting only senders
+    Exchange authenticated.
+
+    That is mail with Accord among its recipients; the older sets carry no authentication
+    headers at all (their authors did not write them), so only cases that do are held to it.
+    """
+    to_accord = any(person.address == agent for person in [*email.to, *email.cc])
+    written_with_auth = any(
+        name in email.headers
+        for name in ("x-ms-exchange-organization-authas", "authentication-results")
+    )
+    return to_accord and written_with_auth
+
+
 def load_corpus(directory: Path = CORPUS_DIR) -> list[Case]:
     """Load every labelled case of one folder.
 
@@ -142,10 +185,13 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Case]:
                 headers={str(k): str(v) for k, v in (raw.get("headers") or {}).items()},
                 has_attachments=bool(raw.get("attachments", False)),
             )
+            email, groups = _without_non_people(email, tenant, people)
             # As intake builds it: the sender's mailbox language (a hint only) and the people
             # the sender knows. Intake passes the sender's direct reports; the corpus tenant has
             # no org chart, so every other person of the tenant stands in for them.
             context = SenderContext(
+                groups=groups,
+                authenticated_senders_only=_read_as_agent_inbox(email, tenant["agent"]),
                 agent_address=tenant["agent"],
                 tenant_domains=tenant["domains"],
                 time_zone=raw["zone"],
@@ -197,7 +243,7 @@ def _score_case(case: Case, reading: Reading, scores: dict[str, Score]) -> None:
         )
     if expected == "ignored":
         scores["ignored_reason"].record(
-            reading.ignored == expect["ignored"],
+            str(reading.ignored) in _SAME_REASONS.get(expect["ignored"], {expect["ignored"]}),
             cid,
             f"{expect['ignored']} -> {reading.ignored}",
         )

@@ -116,6 +116,10 @@ class AutomaticReplies(DomainModel):
         return TimeSlot(start=start, end=end)
 
 
+NON_PERSONAL_PURPOSES = frozenset({"shared", "room", "equipment"})
+"""Graph ``userPurpose`` values of mailboxes that are no one person's."""
+
+
 class PersonSchedule(DomainModel):
     """What Accord knows about someone's time: their zone, working hours and absence."""
 
@@ -124,6 +128,14 @@ class PersonSchedule(DomainModel):
     automatic_replies: AutomaticReplies = AutomaticReplies()
     language: str = ""
     """The mailbox's locale as Graph names it (e.g. ``de-DE``); empty when not set."""
+    mailbox_purpose: str = "user"
+    """Graph's ``userPurpose``: ``user`` for a person's own mailbox; ``shared``, ``room`` or
+    ``equipment`` for a mailbox no one person answers for."""
+
+    @property
+    def is_personal(self) -> bool:
+        """Whether one person answers this mailbox (a shared, room or equipment one is not)."""
+        return self.mailbox_purpose not in NON_PERSONAL_PURPOSES
 
     @property
     def zone(self) -> ZoneInfo:
@@ -154,8 +166,10 @@ class PersonSchedule(DomainModel):
         person_zone = _known_zone(mailbox_settings.get("timeZone")) or hours_zone or "UTC"
         replies = mailbox_settings.get("automaticRepliesSetting") or {}
         locale = (mailbox_settings.get("language") or {}).get("locale")
+        purpose = mailbox_settings.get("userPurpose")
         return cls(
             language=locale if isinstance(locale, str) else "",
+            mailbox_purpose=purpose if isinstance(purpose, str) and purpose else "user",
             time_zone=person_zone,
             working_hours=WorkingHours(
                 days_of_week=hours.get("daysOfWeek") or DEFAULT_WORKING_DAYS,

@@ -54,7 +54,7 @@ def _mailbox_settings(seed: UserSeed) -> dict[str, Any]:
         "dateFormat": "yyyy-MM-dd",
         "timeFormat": "HH:mm",
         "delegateMeetingMessageDeliveryOptions": "sendToDelegateOnly",
-        "userPurpose": "user",
+        "userPurpose": seed.mailbox_purpose,
         "archiveFolder": None,
         "automaticRepliesSetting": replies,
         "workingHours": {

@@ -60,6 +60,11 @@ class UserSeed(BaseModel):
         description="Accord's app roles granted to the user (e.g. Accord.Admin), as Entra ID "
         "puts them in the `roles` claim of the user's tokens for Accord's API.",
     )
+    mailbox_purpose: Literal["user", "shared", "room", "equipment"] = Field(
+        default="user",
+        description="Graph's mailboxSettings.userPurpose: `shared` for a shared mailbox "
+        "(a team's desk that no one person answers for), `room` or `equipment` for resources.",
+    )
 
 
 class GroupSeed(BaseModel):
@@ -239,6 +244,13 @@ def demo_tenant(now: datetime) -> TenantSeed:
                 job_title="People Operations",
                 time_zone="Romance Standard Time",
                 app_roles=["Accord.Admin"],
+            ),
+            # A shared mailbox: a desk that several people answer, never one person's request.
+            UserSeed(
+                upn=f"facilities@{domain}",
+                display_name="Facilities desk",
+                time_zone="GMT Standard Time",
+                mailbox_purpose="shared",
             ),
             UserSeed(
                 upn=f"accord@{domain}",

@@ -142,6 +142,8 @@ def due_in_reply(email: InboundEmail, context: SenderContext) -> DueParse | None
 
 def _group_note(group: MailGroup) -> str:
     name = group.display_name or group.address
+    if group.shared_mailbox:
+        return f"{name} is a shared mailbox, so I could not tell who this is for."
     return f"{name} is a group, so I could not tell which of its members this is for."
 
 
@@ -482,11 +484,16 @@ class IntakeActivities:
         if not candidates:
             return email, []
         try:
-            found = await asyncio.gather(*(self._groups.find(p.address) for p in candidates))
+            found = await asyncio.gather(*(self._not_a_person(p) for p in candidates))
             to = list(email.to)
             asked: list[MailGroup] = []
             for group in found:
                 if group is None:
+                    continue
+                if group.shared_mailbox:
+                    # A shared, room or equipment mailbox: no members to expand to.
+                    asked.append(group)
+                    to = [p for p in to if p.address != group.address]
                     continue
                 person = await self._groups.sole_person(group.id)
                 index = next(i for i, p in enumerate(to) if p.address == group.address)
@@ -498,6 +505,28 @@ class IntakeActivities:
         except DirectoryUnavailableError as exc:
             raise ApplicationError("the directory cannot answer", type=UNAVAILABLE) from exc
         return email.model_copy(update={"to": to}), asked
+
+    async def _not_a_person(self, recipient: Mailbox) -> MailGroup | None:
+        """The group or shared mailbox that ``recipient`` is; ``None`` for a person's mailbox.
+
+        A shared mailbox is a user in the directory, so only its mailbox settings tell it
+        apart (``userPurpose``); a mailbox whose settings cannot be read counts as a person's,
+        as it did before, and the owner check that follows still applies.
+        """
+        group = await self._groups.find(recipient.address)
+        if group is not None:
+            return group
+        try:
+            schedule = await read_person_schedule(self._graph, recipient.address)
+        except ApplicationError as exc:
+            if exc.non_retryable:
+                return None
+            raise
+        if schedule.is_personal:
+            return None
+        return MailGroup(
+            id="", address=recipient.address, display_name=recipient.name, shared_mailbox=True
+        )
 
     async def _answered(self, mailbox: str, conversation_id: str) -> bool:
         """Whether Accord has already written in this conversation (its Sent Items say)."""

@@ -302,11 +302,13 @@ async def managers_above(org: OrgChart, email: str, *, limit: int = 12) -> list[
 
 
 class MailGroup(BaseModel):
-    """A distribution list or Microsoft 365 group, found by its address."""
+    """An address no one person answers for: a distribution list, group or shared mailbox."""
 
     id: str
+    """The group's object id (empty for a shared mailbox, which has no members to list)."""
     address: str
     display_name: str = ""
+    shared_mailbox: bool = False
 
 
 class GraphGroups:

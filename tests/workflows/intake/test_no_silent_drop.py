@@ -61,6 +61,7 @@ FYI = (
 )
 PLATFORM_TEAM = "platform-team@northwind.example"
 FORECASTING = "forecasting@northwind.example"
+FACILITIES = "facilities@northwind.example"
 _TRACK_LINK = re.compile(r"https?://[^\s\"'<>]+/a/([A-Za-z0-9._-]+)")
 
 
@@ -326,7 +327,22 @@ async def test_groups_are_never_owners(
     )
     assert view is not None
     assert [p.spec.owner.email for p in view.proposals] == [PRIYA]
-    for message in (cc_list, to_list, one):
+
+    # A shared mailbox is a user in the directory, yet no one person's: Accord asks.
+    await send_as(graph, MANAGER, to=[FACILITIES], cc=[AGENT], subject="Q1 desks", body=ASK)
+    shared = newest(sandbox, AGENT)
+    await intake(temporal, task_queue, in_agent_inbox(shared["id"]))
+    view = await eventually(
+        lambda: view_in_status(thread_handle(temporal, shared), IntakeStatus.WAITING_FOR_MANAGER)
+    )
+    assert view is not None
+    assert view.proposals == []
+    assert view.missing == ["owner"]
+    [question] = await eventually(
+        lambda: [m for m in from_agent(sandbox, MANAGER) if "Q1 desks" in m["subject"]]
+    )
+    assert f"{FACILITIES} is a shared mailbox" in _text(question)
+    for message in (cc_list, to_list, one, shared):
         await thread_handle(temporal, message).terminate("test over")
 
 
