@@ -12,16 +12,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.intake.ask_words import (
+    ASSIGNEE,
     COURTESY,
     DELEGATION,
+    DELEGATION_LEAD_IN,
     EVENT_NOUNS,
     FINITE_VERBS,
     FOREIGN_BOILERPLATE,
+    FOREIGN_DELEGATION_VERBS,
     FOREIGN_NO_ACTION,
     FOREIGN_REQUEST_CUE,
     FOREIGN_REQUEST_WORDS,
     FOREIGN_WORK_VERBS,
+    KINDNESS,
+    OPEN_ADDRESSEE,
+    SHARED_ASK,
+    SOCIAL_VERBS,
+    TALK_VERBS,
+    TRACKING_ASK,
 )
+from domain.intake.due_dates.calendar_words import FOREIGN_MONTHS, MONTHS
 from domain.intake.languages import is_read_language
 from domain.intake.models import DueParse
 
@@ -35,13 +45,16 @@ _REQUEST_CUE = re.compile(
     r"|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+want\s+you\s+to"
     r"|i'?d\s+love\s+(?:for\s+)?you\s+to|you(?:'ll|\s+will)\s+need\s+to|you\s+need\s+to"
     r"|make\s+sure|your\s+action|action(?:\s+items?)?\s*:|task\s*:|ask\s*:|to\s*do\s*:"
-    r"|are\s+you\s+able\s+to|would\s+you\s+mind|i\s+need\s+(?:the|a|an|your|you)\b"
+    r"|are\s+you\s+able\s+to|would\s+you\s+mind"
+    r"|i\s+(?:do\s+|really\s+|still\s+|will\s+|would\s+|['\u2019]ll\s+|['\u2019]d\s+)?need\s+"
+    r"(?:the|a|an|your|you)\b"
     r"|we\s+need\s+(?:the|a|an|your|you)\b|i'?d\s+like\s+(?:the|a|an|your)\b"
     r"|let\s+me\s+have|can\s+i\s+ask\s+you\s+to|could\s+i\s+ask\s+you\s+to"
     r"|i'?m\s+asking\s+you\s+to|over\s+to\s+you|you'?re\s+(?:on\s+point|taking)\b"
     r"|you\s+own\b|can\s+you\s+own|i'?m\s+counting\s+on\s+you|action\s+items?\b"
-    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)\b"
-    r"|\b(?:someone|somebody)\s+(?:needs|has)\s+to\b"
+    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|whoever|u"
+    r"|(?:one|either|any)\s+of\s+you)\b"
+    r"|\b(?:someone|somebody)\s+(?:needs|has)\s+to\b|\bneed\s+(?:someone|somebody)\s+to\b"
     r"|\b(?:could|can|will)\s+(?:the|this|that|it)\b[^.?!]{0,60}\bbe\s+(?:ready|done|finished"
     r"|sent|completed|shared|ready|signed|approved|published)\b"
     # "Let's get the incident write-up done by Tuesday": a shared ask is still an ask.
@@ -57,13 +70,19 @@ _BOILERPLATE = re.compile(
     r"|\bcan\s+you\s+believe\b|\bwould\s+you\s+believe\b|\bif\s+you\s+need\s+anything\b"
     r"|\blet\s+me\s+know\s+if\b"
     # Asking someone *not* to do something sets no commitment.
-    r"|\b(?:please|pls|kindly)\s+(?:don'?t|do\s+not|never|stop)\b"
-    r"|\bdon'?t\s+(?:worry|bother|feel\s+you\s+have\s+to)\b"
+    # The whole clause goes: "please don't feel you need to stay late" asks nothing.
+    r"|\b(?:please|pls|kindly)\s+(?:(?:don'?t|do\s+not)(?!\s+forget)|never|stop)\b[^.!?;,\n]{0,80}"
+    r"|\bdon'?t\s+(?:worry|bother|feel\s+(?:you\s+(?:have|need)\s+to|obliged))\b[^.!?;,\n]{0,80}"
     # Kindness in the imperative ("please take Friday afternoon off") is not work to track.
-    r"|\b(?:(?:please|pls|do)\s+)?(?:take\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}off\b"
+    r"|\b(?:(?:please|pls|do)\s+)?(?:take\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,5}off\b"
+    r"|take\s+(?:a|an|the|some|your)\s+(?:[\w-]+\s+){0,3}(?:weekend|break|day|days|holiday"
+    r"|vacation|rest|breather|nap|evening|afternoon|morning)\b(?!\s+(?:to|for|and)\s)"
     r"|go\s+home\s+early\b|have\s+a\s+(?:great|good|nice|lovely|restful|relaxing)\s+"
     r"(?:weekend|break|holiday|day|evening|time|trip)\b|rest\b|get\s+well\b|feel\s+better\b"
-    r"|celebrate\b)|" + FOREIGN_BOILERPLATE,
+    r"|celebrate\b)"
+    # An invitation ("could you join us for drinks on Friday") is not work to track.
+    r"|\b(?:(?:could|can|would|will)\s+you\s+|if\s+you\s+(?:could|can|would)\s+)?"
+    r"join\s+(?:us|me|the\s+team)\s+(?:for|at)\b|" + KINDNESS + "|" + FOREIGN_BOILERPLATE,
     re.IGNORECASE,
 )
 _NO_ACTION = re.compile(
@@ -91,10 +110,17 @@ _IMPERATIVE = re.compile(
     r"|" + FOREIGN_WORK_VERBS + r")\b",
     re.IGNORECASE,
 )
+# "I'd appreciate it if you could send ...": a conditional asks when a work verb follows
+# ("... if you could join us on Friday" invites).
+_CONDITIONAL_ASK = re.compile(
+    r"\b(?:appreciate(?:\s+it)?|grateful|great|helpful|ideal)\s+if\s+you\s+(?:could|can|would)"
+    r"\s+(?:please\s+)?(?:" + _WORK_VERBS + r")\b",
+    re.IGNORECASE,
+)
 _GREETINGS = (
     r"hi|hello|hey|dear|morning|good\s+(?:morning|afternoon|evening)|hiya|greetings|hallo"
     r"|liebe|lieber|guten\s+(?:morgen|tag)|moin|servus|bonjour|salut|coucou|cher|ch[èe]re"
-    r"|hola|buenos\s+d[ií]as|buenas(?:\s+tardes)?|querid[oa]|estimad[oa]"
+    r"|hola|buenos\s+d[ií]as|buenas(?:\s+tardes)?|querid[oa]|estimad[oa]|che"
 )
 _GREETING_LINE = re.compile(
     r"^(?:(?:" + _GREETINGS + r")\b"
@@ -113,7 +139,9 @@ _SIGN_OFF_LINE = re.compile(
     re.IGNORECASE,
 )
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:so|and|also|then|now|ok(?:ay)?|right|yes|yep|sure|great|perfect|thanks|thank\s+you"
+    r"^(?:(?:so|and|but|just|also|then|now|ok(?:ay)?|right|yes|yep|sure|great|perfect|thanks"
+    r"|thank\s+you"
+    r"|aber|und|also|mais|et|alors|pero|y|entonces"
     r"|sounds\s+good|quick\s+one|one\s+more\s+thing|change\s+of\s+plans?|as\s+discussed"
     r"|as\s+agreed|following\s+(?:up\s+on\s+)?(?:our|today'?s|the)\s+"
     r"(?:chat|call|meeting|conversation|discussion)|per\s+our\s+(?:chat|call|conversation)"
@@ -126,6 +154,8 @@ _LEADING_FILLER = re.compile(
 # Longer alternatives first: "would you mind" must win over "would you".
 _REQUEST_WORDS = (
     r"(?:please|pls|plz|kindly|would\s+you\s+mind|would\s+you\s+be\s+able\s+to"
+    r"|(?:i['\u2019]?d\s+(?:be\s+)?|i\s+would\s+(?:be\s+)?|it\s+would\s+be\s+|it['\u2019]d\s+be\s+)"
+    r"(?:appreciate(?:\s+it)?|grateful|great|helpful|ideal)\s+if\s+you\s+(?:could|can|would)"
     r"|could\s+you\s+be\s+able\s+to|will\s+you\s+be\s+able\s+to|are\s+you\s+able\s+to"
     r"|(?:could|can|would|will)\s+you(?:\s+two|\s+both|\s+all)?|i\s+need\s+you\s+to"
     r"|need\s+you\s+to|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+want\s+you\s+to"
@@ -133,7 +163,8 @@ _REQUEST_WORDS = (
     r"|can\s+i\s+ask\s+you\s+to|could\s+i\s+ask\s+you\s+to|i'?m\s+asking\s+you\s+to"
     r"|i'?m\s+counting\s+on\s+you\s+to|action\s+items?\s+for\s+you|action(?:\s+items?)?\s*:"
     r"|task\s*:|ask\s*:|to\s*do\s*:|your\s+action\s*:"
-    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u)(?:\s+in\s+\w+)?"
+    r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u|(?:one|either|any)\s+of\s+you)"
+    r"(?:\s+in\s+\w+)?|need\s+(?:someone|somebody)\s+to"
     r"|" + FOREIGN_REQUEST_WORDS + r")"
 )
 _REQUEST_PREFIX = re.compile(
@@ -143,7 +174,7 @@ _REQUEST_PREFIX = re.compile(
 )
 _REQUEST_ANYWHERE = re.compile(r"\b" + _REQUEST_WORDS + r"\s", re.IGNORECASE)
 _ADDRESSING = re.compile(
-    r"^(?:(?:" + _GREETINGS + r")\s+)?"
+    r"^(?:(?i:" + _GREETINGS + r")\s+)?"
     r"(?P<names>[A-Z][\w'-]*(?:\s*(?:,|and|&)\s*[A-Z][\w'-]*){0,4})"
     r"(?:\s*[,:!\-\u2013\u2014]+\s*|\s+(?=" + _REQUEST_WORDS + r"\s))",
 )
@@ -153,14 +184,16 @@ _TRAILING_FILLER = re.compile(
     r"|if\s+that\s+works|at\s+the\s+latest|latest|ideally|for\s+me|for\s+us|by|before|on|at"
     r"|no\s+later\s+than|until|due|due\s+on|asap|as\s+soon\s+as\s+possible|then|ok|okay"
     r"|instead|as\s+well|too|sometime|soon|at\s+some\s+point|whenever\s+you\s+can"
-    r"|the|and|or|so|with)\b)+[\s?.!,;:]*$|[\s?.!,;:-]+$",
+    r"|the|and|or|so|with|gracias|danke|merci|bitte|por\s+favor|svp|stp|au\s+plus\s+tard"
+    r"|sp[äa]testens|a\s+m[áa]s\s+tardar|como\s+(?:muy\s+)?tarde)\b)+[\s?.!,;:]*$"
+    r"|[\s?.!,;:-]+$",
     re.IGNORECASE,
 )
 _VAGUE_END = re.compile(r"\b(?:this|it|that|these|those|them)$", re.IGNORECASE)
 _OBJECT_PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those"})
 _VAGUE_WORDS = frozenset(
     {"this", "it", "that", "these", "those", "them", "one", "thing", "stuff", "something"}
-    | {"up", "on", "over", "care", "of"}
+    | {"up", "on", "over", "care", "of", "action"}
 )
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(?:re|fw|fwd|aw|wg|tr|sv|vs|rv|action(?:\s+required)?|request|urgent|important"
@@ -174,11 +207,24 @@ _CRITERIA_CUE = re.compile(
     r"|\bdefinition\s+of\s+done(?:\s+is)?|\bDoD\b|\bacceptance\s+criteria(?:\s+(?:is|are))?"
     r"|\b(?:finished|complete)\s+(?:when|once)|\bwhat\s+good\s+looks\s+like(?:\s+is)?"
     r"|\bgood\s+looks\s+like|\bthe\s+(?:goal|outcome)\s+(?:is|should\s+be)|\bwhat\s+i\s+need"
-    r"\s+(?:at\s+the\s+end|to\s+see)\s+is)\s*[:=\-\u2013\u2014]?\s*",
+    r"\s+(?:at\s+the\s+end|to\s+see)\s+is)\s*[:=\-\u2013\u2014]?\s*"
+    # "Erledigt ist es, wenn ...", "C'est réussi si ...", "Estará terminada cuando ...": a word
+    # of completion, then (within a few words) a conjunction of condition or time.
+    r"|\b(?:done|erledigt|fertig|abgeschlossen|geschafft|gelungen|r[ée]ussie?s?|termin[ée]e?s?"
+    r"|fini(?:e|s)?|boucl[ée]e?s?|termin(?:ad[oa]s?|ar[áa])|list[oa]s?|hech[oa]s?"
+    r"|complet(?:ad[oa]s?|[oa]s?)|[ée]xito)\b(?:[\s,]+[^\W\d_]+){0,3}?[\s,]+(?:wenn|sobald|si|s['\u2019]"
+    r"|quand|lorsque|d[èe]s\s+que|une\s+fois\s+que|cuando|una\s+vez\s+que|en\s+cuanto)\s+",
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25e6\u2013]|\d{1,2}[.)]|[a-z][.)])\s+(?P<item>.+)$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+_MONTH_NAMES = "|".join(sorted({*MONTHS, *FOREIGN_MONTHS}, key=len, reverse=True))
+# A sentence ends at . ! or ? before a capital or digit, except the dot of a day written as an
+# ordinal before its month ("bis Dienstag, 26. Januar, 15 Uhr"; "am 3. März").
+_NEXT_SENTENCE = r"(?=[\"'(\[]?[A-Z0-9])"
+_SENTENCE_END = re.compile(
+    rf"(?<=[.!?])(?<!\d\.)\s+{_NEXT_SENTENCE}"
+    rf"|(?<=\d\.)\s+(?!(?i:{_MONTH_NAMES})\b){_NEXT_SENTENCE}"
+)
 _ENGLISH_WORDS = frozenset(
     re.findall(
         r"\w+",
@@ -261,13 +307,14 @@ def is_ask(sentence: str, names: list[str]) -> bool:
     Returns:
         True for a request or an imperative with a work verb.
     """
-    sentence = without_courtesy(sentence)
+    sentence = without_courtesy(sentence).strip()
     if _BOILERPLATE.search(sentence) and not _REQUEST_CUE.search(_BOILERPLATE.sub("", sentence)):
         return False
-    if _REQUEST_CUE.search(sentence):
+    if _REQUEST_CUE.search(sentence) or _CONDITIONAL_ASK.search(sentence):
         return True
     body = _LEADING_FILLER.sub("", _strip_addressing(sentence, names))
-    return bool(_IMPERATIVE.match(body))
+    # A verb alone is no ask: "Great launch." is praise, not "launch".
+    return bool(_IMPERATIVE.match(body)) and len(body.split()) > 1
 
 
 def without_courtesy(text: str) -> str:
@@ -285,33 +332,53 @@ def without_courtesy(text: str) -> str:
     return COURTESY.sub(" ", text)
 
 
-def is_statement_ask(sentence: str, names: list[str], due: DueParse) -> bool:
+def is_statement_ask(sentence: str, names: list[str], due: DueParse, *, bare: bool = False) -> bool:
     """Tell whether a sentence without a request word still hands over work.
 
-    Two forms, each only with a deadline (``due``, read from the sentence): a named person
-    given the work ("Omar is taking over the rollout plan, due the 9th"), and a deliverable
-    named with its deadline and nothing else ("Quick one: the vendor shortlist, Thursday
-    COB"; "Nadia, the audit evidence pack, Fri 4 Dec latest"): a short noun phrase, set off
-    from the date by a comma or dash or joined by a deadline word, with no finite verb, and
-    not an occasion ("the offsite, Thursday").
+    Three forms, each only with a deadline (``due``, read from the sentence): a named person
+    given the work ("Omar is taking over the rollout plan, due the 9th"), a shared ask ("let's
+    get the write-up done by Tuesday", see :func:`_is_shared_ask`), and a deliverable named
+    with its deadline and nothing else ("Quick one: the vendor shortlist, Thursday COB";
+    "Nadia, the audit evidence pack, Fri 4 Dec latest"; "Sam, the proposal is due on the
+    9th"): a short noun phrase, set off from the date by a comma or dash or joined by a
+    deadline word, with no finite verb, and whose head is not an occasion ("the offsite,
+    Thursday"; but "the budget for the offsite, Thursday" is work).
 
     Args:
         sentence: one sentence.
         names: the recipients' first names, lower-cased.
         due: the deadline read from the sentence.
+        bare: also accept a noun phrase without a determiner, as subjects are written
+            ("Grace: Tailspin QBR deck - Tue 2/9"); only when addressed to a recipient.
 
     Returns:
-        True for a delegation or a bare deliverable with its deadline.
+        True for a delegation, a shared ask or a bare deliverable with its deadline.
     """
     plain = without_courtesy(sentence).strip()
+    if len(plain.split()) > _MAX_STATEMENT_WORDS:
+        return False
     body = _LEADING_FILLER.sub("", _strip_addressing(plain, names))
-    if DELEGATION.match(body):
+    if delegation(body) is not None:
         return True
+    if _is_shared_ask(body, due) or _proposes_date(body, due):
+        return True
+    assignee = ASSIGNEE.match(body)
+    if assignee is not None and due.strength >= _STRONG:
+        # "Priya to send the deck by Friday", as minutes write it: only a recipient or a
+        # person the sender knows is a doer ("Thanks to Omar ..." is not).
+        return assignee["name"].split()[0].lower() in names
     addressed = body != plain
+    if addressed:
+        # "Nina, kurz: die Kostenaufstellung, Donnerstag": a short label before the thing.
+        body = _LABEL.sub("", body, count=1)
+    elif bare:
+        return False
     at = body.lower().find(due.text.lower()) if due.text else -1
     if at <= 0:
         return False
     phrase, rest = body[:at], body[at + len(due.text) :]
+    # "the report, at the latest Friday": the cue before the date is no part of the thing.
+    phrase = _TRAILING_CUE.sub("", phrase)
     if not _AFTER_DEADLINE.fullmatch(rest) or len(phrase.split()) > _MAX_PHRASE_WORDS:
         return False
     set_off = phrase.rstrip().endswith((",", ":", "-", "\u2013", "\u2014", ";"))
@@ -319,18 +386,154 @@ def is_statement_ask(sentence: str, names: list[str], due: DueParse) -> bool:
         # "Sam — the Q3 deck by Friday" hands it to Sam; "The office closes before Christmas
         # Eve" (no one addressed, no comma) is news.
         return False
-    phrase = phrase.rstrip(" ,:;-\u2013\u2014")
-    if FINITE_VERBS.search(phrase) or EVENT_NOUNS.search(phrase) or _BOILERPLATE.search(phrase):
+    return _is_deliverable(phrase, due, bare=bare)
+
+
+def is_unhurried_ask(sentence: str, names: list[str]) -> bool:
+    """Tell whether a bare deliverable is asked for without a date.
+
+    "Alex, the NDA redlines, when you can": the same noun phrase as a deliverable with its
+    deadline (see :func:`is_statement_ask`), addressed to a recipient, with an unhurried time
+    instead of a date: an ask whose due date is missing.
+
+    Args:
+        sentence: one sentence.
+        names: the recipients' first names, lower-cased.
+
+    Returns:
+        True for such an ask.
+    """
+    plain = without_courtesy(sentence).strip()
+    if len(plain.split()) > _MAX_STATEMENT_WORDS:
         return False
-    return bool(_DELIVERABLE.fullmatch(phrase))
+    body = _LEADING_FILLER.sub("", _strip_addressing(plain, names))
+    if body == plain:
+        return False
+    body = _LABEL.sub("", body, count=1)
+    timing = _UNHURRIED.search(body)
+    if timing is None or not _AFTER_DEADLINE.fullmatch(body[timing.end() :]):
+        return False
+    phrase = body[: timing.start()]
+    return len(phrase.split()) <= _MAX_PHRASE_WORDS and _is_deliverable(phrase, None)
 
 
+def _is_deliverable(phrase: str, due: DueParse | None, *, bare: bool = False) -> bool:
+    """A short noun phrase naming a thing to deliver, not an occasion or a statement."""
+    phrase = phrase.rstrip(" ,:;-\u2013\u2014")
+    if due is not None and _DUE_WORD.match(due.text):
+        # "the renewal proposal is due on the 9th": the copula belongs to "due".
+        phrase = _TRAILING_COPULA.sub("", phrase)
+    head = _HEAD_END.split(phrase, maxsplit=1)[0]
+    if FINITE_VERBS.search(phrase) or EVENT_NOUNS.search(head) or _BOILERPLATE.search(phrase):
+        return False
+    return bool(_DELIVERABLE.fullmatch(phrase) or (bare and _BARE_DELIVERABLE.fullmatch(phrase)))
+
+
+_MAX_STATEMENT_WORDS = 30
+_TRAILING_CUE = re.compile(
+    r"(?<=[\s,:;\u2013\u2014-])(?:at\s+the\s+latest|no\s+later\s+than|a\s+m[áa]s\s+tardar"
+    r"|como\s+(?:muy\s+)?tarde|sp[äa]testens|au\s+plus\s+tard|d['\u2019]ici|hasta|para)\s*$",
+    re.IGNORECASE,
+)
+_STRONG = 2
+"""A deadline cue's strength ("by", "due", "bis"...), as :class:`DueParse` gives it."""
+# Up to two words, then a deadline word: "Due Friday", "Plan due 18 Dec", "Deadline: ...".
+_DEADLINE_LINE = re.compile(
+    r"^(?:[\w-]+\s+){0,2}(?:due|deadline|by|f[äa]llig|frist|bis|[àa]\s+rendre|d['\u2019]ici"
+    r"|[ée]ch[ée]ance|vence|plazo|para)\b[^.!?]{0,40}[.!]?$",
+    re.IGNORECASE,
+)
+# A label before the thing ("kurz:", "quick one:", "rápido:"), but not one that announces
+# news ("Reminder:", "FYI:", "Agenda:").
+_LABEL = re.compile(
+    r"^(?!(?:fyi|reminder|agenda|note|news|update|heads\s+up|info|hinweis|erinnerung|rappel"
+    r"|recordatorio|aviso|nota)\b)[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:\s+",
+    re.IGNORECASE,
+)
+_DUE_WORD = re.compile(r"(?:due|f[äa]llig|[àa]\s+rendre|vence|para\s+entregar)\b", re.IGNORECASE)
+_TRAILING_COPULA = re.compile(r"\s+(?:is|are|ist|sind|est|sont|es|son)$", re.IGNORECASE)
+# Where a noun phrase's head ends: the first preposition ("the budget | for the offsite").
+_HEAD_END = re.compile(
+    r"\s(?:for|of|from|about|on|with|to|für|fürs|zum|zur|vom|von|über|pour|de|du|des|sur"
+    r"|para|del|sobre|con)\s",
+    re.IGNORECASE,
+)
+_BARE_DELIVERABLE = re.compile(r"[\w'\u2019&/-]+(?:\s+[\w'\u2019&/-]+){0,7}")
+# Time given without a date: "when you can", "whenever", "asap", "wenn du dazu kommst".
+_UNHURRIED = re.compile(
+    # Only from the start of a run of separators, so a long run is not tried at each place.
+    r"(?<![\s,;:\u2013\u2014-])[\s,;:\u2013\u2014-]+(?:when(?:ever)?\s+you\s+(?:can|get\s+(?:a\s+)?(?:chance|moment"
+    r"|minute)|have\s+(?:a\s+)?(?:moment|minute|time))|whenever|at\s+your\s+convenience|asap"
+    r"|as\s+soon\s+as\s+(?:possible|you\s+can)|no\s+rush|when\s+possible"
+    r"|wenn\s+du\s+(?:kannst|zeit\s+hast|dazu\s+kommst)|sobald\s+(?:du\s+kannst|m[öo]glich)"
+    r"|d[èe]s\s+que\s+(?:possible|tu\s+peux)|quand\s+tu\s+(?:peux|as\s+le\s+temps)"
+    r"|cuando\s+puedas|lo\s+antes\s+posible|en\s+cuanto\s+puedas)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_shared_ask(body: str, due: DueParse) -> bool:
+    """Tell whether "let's" ("lass uns", "faisons", "vamos a") asks for a thing by a deadline.
+
+    Only a strong deadline ("by Tuesday", "bis Dienstag") counts, the verb must not plan a
+    meeting or a talk ("let's meet before Friday"), and a determiner must name the work
+    within the next few words ("... get the write-up done").
+    """
+    shared = SHARED_ASK.match(body)
+    if shared is None or due.strength < 2:
+        return False
+    rest = body[shared.end() :]
+    if SOCIAL_VERBS.match(rest) or TALK_VERBS.search(rest) or EVENT_NOUNS.search(rest):
+        return False
+    return bool(_WORK_NAMED.match(rest))
+
+
+def _proposes_date(body: str, due: DueParse) -> bool:
+    """Tell whether the sentence settles a date for a thing.
+
+    "Let's say Wednesday 13 Jan at 11:00 for the first draft"; "Sagen wir Freitag für den
+    Entwurf": any date counts (the sentence itself makes it the deadline).
+    """
+    work = _proposed_work(body, due.text)
+    return bool(work) and _is_deliverable(work, None)
+
+
+def _proposed_work(body: str, due_text: str) -> str:
+    """The thing a date proposal is for ("the first draft"), or ""."""
+    proposal = _DATE_PROPOSAL.match(body)
+    if proposal is None or not due_text:
+        return ""
+    rest = body[proposal.end() :]
+    if not rest.lower().startswith(due_text.lower()):
+        return ""
+    thing = _FOR_THING.fullmatch(rest[len(due_text) :])
+    return thing["thing"] if thing is not None else ""
+
+
+_DATE_PROPOSAL = re.compile(
+    r"^(?:let['\u2019]?s\s+say|say|shall\s+we\s+say|sagen\s+wir|disons|digamos)\s+",
+    re.IGNORECASE,
+)
+# "for the first draft, Sam.": the thing, then perhaps the name of the one it is for.
+_FOR_THING = re.compile(
+    r"[\s,]*(?:for|für|pour|para)\s+(?P<thing>[^,.!?;]{1,80}?)"
+    r"(?:\s*,\s*[A-Z][\w'-]*)?[\s.!]*",
+)
+
+
+# Up to three words, then a determiner: "get the", "en sorte que le", "dejar cerrado el".
+_WORK_NAMED = re.compile(
+    r"(?:[\w'\u2019-]+\s+){0,3}(?:the|our|your|a|an|this|that|der|die|das|den|dem|unser\w*"
+    r"|le|la|les|l['\u2019]|notre|nos|el|los|las|un|una|nuestr[oa]s?)\b",
+    re.IGNORECASE,
+)
 _MAX_PHRASE_WORDS = 8
 # What may follow the date in such a sentence ("Fri 4 Dec latest", "Thursday COB, thanks").
 _AFTER_DEADLINE = re.compile(
-    r"(?:[\s,;.!]*(?:at\s+the\s+latest|latest|sharp|please|pls|if\s+possible|thanks"
-    r"|thank\s+you|sp[äa]testens|au\s+plus\s+tard|a\s+m[áa]s\s+tardar|bitte|merci|gracias))*"
-    r"[\s,;.!]*",
+    r"(?:[\s,;.!?]*(?:at\s+the\s+latest|latest|sharp|please|pls|if\s+possible|thanks"
+    r"|thank\s+you|sp[äa]testens|au\s+plus\s+tard|a\s+m[áa]s\s+tardar|como\s+(?:muy\s+)?tarde"
+    r"|dernier\s+d[ée]lai|bitte|merci|gracias|por\s+favor|please))*"
+    r"[\s,;.!?]*",
     re.IGNORECASE,
 )
 # A noun phrase: a determiner, then words (letters, digits, hyphens, apostrophes, "&", "/").
@@ -403,7 +606,8 @@ def find_ask(
     Returns:
         The ask, or ``None`` when the text requests nothing.
     """
-    for sentence in sentences(lines):
+    found = sentences(lines)
+    for index, sentence in enumerate(found):
         if not readable(sentence):
             continue
         if is_ask(sentence, names):
@@ -413,13 +617,107 @@ def find_ask(
         due = deadline(without_courtesy(sentence))
         if due is not None and is_statement_ask(sentence, names, due):
             return Ask(sentence=sentence, statement=True)
+        if due is None and is_unhurried_ask(sentence, names):
+            return Ask(sentence=sentence, statement=True)
+        following = found[index + 1] if index + 1 < len(found) else ""
+        if due is None and _is_deadline_line(following, deadline):
+            # "Sam owns the cut-over plan. Plan due 18 Dec.": the deadline has a sentence of
+            # its own, right after the delegation.
+            body = _LEADING_FILLER.sub("", _strip_addressing(sentence.strip(), names))
+            if delegation(body) is not None:
+                return Ask(sentence=sentence, statement=True)
     return None
+
+
+def _is_deadline_line(sentence: str, deadline: Callable[[str], DueParse | None]) -> bool:
+    """A short sentence that only sets a deadline ("Due Friday.", "Plan due 18 Dec.")."""
+    if not _DEADLINE_LINE.match(sentence) or FINITE_VERBS.search(sentence):
+        return False
+    due = deadline(sentence)
+    return due is not None and due.strength >= _STRONG
 
 
 def _could_be_statement(sentence: str, names: list[str]) -> bool:
     """A cheap first look before reading dates: a delegation, or a determiner up front."""
     body = _LEADING_FILLER.sub("", _strip_addressing(sentence.strip(), names))
-    return bool(DELEGATION.match(body) or _DELIVERABLE_START.match(body))
+    if delegation(body) or SHARED_ASK.match(body) or _DATE_PROPOSAL.match(body):
+        return True
+    if ASSIGNEE.match(body):
+        return True
+    return bool(_DELIVERABLE_START.match(body) or _DELIVERABLE_START.match(_LABEL.sub("", body)))
+
+
+def delegation(text: str) -> re.Match[str] | None:
+    """The delegation a statement makes ("Omar is taking over the plan"), after any lead-in.
+
+    Args:
+        text: a sentence without addressing.
+
+    Returns:
+        The match (its ``name``... groups name the person), or ``None``.
+    """
+    stripped = text
+    for _ in range(2):
+        # "Désormais, c'est Omar qui ...": a time, then the cleft.
+        stripped = DELEGATION_LEAD_IN.sub("", stripped, count=1)
+    match = DELEGATION.match(stripped)
+    if match is not None and match["inverted"] and stripped == text:
+        # "Übernimmt Omar den Plan?" asks; only "Ab sofort übernimmt Omar ..." states.
+        return None
+    return match
+
+
+def delegate_of(sentence: str, names: list[str]) -> str:
+    """The person a sentence hands the work to by name, if it does.
+
+    "Omar is taking over the rollout plan" and "ACTION: Sam to circulate the roadmap" name
+    their doer; an ask addressed to people ("Sam, please ...") does not say that by itself.
+
+    Args:
+        sentence: the ask.
+        names: the recipients' first names, lower-cased.
+
+    Returns:
+        The name as written ("Omar", "Grace Liu"), or "".
+    """
+    body = _LEADING_FILLER.sub("", _strip_addressing(without_courtesy(sentence).strip(), names))
+    match = delegation(body)
+    if match is not None:
+        return next(match[group] for group in _NAME_GROUPS if match[group])
+    body = _REQUEST_PREFIX.sub("", body)
+    assignee = ASSIGNEE.match(body)
+    return assignee["name"] if assignee is not None else ""
+
+
+_NAME_GROUPS = ("name", "name2", "name3", "name4", "name5")
+
+
+def asks_to_track(sentence: str, names: list[str]) -> bool:
+    """Whether an ask only asks Accord to keep track of something ("Please track this one").
+
+    Args:
+        sentence: the ask.
+        names: the recipients' first names, lower-cased.
+
+    Returns:
+        True when the ask's work is "track this" and nothing more named.
+    """
+    core = _core_request(without_courtesy(sentence).strip(), names)
+    for _ in range(3):
+        core = _REQUEST_PREFIX.sub("", _LEADING_FILLER.sub("", core))
+    return bool(TRACKING_ASK.match(core))
+
+
+def leaves_owner_open(sentence: str) -> bool:
+    """Whether an ask leaves open which of its recipients does it ("could one of you ...").
+
+    Args:
+        sentence: the ask.
+
+    Returns:
+        True when the sender lets the recipients choose among themselves.
+    """
+    return bool(OPEN_ADDRESSEE.search(sentence))
 
 
 def readable(text: str) -> bool:
@@ -508,13 +806,25 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
         The title (at most :data:`TITLE_MAX_CHARS` characters), or "" when none is readable.
     """
     text = without_courtesy(sentence).strip()
+    proposed = _proposed_work(_LEADING_FILLER.sub("", _strip_addressing(text, names)), due_text)
+    if proposed:
+        # "Let's say Wednesday at 11:00 for the first draft" with subject "Vendor review":
+        # "First draft: Vendor review".
+        named = _DELIVERABLE_START.sub(lambda found: found[0][-1], proposed, count=1)
+        topic = clean_subject(subject)
+        return _shorten(_capitalise(f"{named}: {topic}" if topic else named), TITLE_MAX_CHARS)
     if due_text:
         text = re.sub(re.escape(due_text), " ", text, flags=re.IGNORECASE)
-    text = _delegated_work(" ".join(text.split()), names)
-    text = _core_request(text, names)
+    text = _UNHURRIED.sub(" ", text).lstrip("¿¡ ")
+    # "¿me preparas la tabla?" -> "preparar la tabla": the second person of an -ar verb.
+    text = _SECOND_PERSON_AR.sub(r"\g<stem>ar", text)
+    worked = _delegated_work(" ".join(text.split()), names)
+    # A thing named without a verb ("die Kostenaufstellung, Donnerstag") may be one word.
+    thing = worked != " ".join(text.split())
+    text = _core_request(worked, names)
     for _ in range(6):
         shorter = _REQUEST_PREFIX.sub("", _LEADING_FILLER.sub("", text))
-        shorter = _strip_addressing(shorter, names)
+        shorter = _strip_addressing(shorter, names).lstrip("¿¡ ")
         if shorter == text:
             break
         text = shorter
@@ -534,10 +844,16 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
         text = f"{first} {_topic_phrase(topic)} {rest.partition(' ')[2]}"
     elif _VAGUE_END.search(text) and len(words) > 1:
         text = (_VAGUE_END.sub("", text).rstrip() + " " + _topic_phrase(topic)) if topic else ""
-    elif words and all(word in _VAGUE_WORDS for word in words[1:]) and len(words) <= 4:
-        # "Take this one", "Pick this up": the subject says what "this" is.
+    elif (
+        words
+        and all(word in _VAGUE_WORDS for word in words[1:])
+        and len(words) <= 4
+        and not (thing and len(words) == 1 and words[0] not in _VAGUE_WORDS)
+    ):
+        # "Take this one", "Pick this up": the subject says what "this" is (a thing named
+        # in one word, "Quartalsbericht", needs no help).
         text = f"{text}: {topic}" if topic else ""
-    if len(text.split()) < 2:
+    if len(text.split()) < 2 and not (thing and text):
         text = topic if len(topic.split()) >= 2 else ""
     return _shorten(_capitalise(text), TITLE_MAX_CHARS)
 
@@ -549,19 +865,77 @@ def _delegated_work(text: str, names: list[str]) -> str:
     deliverable ("the vendor shortlist") loses its article.
     """
     body = _LEADING_FILLER.sub("", _strip_addressing(text, names))
-    match = DELEGATION.match(body)
+    match = delegation(body)
     if match is not None:
-        rest = body[match.end() :]
+        rest = match.string[match.end() :]
+        # "owns the plan, Priya is reviewing it": the work ends where another clause starts.
+        rest = _NEXT_CLAUSE.split(rest, maxsplit=1)[0]
         if match["gerund"]:
             return _base_verb(match["gerund"].lower() + rest)
         if match["verb"]:
             return match["verb"].lower() + rest
-        return text
+        if match["present"]:
+            present = " ".join(match["present"].lower().split())
+            return _PRESENT_AS_IMPERATIVE.get(present, "own") + rest
+        if match["inverted"]:
+            verb = match["inverted"] + (" um" if match[0].rstrip().endswith(" um") else "")
+            return _foreign_infinitive(verb, rest)
+        return _foreign_infinitive(match["foreign"], rest)
+    action = _REQUEST_PREFIX.sub("", body)
+    assignee = ASSIGNEE.match(action)
+    if assignee is not None and assignee["name"].split()[0].lower() in names:
+        # "ACTION: Sam to circulate the roadmap": the work is what follows "to".
+        return action[assignee.end() :]
+    body = _LABEL.sub("", body, count=1) if body != text else body
+    shared = SHARED_ASK.match(body)
+    if shared is not None and not _IMPERATIVE.match(body):
+        # "Lass uns das Protokoll fertig machen" -> "das Protokoll fertig machen"
+        return body[shared.end() :]
     if not _REQUEST_CUE.search(body) and not _IMPERATIVE.match(body):
         article = _DELIVERABLE_START.match(body)
         if article is not None:
-            return body[article.end() - 1 :]
+            # "the renewal proposal is (due on the 9th)" -> "renewal proposal"
+            return _TRAILING_COPULA.sub("", body[article.end() - 1 :].rstrip(" ,;:.!"))
     return text
+
+
+_SECOND_PERSON_AR = re.compile(
+    r"(?:(?<=^)|(?<=[\s,:¿]))(?:me|nos)\s+(?P<stem>[^\W\d_]{2,}?)(?:as|ás)\b(?=\s+(?:el|la|los|las|un|una|lo)\b)",
+    re.IGNORECASE,
+)
+_NEXT_CLAUSE = re.compile(
+    r"[,;]\s+(?=[A-Z][\w'-]*\s+(?:is|are|was|will|has|ist|wird|est|sera|es|está)\b)"
+)
+_PRESENT_AS_IMPERATIVE = {
+    "is on it": "handle it",
+    "is on this": "handle this",
+    "is on that": "handle that",
+    "owns": "own",
+    "leads": "lead",
+    "handles": "handle",
+    "drives": "drive",
+    "takes over": "take over",
+    "takes on": "take on",
+    "picks up": "pick up",
+}
+
+
+def _foreign_infinitive(verb: str, rest: str) -> str:
+    """The work as an infinitive ("übernimmt den Plan" -> "den Plan übernehmen")."""
+    key = " ".join(verb.lower().replace("\u2019", "'").split())
+    head, _, preposition = key.rpartition(" ")
+    if key not in FOREIGN_DELEGATION_VERBS and preposition in _PREPOSITIONS:
+        # "se encarga del plan" -> "encargarse del plan": the preposition stays as written.
+        key, rest = head, f"{preposition} {rest.strip()}"
+    infinitive, last = FOREIGN_DELEGATION_VERBS.get(key, (key, False))
+    rest = rest.strip()
+    if last:
+        clause, comma, tail = rest.partition(",")
+        return f"{clause.strip()} {infinitive}{comma}{tail}"
+    return f"{infinitive} {rest}"
+
+
+_PREPOSITIONS = frozenset({"de", "del", "du", "des"})
 
 
 def _topic_phrase(topic: str) -> str:

@@ -14,6 +14,8 @@ FOREIGN_REQUEST_CUE = (
     r"(?-i:(?<![a-zäöüß]\s)\bBitte\b|\bbitte\b)|\bk[öo]nn(?:test|tet)\s+(?:du|ihr)\b|\bk[öo]nnten\s+sie\b|\bkannst\s+du\b"
     r"|\bk[öo]nnen\s+sie\b|\bw[üu]rdest\s+du\b|\bw[üu]rden\s+sie\b|\bich\s+brauche\b"
     r"|\bwir\s+brauchen\b|\bdu\s+musst\b|\bich\s+bitte\s+(?:dich|sie|euch)\b|\bmagst\s+du\b"
+    r"|\bjemand\s+(?:muss|m[üu]sste|sollte|k[öo]nnte)\b|\b(?:einer|eine|jemand)\s+von\s+euch\b"
+    r"|\b(?:kann|k[öo]nnte)\s+(?:einer|eine|jemand)\b"
     r"|\bw[äa]rst\s+du\s+so\s+nett\b|\bich\s+z[äa]hle\s+auf\s+(?:dich|sie)\b"
     # French
     r"|\bmerci\s+de\b|\bmerci\s+d['\u2019]|\bpourriez[-\s]vous\b|\bpourrais[-\s]tu\b"
@@ -21,17 +23,32 @@ FOREIGN_REQUEST_CUE = (
     r"|\bstp\b|\bj['\u2019]ai\s+besoin\b|\bnous\s+avons\s+besoin\b"
     r"|\bil\s+(?:me\s+|nous\s+)?faut\s+que\s+(?:tu|vous)\b|\bje\s+(?:te|vous)\s+demande\b"
     r"|\bje\s+compte\s+sur\s+(?:toi|vous)\b|\bà\s+faire\s*:"
+    r"|\bil\s+(?:faudrait|faut)\s+que\s+(?:quelqu['\u2019]un|l['\u2019]un\s+de\s+vous)\b"
+    r"|\b(?:quelqu['\u2019]un|l['\u2019]une?\s+(?:de|d['\u2019]entre)\s+vous)\s+(?:doit|devrait"
+    r"|pourrait|peut)\b"
     # Spanish
     r"|\bpor\s+favor\b|\bpodr[ií]as\b|\bpuedes\b|\bpuede\s+usted\b|\bpodr[ií]a\s+usted\b"
     r"|\bnecesito\b|\bnecesitamos\b|\bte\s+pido\b|\ble\s+pido\b|\bte\s+encargo\b"
     r"|\bcuento\s+contigo\b|\bme\s+(?:env[ií]as|mandas|preparas)\b"
+    r"|\b(?:alguien|alguno|alguna)(?:\s+de\s+(?:vosotros|vosotras|ustedes))?\s+(?:tiene\s+que"
+    r"|debe|deber[ií]a|podr[ií]a|puede)\b"
+    # "¿me mandás el informe?", "¿me ayudas a mandar los regalos?": a question in the second
+    # person (tú or vos) with a verb of doing or sending, about a thing for the writer.
+    r"|\b(?:me|nos)\s+(?:mand|envi|pas|prepar|revis|actualiz|termin|redact|compart|sub|dej|ayud"
+    r"|hac|escrib|cierr|complet|organiz|coordin|busc|consigu|traduc|resum)[^\W\d_]*?"
+    r"(?:as|ás|es|és)\s+(?:a\s+[^\W\d_]+\s+)?"
+    r"(?:el|la|los|las|un|una|tu|tus|lo)\b(?=[^.!?\n]{0,200}\?)"
+    # "Tu peux finaliser le plan ?": a question without inversion.
+    r"|\b(?:tu\s+(?:peux|pourrais)|vous\s+(?:pouvez|pourriez))\b(?=[^.!?\n]{0,200}\?)"
 )
 FOREIGN_REQUEST_WORDS = (
     r"bitte|k[öo]nn(?:test|tet)\s+(?:du|ihr)(?:\s+bitte)?|k[öo]nnten\s+sie(?:\s+bitte)?"
     r"|kannst\s+du(?:\s+bitte)?|k[öo]nnen\s+sie(?:\s+bitte)?|w[üu]rdest\s+du(?:\s+bitte)?"
     r"|w[üu]rden\s+sie(?:\s+bitte)?|magst\s+du|merci\s+de|pourriez[-\s]vous|pourrais[-\s]tu"
     r"|pouvez[-\s]vous|peux[-\s]tu|por\s+favor|¿?podr[ií]as|¿?puedes|¿?puede\s+usted"
-    r"|te\s+pido\s+que|le\s+pido\s+que|svp|stp"
+    r"|te\s+pido\s+que|le\s+pido\s+que|svp|stp|tu\s+(?:peux|pourrais)|vous\s+(?:pouvez|pourriez)"
+    r"|je\s+(?:te|vous)\s+demande\s+de|ich\s+bitte\s+(?:dich|sie|euch),?"
+    r"|¿?\s*(?:me|nos)\s+ayud(?:as|ás|a|an|ar[ií]as)\s+a"
 )
 FOREIGN_WORK_VERBS = (
     # German imperatives (du and Sie forms)
@@ -54,6 +71,13 @@ FOREIGN_BOILERPLATE = (
     r"|zögere\s+nicht|entschuldige|nicht)\b|\bbei\s+fragen\b|\bmerci\s+(?:de\s+(?:ta|votre)|pour)\b"
     r"|\bn['\u2019]h[ée]site[sz]?\s+pas\b|\bmerci\s+de\s+ne\s+pas\b"
     r"|\bpor\s+favor,?\s+(?:av[ií]same\s+si|no)\b|\bno\s+dudes\b|\bgracias\s+por\b"
+    # Kindness in the imperative: a day off, a rest (with its "bitte", "s'il te plaît").
+    r"|(?:\b(?:bitte|por\s+favor),?\s+)?(?:\bnimm\s+dir\s+(?:den|die|das|einen|ein|eine)?\s*(?:[\w-]+\s+){0,3}(?:frei|urlaub|pause"
+    r"|auszeit)\b|\bprends?\s+(?:ta|ton|votre|vos|tes|un|une|le|la|quelques)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:journ[ée]e|week-end|cong[ée]s?|repos|pause|vacances)\b|\bt[oó]ma(?:te|se)\s+"
+    r"(?:el|la|los|las|un|una|unos|unas)\s+(?:[\w-]+\s+){0,3}(?:libres?|descanso|vacaciones"
+    r"|fin\s+de\s+semana))\b(?:[^.!?\n]{0,20}?(?:s['\u2019]il\s+(?:te|vous)\s+pla[iî]t|bitte"
+    r"|por\s+favor))?"
 )
 FOREIGN_NO_ACTION = (
     r"\bkeine\s+(?:aktion|handlung|ma[ßs]nahme)\s+(?:n[öo]tig|erforderlich)\b"
@@ -62,31 +86,114 @@ FOREIGN_NO_ACTION = (
     r"|\brien\s+[àa]\s+faire\b|\bsolo\s+para\s+(?:tu\s+)?informaci[óo]n\b"
     r"|\bno\s+(?:se\s+)?(?:requiere|hace\s+falta)\s+(?:ninguna\s+)?acci[óo]n\b"
 )
-# A courtesy about answering ("No need to answer tonight", "no rush to reply"): it scopes
-# only its own sentence and never cancels the request around it.
+# A courtesy about answering ("No need to answer tonight", "no rush to reply", "Pas besoin
+# de répondre ce soir"): it scopes only its own clause (up to a comma or a "but") and never
+# cancels the request around it. Built from word classes: a negated need, then a verb of
+# answering in any of its forms.
+_ANSWER_VERBS = (
+    r"(?:reply|respond|answer|get\s+back|write\s+back|antwort\w*|zur[üu]ck(?:schreib|meld)\w*"
+    r"|melden|r[ée]pond\w*|revenir\s+vers\s+moi|respond\w*|contest\w*)"
+)
+_NEGATED_NEED = (
+    r"(?:(?:no\s+need|there['\u2019]?s\s+no\s+need|you\s+don['\u2019]?t\s+(?:need|have))\s+to\s+"
+    r"|don['\u2019]?t\s+(?:feel\s+(?:you\s+have|obliged)\s+to\s+)?"
+    r"|(?:du\s+musst|sie\s+m[üu]ssen|ihr\s+m[üu]sst)\s+(?:mir\s+|uns\s+)?nicht\s+(?:sofort\s+|gleich\s+"
+    r"|heute\s+(?:noch\s+)?)?"
+    r"|(?:pas|nul)\s+besoin\s+de\s+(?:me\s+|nous\s+)?|inutile\s+de\s+(?:me\s+|nous\s+)?"
+    r"|ne\s+(?:me\s+)?(?=r[ée]pond)"
+    r"|no\s+(?:hace\s+falta|es\s+necesario|tienes\s+que|hay\s+que)\s+(?:que\s+)?(?:me\s+|nos\s+)?)"
+)
+_UNHURRIED = (
+    r"(?:no\s+(?:rush|hurry|pressure)(?:\s+(?:to|on)\s+(?:reply|respond|answer|getting\s+back))?"
+    r"(?=\s*(?:tonight|today|now|this\s+(?:evening|weekend)|[,;.!\u2013\u2014-]|$))"
+    r"|no\s+(?:reply|response|answer)\s+(?:is\s+)?(?:needed|required|necessary)"
+    r"|kein(?:e)?\s+(?:antwort|eile|r[üu]ckmeldung|stress)\s+(?:n[öo]tig|erforderlich)"
+    r"|kein(?:e)?\s+(?:eile|stress|hektik)(?=\s*[,;.!\u2013\u2014-])"
+    r"|rien\s+ne\s+presse|no\s+(?:hay|corre)\s+prisa)"
+)
 COURTESY = re.compile(
-    r"\b(?:no\s+need\s+to\s+(?:reply|respond|answer|get\s+back)|no\s+(?:rush|hurry)\s+(?:to|on)"
-    r"\s+(?:reply|respond|answer|getting\s+back)|don['\u2019]?t\s+(?:feel\s+you\s+have\s+to\s+)?"
-    r"(?:reply|respond|answer)\s+(?:tonight|today|now|right\s+away|straight\s+away|over\s+the"
-    r"\s+weekend)|no\s+(?:reply|response|answer)\s+(?:is\s+)?(?:needed|required|necessary)"
-    r"|keine\s+(?:antwort|eile)\s+n[öo]tig|du\s+musst\s+nicht\s+(?:sofort\s+)?antworten"
-    r"|pas\s+besoin\s+de\s+r[ée]pondre|inutile\s+de\s+r[ée]pondre"
-    r"|no\s+hace\s+falta\s+(?:que\s+)?respond(?:er|as))\b[^.!?\n]{0,60}",
+    r"\b(?:" + _UNHURRIED + r"|" + _NEGATED_NEED + _ANSWER_VERBS + r"\b)"
+    # The rest of its clause ("tonight", "ce soir", "hoy"), never past a comma or a "but".
+    r"(?:(?!\s(?:but|though|however|mais|pero|aber|sondern)\b|\s[-\u2013\u2014])[^.!?\n,;:]){0,40}"
+    # and the "but" that turns to the request, so that the request starts its sentence.
+    r"(?:[\s,;\u2013\u2014-]*\b(?:but|mais|pero|aber|sondern)\b)?[\s,;:]*",
     re.IGNORECASE,
 )
-# "Omar is taking over the rollout plan", "Priya will own the launch checklist": a named
-# person given the work, in a statement (typical of a forward). Names are capitalised.
+# "Omar is taking over the rollout plan", "Priya will own the launch checklist", "Sam owns
+# the cut-over plan", "Nina übernimmt ...", "C'est Omar qui reprend ...", "Sam se encarga de
+# ...": a named person given the work, in a statement (typical of a forward). Names are
+# capitalised; pronouns and articles are not names.
+_NOT_A_NAME = (
+    r"(?:I|We|They|He|She|It|You|This|That|There|Here|Ich|Wir|Er|Sie|Es|Das|Der|Die|Je|Nous"
+    r"|Il|Elle|On|Ils|Elles|Yo|Nosotros|Él|Ella|Ellos|The|Le|La|Les|El|Los|Las|Everyone|Nobody"
+    r"|Someone|Somebody)\b"
+)
+_NAME_WORD = r"[A-Z][\w-]*(?:['\u2019](?!s\b)[\w-]+)?"
+PERSON = (
+    r"(?-i:(?!"
+    + _NOT_A_NAME
+    + r")"
+    + _NAME_WORD
+    + r"(?:\s+(?!"
+    + _NOT_A_NAME
+    + r")"
+    + _NAME_WORD
+    + r")?)"
+)
+FOREIGN_DELEGATION_VERBS = {
+    # the verb as written (without its preposition) -> (its infinitive, whether the
+    # infinitive goes last, as in German)
+    "übernimmt": ("übernehmen", True),
+    "verantwortet": ("verantworten", True),
+    "kümmert sich um": ("sich kümmern um", False),
+    "ist zuständig für": ("zuständig für", False),
+    "ist verantwortlich für": ("verantwortlich für", False),
+    "reprend": ("reprendre", False),
+    "prend en charge": ("prendre en charge", False),
+    "se charge": ("se charger", False),
+    "s'occupe": ("s'occuper", False),
+    "est responsable": ("être responsable", False),
+    "se encarga": ("encargarse", False),
+    "se ocupa": ("ocuparse", False),
+    "se hace cargo": ("hacerse cargo", False),
+    "es responsable": ("ser responsable", False),
+    "asume": ("asumir", False),
+    "lleva": ("llevar", False),
+}
 DELEGATION = re.compile(
-    r"^(?-i:(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?))\s+"
-    r"(?:is|will\s+be|['\u2019]s|['\u2019]ll\s+be)\s+(?P<gerund>taking\s+over|taking\s+on"
+    r"^(?P<name>" + PERSON + r")"
+    r"(?:\s+is|\s+will\s+be|['\u2019]s|['\u2019]ll\s+be)\s+(?P<gerund>taking\s+over|taking\s+on"
     r"|owning|leading|handling|picking\s+up|driving|running|doing|preparing|drafting|writing)\b"
-    r"|^(?-i:(?P<name2>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?))\s+(?:will|['\u2019]ll|is\s+going\s+to)\s+"
+    r"|^(?P<name2>" + PERSON + r")(?:\s+will|['\u2019]ll|\s+is\s+going\s+to)\s+"
     r"(?P<verb>take\s+over|take\s+on|own|lead|handle|pick\s+up|drive|run|do|prepare|draft"
     r"|write)\b"
-    r"|^(?-i:(?P<name3>[A-Z][\w'-]+))\s+(?:übernimmt|kümmert\s+sich\s+um|reprend|se\s+charge\s+de"
-    r"|s['\u2019]occupe\s+de|se\s+encarga\s+de|asume|lleva)\b",
+    r"|^(?P<name4>" + PERSON + r")\s+(?P<present>owns|leads|handles|drives|takes\s+over"
+    r"|takes\s+on|picks\s+up|is\s+(?:responsible\s+for|in\s+charge\s+of|on\s+point\s+for"
+    r"|on\s+(?:it|this|that)))\b"
+    r"|^(?P<name3>" + PERSON + r")\s+(?:qui\s+)?(?P<foreign>übernimmt|verantwortet"
+    r"|kümmert\s+sich\s+um|ist\s+(?:zuständig|verantwortlich)\s+für|reprend"
+    r"|prend\s+en\s+charge|(?:se\s+charge|s['\u2019]occupe|est\s+responsable|se\s+encarga"
+    r"|se\s+ocupa|se\s+hace\s+cargo|es\s+responsable)\s+(?:del?|du|des)|asume|lleva)\b"
+    # German puts the verb second after a lead-in: "Ab sofort übernimmt Omar den Plan".
+    r"|^(?P<inverted>übernimmt|verantwortet|kümmert\s+sich)\s+(?P<name5>"
+    + PERSON
+    + r")\s+(?:um\s+)?",
     re.IGNORECASE,
 )
+# What may come before a delegation: "From Monday,", "Ab sofort", "A partir de ahora",
+# "Désormais" (when the handover starts), or the French cleft "C'est Omar qui ...".
+DELEGATION_LEAD_IN = re.compile(
+    r"^(?:c['\u2019]est\s+(?=" + PERSON + r"\s+qui\s)|(?:from\s+(?:now\s+on|today|tomorrow"
+    r"|monday|next\s+week)|as\s+of\s+(?:now|today|tomorrow|monday)|starting\s+(?:now|today"
+    r"|tomorrow|monday)|going\s+forward|effective\s+(?:now|today|immediately)"
+    r"|ab\s+(?:sofort|jetzt|heute|morgen|montag)|k[üu]nftig|d[ée]sormais|dor[ée]navant"
+    r"|[àa]\s+partir\s+d['\u2019]aujourd['\u2019]hui|[àa]\s+partir\s+de\s+(?:maintenant|demain"
+    r"|lundi)|a\s+partir\s+de\s+(?:ahora|hoy|ma[ñn]ana|ya|el\s+lunes)|desde\s+(?:ahora|hoy))"
+    r"\s*,?\s+)",
+    re.IGNORECASE,
+)
+# "ACTION: Sam to circulate the roadmap": an action item that names its doer.
+ASSIGNEE = re.compile(r"^(?P<name>" + PERSON + r")\s+to\s+(?=[^\W\d_])", re.IGNORECASE)
 # Words that make a sentence a statement rather than a bare noun phrase ("the vendor
 # shortlist, Thursday COB" has none; "the board met on Thursday" has one).
 FINITE_VERBS = re.compile(
@@ -100,6 +207,80 @@ FINITE_VERBS = re.compile(
 EVENT_NOUNS = re.compile(
     r"\b(?:meeting|call|session|workshop|party|lunch|dinner|drinks|offsite|all-hands|town\s*hall"
     r"|stand-?up|sync|webinar|conference|event|celebration|holiday|vacation|leave|break"
-    r"|reminder|update|newsletter|announcement)s?\b",
+    r"|reminder|update|newsletter|announcement)s?\b"
+    # The same occasions in German, French and Spanish.
+    r"|\b(?:besprechung(?:en)?|sitzung(?:en)?|treffen|termin(?:e)?|feier(?:n)?|mittagessen"
+    r"|abendessen|urlaub|r[ée]union(?:s)?|s[ée]ance(?:s)?|f[êe]te(?:s)?|d[ée]jeuner(?:s)?"
+    r"|d[îi]ner(?:s)?|cong[ée](?:s)?|vacances|reuni[óo]n(?:es)?|llamada(?:s)?|fiesta(?:s)?"
+    r"|comida(?:s)?|cena(?:s)?|vacaciones)\b",
     re.IGNORECASE,
+)
+# An ask to several people that leaves the choice open ("could one of you ...", "whoever
+# has time"): nobody in particular owns it yet, so the manager is asked who.
+OPEN_ADDRESSEE = re.compile(
+    r"\b(?:(?:one|either|any)\s+of\s+you|whoever|einer?\s+von\s+euch|wer\s+von\s+euch"
+    r"|l['\u2019]une?\s+(?:de|d['\u2019]entre)\s+vous|(?:alguno|alguna|uno|una)\s+de"
+    r"\s+(?:vosotros|vosotras|ustedes))\b",
+    re.IGNORECASE,
+)
+# A shared ask ("Let's get the write-up done by Tuesday", "Lass uns das Protokoll bis
+# Dienstag fertig machen", "Faisons en sorte que le compte rendu soit bouclé d'ici mardi",
+# "Vamos a dejar cerrado el informe para el martes"): the first person plural of the
+# imperative. It asks only with a deadline and a thing to deliver (see ``ask``).
+SHARED_ASK = re.compile(
+    r"^(?P<lead>let['\u2019]?s|lass(?:t)?\s+uns|[^\W\d_]{2,}ons(?:-nous)?"
+    r"(?=\s+(?:le|la|les|l['\u2019]|un|une|des|du|notre|nos|ce|cette|ces|en\s+sorte)\b)"
+    r"(?:\s+en\s+sorte\s+que)?|vamos\s+a|hagamos|dejemos|pongamos|cerremos|terminemos"
+    r"|preparemos|enviemos)\s+",
+    re.IGNORECASE,
+)
+# Plans to meet or talk, which "let's" also makes: not work to track.
+SOCIAL_VERBS = re.compile(
+    r"^(?:meet|catch\s+up|talk|chat|grab|celebrate|discuss|sync|speak|hope|wait|see|keep|not"
+    r"|go|have\s+(?:a\s+)?(?:lunch|coffee|call|chat|drink|drinks|dinner)|treffen|sprechen|reden"
+    r"|feiern|telefonieren|warten|hoffen|nicht|voir|parler|d[ée]jeuner|f[êe]ter|retrouver"
+    r"|attendre|esp[ée]rer|nous\s+voir|vernos|hablar|quedar|reunirnos|celebrar|comer|tomar"
+    r"|esperar|no)\b",
+    re.IGNORECASE,
+)
+# Verbs of meeting and talking, wherever they stand ("lass uns vor Freitag die Zahlen
+# besprechen" puts the verb last): a shared plan to talk is not work to track.
+TALK_VERBS = re.compile(
+    r"\b(?:meet|talk|discuss|chat|catch\s+up|sync\s+up|besprechen|sprechen|reden|treffen"
+    r"|telefonieren|austauschen|discuter|parler|voir|r[ée]unir|faire\s+le\s+point|le\s+point"
+    r"|hablar|hablemos|reunirnos|vernos|charlar|comentar|quedar)\b",
+    re.IGNORECASE,
+)
+# A request to Accord itself to keep track of what follows ("Please track this one for me",
+# "Bitte verfolge das", "Merci de suivre ça", "Registra esto"): in a forward, the work is in
+# the forwarded message.
+TRACKING_ASK = re.compile(
+    r"^(?:track|log|record|note|capture|keep\s+(?:an\s+eye\s+on|track\s+of)|follow\s+up\s+on"
+    r"|monitor|add|set\s+up|verfolge|erfasse|notiere|trag|suis|suivez|suivre|note|notez|noter"
+    r"|enregistre|enregistrez|enregistrer|sigue|registra|registrar|anota|anotar)\s+"
+    r"(?:this|that|it|these|the\s+(?:below|following)|das|dies|es|ça|cela|ceci|le|esto|eso)"
+    r"(?:\s+(?:one|for\s+me|for\s+us|please|bitte|pour\s+moi|por\s+m[ií]|ein|auf))*\b",
+    re.IGNORECASE,
+)
+# Kindness in the imperative, about the reader's own rest and joy ("get some rest", "put your
+# feet up", "erhol dich gut", "repose-toi bien", "descansa"): no work to track. The verbs are
+# those of resting, enjoying and looking after oneself; the rest of the clause goes with them.
+_NO_THING = r"(?!\s+(?:the|a|an|this|that|our|your|it|el|la|los|las|un|una|esto|le|les|du|des)\b)"
+KINDNESS = (
+    r"(?:\b(?:please|pls|do|bitte|por\s+favor)\s*,?\s+)?\b(?:get\s+(?:some|plenty\s+of)\s+"
+    r"(?:rest|sleep)|rest\s+up|relax|recharge|unwind|switch\s+off"
+    + _NO_THING
+    + r"|unplug"
+    + _NO_THING
+    + r"|log\s+off|enjoy|treat\s+yourself|take\s+care\s+of\s+yourself"
+    r"|take\s+(?:it|things)\s+easy|look\s+after\s+yourself|put\s+your\s+feet\s+up|have\s+fun"
+    r"|sleep\s+in|stay\s+safe|thank\s+(?:the\s+team|everyone|them|him|her)"
+    r"|make\s+sure\s+you\s+(?:rest|relax|switch\s+off|unwind|recharge)"
+    r"|erhol\w*|entspann\w*|genie(?:ß|ss)\w*|ruh\s+dich\s+aus|ruhen\s+sie\s+sich\s+aus"
+    r"|pass\s+auf\s+dich\s+auf|g[öo]nn\s+dir|schlaf\s+aus|repose[sz]?-(?:toi|vous)"
+    r"|d[ée]tend[sz]?-(?:toi|vous)|profite[sz]?(?![^.!?;,\n]{0,60}\bpour\b)"
+    r"|prends\s+soin\s+de\s+toi|prenez\s+soin\s+de\s+vous|amuse[sz]?-(?:toi|vous)"
+    r"|d[ée]connecte[sz]?" + _NO_THING + r"|descansa|descanse|disfruta|disfrute|rel[áa]ja(?:te|se)"
+    r"|c[úu]ida(?:te|se)|desconecta" + _NO_THING + r"|divi[ée]rte(?:te|se))\b[^.!?;,\n]{0,60}"
+    r"(?:[\s,]*(?:s['\u2019]il\s+(?:te|vous)\s+pla[iî]t|please|bitte|por\s+favor))?"
 )

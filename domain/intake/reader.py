@@ -12,13 +12,17 @@ from datetime import datetime
 
 from domain.intake.ask import (
     Ask,
+    asks_to_track,
     clean_subject,
     content_lines,
     criteria_from,
+    delegate_of,
     derived_criteria,
     description_from,
     find_ask,
     has_request_cue,
+    is_statement_ask,
+    leaves_owner_open,
     readable,
     says_no_action,
     title_from,
@@ -160,12 +164,19 @@ def _is_due_note(note: str) -> bool:
     return any(mark in note for mark in _DUE_NOTE_MARKS)
 
 
-def _forwarded_lines(email: InboundEmail, quoted: str, quoted_from: str) -> list[str] | None:
-    """The forwarded message's own lines, when the forwarder wrote it themselves."""
+def _forwarded_lines(
+    email: InboundEmail, quoted: str, quoted_from: str, *, any_author: bool = False
+) -> list[str] | None:
+    """The forwarded message's own lines, when the forwarder wrote it themselves.
+
+    With ``any_author``, whoever wrote it: the forwarder asked Accord to track it.
+    """
     sender = email.sender
     address, name = split_quoted_header(quoted_from)
-    same_person = address == sender.address or (
-        not address and bool(sender.name) and name.lower() == sender.name.lower()
+    same_person = (
+        any_author
+        or address == sender.address
+        or (not address and bool(sender.name) and name.lower() == sender.name.lower())
     )
     if not same_person or not quoted:
         return None
@@ -180,18 +191,64 @@ _FORWARD_MARK = re.compile(
 )
 
 
+def _tracked_ask(
+    email: InboundEmail,
+    quoted: str,
+    quoted_from: str,
+    names: list[str],
+    deadline: Callable[[str], DueParse | None],
+) -> tuple[list[str], Ask] | None:
+    """The ask of a forwarded message the forwarder asks Accord to track."""
+    if not _is_forward(email, ""):
+        return None
+    forwarded = _forwarded_lines(email, quoted, quoted_from, any_author=True)
+    if forwarded is None or says_no_action(without_courtesy("\n".join(forwarded))):
+        return None
+    ask = find_ask(forwarded, names, deadline)
+    return (forwarded, ask) if ask is not None else None
+
+
 def _is_forward(email: InboundEmail, new_text: str) -> bool:
     # A reply quotes history that must not be re-read; only a forward hands over an ask.
     del new_text
     return bool(_FORWARD_SUBJECT.match(email.subject) or _FORWARD_MARK.search(email.body[:50_000]))
 
 
-def _subject_ask(email: InboundEmail, names: list[str]) -> Ask | None:
-    """An ask written in the subject alone ("Sam - please send the Q1 forecast by Friday")."""
+def _subject_ask(
+    email: InboundEmail,
+    names: list[str],
+    lines: list[str],
+    dated: Callable[[str], DueParse | None],
+) -> Ask | None:
+    """An ask written in the subject alone ("Sam - please send the Q1 forecast by Friday").
+
+    Above an empty body, or a few words pointing to it ("See subject, thx"), a subject
+    addressed to a recipient that names a thing and its deadline is an ask too ("Grace:
+    Tailspin QBR deck - Tue 2/9").
+    """
     topic = clean_subject(email.subject)
-    if not topic or not has_request_cue(topic):
+    if not topic:
         return None
-    return find_ask([topic], names)
+    if has_request_cue(topic):
+        return find_ask([topic], names)
+    body = " ".join(lines)
+    if len(body.split()) > _SHORT_BODY_WORDS or (body and not _POINTS_TO_SUBJECT.search(body)):
+        # Only an empty body, or one that points to the subject ("See subject, thx").
+        return None
+    if not body and email.has_attachments:
+        # "Sam: Q3 results - Friday" with a file and no words delivers; it does not ask.
+        return None
+    due = dated(topic)
+    if due is not None and is_statement_ask(topic, names, due, bare=True):
+        return Ask(sentence=topic, statement=True)
+    return None
+
+
+_SHORT_BODY_WORDS = 8
+_POINTS_TO_SUBJECT = re.compile(
+    r"\b(?:subject|subj|title|above|betreff|siehe\s+oben|objet|titre|asunto|arriba|t[íi]tulo)\b",
+    re.IGNORECASE,
+)
 
 
 def read_email(email: InboundEmail, context: SenderContext) -> Reading:
@@ -225,6 +282,7 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
     names = [person.first_name.lower() for person in [*email.to, *email.cc]]
     names += [person.first_name.lower() for person in context.people]
     lines = content_lines(split.new)
+    own_lines = lines
     has_deadline = _deadline_check(email.sent_at, context, zone)
     no_action = says_no_action(without_courtesy(split.new))
     ask = None if no_action else find_ask(lines, names, has_deadline)
@@ -242,8 +300,14 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
                     and address != email.sender.address
                 ]
                 names += [owner.first_name.lower() for owner in owners]
+    if ask is not None and split.quoted and asks_to_track(ask.sentence, names):
+        # "Please track this one for me" above a forward: the work is in the forwarded text.
+        tracked = _tracked_ask(email, split.quoted, split.quoted_from, names, has_deadline)
+        if tracked is not None:
+            lines, ask = tracked
     if ask is None and not no_action:
-        ask = _subject_ask(email, names)
+        dated = _deadline_check(email.sent_at, context, zone, require_cue=False)
+        ask = _subject_ask(email, names, lines, dated)
     language = detect_language(split.new or email.subject, context.language)
     if ask is None:
         if not readable(split.new) or not readable(email.subject):
@@ -258,8 +322,11 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
             language=language,
             excluded_groups=groups,
         )
+    delegate = delegate_of(ask.sentence, names)
     if not owners and _to_accord_alone(email, context):
-        owners = _owners_named_in_text(ask.sentence, lines, email, context, notes)
+        owners = _owners_named_in_text(ask.sentence, lines, email, context, notes, delegate)
+    elif len(owners) > 1:
+        owners = _owners_meant(ask.sentence, owners, delegate, notes)
     if len(email.body) > MAX_ANALYSED_CHARS:
         notes.append(
             f"Your message is long, so I read only its first {MAX_ANALYSED_CHARS:,} characters."
@@ -271,6 +338,12 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
         context,
         zone,
     )
+    if due is None and split.quoted and lines is own_lines and _is_forward(email, ""):
+        # "Can you handle this?" above a forward, with no date of its own: the forwarded
+        # request's deadline ("by January 15") is the one to meet.
+        forwarded = _forwarded_lines(email, split.quoted, split.quoted_from, any_author=True)
+        if forwarded:
+            due = _due([("\n".join(forwarded), True)], email.sent_at, context, zone)
     title = title_from(
         ask.sentence,
         due_text=due.text if due else "",
@@ -325,9 +398,12 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
 
 
 def _deadline_check(
-    sent_at: datetime, context: SenderContext, zone: str
+    sent_at: datetime, context: SenderContext, zone: str, *, require_cue: bool = True
 ) -> Callable[[str], DueParse | None]:
-    """The deadline a sentence sets: a date with a cue, or one that is a deadline alone."""
+    """The deadline a sentence sets: a date with a cue, or one that is a deadline alone.
+
+    Without ``require_cue``, any date the sentence names (a subject's "Deck - Tue 2/9").
+    """
 
     def deadline(sentence: str) -> DueParse | None:
         found = find_due_dates(
@@ -336,7 +412,7 @@ def _deadline_check(
             time_zone=zone,
             working_day_end=context.working_day_end,
             working_day_start=context.working_day_start,
-            require_cue=True,
+            require_cue=require_cue,
             locale=context.language,
             region=context.region,
         )
@@ -359,12 +435,14 @@ def _owners_named_in_text(
     email: InboundEmail,
     context: SenderContext,
     notes: list[str],
+    delegate: str = "",
 ) -> list[Mailbox]:
     """The owner a mail to Accord alone names in its text ("Omar is taking over ...").
 
     Only people the caller knows in the organisation count (``context.people``), by full
-    name, or by first name when just one of them has it; the ask sentence is searched first,
-    then the rest of the text.
+    name, or by first name when just one of them has it; the person the ask hands the work
+    to (``delegate``: "Omar" in "Omar is taking over the plan from Sam") is searched first,
+    then the ask sentence, then the rest of the text.
     """
     candidates = [
         person
@@ -373,9 +451,11 @@ def _owners_named_in_text(
         and person.address not in context.agent_addresses
         and person.address != email.sender.address
         and not is_group(person, context.groups)
+        # Cc recipients are never owners: they are being kept informed.
+        and all(person.address != copied.address for copied in email.cc)
     ]
-    for text in (sentence, "\n".join(lines)):
-        found = _people_in(text, candidates)
+    for text in (delegate, sentence, "\n".join(lines)):
+        found = _people_in(text, candidates) if text else []
         if len(found) == 1:
             return found
         if len(found) > 1:
@@ -383,6 +463,26 @@ def _owners_named_in_text(
             notes.append(f"I could not tell whether this is for {names}.")
             return []
     return []
+
+
+def _owners_meant(
+    sentence: str, owners: list[Mailbox], delegate: str, notes: list[str]
+) -> list[Mailbox]:
+    """Of several To recipients, the ones the ask is for.
+
+    An ask that names its doer ("Sam owns the plan, Priya reviews it", "ACTION: Sam to
+    circulate the roadmap") is for that one person; one that leaves the choice open ("could
+    one of you ...") is for none of them yet, and the manager is asked who.
+    """
+    if delegate:
+        named = _people_in(delegate, owners)
+        if len(named) == 1:
+            return named
+    if leaves_owner_open(sentence):
+        names = " or ".join(owner.name or owner.address for owner in owners)
+        notes.append(f"I could not tell whether this is for {names}.")
+        return []
+    return owners
 
 
 def _people_in(text: str, people: list[Mailbox]) -> list[Mailbox]:

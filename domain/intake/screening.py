@@ -74,8 +74,11 @@ def _is_auto_reply(email: InboundEmail) -> bool:
         return True
     if any(name in headers for name in ("x-autoreply", "x-autorespond", "x-autoreply-from")):
         return True
-    if headers.get("x-ms-exchange-generated-message-source"):
-        return True
+    return bool(headers.get("x-ms-exchange-generated-message-source"))
+
+
+def _looks_automatic(email: InboundEmail) -> bool:
+    """A guess from the sender's and subject's shape, weighed after what headers declare."""
     if _SYSTEM_SENDERS.match(email.sender.address):
         return True
     return bool(_AUTO_SUBJECT.match(email.subject))
@@ -159,6 +162,10 @@ def screen(email: InboundEmail, context: SenderContext) -> Ignored | None:
         return Ignored.AUTO_REPLY
     if _is_bulk(email):
         return Ignored.BULK
+    if _looks_automatic(email):
+        # After the list headers: a no-reply notification that declares itself list mail
+        # is bulk (both are left alone; only the logged reason differs).
+        return Ignored.AUTO_REPLY
     if _is_outside(email, context):
         return Ignored.OUTSIDE_TENANT
     if context.authenticated_senders_only and not sender_is_authenticated(email.headers):

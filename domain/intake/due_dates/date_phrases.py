@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 
 from domain.intake.due_dates.calendar_words import MONTHS, NUMBER_WORDS, WEEKDAYS
+from domain.intake.due_dates.holidays import on_a_day_off
 from domain.intake.due_dates.spans import (
     RECENT_PAST,
     DateValue,
@@ -65,6 +66,8 @@ def _numeric(match: re.Match[str], local: Local) -> DateValue | None:
     orders = [(first, second)] if dotted else [(first, second), (second, first)]
     if not dotted and local.month_first:
         orders.reverse()
+    if local.order_sure:
+        orders = orders[:1]
     readings: list[date] = []
     for day_number, month in orders:
         if year is None:
@@ -85,7 +88,7 @@ def _day_month(match: re.Match[str], local: Local) -> DateValue | None:
         reading = valid_date(int(match["year"]), month, day_number)
     else:
         reading = nearest_year(local, month, day_number)
-    return None if reading is None else DateValue([reading])
+    return None if reading is None else on_a_day_off(reading, match, local.region)
 
 
 def _mid_month(match: re.Match[str], local: Local) -> DateValue | None:
@@ -145,10 +148,26 @@ def _relative_day(match: re.Match[str], local: Local) -> DateValue | None:
     return DateValue([local.today + timedelta(days=1)])
 
 
+# "one of the Friday lunches", "every Monday", "the Tuesday calls": a weekday naming what
+# recurs, not a day.
+_RECURRING_AFTER = re.compile(
+    r"\s+(?:(?:team|staff|all-hands|leadership|project)\s+)?(?:meetings|lunches|calls|stand-?ups"
+    r"|reviews|syncs|sessions|check-ins|one-on-ones|1:1s|huddles|drinks|demos|retros"
+    r"|briefings|classes|trainings|catch-ups|updates|reports|slots)\b",
+    re.IGNORECASE,
+)
+_RECURRING_BEFORE = re.compile(r"\b(?:every|each|any)\s+$", re.IGNORECASE)
+
+
 def _weekday(match: re.Match[str], local: Local) -> DateValue | None:
     weekday = WEEKDAYS[match["weekday"].lower()]
     modifier = (match["mod"] or match["after"] or "").lower()
     if "last" in modifier:
+        return None
+    text = match.string
+    if _RECURRING_AFTER.match(text, match.end()) or _RECURRING_BEFORE.search(
+        text[max(0, match.start() - 10) : match.start()]
+    ):
         return None
     if modifier == "week":
         # "Monday week": a week after the coming Monday.

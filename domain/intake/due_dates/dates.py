@@ -8,13 +8,15 @@ in docs/intake.md ("Due dates").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from domain.intake.due_dates.calendar_words import MONTH_FIRST_REGIONS, MONTH_FIRST_ZONE_PREFIXES
 from domain.intake.due_dates.date_phrases import date_spans
+from domain.intake.due_dates.events import event_before_day, event_between
 from domain.intake.due_dates.foreign_phrases import foreign_date_spans
 from domain.intake.due_dates.holidays import region_for
+from domain.intake.due_dates.month_parts import month_part_spans
 from domain.intake.due_dates.spans import DateValue, Kind, Local, Span, TimeValue, number_value
 from domain.intake.due_dates.time_phrases import time_spans
 from domain.intake.models import DueParse
@@ -29,10 +31,15 @@ _STRONG_CUE = re.compile(
     # German, French and Spanish: "bis Freitag", "d'ici vendredi", "para el viernes".
     r"|\bbis(?:\s+(?:zum|zur|spätestens|spaetestens))?|\bspätestens(?:\s+(?:bis|am))?"
     r"|\bvor(?:\s+dem)?|\bd['\u2019]ici(?:\s+(?:à|au))?|\bavant(?:\s+(?:le|la))?"
+    r"|\bjusqu['\u2019](?:à|au)"
     r"|\bau\s+plus\s+tard(?:\s+(?:le|pour))?|\bpour(?:\s+le)?|\bpara(?:\s+(?:el|la))?"
     r"|\bantes\s+del?|\ba\s+m[áa]s\s+tardar(?:\s+el)?|\bhasta(?:\s+el)?"
     r"|\bf[äa]llig(?:\s+(?:am|bis))?|\b(?:frist|termin|[ée]ch[ée]ance|plazo|date\s+limite"
-    r"|fecha\s+l[íi]mite)\s*:?)\s*(?:(?:the|le|la|el|den|dem|l['\u2019])\s*)?$",
+    r"|fecha\s+l[íi]mite)\s*:?"
+    # "à rendre le 9", "abzugeben am 9.", "vence el día 9": words saying when work is due.
+    r"|\bà\s+(?:rendre|remettre|livrer)|\babzugeben(?:\s+(?:am|bis))?|\beinzureichen"
+    r"|\bvence|\bvencimiento|\ba\s+entregar|\bse\s+entrega)"
+    r"\s*(?:(?:the|le|la|el|den|dem|l['\u2019])\s*)?(?:d[íi]a\s*)?$",
     re.IGNORECASE,
 )
 _WEAK_CUE = re.compile(
@@ -46,6 +53,13 @@ _WEAK_CUE = re.compile(
 _AFTER_CUE = re.compile(
     r"^\s*(?:,\s*)?(?:at\s+the\s+latest|latest|sharp|(?:is|as)\s+(?:the|our|a|my)\s+"
     r"(?:deadline|due\s+date|cut-?off)|is\s+when\s+i\s+need|hard\s+stop)\b",
+    re.IGNORECASE,
+)
+# "Next Wednesday works", "Freitag passt", "el jueves me va bien": a date offered as the time.
+_WEAK_AFTER_CUE = re.compile(
+    r"^\s*(?:works|would\s+work|is\s+fine|would\s+be\s+fine|suits|is\s+ok(?:ay)?|is\s+good"
+    r"|passt|reicht|ça\s+(?:marche|me\s+va|ira)|me\s+convient|(?:me\s+)?va\s+bien"
+    r"|(?:me\s+)?sirve|est[áa]\s+bien)\b(?!\s+(?:nicht|not|pas|no)\b)",
     re.IGNORECASE,
 )
 _HARD_LIMIT = re.compile(
@@ -78,60 +92,21 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
     return chosen
 
 
+# The words that tie a time to its date in the four languages: "Friday at 3pm", "Freitag um
+# 15 Uhr", "vendredi à midi", "el viernes en la tarde", "lundi (10h)".
+_AT = r"(?:at|by|before|around|in|um|gegen|bis|vor|à|vers|avant|en|hacia|sobre|antes\s+de|para)"
 # Matched in full against a stripped gap: "\s*(...)?\s*$" would backtrack quadratically
 # over a long run of spaces.
 _JOIN_AFTER_DATE = re.compile(
-    r"(?:,|@|-|at|by|before|around|latest|,\s*at|,\s*by|by\s+the|before\s+the)?",
+    r"(?:,|@|-|\(|latest|(?:,\s*)?" + _AT + r"(?:\s+(?:the|la|las|el))?)?",
     re.IGNORECASE,
 )
-_JOIN_BEFORE_DATE = re.compile(r"(?:,|on|,\s*on|this|-)?", re.IGNORECASE)
-_JOIN_DATES = re.compile(r"(?:,|the)?", re.IGNORECASE)
-
-
-# An event between a date and its time: "Monday's board meeting (10am)", "the 14th, the
-# review starts at 09:00". Only a gap naming an event counts, so "by Friday and call me at 3pm"
-# keeps its own reading. Matched against a gap of at most _EVENT_GAP_CHARS characters.
-_EVENT_GAP = re.compile(
-    r"(?:['\u2019]s)?\s*,?\s*(?P<event>[^\W\d](?:[^\W\d]|[\s'\u2019/&-]){0,59}?)\s*"
-    r"(?:\(|,?\s*(?:which\s+|that\s+|it\s+)?(?:starts?|begins?|kicks?\s+off|opens?|is|beginnt"
-    r"|startet|commence|débute|empieza|comienza)?\s*(?:at|um|à|a\s+las|a\s+la)\s)\s*",
+_JOIN_BEFORE_DATE = re.compile(
+    r"(?:,|-|(?:,\s*)?(?:on|this|am|le|el|del|de|du|ce|este|diesen|dieser|kommenden))?",
     re.IGNORECASE,
 )
-_EVENT_GAP_CHARS = 80
-_EVENT_DETERMINER = re.compile(
-    r"(?:the|our|my|your|his|her|their|this|that|le|la|les|l['\u2019]|el|los|las|der|die|das"
-    r"|unser|unsere|notre|nuestra|nuestro)\s",
-    re.IGNORECASE,
-)
-_EVENT_NOUN = re.compile(
-    r"\b(?:meeting|review|call|session|workshop|presentation|board|demo|kick-?off|stand-?up"
-    r"|interview|briefing|launch|offsite|off-site|sync|town\s*hall|all-hands|audit|webinar"
-    r"|conference|appointment|check-in|retro|retrospective|planning|hearing|visit|training"
-    r"|pitch|committee|panel|meet|show|event|summit|forum|readout|read-out|sign-?off|exam"
-    r"|besprechung|sitzung|termin|präsentation|praesentation|telko|r[ée]union|comit[ée]"
-    r"|pr[ée]sentation|rendez-vous|entretien|reuni[óo]n|presentaci[óo]n|junta|llamada"
-    r"|entrevista|cita)\b",
-    re.IGNORECASE,
-)
-
-
-def _event_between(first: Span, second: Span, text: str) -> str | None:
-    """The event named between a date and a time ("board meeting"), or ``None``."""
-    if first.kind != Kind.DATE or second.kind != Kind.TIME:
-        return None
-    gap = text[first.end : second.start]
-    if len(gap) > _EVENT_GAP_CHARS:
-        return None
-    match = _EVENT_GAP.fullmatch(gap)
-    if match is None or not _EVENT_NOUN.search(match["event"]):
-        return None
-    possessive = gap.startswith(("'s", "\u2019s")) or text[first.start : first.end].endswith(
-        ("'s", "\u2019s")
-    )
-    if not possessive and not _EVENT_DETERMINER.match(match["event"]):
-        # "by Friday and call me at 3pm": a verb, not an event, sits between them.
-        return None
-    return " ".join(match["event"].split()).strip(" ,")
+# "Tuesday 26 Jan", "Montag, den 12. Januar", "lundi, le 14 décembre", "el lunes, 12 de enero".
+_JOIN_DATES = re.compile(r"(?:,|the|(?:,\s*)?(?:den|dem|le|el|the))?", re.IGNORECASE)
 
 
 def _joins(first: Span, second: Span, text: str) -> bool:
@@ -170,7 +145,7 @@ def _combine(spans: list[Span], text: str) -> list[Span]:
                 group.append(following)
                 index += 1
                 continue
-            found = _event_between(group[-1], following, text)
+            found = event_between(group[-1], following, text)
             if found is None:
                 break
             event = found
@@ -209,8 +184,13 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
         # "Friday 4 Dec": the explicit date wins; a weekday that disagrees makes it unclear.
         weekday_value, explicit = dates if dates[0].roll is not None else dates[::-1]
         if explicit.readings and weekday_value.readings:
-            shown = explicit.readings[0]
-            if all(reading.weekday() != shown.weekday() for reading in weekday_value.readings):
+            weekday = weekday_value.readings[0].weekday()
+            agreeing = [day for day in explicit.readings if day.weekday() == weekday]
+            if agreeing:
+                # "Tue 2/9", "jeudi 17": the weekday confirms the date, so it needs no other
+                # cue, and it tells which reading of a numeric date is meant.
+                explicit = replace(explicit, readings=agreeing, needs_cue=False, ambiguous=False)
+            else:
                 ambiguous = True
                 extra_readings = weekday_value.readings[:1]
         date_value = explicit
@@ -221,6 +201,16 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
     cue = _cue_strength(text, span)
     if cue < 0:
         return None
+    named = event_before_day(text, span) if date_value is not None else None
+    if named is not None:
+        # The event's day is the deadline's; with its time given it is the event's start.
+        event, strong = named
+        cue = max(cue, 2 if strong and time_value is not None else 1)
+        if time_value is not None and not span.event:
+            span = replace(span, event=event)
+    if span.event and time_value is not None and cue > 0:
+        # The event's start, given with its time, is as precise as a deadline gets.
+        cue = max(cue, 2)
     cued = cue > 0
     if date_value is not None:
         if date_value.self_cued or (time_value is not None and time_value.self_cued):
@@ -251,7 +241,7 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
                 # Every reading is past: the date needs fixing whichever was meant.
                 return _Candidate(span.start, span.end, readings[0], [], False, cue, anchor)
         return _Candidate(span.start, span.end, readings[0], readings[1:], ambiguous, cue, anchor)
-    if time_value is None:
+    if time_value is None or time_value.joined_only:
         return None
     # A time alone ("by 3pm", "EOD") is today's, or tomorrow's once it has passed.
     if time_value.self_cued:
@@ -371,13 +361,18 @@ _START_CUE = re.compile(
 )
 
 
+_LEADING_CUE = re.compile(r"(?:avant|jusqu['\u2019]à|antes\s+de|hasta|para)(?=\s)", re.IGNORECASE)
+
+
 def _cue_strength(text: str, span: Span) -> int:
     """How strongly the words around a date make it a deadline.
 
     2 for a deadline word ("by", "due", "at the latest"), 1 for a weaker one, 0 for none, -1
     for a start ("from next month", "starting Monday"), which is never a deadline.
     """
-    before = text[max(0, span.start - 40) : span.start]
+    # A time may carry its own deadline word: "avant 10h le lundi", "antes de las 10".
+    lead = _LEADING_CUE.match(text, span.start)
+    before = text[max(0, span.start - 40) : lead.end() if lead else span.start]
     after = text[span.end : span.end + 40]
     if _START_CUE.search(before):
         return -1
@@ -392,20 +387,27 @@ def _cue_strength(text: str, span: Span) -> int:
     boundary = _SENTENCE_START.search(sentence)
     if _SENTENCE_CUE.search(sentence[boundary.end() :] if boundary else sentence):
         return 2
-    return 1 if _WEAK_CUE.search(before) else 0
+    return 1 if _WEAK_CUE.search(before) or _WEAK_AFTER_CUE.match(after) else 0
 
 
 def _at(day: date, at: time, zone: tzinfo) -> datetime:
     return datetime.combine(day, at, zone)
 
 
-def _month_first(zone_name: str, locale: str = "") -> bool:
-    # A mailbox locale with a region ("en-US", "en-GB") says how its owner writes dates; the
-    # zone is the fallback.
+def _month_first(zone_name: str, locale: str = "") -> tuple[bool, bool]:
+    """Whether the writer puts the month first, and whether that is sure.
+
+    A mailbox locale with a region ("en-US", "en-GB") says how its owner writes dates; the
+    zone is the fallback. When both say the same (an ``en-US`` mailbox in New York, ``en-GB``
+    in London) the order is sure and "3/4" has one reading; a default ``en-US`` mailbox in
+    London leaves it open.
+    """
+    by_zone = zone_name.startswith(MONTH_FIRST_ZONE_PREFIXES)
     parts = locale.replace("_", "-").split("-")
     if len(parts) > 1 and len(parts[1]) == 2:
-        return parts[1].upper() in MONTH_FIRST_REGIONS
-    return zone_name.startswith(MONTH_FIRST_ZONE_PREFIXES)
+        by_locale = parts[1].upper() in MONTH_FIRST_REGIONS
+        return by_locale, by_locale == by_zone
+    return by_zone, False
 
 
 def _local(
@@ -423,20 +425,23 @@ def _local(
         zone, key = resolve_zone("UTC"), "UTC"
     if sent_at.tzinfo is None:
         sent_at = sent_at.replace(tzinfo=UTC)
+    month_first, order_sure = _month_first(key, locale)
     return Local(
         now=sent_at.astimezone(zone),
         zone=zone,
         day_end=working_day_end,
         day_start=working_day_start,
-        month_first=_month_first(key, locale),
+        month_first=month_first,
         region=region_for(region, locale, key),
+        order_sure=order_sure,
     )
 
 
 _CUE_WORDS = re.compile(
     r"(?:\b(?:by|before|due(?:\s+(?:on|by|date|at))?:?|deadline(?:\s+(?:is|of))?:?|until|till"
     r"|no\s+later\s+than|on\s+or\s+before|on|for|at|bis(?:\s+(?:zum|zur))?|spätestens|vor|am"
-    r"|d['\u2019]ici|avant|pour|para|antes\s+del?|hasta|el|le)\s+(?:the\s+|le\s+|el\s+|la\s+)?)$",
+    r"|d['\u2019]ici|avant|pour|para|antes\s+del?|hasta|el|le|jusqu['\u2019](?:à|au)|vence"
+    r"|f[äa]llig(?:\s+am)?)\s+(?:the\s+|le\s+|el\s+|la\s+)?(?:d[ií]a\s+)?)$",
     re.IGNORECASE,
 )
 
@@ -472,7 +477,12 @@ def find_due_dates(
     """
     local = _local(sent_at, time_zone, working_day_end, working_day_start, locale, region)
     spans = _without_overlaps(
-        [*date_spans(text, local), *foreign_date_spans(text, local), *time_spans(text, local)]
+        [
+            *date_spans(text, local),
+            *foreign_date_spans(text, local),
+            *month_part_spans(text, local),
+            *time_spans(text, local),
+        ]
     )
     candidates = [
         candidate
@@ -487,7 +497,10 @@ def find_due_dates(
     for candidate in candidates:
         cue = _CUE_WORDS.search(text[max(0, candidate.start - 30) : candidate.start])
         start = candidate.start - (len(cue.group(0)) if cue else 0)
-        words = " ".join(text[start : candidate.end].split()).rstrip(".,;")
+        end = candidate.end
+        if text.count("(", start, end) > text.count(")", start, end) and text[end:].startswith(")"):
+            end += 1  # "lundi (10h)": the bracket the time opened closes with it.
+        words = " ".join(text[start:end].split()).rstrip(".,;")
         due = candidate.due.astimezone(UTC)
         results.append(
             DueParse(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from domain.intake.due_dates.calendar_words import (
     FOREIGN_MONTHS,
@@ -19,7 +19,13 @@ from domain.intake.due_dates.calendar_words import (
     MONTHS,
 )
 from domain.intake.due_dates.date_phrases import period_end
-from domain.intake.due_dates.holidays import HOLIDAY_PATTERN, holiday_date
+from domain.intake.due_dates.holidays import (
+    HOLIDAY_PATTERN,
+    holiday_date,
+    on_a_day_off,
+    said_before,
+    working_day_before,
+)
 from domain.intake.due_dates.spans import (
     DateValue,
     Kind,
@@ -29,6 +35,7 @@ from domain.intake.due_dates.spans import (
     add_working_days,
     last_weekday_of_month,
     nearest_year,
+    next_day_of_month,
     number_value,
     valid_date,
     week_start,
@@ -56,17 +63,60 @@ def _day_month(match: re.Match[str], local: Local) -> DateValue | None:
         reading = valid_date(int(match["year"]), month, day_number)
     else:
         reading = nearest_year(local, month, day_number)
-    return None if reading is None else DateValue([reading])
+    return None if reading is None else on_a_day_off(reading, match, local.region)
 
 
 _NEXT_WORDS = ("nächst", "naechst", "kommend", "prochain", "próximo", "proximo", "que viene")
+# Next calendar week's weekday: "nächsten Freitag", "el lunes de la próxima semana", "de la
+# otra semana" (Latin America). "kommenden Donnerstag" is the coming one, as "this coming
+# Thursday" is ("kommende Woche" is still next week).
+_WEEKDAY_NEXT_WORDS = (
+    *(word for word in _NEXT_WORDS if word != "kommend"),
+    "próxima",
+    "proxima",
+    "otra semana",
+)
 _THIS_WORDS = ("diese", "ce ", "cette", "este", "esta")
+# "lundi en huit", "Montag in einer Woche", "el lunes en ocho", "übernächsten Montag": a week
+# after the coming weekday ("en quinze", "in zwei Wochen": two weeks after it).
+_WEEK_LATER = re.compile(
+    r"en\s+huit|en\s+ocho|in\s+(?:einer|1)\s+woche|in\s+acht\s+tagen|(?:ü|ue)bern[äa]chst",
+    re.IGNORECASE,
+)
+_TWO_WEEKS_LATER = re.compile(
+    r"en\s+quin[zc]e|in\s+(?:zwei|2)\s+wochen|in\s+(?:vierzehn|14)\s+tagen", re.IGNORECASE
+)
+
+
+# "jeden Freitag", "chaque lundi", "tous les lundis", "cada viernes": what recurs, not a day.
+_RECURRING_BEFORE = re.compile(
+    r"\b(?:jeden|jede|chaque|tous\s+les|cada|todos\s+los)\s+$", re.IGNORECASE
+)
 
 
 def _weekday(match: re.Match[str], local: Local) -> DateValue | None:
+    if _RECURRING_BEFORE.search(match.string[max(0, match.start() - 12) : match.start()]):
+        return None
     weekday = FOREIGN_WEEKDAYS[match["weekday"].lower()]
     modifier = f"{match['mod'] or ''} {match['after'] or ''}".lower()
-    if any(word in modifier for word in _NEXT_WORDS):
+    value = _weekday_value(weekday, modifier, local)
+    # "Freitagmittag", "Montagfrüh", "Dienstagnachmittag": the day with its part.
+    part = (match["part"] or "").lower()
+    if part == "mittag":
+        value.default_time = time(12, 0)
+    elif part in ("vormittag", "morgen", "früh"):
+        value.default_time = local.day_start
+    return value
+
+
+def _weekday_value(weekday: int, modifier: str, local: Local) -> DateValue:
+    weeks_later = (
+        2 if _TWO_WEEKS_LATER.search(modifier) else 1 if _WEEK_LATER.search(modifier) else 0
+    )
+    if weeks_later:
+        ahead = (weekday - local.today.weekday()) % 7 or 7
+        return DateValue([local.today + timedelta(days=ahead + 7 * weeks_later)])
+    if any(word in modifier for word in _WEEKDAY_NEXT_WORDS):
         # As in English: "nächsten Freitag", "vendredi prochain" name next calendar week's.
         next_monday = week_start(local.today) + timedelta(days=7)
         return DateValue([next_monday + timedelta(days=weekday)])
@@ -78,13 +128,31 @@ def _weekday(match: re.Match[str], local: Local) -> DateValue | None:
     )
 
 
-_TODAY = ("heute", "aujourd'hui", "aujourd\u2019hui", "hoy", "ce soir", "heute abend")
+_TODAY = (
+    "heute",
+    "aujourd'hui",
+    "aujourd\u2019hui",
+    "hoy",
+    "ce soir",
+    "heute abend",
+    "esta tarde",
+    "cet après-midi",
+    "cet apres-midi",
+)
+# "noch heute", "dans la journée", "hoy mismo": today, and a deadline by themselves.
+_WITHIN_TODAY = re.compile(
+    r"noch\s+heute|heute\s+noch|im\s+laufe\s+des\s+tages|dans\s+la\s+journ[ée]e"
+    r"|au\s+cours\s+de\s+la\s+journ[ée]e|hoy\s+mismo|en\s+el\s+transcurso\s+del\s+d[ií]a",
+    re.IGNORECASE,
+)
 _TONIGHT = ("ce soir", "heute abend", "esta noche", "heute nacht")
 _DAY_AFTER = ("übermorgen", "après-demain", "après demain", "pasado mañana", "pasado manana")
 
 
 def _relative_day(match: re.Match[str], local: Local) -> DateValue | None:
     word = " ".join(match["rel"].lower().split())
+    if _WITHIN_TODAY.fullmatch(word):
+        return DateValue([local.today], self_cued=True)
     if word in _TONIGHT:
         return DateValue([local.today], default_time=time(23, 59))
     if word in _TODAY:
@@ -148,7 +216,7 @@ def _duration(match: re.Match[str], local: Local) -> DateValue | None:
     count = number_value(match["count"])
     if count is None or not 0 < count <= 400:
         return None
-    unit = match["unit"].lower()
+    unit = "heure" if match["hours"] else match["unit"].lower()
     working = any(word in match.group(0).lower() for word in _WORKING)
     if unit.startswith(("stunde", "heure", "hora")):
         if count > 24 * 14:
@@ -179,29 +247,54 @@ def _holiday(match: re.Match[str], local: Local) -> DateValue | None:
         # "the numbers finance sent before Christmas", written in January: the one just past
         # is meant, mentioned rather than set as a deadline.
         return DateValue([last], needs_cue=True, weak_only=True)
-    before = match.string[max(0, match.start() - 30) : match.start()].lower()
     name = " ".join(match["holiday"].split())
     anchor = f"{name} is {day:%A} {day.day} {day:%B}"
-    if _BEFORE_HOLIDAY.search(before):
-        # "before Boxing Day": by the end of the last weekday before it.
+    if said_before(match.string, match.start()):
+        # "before Boxing Day": by the end of the last working day before it.
         holiday = day
-        day -= timedelta(days=1)
-        while day.weekday() >= 5 or (day.month, day.day) in _CLOSED_DAYS:
-            day -= timedelta(days=1)
+        day = working_day_before(day, local.region)
         anchor = f"{name} is {holiday:%A} {holiday.day} {holiday:%B}, so the day before"
     # A holiday's name is often just mentioned ("over Christmas"): a deadline only after a cue.
     return DateValue([day], needs_cue=True, anchor=anchor)
 
 
-# Days offices are closed nearly everywhere Accord is used: never "the day before" a holiday.
-_CLOSED_DAYS = frozenset({(12, 25), (12, 26), (1, 1)})
 _RECENT_HOLIDAY_DAYS = 60
 _FAR_HOLIDAY_DAYS = 180
-_BEFORE_HOLIDAY = re.compile(
-    r"(?:\bbefore|\bprior\s+to|\bahead\s+of|\bvor|\bavant|\bantes\s+de)\s*"
-    r"(?:(?:the|le|la|el|dem|den)\s*)?$"
-)
 
+
+def _day_of_month(match: re.Match[str], local: Local) -> DateValue | None:
+    # "à rendre le 9", "fällig am 9.", "vence el día 9", "jeudi 17": the next such day. After
+    # an article alone it is a deadline only with a cue ("le 9" may be an item's number).
+    lead = (match["lead"] or "").lower()
+    if lead in _GERMAN_LEADS and not match["core"].endswith("."):
+        # German writes the day as an ordinal, "am 9.": "am 9" may be English ("I am 9").
+        return None
+    number = int(match["day"])
+    day = next_day_of_month(number, local.today)
+    if day is None:
+        return None
+    if (
+        match["wd"]
+        and match["core"].isdigit()
+        and _WORD_AFTER.match(match.string, match.end())
+        and FOREIGN_WEEKDAYS[match["wd"].lower()] != day.weekday()
+    ):
+        # "bis Freitag 2 Berichte": a bare number and a word after a weekday is a count,
+        # unless the weekday confirms it as the day ("el jueves 17 a las 10").
+        return None
+
+    def roll(reading: date) -> date:
+        return next_day_of_month(number, reading + timedelta(days=1)) or reading
+
+    return DateValue([day], roll=roll, needs_cue=not match["wd"])
+
+
+_GERMAN_LEADS = ("am", "zum", "den")
+_WORD_AFTER = re.compile(r"\s+[^\W\d]")
+_NOT_A_DAY_AFTER = (
+    r"(?!\w)(?!\s*(?:h\b|hs\b|hrs\b|uhr\b|horas?\b|heures?\b|:\d|[./,]\d|%|€|\$|\d|-\d"
+    r"|(?:de\s+)?(?:" + _alternatives(_ALL_MONTHS) + r")(?!\w)))"
+)
 
 _Reader = Callable[[re.Match[str], Local], DateValue | None]
 FOREIGN_DATE_PATTERNS: list[tuple[re.Pattern[str], _Reader]] = [
@@ -216,16 +309,21 @@ FOREIGN_DATE_PATTERNS: list[tuple[re.Pattern[str], _Reader]] = [
     (
         re.compile(
             r"(?<!\w)(?:(?P<mod>nächsten|nächster|naechsten|kommenden|diesen|dieser|ce"
-            r"|el\s+próximo|el\s+proximo|el\s+pr[óo]ximo|próximo|proximo|este)\s+)?"
-            r"(?:(?:den|le|el)\s+)?" + _WEEKDAY + r"(?!\w)"
-            r"(?:\s+(?P<after>prochain|qui\s+vient|que\s+viene|pr[óo]ximo|n[äa]chster\s+woche))?",
+            r"|(?:ü|ue)bern[äa]chsten|el\s+pr[óo]ximo|pr[óo]ximo|este)\s+)?"
+            r"(?:(?:den|le|el)\s+)?" + _WEEKDAY + r"(?:(?P<part>vormittag|nachmittag|mittag"
+            r"|morgen|früh)s?)?(?!\w)"
+            r"(?:\s+(?P<after>prochain|qui\s+vient|que\s+viene|pr[óo]ximo|n[äa]chster\s+woche"
+            r"|en\s+(?:huit|quinze|ocho|quince)|in\s+(?:einer|1|zwei|2)\s+wochen?"
+            r"|in\s+(?:acht|vierzehn|14)\s+tagen"
+            r"|de\s+la\s+(?:semana\s+que\s+viene|pr[óo]xima\s+semana|otra\s+semana)))?",
             re.IGNORECASE,
         ),
         _weekday,
     ),
     (
         re.compile(
-            r"(?<!\w)(?P<rel>heute\s+abend|heute\s+nacht|heute|übermorgen|(?<!guten\s)(?<!am\s)(?<!jeden\s)(?<!den\s)morgen(?!\s*[,!])"
+            r"(?<!\w)(?P<rel>" + _WITHIN_TODAY.pattern + r"|esta\s+tarde|cet\s+apr[èe]s-midi"
+            r"|heute\s+abend|heute\s+nacht|heute|übermorgen|(?<!guten\s)(?<!am\s)(?<!jeden\s)(?<!den\s)morgen(?!\s*[,!])"
             r"|aujourd['\u2019]hui|après[-\s]demain|demain|ce\s+soir"
             r"|hoy|esta\s+noche|pasado\s+ma[ñn]ana|(?<!la\s)(?<!esta\s)ma[ñn]ana)(?!\w)",
             re.IGNORECASE,
@@ -264,14 +362,34 @@ FOREIGN_DATE_PATTERNS: list[tuple[re.Pattern[str], _Reader]] = [
         re.compile(
             r"(?<!\w)(?:in|innerhalb(?:\s+von)?|binnen|dans|sous|d'ici|en|dentro\s+de)\s+"
             + _COUNT
-            + r"\s+(?:(?:arbeits|werk)(?=tag))?(?P<unit>tag(?:en|e)?|stunden?|wochen?"
-            r"|monat(?:en|e)?|jours?|heures?|semaines?|mois|d[ií]as?|horas?|semanas?|mes(?:es)?)"
-            r"(?:\s+(?:ouvr[ée]s|ouvrables|h[áa]biles|laborables))?(?!\w)",
+            + r"(?:\s*(?P<hours>h)(?!\w)|\s+(?:(?:arbeits|werk)(?=tag))?"
+            r"(?P<unit>tag(?:en|e)?|stunden?|wochen?|monat(?:en|e)?|jours?|heures?|semaines?|mois|d[ií]as?|horas?|semanas?|mes(?:es)?)"
+            r"(?:\s+(?:ouvr[ée]s|ouvrables|h[áa]biles|laborables))?(?!\w))",
             re.IGNORECASE,
         ),
         _duration,
     ),
+    (
+        # "sous huitaine", "dans la quinzaine": within a week, within two.
+        re.compile(
+            r"(?<!\w)(?:sous|dans\s+la|d['\u2019]ici\s+(?:une|la))\s+(?P<span>huitaine|quinzaine)(?!\w)",
+            re.IGNORECASE,
+        ),
+        lambda match, local: DateValue(
+            [local.today + timedelta(weeks=1 if match["span"].lower() == "huitaine" else 2)],
+            self_cued=True,
+        ),
+    ),
     (HOLIDAY_PATTERN, _holiday),
+    (
+        re.compile(
+            r"(?:(?<!\w)(?P<lead>le|el|am|zum|au|del|d[ií]a|el\s+d[ií]a|den)\s+"
+            r"|(?<!\w)(?P<wd>" + _alternatives(FOREIGN_WEEKDAYS) + r"),?\s+(?:(?:le|el|den)\s+)?)"
+            r"(?P<core>(?P<day>[1-9]|[12]\d|3[01])(?:er|\.|º|°)?)" + _NOT_A_DAY_AFTER,
+            re.IGNORECASE,
+        ),
+        _day_of_month,
+    ),
 ]
 
 
@@ -293,7 +411,11 @@ def foreign_date_spans(text: str, local: Local) -> Iterator[Span]:
         One span per phrase (the caller keeps the longest of overlapping ones).
     """
     for pattern, reader in FOREIGN_DATE_PATTERNS:
+        core = "core" in pattern.groupindex
         for match in pattern.finditer(text):
             value = reader(match, local)
             if value is not None:
-                yield Span(match.start(), match.end(), Kind.DATE, date_value=value)
+                # A pattern with a "core" names only that part; the words before it (an
+                # article, the weekday) are found by their own patterns.
+                start, end = match.span("core") if core else match.span()
+                yield Span(start, end, Kind.DATE, date_value=value)

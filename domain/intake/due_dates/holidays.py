@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from domain.intake.due_dates.spans import DateValue
+
 _Rule = Callable[[int, str], date]
 
 
@@ -84,8 +86,9 @@ _HOLIDAYS: list[tuple[str, _Rule]] = [
         _fixed(12, 25),
     ),
     (
-        r"d[ií]a\s+de\s+(?:los\s+)?reyes|reyes\s+magos|epifan[ií]a|[ée]piphanie|epiphany"
-        r"|heilige\s+drei\s+k[öo]nige|dreik[öo]nigstag",
+        # "antes de Reyes": the capitalised name alone is the holiday, "los reyes" is not.
+        r"d[ií]a\s+de\s+(?:los\s+)?reyes|reyes\s+magos|(?-i:Reyes)|epifan[ií]a|[ée]piphanie"
+        r"|epiphany|heilige\s+drei\s+k[öo]nige|dreik[öo]nigstag",
         _fixed(1, 6),
     ),
     (r"thanksgiving(?:\s+day)?", _thanksgiving),
@@ -112,6 +115,31 @@ _HOLIDAYS: list[tuple[str, _Rule]] = [
         _from_easter(39),
     ),
     (r"whit\s+monday|pfingstmontag|lundi\s+de\s+pentec[ôo]te", _from_easter(50)),
+    (r"australia\s+day", _fixed(1, 26)),
+    (r"waitangi\s+day", _fixed(2, 6)),
+    (r"anzac\s+day", _fixed(4, 25)),
+    (r"canada\s+day|f[êe]te\s+du\s+canada", _fixed(7, 1)),
+    (r"juneteenth", _fixed(6, 19)),
+    (
+        r"tag\s+der\s+arbeit|f[êe]te\s+du\s+travail"
+        r"|d[ií]a\s+del\s+trabajo(?:ador)?",
+        _fixed(5, 1),
+    ),
+    (r"victoire\s+1945|(?:le\s+)?8\s+mai\s+1945", _fixed(5, 8)),
+    (
+        r"assumption\s+day|mari[äa]\s+himmelfahrt|l['\u2019]assomption|assomption"
+        r"|(?:d[ií]a\s+de\s+la\s+)?asunci[óo]n",
+        _fixed(8, 15),
+    ),
+    (r"d[ií]a\s+de\s+la\s+constituci[óo]n", _fixed(12, 6)),
+    (r"(?:d[ií]a\s+de\s+la\s+)?inmaculada(?:\s+concepci[óo]n)?", _fixed(12, 8)),
+    (r"d[ií]a\s+de\s+(?:los\s+)?muertos", _fixed(11, 2)),
+    (r"nationalfeiertag", _fixed(10, 26)),
+    (r"bundesfeier(?:tag)?", _fixed(8, 1)),
+    (r"reformationstag", _fixed(10, 31)),
+    (r"jueves\s+santo|gr[üu]ndonnerstag|maundy\s+thursday|jeudi\s+saint", _from_easter(-3)),
+    (r"fronleichnam|corpus\s+christi|f[êe]te[-\s]dieu", _from_easter(60)),
+    (r"pfingsten|pentec[ôo]te|pentecost[ée]s|pentecost|whitsun", _from_easter(49)),
     (r"memorial\s+day", _weekday_rule(5, 0, -1)),
     (r"labou?r\s+day", _weekday_rule(9, 0, 1)),
     (r"early\s+may\s+bank\s+holiday|may\s+day\s+bank\s+holiday", _weekday_rule(5, 0, 1)),
@@ -120,6 +148,115 @@ _HOLIDAYS: list[tuple[str, _Rule]] = [
     (r"martin\s+luther\s+king(?:\s+jr\.?)?\s+day|mlk\s+day", _weekday_rule(1, 0, 3)),
     (r"presidents" + _APOSTROPHE + r"\s+day", _weekday_rule(2, 0, 3)),
 ]
+
+
+def _victoria_day(year: int, _region: str) -> date:
+    # The last Monday before 25 May.
+    return date(year, 5, 24) - timedelta(days=date(year, 5, 24).weekday())
+
+
+# The national public holidays of the countries Accord's senders write from (regional ones
+# left out), for "the last working day before" a day: fixed days, then moving ones.
+_FIXED_DAYS: dict[str, frozenset[tuple[int, int]]] = {
+    region: frozenset(days)
+    for region, days in {
+        "DE": [(1, 1), (5, 1), (10, 3), (12, 25), (12, 26)],
+        "AT": [(1, 1), (1, 6), (5, 1), (8, 15), (10, 26), (11, 1), (12, 8), (12, 25), (12, 26)],
+        "CH": [(1, 1), (8, 1), (12, 25), (12, 26)],
+        "FR": [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)],
+        "BE": [(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)],
+        "ES": [(1, 1), (1, 6), (5, 1), (8, 15), (10, 12), (11, 1), (12, 6), (12, 8), (12, 25)],
+        "MX": [(1, 1), (5, 1), (9, 16), (12, 25)],
+        "CO": [(1, 1), (5, 1), (7, 20), (8, 7), (12, 8), (12, 25)],
+        "AR": [(1, 1), (3, 24), (4, 2), (5, 1), (5, 25), (6, 20), (7, 9), (12, 8), (12, 25)],
+        "BR": [(1, 1), (4, 21), (5, 1), (9, 7), (10, 12), (11, 2), (11, 15), (12, 25)],
+        "GB": [(1, 1), (12, 25), (12, 26)],
+        "IE": [(1, 1), (3, 17), (12, 25), (12, 26)],
+        "US": [(1, 1), (6, 19), (7, 4), (12, 25)],
+        "CA": [(1, 1), (7, 1), (12, 25), (12, 26)],
+        "AU": [(1, 1), (1, 26), (4, 25), (12, 25), (12, 26)],
+        "NZ": [(1, 1), (1, 2), (2, 6), (4, 25), (12, 25), (12, 26)],
+    }.items()
+}
+_EASTER_MONDAY_ETC = (_from_easter(1), _from_easter(39), _from_easter(50))
+_MOVING_DAYS: dict[str, tuple[_Rule, ...]] = {
+    "DE": (_from_easter(-2), *_EASTER_MONDAY_ETC),
+    "AT": (*_EASTER_MONDAY_ETC, _from_easter(60)),
+    "CH": (_from_easter(-2), *_EASTER_MONDAY_ETC),
+    "FR": _EASTER_MONDAY_ETC,
+    "BE": _EASTER_MONDAY_ETC,
+    "ES": (_from_easter(-2),),
+    "MX": (_weekday_rule(2, 0, 1), _weekday_rule(3, 0, 3), _weekday_rule(11, 0, 3)),
+    "CO": (_from_easter(-3), _from_easter(-2)),
+    "AR": (_from_easter(-3), _from_easter(-2)),
+    "BR": (_from_easter(-2),),
+    "GB": (
+        _from_easter(-2),
+        _from_easter(1),
+        _weekday_rule(5, 0, 1),
+        _weekday_rule(5, 0, -1),
+        _weekday_rule(8, 0, -1),
+    ),
+    "IE": (
+        _from_easter(1),
+        _weekday_rule(5, 0, 1),
+        _weekday_rule(6, 0, 1),
+        _weekday_rule(8, 0, 1),
+        _weekday_rule(10, 0, -1),
+    ),
+    "US": (
+        _weekday_rule(1, 0, 3),
+        _weekday_rule(2, 0, 3),
+        _weekday_rule(5, 0, -1),
+        _weekday_rule(9, 0, 1),
+        _thanksgiving,
+    ),
+    "CA": (_from_easter(-2), _victoria_day, _weekday_rule(9, 0, 1), _thanksgiving),
+    "AU": (_from_easter(-2), _from_easter(1)),
+    "NZ": (_from_easter(-2), _from_easter(1)),
+}
+
+
+def is_public_holiday(day: date, region: str) -> bool:
+    """Whether offices in the region close that day (national holidays; 25 Dec, 1 Jan anywhere)."""
+    if (day.month, day.day) in {(12, 25), (1, 1)} | _FIXED_DAYS.get(region, frozenset()):
+        return True
+    return any(rule(day.year, region) == day for rule in _MOVING_DAYS.get(region, ()))
+
+
+def working_day_before(day: date, region: str) -> date:
+    """The last weekday before ``day`` that is not a public holiday in the region."""
+    day -= timedelta(days=1)
+    while day.weekday() >= 5 or is_public_holiday(day, region):
+        day -= timedelta(days=1)
+    return day
+
+
+_BEFORE = re.compile(
+    r"(?:\bbefore|\bprior\s+to|\bahead\s+of|\bvor|\bavant|\bantes\s+del?|\bprevio\s+al?)\s*"
+    r"(?:(?:the|le|la|l['\u2019]|el|dem|den|der)\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def said_before(text: str, start: int) -> bool:
+    """Whether the words just before ``start`` say "before" ("vor", "avant", "antes de")."""
+    return _BEFORE.search(text[max(0, start - 30) : start]) is not None
+
+
+def on_a_day_off(day: date, match: re.Match[str], region: str) -> DateValue:
+    """A written date; "before" one that is a public holiday means the working day before it.
+
+    "avant le 14 juillet" from Paris is by 13 July: nobody works on the 14th. Elsewhere, and
+    for any other day, "before 14 July" is read as "by 14 July", as English speakers mean it.
+    """
+    if is_public_holiday(day, region) and said_before(match.string, match.start()):
+        holiday = day
+        day = working_day_before(day, region)
+        anchor = f"{holiday:%A} {holiday.day} {holiday:%B} is a public holiday, so the day before"
+        return DateValue([day], anchor=anchor)
+    return DateValue([day])
+
 
 HOLIDAY_PATTERN = re.compile(
     r"(?<!\w)(?P<holiday>" + "|".join(f"(?:{names})" for names, _ in _HOLIDAYS) + r")(?!\w)",

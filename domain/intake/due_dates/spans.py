@@ -34,6 +34,8 @@ class Local:
     day_start: time
     month_first: bool
     region: str = ""
+    order_sure: bool = False
+    """The locale and the zone agree on the order of numeric dates: "3/4" has one reading."""
 
     @property
     def today(self) -> date:
@@ -68,6 +70,8 @@ class TimeValue:
     at: time
     zone: tzinfo | None = None
     self_cued: bool = False
+    joined_only: bool = False
+    """Only a time with a day ("vendredi 18h", "jeudi matin"): alone it may be a duration."""
 
 
 @dataclass
@@ -112,6 +116,17 @@ def nearest_year(local: Local, month: int, day: int) -> date | None:
         and candidate >= local.today - RECENT_PAST
     ]
     return min(options) if options else None
+
+
+def next_day_of_month(day_number: int, today: date) -> date | None:
+    """The next date from ``today`` (included) with this day of the month: "the 9th", "le 9"."""
+    start = date(today.year, today.month, 1)
+    for months_ahead in range(0, 3):
+        month_start = add_months(start, months_ahead)
+        reading = valid_date(month_start.year, month_start.month, day_number)
+        if reading is not None and reading >= today:
+            return reading
+    return None
 
 
 def last_weekday_of_month(year: int, month: int) -> date:

@@ -30,14 +30,34 @@ _NAMED_TIME = re.compile(
 # Spanish way (a bare "15h" only after "à", where it cannot be a number of hours).
 _FOREIGN_CLOCK = re.compile(
     r"(?<!\w)(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*uhr(?!\w)"
-    r"|(?<!\w)(?:à|a|vers)\s+(?P<h2>[01]?\d|2[0-3])\s*h(?P<m2>[0-5]\d)?(?!\w)"
-    r"|(?<!\w)a\s+las\s+(?P<h3>[01]?\d|2[0-3])(?:[:.](?P<m3>[0-5]\d))?(?![\w:])",
+    r"|(?<!\w)(?:(?:à|a|vers|avant|pour|jusqu['\u2019]à|dès|hacia|sobre|antes\s+de\s+las)\s+"
+    r"|\(\s*)(?P<h2>[01]?\d|2[0-3])\s*h(?:eures?)?(?:\s*(?P<m2>[0-5]\d))?(?!\w)"
+    r"|(?<!\w)(?:a|antes\s+de|hasta|para)\s+la(?:s)?\s+(?P<h3>[01]?\d|2[0-3])(?:[:.](?P<m3>[0-5]\d))?"
+    r"(?:\s*(?:h|hs|hrs|horas)\b)?(?![\w:])"
+    # "10.00 h", "10:30 hs", "15 horas": the hour with its unit, the way offices write it.
+    r"|(?<![\w.:])(?P<h4>[01]?\d|2[0-3])(?:[:.](?P<m4>[0-5]\d))?\s*(?:hs|hrs|horas)(?!\w)",
+    re.IGNORECASE,
+)
+# "a las 3 de la tarde", "um 3 Uhr nachmittags", "à 8h du soir": the afternoon's hours.
+_AFTERNOON = re.compile(
+    r"\s*(?:de\s+la\s+(?P<pm>tarde|noche)|de\s+la\s+ma[ñn]ana|(?P<pm2>de\s+l['\u2019]apr[èe]s-midi"
+    r"|du\s+soir|nachmittags|abends)|du\s+matin|morgens|vormittags)(?!\w)",
+    re.IGNORECASE,
+)
+# "vendredi 18h", "jeudi matin", "el martes por la tarde": a time that needs its day, since
+# "48h" alone is a duration and "matin" alone no deadline.
+_JOINED_TIME = re.compile(
+    r"(?<![\w.,:])(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)?(?!\w)(?!\s*d(?:e\s|['\u2019]))"
+    r"|(?<!\w)(?P<name>matin|en\s+matin[ée]e|apr[èe]s-midi|en\s+apr[èe]s-midi|nachmittags?"
+    r"|por\s+la\s+tarde|en\s+la\s+tarde|en\s+la\s+ma[ñn]ana)(?!\w)",
     re.IGNORECASE,
 )
 _FOREIGN_NAMED_TIME = re.compile(
-    r"(?<!\w)(?P<name>mittags?|midi|mediod[ií]a|feierabend|dienstschluss|gesch[äa]ftsschluss"
+    r"(?<!\w)(?P<name>mittags?|midi|(?:al?\s+)?mediod[ií]a|feierabend|dienstschluss|gesch[äa]ftsschluss"
     r"|tagesende|ende\s+des\s+(?:arbeits)?tages|fin\s+de\s+(?:la\s+)?journ[ée]e"
     r"|fin(?:al)?\s+del\s+d[ií]a|fin\s+de\s+la\s+jornada|morgens|vormittags|fr[üu]h"
+    r"|(?:a\s+)?[úu]ltima\s+hora(?!\s+de\s+la\s+ma[ñn]ana)|arbeitsschluss|b[üu]roschluss"
+    r"|(?:la\s+)?fermeture\s+des\s+bureaux|cierre\s+de\s+oficina"
     r"|le\s+matin|dans\s+la\s+matin[ée]e|por\s+la\s+ma[ñn]ana|a\s+primera\s+hora"
     r"|premi[èe]re\s+heure|minuit|medianoche|mitternacht)(?!\w)",
     re.IGNORECASE,
@@ -105,11 +125,29 @@ def time_spans(text: str, local: Local) -> Iterator[Span]:
 
 def _foreign_time_spans(text: str, local: Local) -> Iterator[Span]:
     for match in _FOREIGN_CLOCK.finditer(text):
-        hour = int(match["h"] or match["h2"] or match["h3"])
-        minute = int(match["m"] or match["m2"] or match["m3"] or 0)
-        yield _zone_suffixed(text, match.start(), match.end(), time(hour, minute))
+        hour = int(match["h"] or match["h2"] or match["h3"] or match["h4"])
+        minute = int(match["m"] or match["m2"] or match["m3"] or match["m4"] or 0)
+        end = match.end()
+        part = _AFTERNOON.match(text, end)
+        if part is not None:
+            end = part.end()
+            if (part["pm"] or part["pm2"]) and hour < 12:
+                hour += 12
+        yield _zone_suffixed(text, match.start(), end, time(hour, minute))
+    for match in _JOINED_TIME.finditer(text):
+        if match["h"] is not None:
+            at = time(int(match["h"]), int(match["m"] or 0))
+        elif "ma" in match["name"].lower():
+            at = local.day_start  # "matin", "matinée", "mañana"
+        else:
+            at = local.day_end
+        yield Span(
+            match.start(), match.end(), Kind.TIME, time_value=TimeValue(at, joined_only=True)
+        )
     for match in _FOREIGN_NAMED_TIME.finditer(text):
         name = " ".join(match["name"].lower().split())
+        if name.endswith(("mediodía", "mediodia")):
+            name = name.split()[-1]  # "a mediodía", "al mediodía"
         if name in _FOREIGN_NOON:
             value = TimeValue(time(12, 0))
         elif name in _FOREIGN_MIDNIGHT:

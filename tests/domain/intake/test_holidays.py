@@ -37,9 +37,8 @@ def _local(text: str, zone: str = "Europe/London") -> str:
     ],
 )
 def test_holidays_by_name(text: str, zone: str, expected: str) -> None:
-    if text == "avant le 14 juillet":
-        # A date, not a holiday's name: "avant" is read as "by", as "before 14 July" is.
-        expected = "2027-07-14 17:00"
+    # "avant le 14 juillet" from Paris: the 14th is the Fête nationale, a day off, so "before"
+    # it is the working day before, as "before Boxing Day" is.
     assert _local(text, zone) == expected
 
 

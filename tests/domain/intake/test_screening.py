@@ -52,6 +52,14 @@ def test_ordinary_mail_is_read() -> None:
         ({"headers": {"List-Id": "<eng.northwind.example>"}}, Ignored.BULK),
         ({"headers": {"List-Unsubscribe": "<mailto:u@x.example>"}}, Ignored.BULK),
         ({"headers": {"Precedence": "bulk"}}, Ignored.BULK),
+        # What headers declare outweighs a guess from the sender's name.
+        (
+            {
+                "sender": Mailbox(address="noreply@northwind.example"),
+                "headers": {"Precedence": "list", "List-Unsubscribe": "<https://x.example/u>"},
+            },
+            Ignored.BULK,
+        ),
         ({"sender": Mailbox(address="maya.chen@northwind-example.com")}, Ignored.OUTSIDE_TENANT),
         ({"sender": Mailbox(address="maya@mail.northwind.example")}, Ignored.OUTSIDE_TENANT),
         ({"sender": Mailbox(address="no-at-sign")}, Ignored.OUTSIDE_TENANT),
