@@ -30,34 +30,31 @@ THRESHOLDS = {
         "nothing_started_when_info_missing": 0.96,
     },
     HOLDOUT_DIR: {
-        "classification": 0.95,
+        "classification": 0.97,
         "ignored_reason": 0.98,
-        "owners": 0.98,
-        "due": 0.91,
-        "title": 0.95,
-        "missing": 0.93,
-        "nothing_started_when_info_missing": 0.93,
+        "owners": 0.99,
+        "due": 0.96,
+        "title": 0.97,
+        "missing": 0.97,
+        "nothing_started_when_info_missing": 0.97,
     },
-    # The first run of the fresh round (docs/intake.md), written without reading the parser and
-    # never tuned on: these floors keep it from getting worse; issue 18's targets are higher.
+    # The first run of the fresh round (round 7, docs/intake.md), written without reading the
+    # parser and never tuned on: these floors keep it from getting worse; issue 18's targets
+    # are higher.
     FRESH_DIR: {
-        "classification": 0.77,
-        "ignored_reason": 0.91,
-        "owners": 0.91,
-        "due": 0.72,
-        "title": 0.84,
-        "missing": 0.56,
-        "nothing_started_when_info_missing": 0.72,
+        "classification": 0.90,
+        "ignored_reason": 0.99,
+        "owners": 0.95,
+        "due": 0.81,
+        "title": 0.87,
+        "missing": 0.87,
+        "nothing_started_when_info_missing": 0.96,
     },
 }
 
 
-# The fresh round's first run found three, listed in docs/intake.md (issue 18 stays open for
-# them): two spoofed mails that intake's authenticated-sender check stops before reading (the
-# corpus reader does not apply it), and a thank-you read as a request. Nothing else may join.
-KNOWN_FALSE_STARTS = {
-    FRESH_DIR: frozenset({"fx-en-spoof-220", "fx-en-spoof-221", "fx-en-thanks-204"}),
-}
+# Round 7's first run made none: no mail that asks for nothing may become a commitment.
+KNOWN_FALSE_STARTS: dict[Path, frozenset[str]] = {}
 
 
 # A fresh round exists only between writing it and moving it to holdout/ (see its README).
