@@ -278,11 +278,25 @@ class Turn:
                 await asyncio.wait_for(state.changed.wait(), timeout=delay)
 
 
+QUEUED_SECONDS = 0.25
+"""A send dispatched later than this after it was scheduled waited for the queue's rate."""
+
+
 def _submit_not_before(align: float | None) -> float | None:
-    """The wall-clock moment ``align`` seconds after this activity's dispatch, if any."""
+    """The wall-clock moment ``align`` seconds after this activity's dispatch, if any.
+
+    Only a send the queue held back is aligned: the spacing of a stream of sends is the
+    queue's to keep. One dispatched at once found the queue's rate unspent (at least a
+    dispatch interval since the last), so it goes straight away, and an idle mailbox's
+    message (a confirmation, say) is not held for nothing.
+    """
     if align is None or not activity.in_activity():
         return None
-    return activity.info().started_time.timestamp() + align
+    info = activity.info()
+    queued = info.started_time - info.current_attempt_scheduled_time
+    if queued.total_seconds() < QUEUED_SECONDS:
+        return None
+    return info.started_time.timestamp() + align
 
 
 def mailbox_of(path: str) -> str | None:

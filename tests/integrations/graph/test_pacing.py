@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -164,11 +164,16 @@ async def test_without_a_message_rate_sends_go_at_once_and_still_pause_after_a_4
     assert time.monotonic() - paused >= 0.19
 
 
-async def test_a_submission_waits_for_its_moment_after_the_dispatch() -> None:
+async def test_a_submission_the_queue_held_back_waits_for_its_moment_after_the_dispatch() -> None:
     # Sends reach Exchange spaced as Temporal dispatched them, whatever their look-ups took.
     pacer = MailboxPacer(PacingLimits(messages_per_minute=None, align_to_dispatch=0.3))
     environment = ActivityEnvironment()
-    environment.info = dataclasses.replace(environment.info, started_time=datetime.now(UTC))
+    now = datetime.now(UTC)
+    environment.info = dataclasses.replace(
+        environment.info,
+        current_attempt_scheduled_time=now - timedelta(seconds=2),
+        started_time=now,
+    )
 
     async def send() -> float:
         async with pacer.turn("a@x", "a@x:1") as turn, turn.submission():
@@ -176,3 +181,20 @@ async def test_a_submission_waits_for_its_moment_after_the_dispatch() -> None:
 
     submitted = await environment.run(send)
     assert submitted - environment.info.started_time.timestamp() >= 0.29
+
+
+async def test_a_send_dispatched_at_once_is_submitted_at_once() -> None:
+    # The queue's rate was unspent: an idle mailbox's confirmation is not held back.
+    pacer = MailboxPacer(PacingLimits(messages_per_minute=None, align_to_dispatch=2.0))
+    environment = ActivityEnvironment()
+    now = datetime.now(UTC)
+    environment.info = dataclasses.replace(
+        environment.info, current_attempt_scheduled_time=now, started_time=now
+    )
+
+    async def send() -> float:
+        async with pacer.turn("a@x", "a@x:1") as turn, turn.submission():
+            return time.time()
+
+    submitted = await environment.run(send)
+    assert submitted - now.timestamp() < 0.5
