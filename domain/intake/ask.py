@@ -26,6 +26,7 @@ from domain.intake.ask_words import (
     FOREIGN_WORK_VERBS,
     KINDNESS,
     OPEN_ADDRESSEE,
+    PERSON,
     SHARED_ASK,
     SOCIAL_VERBS,
     TALK_VERBS,
@@ -34,6 +35,7 @@ from domain.intake.ask_words import (
 from domain.intake.due_dates.calendar_words import FOREIGN_MONTHS, MONTHS
 from domain.intake.languages import is_read_language
 from domain.intake.models import DueParse
+from domain.intake.obligations import obligation, obligation_work, team_handover
 
 TITLE_MAX_CHARS = 120
 CRITERIA_MAX_CHARS = 500
@@ -46,7 +48,8 @@ _REQUEST_CUE = re.compile(
     r"|i'?d\s+love\s+(?:for\s+)?you\s+to|you(?:'ll|\s+will)\s+need\s+to|you\s+need\s+to"
     r"|make\s+sure|your\s+action|action(?:\s+items?)?\s*:|task\s*:|ask\s*:|to\s*do\s*:"
     r"|are\s+you\s+able\s+to|would\s+you\s+mind"
-    r"|i\s+(?:do\s+|really\s+|still\s+|will\s+|would\s+|['\u2019]ll\s+|['\u2019]d\s+)?need\s+"
+    r"|i(?:\s+|(?=['\u2019]))(?:do\s+|really\s+|still\s+|will\s+|would\s+|['\u2019]ll\s+"
+    r"|['\u2019]d\s+)?need\s+"
     r"(?:the|a|an|your|you)\b"
     r"|we\s+need\s+(?:the|a|an|your|you)\b|i'?d\s+like\s+(?:the|a|an|your)\b"
     r"|let\s+me\s+have|can\s+i\s+ask\s+you\s+to|could\s+i\s+ask\s+you\s+to"
@@ -69,6 +72,9 @@ _BOILERPLATE = re.compile(
     r"|don'?t\s+reply|join\s+me\s+in\s+(?:thanking|congratulating|welcoming)|welcome)"
     r"|\bcan\s+you\s+believe\b|\bwould\s+you\s+believe\b|\bif\s+you\s+need\s+anything\b"
     r"|\blet\s+me\s+know\s+if\b"
+    # "Sam, yes please.": an answer, whole; the ask, if any, is the next sentence.
+    r"|\b(?:yes|yep|yeah|sure|ok(?:ay)?|oui|ja|s[ií])[\s,!]+(?:please|pls|bitte|por\s+favor"
+    r"|s['\u2019]il\s+(?:te|vous)\s+pla[iî]t)[\s.!]*$"
     # Asking someone *not* to do something sets no commitment.
     # The whole clause goes: "please don't feel you need to stay late" asks nothing.
     r"|\b(?:please|pls|kindly)\s+(?:(?:don'?t|do\s+not)(?!\s+forget)|never|stop)\b[^.!?;,\n]{0,80}"
@@ -114,7 +120,10 @@ _IMPERATIVE = re.compile(
 # ("... if you could join us on Friday" invites).
 _CONDITIONAL_ASK = re.compile(
     r"\b(?:appreciate(?:\s+it)?|grateful|great|helpful|ideal)\s+if\s+you\s+(?:could|can|would)"
-    r"\s+(?:please\s+)?(?:" + _WORK_VERBS + r")\b",
+    r"\s+(?:please\s+)?(?:(?:" + _WORK_VERBS + r")\b"
+    # "... if you could have the scores refreshed by Friday": the thing, then its participle.
+    r"|(?:have|get)\s+(?:the|your|our|this|these|those|all\s+the)\s+[^.?!]{1,60}?"
+    r"\s[^\W\d_]+(?:ed|done|sent|written|built|drawn\s+up|signed\s+off)\b)",
     re.IGNORECASE,
 )
 _GREETINGS = (
@@ -147,7 +156,8 @@ _LEADING_FILLER = re.compile(
     r"(?:chat|call|meeting|conversation|discussion)|per\s+our\s+(?:chat|call|conversation)"
     r"|when(?:ever)?\s+you\s+(?:get|have)\s+(?:a\s+)?(?:chance|moment|minute|time)"
     r"|if\s+you\s+(?:can|could)|ideally|wie\s+besprochen|comme\s+convenu|como\s+hablamos"
-    r"|kurze\s+frage|petite\s+question)"
+    r"|kurze\s+frage|petite\s+question|cuando\s+puedas|cuando\s+tengas\s+un\s+momento"
+    r"|quand\s+tu\s+(?:peux|auras\s+le\s+temps)|wenn\s+du\s+(?:kannst|zeit\s+hast))"
     r"\s*[,:;.!\-\u2013\u2014]*\s+)",
     re.IGNORECASE,
 )
@@ -212,7 +222,7 @@ _CRITERIA_CUE = re.compile(
     # of completion, then (within a few words) a conjunction of condition or time.
     r"|\b(?:done|erledigt|fertig|abgeschlossen|geschafft|gelungen|r[ée]ussie?s?|termin[ée]e?s?"
     r"|fini(?:e|s)?|boucl[ée]e?s?|termin(?:ad[oa]s?|ar[áa])|list[oa]s?|hech[oa]s?"
-    r"|complet(?:ad[oa]s?|[oa]s?)|[ée]xito)\b(?:[\s,]+[^\W\d_]+){0,3}?[\s,]+(?:wenn|sobald|si|s['\u2019]"
+    r"|complet(?:ad[oa]s?|[oa]s?)|complets?|compl[èe]tes?|[ée]xito)\b(?:[\s,]+[^\W\d_]+){0,3}?[\s,]+(?:wenn|sobald|si|s['\u2019]"
     r"|quand|lorsque|d[èe]s\s+que|une\s+fois\s+que|cuando|una\s+vez\s+que|en\s+cuanto)\s+",
     re.IGNORECASE,
 )
@@ -221,8 +231,13 @@ _MONTH_NAMES = "|".join(sorted({*MONTHS, *FOREIGN_MONTHS}, key=len, reverse=True
 # A sentence ends at . ! or ? before a capital or digit, except the dot of a day written as an
 # ordinal before its month ("bis Dienstag, 26. Januar, 15 Uhr"; "am 3. März").
 _NEXT_SENTENCE = r"(?=[\"'(\[]?[A-Z0-9])"
+# A title before a name ("reply to Ms. Sato") ends no sentence either.
+_TITLE_DOT = (
+    r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bProf\.)(?<!\bSt\.)(?<!\bSr\.)"
+    r"(?<!\bSra\.)"
+)
 _SENTENCE_END = re.compile(
-    rf"(?<=[.!?])(?<!\d\.)\s+{_NEXT_SENTENCE}"
+    rf"(?<=[.!?])(?<!\d\.){_TITLE_DOT}\s+{_NEXT_SENTENCE}"
     rf"|(?<=\d\.)\s+(?!(?i:{_MONTH_NAMES})\b){_NEXT_SENTENCE}"
 )
 _ENGLISH_WORDS = frozenset(
@@ -362,6 +377,14 @@ def is_statement_ask(sentence: str, names: list[str], due: DueParse, *, bare: bo
         return True
     if _is_shared_ask(body, due) or _proposes_date(body, due):
         return True
+    if _COORDINATED.match(body) is not None:
+        # "Grace, go with option B and get the signed form back by Monday": two
+        # imperatives, the second a work verb; said to someone, with a firm deadline.
+        return body != plain and due.strength >= _STRONG
+    if obligation(body) is not None:
+        # "Dev, the staging database needs to be refreshed by Friday": said to someone by
+        # name, a duty on a thing hands them the work; said to no one, it is news.
+        return body != plain and not TALK_VERBS.search(obligation_work(body))
     assignee = ASSIGNEE.match(body)
     if assignee is not None and due.strength >= _STRONG:
         # "Priya to send the deck by Friday", as minutes write it: only a recipient or a
@@ -379,6 +402,11 @@ def is_statement_ask(sentence: str, names: list[str], due: DueParse, *, bare: bo
     phrase, rest = body[:at], body[at + len(due.text) :]
     # "the report, at the latest Friday": the cue before the date is no part of the thing.
     phrase = _TRAILING_CUE.sub("", phrase)
+    last = _INFINITIVE_LAST.match(rest)
+    if last is not None and addressed and due.strength >= _STRONG and _GERMAN_THING.match(phrase):
+        # "Nina, die Hotelliste bis Freitag klären, sonst ...": German puts the infinitive
+        # last, and an infinitive said to someone instructs; what follows is another clause.
+        rest = ""
     if not _AFTER_DEADLINE.fullmatch(rest) or len(phrase.split()) > _MAX_PHRASE_WORDS:
         return False
     set_off = phrase.rstrip().endswith((",", ":", "-", "\u2013", "\u2014", ";"))
@@ -430,6 +458,21 @@ def _is_deliverable(phrase: str, due: DueParse | None, *, bare: bool = False) ->
 
 
 _MAX_STATEMENT_WORDS = 30
+# An imperative, then "and" with a work verb on a thing: "go with option B and get the form
+# back". The first word is lower-case and no pronoun, article or courtesy, so "we met and
+# reviewed" or "thanks and send my best" do not start one.
+_COORDINATED = re.compile(
+    r"^(?!(?:i|we|you|they|he|she|it|the|a|an|this|that|there|here|thanks|thank|great|good"
+    r"|nice|well|so|and|but|or|just|also|still|all|both|everyone|nobody|not|no|yes|ok|okay"
+    r"|sorry|happy|hope|glad|welcome|congrats|congratulations|enjoy|have|take|let|don't|do"
+    r"|did|was|were|is|are|will|would|could|should|can|may|might)\b)"
+    r"(?-i:[a-z]+)\s[^.?!;]{0,60}?\band\s+(?:then\s+)?(?P<work>(?:" + _WORK_VERBS + r")\s+"
+    r"(?:the|a|an|your|our|this|that|these|those|it|them|all|back)\b.*)$",
+    re.IGNORECASE,
+)
+# A German infinitive closing its clause ("... bis Freitag klären, sonst ...").
+_INFINITIVE_LAST = re.compile(r"\s+(?-i:[a-zäöüß]{2,}(?:en|ern|eln))(?=\s*(?:[,.;!]|$))")
+_GERMAN_THING = re.compile(r"(?:der|die|das|den|dem|unser\w*|eur\w*)\s+\w", re.IGNORECASE)
 _TRAILING_CUE = re.compile(
     r"(?<=[\s,:;\u2013\u2014-])(?:at\s+the\s+latest|no\s+later\s+than|a\s+m[áa]s\s+tardar"
     r"|como\s+(?:muy\s+)?tarde|sp[äa]testens|au\s+plus\s+tard|d['\u2019]ici|hasta|para)\s*$",
@@ -629,6 +672,33 @@ def find_ask(
     return None
 
 
+def find_team_handover(
+    lines: list[str], names: list[str], deadline: Callable[[str], DueParse | None]
+) -> Ask | None:
+    """The first sentence that hands work to a team with a firm deadline, if any.
+
+    Only for mail to Accord alone ("FW: ... The facilities team will sort this out by
+    Friday"): a team is no person, so the manager is asked who owns it. Said to a person,
+    such a sentence is news.
+
+    Args:
+        lines: content lines.
+        names: the recipients' first names, lower-cased.
+        deadline: reads the deadline a sentence sets.
+
+    Returns:
+        The ask, or ``None``.
+    """
+    for sentence in sentences(lines):
+        body = _LEADING_FILLER.sub("", _strip_addressing(without_courtesy(sentence).strip(), names))
+        if not team_handover(body) or TALK_VERBS.search(body):
+            continue
+        due = deadline(sentence)
+        if due is not None and due.strength >= _STRONG:
+            return Ask(sentence=sentence, statement=True)
+    return None
+
+
 def _is_deadline_line(sentence: str, deadline: Callable[[str], DueParse | None]) -> bool:
     """A short sentence that only sets a deadline ("Due Friday.", "Plan due 18 Dec.")."""
     if not _DEADLINE_LINE.match(sentence) or FINITE_VERBS.search(sentence):
@@ -642,7 +712,7 @@ def _could_be_statement(sentence: str, names: list[str]) -> bool:
     body = _LEADING_FILLER.sub("", _strip_addressing(sentence.strip(), names))
     if delegation(body) or SHARED_ASK.match(body) or _DATE_PROPOSAL.match(body):
         return True
-    if ASSIGNEE.match(body):
+    if ASSIGNEE.match(body) or obligation(body) or _COORDINATED.match(body):
         return True
     return bool(_DELIVERABLE_START.match(body) or _DELIVERABLE_START.match(_LABEL.sub("", body)))
 
@@ -689,7 +759,23 @@ def delegate_of(sentence: str, names: list[str]) -> str:
     return assignee["name"] if assignee is not None else ""
 
 
-_NAME_GROUPS = ("name", "name2", "name3", "name4", "name5")
+_NAME_GROUPS = ("name", "name2", "name3", "name4", "name5", "name6", "name7")
+
+
+def addressees(sentence: str) -> list[str]:
+    """The names a sentence opens by addressing ("Omar, please ..." gives ["Omar"]).
+
+    Args:
+        sentence: one sentence.
+
+    Returns:
+        The names as written, or [] when the sentence addresses no one by name.
+    """
+    match = _ADDRESSING.match(without_courtesy(sentence).strip())
+    if match is None:
+        return []
+    parts = re.split(r"\s*(?:,|\band\b|&)\s*", match["names"])
+    return [part for part in parts if part and part.lower() not in _ADDRESSED]
 
 
 def asks_to_track(sentence: str, names: list[str]) -> bool:
@@ -706,6 +792,44 @@ def asks_to_track(sentence: str, names: list[str]) -> bool:
     for _ in range(3):
         core = _REQUEST_PREFIX.sub("", _LEADING_FILLER.sub("", core))
     return bool(TRACKING_ASK.match(core))
+
+
+def tracked_statement(sentence: str, names: list[str]) -> tuple[str, str]:
+    """The statement a "track this" ask goes on to make, and the person it names as doer.
+
+    "Please track this one: Sam is sending the rebate figures to finance by Thursday" gives
+    ("Sam is sending ...", "Sam"): the work and its doer are in the words after the colon.
+
+    Args:
+        sentence: an ask that asks Accord to keep track (see :func:`asks_to_track`).
+        names: the recipients' first names, lower-cased.
+
+    Returns:
+        The statement and the doer's name as written, or ("", "") when it names no doer
+        doing work.
+    """
+    core = _core_request(without_courtesy(sentence).strip(), names)
+    for _ in range(3):
+        core = _REQUEST_PREFIX.sub("", _LEADING_FILLER.sub("", core))
+    tracking = TRACKING_ASK.match(core)
+    if tracking is None:
+        return "", ""
+    stated = core[tracking.end() :].lstrip(" :,;\u2013\u2014-")
+    working = _WORKING.match(stated)
+    if working is None or not _IMPERATIVE.match(_working_as_imperative(working)):
+        return "", ""
+    return stated, working["name"]
+
+
+def _working_as_imperative(working: re.Match[str]) -> str:
+    """The gerund's work as an imperative ("is sending the figures" -> "send the figures")."""
+    return _base_verb(working["gerund"].lower() + working.string[working.end("gerund") :])
+
+
+_WORKING = re.compile(
+    r"^(?P<name>" + PERSON + r")\s+(?:is|will\s+be|['\u2019]s)\s+(?P<gerund>[a-z]{3,}ing)\b"
+    r"(?=\s+(?:over\s+|up\s+|out\s+)?(?:the|our|a|an|this|that|these|those|his|her|their)\b)",
+)
 
 
 def leaves_owner_open(sentence: str) -> bool:
@@ -788,7 +912,9 @@ def _core_request(text: str, names: list[str]) -> str:
     return text[request.start() :] if request and request.start() > 0 else text
 
 
-def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) -> str:
+def title_from(
+    sentence: str, *, due_text: str, subject: str, names: list[str], before: str = ""
+) -> str:
     """Write a concise, imperative title from the ask sentence.
 
     Greeting and addressing ("Hi Sam,"), lead-ins ("As discussed,"), request words ("could
@@ -801,6 +927,9 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
         due_text: the words the due date came from (removed from the title).
         subject: the email's subject.
         names: the recipients' first names, lower-cased.
+        before: the sentence before the ask; the thing it names is what a pronoun right
+            after the ask's verb means ("Omar takes the audit file. Omar, have it done by
+            Friday" -> "Have the audit file done").
 
     Returns:
         The title (at most :data:`TITLE_MAX_CHARS` characters), or "" when none is readable.
@@ -838,10 +967,17 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
     text = text.strip(" ,;:-\u2013\u2014")
     topic = clean_subject(subject)
     words = text.lower().split()
-    if len(words) > 3 and words[1] in _OBJECT_PRONOUNS and topic:
-        # "Clear it and post the all-clear" with subject "Status page": say what "it" is.
+    referent = _referent(before)
+    if len(words) >= 3 and words[1] in _OBJECT_PRONOUNS and (topic or referent):
+        # "Clear it and post the all-clear" with subject "Status page": say what "it" is,
+        # as the sentence before names it, or else as the subject does.
         first, _, rest = text.partition(" ")
-        text = f"{first} {_topic_phrase(topic)} {rest.partition(' ')[2]}"
+        named = (referent[0].lower() + referent[1:]) if referent else _topic_phrase(topic)
+        rest = rest.partition(" ")[2]
+        if rest.lower() == "one" or rest.lower().startswith("one "):
+            # "Can you own that one?": "one" stands for the thing too.
+            rest = rest[4:]
+        text = f"{first} {named} {rest}".strip()
     elif _VAGUE_END.search(text) and len(words) > 1:
         text = (_VAGUE_END.sub("", text).rstrip() + " " + _topic_phrase(topic)) if topic else ""
     elif (
@@ -856,6 +992,36 @@ def title_from(sentence: str, *, due_text: str, subject: str, names: list[str]) 
     if len(text.split()) < 2 and not (thing and text):
         text = topic if len(topic.split()) >= 2 else ""
     return _shorten(_capitalise(text), TITLE_MAX_CHARS)
+
+
+# The thing a sentence names after its verb: a determiner, then up to six words, ending at a
+# particle, a preposition of time or place, a conjunction or punctuation.
+_REFERENT = re.compile(
+    r"\b(?:the|this|that|these|those|our|your)\s+(?:[\w'\u2019-]+\s+){0,5}?[\w'\u2019-]+"
+    r"(?=\s+(?:off|from|to|for|by|on|at|with|over|before|after|until|and|so|because|this|next"
+    r"|today|tomorrow)\b|\s*[,.;:!?]|\s*$)",
+    re.IGNORECASE,
+)
+
+_NEEDS = re.compile(r"\b(?:needs?|wants?|takes?|goes|runs?)\b", re.IGNORECASE)
+
+
+def _referent(sentence: str) -> str:
+    """The thing a sentence names with a definite determiner, or "".
+
+    Its object first ("Omar takes the audit file"), else its subject ("The on-call rota for
+    the holidays needs to be agreed"); "a new owner" names no particular thing.
+    """
+    found = [
+        match
+        for match in _REFERENT.finditer(sentence)
+        if not FINITE_VERBS.search(match[0])
+        and not _NEEDS.search(match[0])
+        and not match[0].lower().endswith("ed")
+    ]
+    objects = [match for match in found if sentence[: match.start()].strip()]
+    chosen = (objects or found)[:1]
+    return chosen[0][0] if chosen else ""
 
 
 def _delegated_work(text: str, names: list[str]) -> str:
@@ -877,10 +1043,28 @@ def _delegated_work(text: str, names: list[str]) -> str:
         if match["present"]:
             present = " ".join(match["present"].lower().split())
             return _PRESENT_AS_IMPERATIVE.get(present, "own") + rest
+        if match["handed"]:
+            # "Passing this to Dev, he'll own the evidence" -> "own the evidence"
+            handed = _HANDED_WORK.sub("", rest, count=1)
+            return handed if _IMPERATIVE.match(handed) else text
+        if match["inverted_es"]:
+            return _foreign_infinitive(f"{match['inverted_es']} {match['preposition']}", rest)
         if match["inverted"]:
             verb = match["inverted"] + (" um" if match[0].rstrip().endswith(" um") else "")
             return _foreign_infinitive(verb, rest)
         return _foreign_infinitive(match["foreign"], rest)
+    coordinated = None
+    if not _IMPERATIVE.match(body) and not _REQUEST_CUE.search(body):
+        # Only for the statement form: a plain ask keeps both of its verbs.
+        coordinated = _COORDINATED.match(body)
+    work = obligation_work(body) or team_handover(body) or (coordinated and coordinated["work"])
+    if work:
+        # "the staging database needs to be refreshed" -> "refresh the staging database"
+        return work
+    working = _WORKING.match(body)
+    if working is not None and _IMPERATIVE.match(_working_as_imperative(working)):
+        # A doer named in a tracked statement: "Sam is sending the figures" -> "send ...".
+        return _working_as_imperative(working)
     action = _REQUEST_PREFIX.sub("", body)
     assignee = ASSIGNEE.match(action)
     if assignee is not None and assignee["name"].split()[0].lower() in names:
@@ -895,10 +1079,20 @@ def _delegated_work(text: str, names: list[str]) -> str:
         article = _DELIVERABLE_START.match(body)
         if article is not None:
             # "the renewal proposal is (due on the 9th)" -> "renewal proposal"
-            return _TRAILING_COPULA.sub("", body[article.end() - 1 :].rstrip(" ,;:.!"))
+            thing = body[article.end() - 1 :]
+            last = _INFINITIVE_LAST.search(thing)
+            if last is not None and _GERMAN_THING.match(body[article.start() :]):
+                # "Hotelliste für die Messe klären, sonst ...": the clause ends with its verb.
+                thing = thing[: last.end()]
+            return _TRAILING_COPULA.sub("", thing.rstrip(" ,;:.!"))
     return text
 
 
+_HANDED_WORK = re.compile(
+    r"^[\s,;:\u2013\u2014-]*(?:(?:he|she|they)(?:['\u2019]ll|\s+will|\s+is\s+going\s+to"
+    r"|\s+are\s+going\s+to)\s+|to\s+)?",
+    re.IGNORECASE,
+)
 _SECOND_PERSON_AR = re.compile(
     r"(?:(?<=^)|(?<=[\s,:¿]))(?:me|nos)\s+(?P<stem>[^\W\d_]{2,}?)(?:as|ás)\b(?=\s+(?:el|la|los|las|un|una|lo)\b)",
     re.IGNORECASE,

@@ -27,9 +27,13 @@ FOREIGN_REQUEST_CUE = (
     r"|\b(?:quelqu['\u2019]un|l['\u2019]une?\s+(?:de|d['\u2019]entre)\s+vous)\s+(?:doit|devrait"
     r"|pourrait|peut)\b"
     # Spanish
-    r"|\bpor\s+favor\b|\bpodr[ií]as\b|\bpuedes\b|\bpuede\s+usted\b|\bpodr[ií]a\s+usted\b"
+    r"|\bpor\s+favor\b|\bpodr[ií]as\b|\bpuedes\b|\bpod[ée]s\b|\bpuede\s+usted\b|\bpodr[ií]a\s+usted\b"
+    # "¿Puede uno de vosotros ...?": as "could one of you", the doer is left open.
+    r"|\b(?:puede|podr[ií]a)\s+(?:alguno|alguna|uno|una|alguien)\b"
     r"|\bnecesito\b|\bnecesitamos\b|\bte\s+pido\b|\ble\s+pido\b|\bte\s+encargo\b"
     r"|\bcuento\s+contigo\b|\bme\s+(?:env[ií]as|mandas|preparas)\b"
+    # "¿podés mandarme el presupuesto?": an infinitive with the pronoun for the writer.
+    r"|\bpod(?:[ée]s|[ée]is|r[ií]as|[ée]s)\s+[^\W\d_]+(?:arme|erme|irme|arnos|ernos|irnos)\b"
     r"|\b(?:alguien|alguno|alguna)(?:\s+de\s+(?:vosotros|vosotras|ustedes))?\s+(?:tiene\s+que"
     r"|debe|deber[ií]a|podr[ií]a|puede)\b"
     # "¿me mandás el informe?", "¿me ayudas a mandar los regalos?": a question in the second
@@ -65,6 +69,8 @@ FOREIGN_WORK_VERBS = (
     r"|env[ií]a|env[ií]ame|env[ií]e|prepara|prep[áa]rame|prepare|redacta|redacte|revisa"
     r"|revise|actualiza|actualice|manda|m[áa]ndame|organiza|organice|termina|termine"
     r"|finaliza|finalice|enc[áa]rgate|enc[áa]rguese|haz|haga"
+    # "échale un vistazo al contrato": the imperative of "echar" with its pronoun.
+    r"|[ée]cha(?:le|les|me)|[ée]che(?:le|les|me)"
 )
 FOREIGN_BOILERPLATE = (
     r"\bbitte\s+(?:beachte|beachten|lass\s+mich\s+wissen,?\s+(?:ob|wenn)|melde\s+dich,?\s+wenn"
@@ -177,7 +183,15 @@ DELEGATION = re.compile(
     # German puts the verb second after a lead-in: "Ab sofort übernimmt Omar den Plan".
     r"|^(?P<inverted>übernimmt|verantwortet|kümmert\s+sich)\s+(?P<name5>"
     + PERSON
-    + r")\s+(?:um\s+)?",
+    + r")\s+(?:um\s+)?"
+    # Spanish puts the subject after the verb in a plain statement ("Se encarga Alex de la
+    # póliza"); a question would open with "¿".
+    # "Passing this to Dev, he'll own the audit evidence": the work handed on by name.
+    r"|^(?P<handed>passing|handing|giving|assigning)\s+(?:this|it|that)(?:\s+(?:one|over|on))*"
+    r"\s+to\s+(?P<name7>" + PERSON + r")\b"
+    r"|^(?P<inverted_es>se\s+encarga|se\s+ocupa|se\s+hace\s+cargo)\s+(?P<name6>"
+    + PERSON
+    + r")\s+(?P<preposition>del?)\b",
     re.IGNORECASE,
 )
 # What may come before a delegation: "From Monday,", "Ab sofort", "A partir de ahora",

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from domain.intake.ask import (
     Ask,
+    addressees,
     asks_to_track,
     clean_subject,
     content_lines,
@@ -20,12 +21,15 @@ from domain.intake.ask import (
     derived_criteria,
     description_from,
     find_ask,
+    find_team_handover,
     has_request_cue,
     is_statement_ask,
     leaves_owner_open,
     readable,
     says_no_action,
+    sentences,
     title_from,
+    tracked_statement,
     without_courtesy,
 )
 from domain.intake.due_dates.dates import find_due_dates
@@ -305,6 +309,15 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
         tracked = _tracked_ask(email, split.quoted, split.quoted_from, names, has_deadline)
         if tracked is not None:
             lines, ask = tracked
+    tracked_doer = ""
+    if ask is not None and asks_to_track(ask.sentence, names):
+        # "Please track this one: Sam is sending the figures by Thursday": the statement is
+        # the work, and the person it names is the doer.
+        stated, tracked_doer = tracked_statement(ask.sentence, names)
+        ask = Ask(sentence=stated, statement=True) if stated else ask
+    if ask is None and not no_action and _to_accord_alone(email, context):
+        ask = find_team_handover(own_lines, names, has_deadline)
+        lines = own_lines if ask is not None else lines
     if ask is None and not no_action:
         dated = _deadline_check(email.sent_at, context, zone, require_cue=False)
         ask = _subject_ask(email, names, lines, dated)
@@ -322,7 +335,8 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
             language=language,
             excluded_groups=groups,
         )
-    delegate = delegate_of(ask.sentence, names)
+    delegate = tracked_doer or delegate_of(ask.sentence, names)
+    owners = _addressed_in_copy(ask.sentence, email, context, owners, notes)
     if not owners and _to_accord_alone(email, context):
         owners = _owners_named_in_text(ask.sentence, lines, email, context, notes, delegate)
     elif len(owners) > 1:
@@ -349,6 +363,7 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
         due_text=due.text if due else "",
         subject=email.subject,
         names=names,
+        before=_sentence_before(ask.sentence, lines),
     )
     criteria = criteria_from(lines)
     derived = False
@@ -395,6 +410,13 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
     if missing or due is None:
         return reading
     return reading.model_copy(update={"drafts": _drafts(reading, due.due)})
+
+
+def _sentence_before(sentence: str, lines: list[str]) -> str:
+    """The sentence just before the ask in the text, or "" when it comes first."""
+    found = sentences(lines)
+    at = found.index(sentence) if sentence in found else 0
+    return found[at - 1] if at > 0 else ""
 
 
 def _deadline_check(
@@ -444,18 +466,21 @@ def _owners_named_in_text(
     to (``delegate``: "Omar" in "Omar is taking over the plan from Sam") is searched first,
     then the ask sentence, then the rest of the text.
     """
-    candidates = [
+    known = {person.address: person for person in [*context.people, *email.cc]}
+    people = [
         person
-        for person in context.people
+        for person in known.values()
         if person.domain in context.tenant_domains
         and person.address not in context.agent_addresses
         and person.address != email.sender.address
         and not is_group(person, context.groups)
-        # Cc recipients are never owners: they are being kept informed.
-        and all(person.address != copied.address for copied in email.cc)
     ]
-    for text in (delegate, sentence, "\n".join(lines)):
-        found = _people_in(text, candidates) if text else []
+    # Cc recipients are kept informed, so they are owners only when named as the doer.
+    copied = {person.address for person in email.cc}
+    candidates = [person for person in people if person.address not in copied]
+    searches = ((delegate, people), (sentence, candidates), ("\n".join(lines), candidates))
+    for text, pool in searches:
+        found = _people_in(text, pool) if text else []
         if len(found) == 1:
             return found
         if len(found) > 1:
@@ -463,6 +488,37 @@ def _owners_named_in_text(
             notes.append(f"I could not tell whether this is for {names}.")
             return []
     return []
+
+
+def _addressed_in_copy(
+    sentence: str,
+    email: InboundEmail,
+    context: SenderContext,
+    owners: list[Mailbox],
+    notes: list[str],
+) -> list[Mailbox]:
+    """The owner when the ask is addressed by name to one Cc recipient and to no owner.
+
+    "Sam, Alex is taking this over. Alex, please have it closed by Friday" to Sam with Alex
+    in Cc: Cc recipients are kept informed, unless the ask itself turns to one of them.
+    """
+    called = {name.lower() for name in addressees(sentence)}
+    if not owners or not called:
+        return owners
+    if any(owner.first_name.lower() in called for owner in owners):
+        return owners
+    copied = [
+        person
+        for person in email.cc
+        if person.first_name.lower() in called
+        and person.domain in context.tenant_domains
+        and person.address not in context.agent_addresses
+        and not is_group(person, context.groups)
+    ]
+    if len(copied) != 1 or len(called) != 1 or copied[0].address == email.sender.address:
+        return owners
+    notes.append(f"You asked {copied[0].name or copied[0].address} by name, so this is for them.")
+    return copied
 
 
 def _owners_meant(

@@ -95,7 +95,17 @@ ZONE_ABBREVIATIONS = {
     "aedt": "Australia/Sydney",
     "jst": "Asia/Tokyo",
     "sgt": "Asia/Singapore",
+    "mez": "Europe/Berlin",
+    "mesz": "Europe/Berlin",
+    "wez": "Europe/Lisbon",
+    "hkt": "Asia/Hong_Kong",
+    "kst": "Asia/Seoul",
+    "nzst": "Pacific/Auckland",
+    "nzdt": "Pacific/Auckland",
 }
+# Abbreviations that are also words ("et", "ist", "est", "cet", "mt"): read as a zone only in
+# capitals ("10 Uhr ist gut" is no time in India).
+ZONE_ABBREVIATIONS_CAPITALS_ONLY = ("et", "ct", "mt", "pt", "ist", "est", "cet", "mez", "wez")
 # Zones whose people write 3/12 for the 12th of March; everyone else reads it as 3 December.
 MONTH_FIRST_ZONE_PREFIXES = (
     "America/New_York",
@@ -137,6 +147,95 @@ CITY_ZONES = {
     "india": "Asia/Kolkata",
     "sydney": "Australia/Sydney",
     "singapore": "Asia/Singapore",
+}
+# Cities and countries whose clock a deadline may be set in ("10 h heure de New York", "9 Uhr
+# New Yorker Zeit", "a las 9 hora de Madrid"), in the spellings of the four languages.
+_PLACE_NAMES = {
+    "Europe/London": ("londres", "londra", "england", "angleterre", "inglaterra"),
+    "Europe/Dublin": ("dublin", "dublín", "ireland", "irlande", "irlanda"),
+    "Europe/Lisbon": ("lisbon", "lisboa", "lisbonne", "lissabon", "portugal"),
+    "Europe/Madrid": ("madrid", "barcelona", "spain", "españa", "espagne", "spanien"),
+    "Europe/Paris": ("parís", "france", "francia", "frankreich"),
+    "Europe/Berlin": (
+        "berlín",
+        "frankfurt",
+        "francfort",
+        "fráncfort",
+        "munich",
+        "münchen",
+        "múnich",
+        "germany",
+        "deutschland",
+        "allemagne",
+        "alemania",
+    ),
+    "Europe/Amsterdam": ("amsterdam", "ámsterdam"),
+    "Europe/Brussels": ("brussels", "bruxelles", "brüssel", "bruselas"),
+    "Europe/Zurich": ("zurich", "zürich", "zúrich"),
+    "Europe/Vienna": ("vienna", "wien", "vienne", "viena"),
+    "Europe/Rome": ("rome", "rom", "roma", "milan", "milano", "mailand", "milán"),
+    "Europe/Stockholm": ("stockholm", "estocolmo"),
+    "Europe/Warsaw": ("warsaw", "warschau", "varsovie", "varsovia"),
+    "Asia/Dubai": ("dubai", "dubaï", "dubái"),
+    "America/New_York": (
+        "nueva york",
+        "new-york",
+        "nyc",
+        "ny",
+        "boston",
+        "toronto",
+        "montreal",
+        "montréal",
+    ),
+    "America/Chicago": ("chicago", "dallas", "houston"),
+    "America/Denver": ("denver",),
+    "America/Los_Angeles": ("los angeles", "san francisco", "seattle", "vancouver"),
+    "America/Mexico_City": ("mexico city", "ciudad de méxico", "ciudad de mexico", "méxico"),
+    "America/Bogota": ("bogotá", "bogota", "colombia"),
+    "America/Lima": ("lima",),
+    "America/Santiago": ("santiago", "chile"),
+    "America/Argentina/Buenos_Aires": ("buenos aires", "argentina"),
+    "America/Sao_Paulo": ("são paulo", "sao paulo", "brasil", "brazil"),
+    "Asia/Tokyo": ("tokio", "japan", "japon", "japón"),
+    "Asia/Seoul": ("seoul", "séoul", "seúl"),
+    "Asia/Shanghai": ("beijing", "pékin", "peking", "pekín", "shanghai", "shanghái"),
+    "Asia/Hong_Kong": ("hong kong",),
+    "Asia/Kolkata": ("mumbai", "bombay", "delhi", "bangalore", "bengaluru", "inde"),
+    "Asia/Singapore": ("singapur", "singapour"),
+    "Australia/Sydney": ("sídney", "melbourne"),
+    "Pacific/Auckland": ("auckland", "new zealand"),
+}
+PLACE_ZONES = CITY_ZONES | {name: zone for zone, names in _PLACE_NAMES.items() for name in names}
+# German names a clock by the city's adjective: "New Yorker Zeit", "Münchner Zeit"; most add
+# "-er" to the name (made in the pattern), these do not.
+GERMAN_PLACE_ADJECTIVES = {
+    "münchner": "Europe/Berlin",
+    "zürcher": "Europe/Zurich",
+    "tokioter": "Asia/Tokyo",
+    "mexikanischer": "America/Mexico_City",
+    "deutscher": "Europe/Berlin",
+    "mitteleuropäischer": "Europe/Berlin",
+    "spanischer": "Europe/Madrid",
+    "französischer": "Europe/Paris",
+    "britischer": "Europe/London",
+    "japanischer": "Asia/Tokyo",
+    "indischer": "Asia/Kolkata",
+}
+# A region's clock: "Pacific time", "heure du Pacifique", "hora del Este", "hora peninsular".
+REGION_ZONES = {
+    "pacific": "America/Los_Angeles",
+    "pacifique": "America/Los_Angeles",
+    "pacífico": "America/Los_Angeles",
+    "pacifico": "America/Los_Angeles",
+    "eastern": "America/New_York",
+    "est": "America/New_York",
+    "l'est": "America/New_York",
+    "este": "America/New_York",
+    "central": "America/Chicago",
+    "centre": "America/Chicago",
+    "centro": "America/Mexico_City",
+    "mountain": "America/Denver",
+    "peninsular": "Europe/Madrid",
 }
 
 # German, French and Spanish names (with and without accents, as people type them). Kept

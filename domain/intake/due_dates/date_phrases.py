@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 
 from domain.intake.due_dates.calendar_words import MONTHS, NUMBER_WORDS, WEEKDAYS
-from domain.intake.due_dates.holidays import on_a_day_off
+from domain.intake.due_dates.holidays import last_working_day_of_month, on_a_day_off
 from domain.intake.due_dates.spans import (
     RECENT_PAST,
     DateValue,
@@ -22,6 +22,7 @@ from domain.intake.due_dates.spans import (
     Span,
     add_months,
     add_working_days,
+    ends_clause,
     last_weekday_of_month,
     nearest_year,
     number_value,
@@ -113,7 +114,8 @@ def _end_of_month_name(match: re.Match[str], local: Local) -> DateValue | None:
     first = nearest_year(local, month, 1)
     if first is None:
         return None
-    return DateValue([last_weekday_of_month(first.year, month)], self_cued=True)
+    reading = last_working_day_of_month(first.year, month, local.region)
+    return DateValue([reading], self_cued=True)
 
 
 def _day_of_month(match: re.Match[str], local: Local) -> DateValue | None:
@@ -144,8 +146,8 @@ def _relative_day(match: re.Match[str], local: Local) -> DateValue | None:
         default = time(23, 59) if word == "tonight" else None
         return DateValue([local.today], default_time=default)
     if word == "day after tomorrow":
-        return DateValue([local.today + timedelta(days=2)])
-    return DateValue([local.today + timedelta(days=1)])
+        return DateValue([local.today + timedelta(days=2)], self_cued=ends_clause(match))
+    return DateValue([local.today + timedelta(days=1)], self_cued=ends_clause(match))
 
 
 # "one of the Friday lunches", "every Monday", "the Tuesday calls": a weekday naming what
@@ -228,9 +230,9 @@ def period_end(period: str, *, following: bool, local: Local) -> DateValue:
 
         def roll_month(day: date) -> date:
             moved = add_months(date(day.year, day.month, 1), 1)
-            return last_weekday_of_month(moved.year, moved.month)
+            return last_working_day_of_month(moved.year, moved.month, local.region)
 
-        reading = last_weekday_of_month(base.year, base.month)
+        reading = last_working_day_of_month(base.year, base.month, local.region)
         return DateValue([reading], roll=roll_month, self_cued=True)
     if period == "quarter":
         quarter_end_month = ((today.month - 1) // 3 + 1) * 3
@@ -238,9 +240,9 @@ def period_end(period: str, *, following: bool, local: Local) -> DateValue:
 
         def roll_quarter(day: date) -> date:
             moved = add_months(date(day.year, day.month, 1), 3)
-            return last_weekday_of_month(moved.year, moved.month)
+            return last_working_day_of_month(moved.year, moved.month, local.region)
 
-        reading = last_weekday_of_month(base.year, base.month)
+        reading = last_working_day_of_month(base.year, base.month, local.region)
         return DateValue([reading], roll=roll_quarter, self_cued=True)
     year = today.year + (1 if following else 0)
     return DateValue([last_weekday_of_month(year, 12)], self_cued=True)
@@ -378,7 +380,7 @@ DATE_PATTERNS = [
     ),
     (
         re.compile(
-            r"\b(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?"
+            r"\b(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+|following\s+)?"
             r"(?P<period>week|month|quarter|year)"
             r"|(?P<p2>week|month|quarter|year)[-\s]end"
             r"|EO(?P<eo>[WMQY]))\b",

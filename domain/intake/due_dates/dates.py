@@ -17,6 +17,7 @@ from domain.intake.due_dates.events import event_before_day, event_between
 from domain.intake.due_dates.foreign_phrases import foreign_date_spans
 from domain.intake.due_dates.holidays import region_for
 from domain.intake.due_dates.month_parts import month_part_spans
+from domain.intake.due_dates.other_clocks import is_deictic, on_their_clock, time_alone_due
 from domain.intake.due_dates.spans import DateValue, Kind, Local, Span, TimeValue, number_value
 from domain.intake.due_dates.time_phrases import time_spans
 from domain.intake.models import DueParse
@@ -94,7 +95,10 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
 
 # The words that tie a time to its date in the four languages: "Friday at 3pm", "Freitag um
 # 15 Uhr", "vendredi à midi", "el viernes en la tarde", "lundi (10h)".
-_AT = r"(?:at|by|before|around|in|um|gegen|bis|vor|à|vers|avant|en|hacia|sobre|antes\s+de|para)"
+_AT = (
+    r"(?:at|by|before|around|in|um|gegen|bis|vor|à|vers|avant|dès|en|hacia|sobre|antes\s+del?|para"
+    r"|hasta|al)"
+)
 # Matched in full against a stripped gap: "\s*(...)?\s*$" would backtrack quadratically
 # over a long run of spaces.
 _JOIN_AFTER_DATE = re.compile(
@@ -117,7 +121,14 @@ def _joins(first: Span, second: Span, text: str) -> bool:
     return bool(
         (kinds == (Kind.DATE, Kind.TIME) and _JOIN_AFTER_DATE.fullmatch(gap))
         or (kinds == (Kind.TIME, Kind.DATE) and _JOIN_BEFORE_DATE.fullmatch(gap))
-        or (kinds == (Kind.DATE, Kind.DATE) and _JOIN_DATES.fullmatch(gap))
+        or (
+            kinds == (Kind.DATE, Kind.DATE)
+            and _JOIN_DATES.fullmatch(gap)
+            # "the weekend's report, tomorrow first thing": a day counted from today is never
+            # the same date written twice, as "Tuesday 26 Jan" is.
+            and not any(is_deictic(text, part.start, part.end) for part in (first, second))
+            and not _genitive_period(text, first)
+        )
     )
 
 
@@ -248,10 +259,7 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
         cue = max(cue, 1)
     if not cue:
         return None
-    due = _at(local.today, time_value.at, time_value.zone or local.zone)
-    if due <= local.now:
-        due = _at(local.today + timedelta(days=1), time_value.at, time_value.zone or local.zone)
-    return _Candidate(span.start, span.end, due, [], False, cue)
+    return _Candidate(span.start, span.end, time_alone_due(time_value, local), [], False, cue)
 
 
 def _anchor(span: Span, text: str, date_value: DateValue, time_value: TimeValue | None) -> str:
@@ -361,6 +369,19 @@ _START_CUE = re.compile(
 )
 
 
+# A noun's time, not a deadline: "el informe del fin de semana", "le bilan de fin de mois",
+# "der Bericht vom Wochenende", "the weekend's figures": a period's end after a genitive.
+_GENITIVE = re.compile(
+    r"(?:\w\s+(?:del|de\s+la|du|de|des|vom|von\s+der|of\s+the))\s*$", re.IGNORECASE
+)
+_PERIOD_END_WORDS = re.compile(r"(?:fin|ende|end|wochenende|week-?end)\b", re.IGNORECASE)
+
+
+def _genitive_period(text: str, span: Span) -> bool:
+    before = text[max(0, span.start - 40) : span.start]
+    return bool(_GENITIVE.search(before) and _PERIOD_END_WORDS.match(text, span.start))
+
+
 _LEADING_CUE = re.compile(r"(?:avant|jusqu['\u2019]à|antes\s+de|hasta|para)(?=\s)", re.IGNORECASE)
 
 
@@ -383,6 +404,8 @@ def _cue_strength(text: str, span: Span) -> int:
         return 1
     if _STRONG_CUE.search(before) or _AFTER_CUE.match(after):
         return 2
+    if _genitive_period(text, span):
+        return -1
     sentence = text[max(0, span.start - 200) : span.start]
     boundary = _SENTENCE_START.search(sentence)
     if _SENTENCE_CUE.search(sentence[boundary.end() :] if boundary else sentence):
@@ -486,7 +509,7 @@ def find_due_dates(
     )
     candidates = [
         candidate
-        for span in _combine(spans, text)
+        for span in on_their_clock(_combine(spans, text), text, local)
         if (candidate := _resolve(span, text, local)) is not None
     ]
     candidates = _later_of_alternatives(_apply_offsets(candidates, text, local), text)

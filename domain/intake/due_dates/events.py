@@ -62,6 +62,12 @@ _EVENT_BEFORE_DAY = re.compile(
     r"\s+(?:on|am|vom|de|du|del|des)\s*(?:(?:the|le|la|el|dem|der|den)\s+)?$",
     re.IGNORECASE,
 )
+# An event named by its initials, alone or with a word or two: "QBR", "the AGM", "Q3 QBR",
+# "SteerCo", "ExCo prep".
+_EVENT_ACRONYM = re.compile(
+    r"(?:(?:the|our|this)\s+)?(?:\w+\s+){0,2}?(?-i:[A-Z][A-Za-z]*[A-Z][A-Za-z]*s?)(?:\s+\w+)?",
+    re.IGNORECASE,
+)
 # German compounds end in their noun: "Vorstandssitzung", "Teamrunde", "Kundentermin".
 _GERMAN_EVENT = re.compile(
     r"\w(?:sitzung|besprechung|termin|runde|präsentation|konferenz|meeting|workshop|call)\b",
@@ -108,11 +114,17 @@ def event_between(first: Span, second: Span, text: str) -> str | None:
     if len(gap) > _EVENT_GAP_CHARS:
         return None
     match = _EVENT_GAP.fullmatch(gap)
-    if match is None or not _EVENT_NOUN.search(match["event"]):
+    if match is None:
         return None
     possessive = gap.startswith(("'s", "\u2019s")) or text[first.start : first.end].endswith(
         ("'s", "\u2019s")
     )
+    # "Tuesday's QBR at 11am": after a day's possessive, a short acronym names the event as
+    # well as "meeting" does (QBR, AGM, SteerCo are a day's events, not verbs).
+    if not _EVENT_NOUN.search(match["event"]) and not (
+        possessive and _EVENT_ACRONYM.fullmatch(match["event"].strip(" ,"))
+    ):
+        return None
     if not possessive and not _EVENT_DETERMINER.match(match["event"]):
         # "by Friday and call me at 3pm": a verb, not an event, sits between them.
         return None

@@ -22,6 +22,7 @@ from domain.intake.due_dates.date_phrases import period_end
 from domain.intake.due_dates.holidays import (
     HOLIDAY_PATTERN,
     holiday_date,
+    last_working_day_of_month,
     on_a_day_off,
     said_before,
     working_day_before,
@@ -33,7 +34,7 @@ from domain.intake.due_dates.spans import (
     Span,
     add_months,
     add_working_days,
-    last_weekday_of_month,
+    ends_clause,
     nearest_year,
     next_day_of_month,
     number_value,
@@ -67,6 +68,8 @@ def _day_month(match: re.Match[str], local: Local) -> DateValue | None:
 
 
 _NEXT_WORDS = ("nächst", "naechst", "kommend", "prochain", "próximo", "proximo", "que viene")
+# Words that make a period's end the next one's: the words above, and "the one after".
+_PERIOD_NEXT_WORDS = (*_NEXT_WORDS, "suivant", "après", "apres", "siguiente")
 # Next calendar week's weekday: "nächsten Freitag", "el lunes de la próxima semana", "de la
 # otra semana" (Latin America). "kommenden Donnerstag" is the coming one, as "this coming
 # Thursday" is ("kommende Woche" is still next week).
@@ -158,8 +161,8 @@ def _relative_day(match: re.Match[str], local: Local) -> DateValue | None:
     if word in _TODAY:
         return DateValue([local.today])
     if word in _DAY_AFTER:
-        return DateValue([local.today + timedelta(days=2)])
-    return DateValue([local.today + timedelta(days=1)])
+        return DateValue([local.today + timedelta(days=2)], self_cued=ends_clause(match))
+    return DateValue([local.today + timedelta(days=1)], self_cued=ends_clause(match))
 
 
 _PERIODS = {
@@ -185,7 +188,7 @@ _PERIODS = {
 
 def _period(match: re.Match[str], local: Local) -> DateValue | None:
     period = _PERIODS[match["period"].lower()]
-    following = any(word in (match.group(0).lower()) for word in _NEXT_WORDS)
+    following = any(word in (match.group(0).lower()) for word in _PERIOD_NEXT_WORDS)
     return period_end(period, following=following, local=local)
 
 
@@ -194,7 +197,8 @@ def _end_of_named_month(match: re.Match[str], local: Local) -> DateValue | None:
     first = nearest_year(local, month, 1)
     if first is None:
         return None
-    return DateValue([last_weekday_of_month(first.year, month)], self_cued=True)
+    reading = last_working_day_of_month(first.year, month, local.region)
+    return DateValue([reading], self_cued=True)
 
 
 def _week(match: re.Match[str], local: Local) -> DateValue | None:
@@ -332,11 +336,13 @@ FOREIGN_DATE_PATTERNS: list[tuple[re.Pattern[str], _Reader]] = [
     ),
     (
         re.compile(
-            r"(?<!\w)(?:ende\s+(?:der|des|dieser|dieses|diesen|nächster|nächsten|des\s+nächsten)"
+            r"(?<!\w)(?:ende\s+(?:der\s+(?:n[äa]e?chsten|kommenden)|des\s+(?:n[äa]e?chsten|kommenden)"
+            r"|der|des|dieser|dieses|diesen|n[äa]e?chster|n[äa]e?chsten|kommender|kommenden)"
             r"\s+|fin\s+(?:de\s+la\s+|du\s+|de\s+l['\u2019]|de\s+|d['\u2019])"
             r"|(?:a\s+)?(?:fin(?:al)?(?:es)?\s+(?:de\s+la\s+|del\s+|de\s+))(?:(?:pr[óo]xim[oa])\s+)?)"
             r"(?P<period>woche|monats|quartals|jahres|semaine|mois|trimestre|ann[ée]e|semana|mes"
-            r"|a[ñn]o)(?:\s+(?:prochaine?|pr[óo]xim[oa]|que\s+viene))?(?!\w)"
+            r"|a[ñn]o)(?:\s+(?:prochaine?|pr[óo]xim[oa]|que\s+viene|suivante?|d['\u2019]apr[èe]s"
+            r"|siguiente))?(?!\w)"
             r"|(?<!\w)(?P<compound>wochen|monats|quartals|jahres)ende(?!\w)",
             re.IGNORECASE,
         ),
@@ -361,6 +367,10 @@ FOREIGN_DATE_PATTERNS: list[tuple[re.Pattern[str], _Reader]] = [
     (
         re.compile(
             r"(?<!\w)(?:in|innerhalb(?:\s+von)?|binnen|dans|sous|d'ici|en|dentro\s+de)\s+"
+            # A period's lead-in: "en un plazo de", "dans un délai de", "in den nächsten",
+            # "dans les", "en los próximos".
+            r"(?:(?:un|el)\s+plazo\s+(?:m[áa]ximo\s+)?de\s+|un\s+d[ée]lai\s+(?:maximum\s+)?de\s+"
+            r"|(?:den|der)\s+n[äa]e?chsten\s+|les\s+(?:prochains\s+)?|los\s+pr[óo]ximos\s+)?"
             + _COUNT
             + r"(?:\s*(?P<hours>h)(?!\w)|\s+(?:(?:arbeits|werk)(?=tag))?"
             r"(?P<unit>tag(?:en|e)?|stunden?|wochen?|monat(?:en|e)?|jours?|heures?|semaines?|mois|d[ií]as?|horas?|semanas?|mes(?:es)?)"

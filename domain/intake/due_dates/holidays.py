@@ -232,6 +232,15 @@ def working_day_before(day: date, region: str) -> date:
     return day
 
 
+def last_working_day_of_month(year: int, month: int, region: str) -> date:
+    """The month's last weekday that is no public holiday in the region.
+
+    "End of May" in London is 28 May 2027, since the 31st is a bank holiday.
+    """
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return working_day_before(following, region)
+
+
 _BEFORE = re.compile(
     r"(?:\bbefore|\bprior\s+to|\bahead\s+of|\bvor|\bavant|\bantes\s+del?|\bprevio\s+al?)\s*"
     r"(?:(?:the|le|la|l['\u2019]|el|dem|den|der)\s*)?$",

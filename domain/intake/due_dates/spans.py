@@ -7,6 +7,7 @@ the sender's zone, against which every relative phrase is read.
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -85,6 +86,19 @@ class Span:
     time_value: TimeValue | None = None
     extra: list[Span] = field(default_factory=list)
     event: str = ""
+
+
+# The clause may close on one more word: German puts its verb last ("morgen schicken?").
+_CLAUSE_END = re.compile(r"(?:\s+[^\W\d]+)?\s*(?:[?!.;,)]|$)")
+
+
+def ends_clause(match: re.Match[str]) -> bool:
+    """Whether a phrase closes its clause: "can you send it tomorrow?", "morgen schicken?".
+
+    A day closing a request is when the request is for, as a weak deadline, where "tomorrow's
+    meeting" or "tomorrow we start" only mention the day.
+    """
+    return _CLAUSE_END.match(match.string, match.end()) is not None
 
 
 def number_value(word: str) -> int | None:

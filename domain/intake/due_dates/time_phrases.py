@@ -6,15 +6,24 @@ Named times follow the sender's working day: "EOD" is its end, "first thing" its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import time
 
-from domain.intake.due_dates.calendar_words import CITY_ZONES, ZONE_ABBREVIATIONS
+from domain.intake.due_dates.calendar_words import (
+    GERMAN_PLACE_ADJECTIVES,
+    PLACE_ZONES,
+    REGION_ZONES,
+    ZONE_ABBREVIATIONS,
+    ZONE_ABBREVIATIONS_CAPITALS_ONLY,
+)
 from domain.intake.due_dates.spans import Kind, Local, Span, TimeValue
 from domain.timezones import resolve_zone
 
 _AMPM = re.compile(
-    r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?!\w)", re.IGNORECASE
+    # "11am." ends a sentence: only the dotted "a.m." owns its last dot, so "at 11am. Monday's a
+    # holiday" does not join the next sentence's day to this time.
+    r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am|pm)(?!\w)",
+    re.IGNORECASE,
 )
 _CLOCK = re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:h](?P<m>[0-5]\d)\b(?!\s*[/.]\d)")
 _NAMED_TIME = re.compile(
@@ -47,7 +56,8 @@ _AFTERNOON = re.compile(
 # "vendredi 18h", "jeudi matin", "el martes por la tarde": a time that needs its day, since
 # "48h" alone is a duration and "matin" alone no deadline.
 _JOINED_TIME = re.compile(
-    r"(?<![\w.,:])(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)?(?!\w)(?!\s*d(?:e\s|['\u2019]))"
+    # "lundi 9 h", "vendredi 11 juin, 16 h 30": French also writes the hour apart from its "h".
+    r"(?<![\w.,:])(?P<h>[01]?\d|2[0-3])\s?h(?:\s?(?P<m>[0-5]\d))?(?!\w)(?!\s*d(?:e\s|['\u2019]))"
     r"|(?<!\w)(?P<name>matin|en\s+matin[ée]e|apr[èe]s-midi|en\s+apr[èe]s-midi|nachmittags?"
     r"|por\s+la\s+tarde|en\s+la\s+tarde|en\s+la\s+ma[ñn]ana)(?!\w)",
     re.IGNORECASE,
@@ -59,7 +69,7 @@ _FOREIGN_NAMED_TIME = re.compile(
     r"|(?:a\s+)?[úu]ltima\s+hora(?!\s+de\s+la\s+ma[ñn]ana)|arbeitsschluss|b[üu]roschluss"
     r"|(?:la\s+)?fermeture\s+des\s+bureaux|cierre\s+de\s+oficina"
     r"|le\s+matin|dans\s+la\s+matin[ée]e|por\s+la\s+ma[ñn]ana|a\s+primera\s+hora"
-    r"|premi[èe]re\s+heure|minuit|medianoche|mitternacht)(?!\w)",
+    r"|premi[èe]re\s+heure|minuit|medianoche|mitternacht|(?:gleich\s+)?als\s+erstes)(?!\w)",
     re.IGNORECASE,
 )
 _FOREIGN_NOON = ("mittag", "mittags", "midi", "mediodía", "mediodia")
@@ -77,10 +87,45 @@ _FOREIGN_MORNING = (
     "a primera hora",
     "première heure",
     "premiere heure",
+    # "Montag als Erstes": first thing Monday; alone it is no time.
+    "als erstes",
+    "gleich als erstes",
 )
+
+
+def _longest_first(words: Iterable[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_PLACE = r"(?P<city>" + _longest_first(PLACE_ZONES) + r")"
+_REGION = r"(?P<region>" + _longest_first(REGION_ZONES) + r")"
+# The clock a time is set in, after the time: "3pm ET", "10am New York time", "5pm Pacific",
+# "10 h heure de New York", "9 Uhr New Yorker Zeit", "a las 9 hora de Madrid", "(MEZ)".
 _ZONE_SUFFIX = re.compile(
-    r"^\s*\(?(?P<zone>" + "|".join(ZONE_ABBREVIATIONS) + r")\)?\b"
-    r"|^\s*,?\s*(?P<city>" + "|".join(CITY_ZONES) + r")\s+time\b",
+    r"^\s*\(?(?:(?-i:(?P<capitals>"
+    + _longest_first(name.upper() for name in ZONE_ABBREVIATIONS)
+    + r"))|(?P<zone>"
+    + _longest_first(set(ZONE_ABBREVIATIONS) - set(ZONE_ABBREVIATIONS_CAPITALS_ONLY))
+    + r"))\)?(?!\w)"
+    r"|^\s*,?\s*\(?\s*(?:"
+    # English: "New York time", "Pacific (standard) time", "Pacific".
+     + _PLACE + r"(?:['\u2019]s)?\s+time"
+    r"|(?P<region_en>pacific|eastern|central|mountain)(?:\s+(?:standard|daylight))?\s+time"
+    r"|(?P<bare_region>pacific|eastern)"
+    # French and Spanish: "heure de New York", "heure d'Europe", "hora de Madrid",
+    # "heure du Pacifique", "hora del Este", "hora peninsular".
+    r"|(?:heure|hora)\s+(?:locale\s+|local\s+)?(?:(?:de|d['\u2019]|à|a|en)\s*)"
+    + _PLACE.replace("city", "city_fr")
+    + r"|(?:heure|hora)\s+(?:de\s+l['\u2019]|du\s+|del\s+|de\s+la\s+)?"
+    + _REGION
+    # German: "New Yorker Zeit", "Münchner Ortszeit", "Zeit in Tokio", "Ortszeit New York".
+    + r"|(?P<city_de>"
+    + _longest_first(PLACE_ZONES)
+    + r")(?:er|ter)?\s+(?:orts)?zeit"
+    r"|(?P<adjective>"
+    + _longest_first(GERMAN_PLACE_ADJECTIVES)
+    + r")\s+(?:orts|sommer|winter)?zeit"
+    r"|(?:orts)?zeit\s+(?:in\s+)?" + _PLACE.replace("city", "city_de2") + r")\s*\)?(?!\w)",
     re.IGNORECASE,
 )
 
@@ -141,8 +186,14 @@ def _foreign_time_spans(text: str, local: Local) -> Iterator[Span]:
             at = local.day_start  # "matin", "matinée", "mañana"
         else:
             at = local.day_end
+        # "lundi 10h, heure de Paris": a joined time may name its clock too.
+        suffixed = _zone_suffixed(text, match.start(), match.end(), at)
+        zone = suffixed.time_value.zone if suffixed.time_value is not None else None
         yield Span(
-            match.start(), match.end(), Kind.TIME, time_value=TimeValue(at, joined_only=True)
+            match.start(),
+            suffixed.end,
+            Kind.TIME,
+            time_value=TimeValue(at, zone, joined_only=True),
         )
     for match in _FOREIGN_NAMED_TIME.finditer(text):
         name = " ".join(match["name"].lower().split())
@@ -162,11 +213,20 @@ def _foreign_time_spans(text: str, local: Local) -> Iterator[Span]:
 def _zone_suffixed(text: str, start: int, end: int, at: time) -> Span:
     suffix = _ZONE_SUFFIX.match(text[end:])
     if suffix:
-        name = (
-            ZONE_ABBREVIATIONS[suffix["zone"].lower()]
-            if suffix["zone"]
-            else CITY_ZONES[" ".join(suffix["city"].lower().split())]
-        )
-        zone = resolve_zone(name)
+        zone = resolve_zone(_zone_name(suffix))
         return Span(start, end + suffix.end(), Kind.TIME, time_value=TimeValue(at, zone))
     return Span(start, end, Kind.TIME, time_value=TimeValue(at))
+
+
+def _zone_name(suffix: re.Match[str]) -> str:
+    """The IANA name of the clock a zone suffix names."""
+    abbreviation = suffix["capitals"] or suffix["zone"]
+    if abbreviation:
+        return ZONE_ABBREVIATIONS[abbreviation.lower()]
+    region = suffix["region_en"] or suffix["bare_region"] or suffix["region"]
+    if region:
+        return REGION_ZONES[region.lower().replace("\u2019", "'")]
+    if suffix["adjective"]:
+        return GERMAN_PLACE_ADJECTIVES[suffix["adjective"].lower()]
+    place = suffix["city"] or suffix["city_fr"] or suffix["city_de"] or suffix["city_de2"]
+    return PLACE_ZONES[" ".join(place.lower().split())]
