@@ -31,30 +31,33 @@ THRESHOLDS = {
     },
     HOLDOUT_DIR: {
         "classification": 0.97,
-        "ignored_reason": 0.98,
+        "ignored_reason": 0.99,
         "owners": 0.99,
         "due": 0.96,
         "title": 0.97,
         "missing": 0.97,
         "nothing_started_when_info_missing": 0.97,
     },
-    # The first run of the fresh round (round 7, docs/intake.md), written without reading the
+    # The first run of the fresh round (round 8, docs/intake.md), written without reading the
     # parser and never tuned on: these floors keep it from getting worse; issue 18's targets
     # are higher.
     FRESH_DIR: {
-        "classification": 0.90,
-        "ignored_reason": 0.99,
+        "classification": 0.87,
+        "ignored_reason": 0.90,
         "owners": 0.95,
-        "due": 0.81,
-        "title": 0.87,
-        "missing": 0.87,
-        "nothing_started_when_info_missing": 0.96,
+        "due": 0.82,
+        "title": 0.82,
+        "missing": 0.78,
+        "nothing_started_when_info_missing": 0.92,
     },
 }
 
 
-# Round 7's first run made none: no mail that asks for nothing may become a commitment.
-KNOWN_FALSE_STARTS: dict[Path, frozenset[str]] = {}
+# Round 8's first run made one, listed in docs/intake.md (issue 18 stays open on it): a
+# forward whose sender says the matter is already handled. Nothing else may join.
+KNOWN_FALSE_STARTS: dict[Path, frozenset[str]] = {
+    FRESH_DIR: frozenset({"f8-en-fwd_handled-14"}),
+}
 
 
 # A fresh round exists only between writing it and moving it to holdout/ (see its README).
