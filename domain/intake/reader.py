@@ -189,6 +189,9 @@ def _forwarded_lines(
 
 
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd|wg|tr|rv|vs|enc|i|doorst)\s*:", re.IGNORECASE)
+_CARRIED_SUBJECT = re.compile(
+    r"^\s*(?:re|aw|antw|sv|r|rif|réf|rép|fw|fwd|wg|tr|rv|vs|enc|i|doorst)\s*:", re.IGNORECASE
+)
 _FORWARD_MARK = re.compile(
     r"^-{2,}\s*(?:" + FORWARDED_MESSAGE + r")|^(?:" + BEGIN_FORWARDED + r")",
     re.IGNORECASE | re.MULTILINE,
@@ -230,6 +233,10 @@ def _subject_ask(
     addressed to a recipient that names a thing and its deadline is an ask too ("Grace:
     Tailspin QBR deck - Tue 2/9").
     """
+    if _CARRIED_SUBJECT.match(email.subject):
+        # A reply's or forward's subject is the earlier message's words, not the sender's:
+        # "Fwd: Can you send the W-9?" above "Already handled this one" asks nothing.
+        return None
     topic = clean_subject(email.subject)
     if not topic:
         return None

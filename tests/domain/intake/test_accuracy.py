@@ -30,17 +30,16 @@ THRESHOLDS = {
         "nothing_started_when_info_missing": 0.96,
     },
     HOLDOUT_DIR: {
-        "classification": 0.97,
-        "ignored_reason": 0.99,
-        "owners": 0.99,
-        "due": 0.96,
-        "title": 0.97,
-        "missing": 0.97,
-        "nothing_started_when_info_missing": 0.97,
+        "classification": 0.95,
+        "ignored_reason": 0.98,
+        "owners": 0.98,
+        "due": 0.93,
+        "title": 0.94,
+        "missing": 0.92,
+        "nothing_started_when_info_missing": 0.96,
     },
-    # The first run of the fresh round (round 8, docs/intake.md), written without reading the
-    # parser and never tuned on: these floors keep it from getting worse; issue 18's targets
-    # are higher.
+    # The next fresh round, when one is written (docs/intake.md has the last first runs):
+    # written without reading the parser, its first run sets these floors.
     FRESH_DIR: {
         "classification": 0.87,
         "ignored_reason": 0.90,
@@ -53,11 +52,9 @@ THRESHOLDS = {
 }
 
 
-# Round 8's first run made one, listed in docs/intake.md (issue 18 stays open on it): a
-# forward whose sender says the matter is already handled. Nothing else may join.
-KNOWN_FALSE_STARTS: dict[Path, frozenset[str]] = {
-    FRESH_DIR: frozenset({"f8-en-fwd_handled-14"}),
-}
+# Round 8's first run made one false start (f8-en-fwd_handled-14, a forward under a carried
+# subject), fixed since; no mail that asks for nothing may become a commitment in any set.
+KNOWN_FALSE_STARTS: dict[Path, frozenset[str]] = {}
 
 
 # A fresh round exists only between writing it and moving it to holdout/ (see its README).

@@ -468,3 +468,24 @@ def test_a_day_written_as_an_ordinal_keeps_its_month_and_time(body: str) -> None
     reading = read(body)
     assert reading.is_complete, reading
     assert local(reading) == "2026-12-10 15:00"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Fwd: Could you return the signed NDA by Friday?",
+            "Took care of it yesterday, they have it. Just so you know.\n\nMaya\n\n"
+            "---------- Forwarded message ---------\nFrom: Legal <legal@contoso.example>\n"
+            "Subject: Could you return the signed NDA by Friday?\n\n"
+            "Please return the signed NDA by Friday.",
+        ),
+        ("RE: Can you review the deck by Friday?", "Sure, it's done, I sent my notes."),
+        ("WG: Bitte schick mir die Zahlen bis Freitag", "Erledigt, schon verschickt."),
+    ],
+)
+def test_a_carried_subject_is_not_the_senders_ask(subject: str, body: str) -> None:
+    # A reply's or forward's subject is the earlier message's words: what the sender wrote
+    # above it asks nothing, so nothing is read from the subject.
+    reading = read(body, subject=subject)
+    assert reading.drafts == [], reading
