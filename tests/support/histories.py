@@ -21,7 +21,9 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client, WorkflowHandle
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
@@ -33,8 +35,19 @@ from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
 from integrations.temporal.converter import build_data_converter
 from sandbox.server import SandboxServer
 from sandbox.tenant import DEMO_CLIENT_ID
+from tests.support.intake import (
+    INTAKE_GRACE,
+    copied_email,
+    from_agent,
+    in_agent_inbox,
+    intake,
+    intake_worker_on,
+    thread_handle,
+    view_of,
+)
 from tests.support.lifecycle import act, lifecycle_worker, spec_for, start_commitment
 from tests.support.people import MANAGER, SAM
+from tests.support.polling import eventually
 from tests.support.temporal import (
     add_search_attributes,
     local_dev_server,
@@ -55,6 +68,7 @@ from workflows.commitment.contracts import (
 )
 from workflows.commitment.support import promise_support
 from workflows.commitment.workflow import CommitmentWorkflow
+from workflows.intake.contracts import IntakeDecision, IntakeUpdates, IntakeView
 
 HISTORIES = Path(__file__).parents[1] / "workflows" / "histories"
 HISTORY_KEY = b"accord-replay-test-key-not-secret"[:32]
@@ -241,6 +255,42 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 
+async def _intake_confirmed_then_cancelled(
+    env: WorkflowEnvironment,
+    client: Client,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> WorkflowHandle[Any, Any]:
+    """Maya copies Accord on an ask; Accord confirms it with her, and she cancels it.
+
+    The intake thread's history, recorded after the patch ``intake-send-queues``.
+    """
+    email = await copied_email(sandbox, graph)
+    await intake(client, task_queue, in_agent_inbox(email["id"]))
+    thread = thread_handle(client, email)
+    await eventually(lambda: from_agent(sandbox, MANAGER))
+    [proposal] = (await view_of(thread)).proposals
+    decision = IntakeDecision(
+        actor=MANAGER, commitment_id=proposal.commitment_id, action_id="cancel-1"
+    )
+    await thread.execute_update(IntakeUpdates.CANCEL, decision, result_type=IntakeView)
+    await env.sleep(INTAKE_GRACE * 2)
+    return thread
+
+
+IntakeScenario = Callable[
+    [WorkflowEnvironment, Client, str, SandboxServer, GraphServiceClient],
+    Awaitable[WorkflowHandle[Any, Any]],
+]
+INTAKE_SCENARIOS: dict[str, IntakeScenario] = {
+    "intake_confirmed_then_cancelled": _intake_confirmed_then_cancelled,
+}
+"""Intake threads' histories (replayed with the intake workflows)."""
+
+ALL_SCENARIOS = [*SCENARIOS, *INTAKE_SCENARIOS]
+
+
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -248,11 +298,11 @@ def _write(path: Path, text: str) -> None:
 
 async def record(names: list[str]) -> None:
     """Run the named scenarios (all of them when none is named) and write their histories."""
-    unknown = sorted(set(names) - set(SCENARIOS))
+    unknown = sorted(set(names) - set(ALL_SCENARIOS))
     if unknown:
         raise SystemExit(f"no such scenario: {', '.join(unknown)}")
     converter = history_converter()
-    wanted = [name for name in SCENARIOS if not names or name in names]
+    wanted = [name for name in ALL_SCENARIOS if not names or name in names]
     async with time_skipping_server(converter) as env:
         await add_search_attributes(env.client)
         for name in wanted:
@@ -272,9 +322,16 @@ async def _record_one(env: WorkflowEnvironment, name: str) -> None:
             sandbox.url, sandbox.state.tenant.tenant_id, DEMO_CLIENT_ID, "recording"
         ) as credential:
             graph = build_graph_client(GraphConnection(sandbox.graph_url, credential))
-            async with lifecycle_worker(env.client, f"record-{name}", sandbox, graph):
-                handle = await SCENARIOS[name](env, env.client, f"record-{name}")
-            history = await handle.fetch_history()
+            queue = f"record-{name}"
+            handle: WorkflowHandle[Any, Any]
+            if name in INTAKE_SCENARIOS:
+                async with intake_worker_on(env.client, queue, sandbox, graph):
+                    handle = await INTAKE_SCENARIOS[name](env, env.client, queue, sandbox, graph)
+                    history = await handle.fetch_history()
+            else:
+                async with lifecycle_worker(env.client, queue, sandbox, graph):
+                    handle = await SCENARIOS[name](env, env.client, queue)
+                history = await handle.fetch_history()
     _write(HISTORIES / f"{name}.json", history.to_json())
 
 
