@@ -27,15 +27,19 @@ from domain.intake.ask_words import (
     KINDNESS,
     OPEN_ADDRESSEE,
     PERSON,
+    RETRACTION,
     SHARED_ASK,
     SOCIAL_VERBS,
+    TAKE_ON,
     TALK_VERBS,
     TRACKING_ASK,
 )
 from domain.intake.due_dates.calendar_words import FOREIGN_MONTHS, MONTHS
+from domain.intake.handover_dates import handover_deadline
+from domain.intake.labels import person_label
 from domain.intake.languages import is_read_language
 from domain.intake.models import DueParse
-from domain.intake.obligations import obligation, obligation_work, team_handover
+from domain.intake.obligations import awaits_act, obligation, obligation_work, team_handover
 
 TITLE_MAX_CHARS = 120
 CRITERIA_MAX_CHARS = 500
@@ -199,7 +203,12 @@ _TRAILING_FILLER = re.compile(
     r"|[\s?.!,;:-]+$",
     re.IGNORECASE,
 )
-_VAGUE_END = re.compile(r"\b(?:this|it|that|these|those|them)$", re.IGNORECASE)
+_VAGUE_END = re.compile(
+    # "Sort out the following" (a list comes next): the words name nothing themselves.
+    r"\b(?:this|it|that|these|those|them|the\s+following|folgendes|das\s+folgende"
+    r"|ce\s+qui\s+suit|les\s+points\s+suivants|lo\s+siguiente)$",
+    re.IGNORECASE,
+)
 _OBJECT_PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those"})
 _VAGUE_WORDS = frozenset(
     {"this", "it", "that", "these", "those", "them", "one", "thing", "stuff", "something"}
@@ -230,7 +239,7 @@ _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25e6\u2013]|\d{1,2}[.)]|[a-z][.)]
 _MONTH_NAMES = "|".join(sorted({*MONTHS, *FOREIGN_MONTHS}, key=len, reverse=True))
 # A sentence ends at . ! or ? before a capital or digit, except the dot of a day written as an
 # ordinal before its month ("bis Dienstag, 26. Januar, 15 Uhr"; "am 3. März").
-_NEXT_SENTENCE = r"(?=[\"'(\[]?[A-Z0-9])"
+_NEXT_SENTENCE = r"(?=[\"'(\[¿¡]?[A-Z0-9ÀÂÄÇÉÈÊÎÔÖÙÛÜÑÁÍÓÚ])"
 # A title before a name ("reply to Ms. Sato") ends no sentence either.
 _TITLE_DOT = (
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bProf\.)(?<!\bSt\.)(?<!\bSr\.)"
@@ -253,10 +262,15 @@ _ENGLISH_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Ask:
-    """The sentence that carries the request (``statement``: one without a request word)."""
+    """The sentence that carries the request (``statement``: one without a request word).
+
+    ``deadline``: a fragment apart from the sentence that gives its deadline ("Grace owns
+    this. Revised quote Friday 13 Aug."), read for a date without a cue word.
+    """
 
     sentence: str
     statement: bool = False
+    deadline: str = ""
 
 
 def clean_subject(subject: str) -> str:
@@ -325,6 +339,9 @@ def is_ask(sentence: str, names: list[str]) -> bool:
     sentence = without_courtesy(sentence).strip()
     if _BOILERPLATE.search(sentence) and not _REQUEST_CUE.search(_BOILERPLATE.sub("", sentence)):
         return False
+    if RETRACTION.search(sentence) and not _REQUEST_CUE.search(RETRACTION.sub("", sentence)):
+        # "Ignore my last email please": the "please" belongs to the retraction.
+        return False
     if _REQUEST_CUE.search(sentence) or _CONDITIONAL_ASK.search(sentence):
         return True
     body = _LEADING_FILLER.sub("", _strip_addressing(sentence, names))
@@ -390,6 +407,10 @@ def is_statement_ask(sentence: str, names: list[str], due: DueParse, *, bare: bo
         # "Priya to send the deck by Friday", as minutes write it: only a recipient or a
         # person the sender knows is a doer ("Thanks to Omar ..." is not).
         return assignee["name"].split()[0].lower() in names
+    labelled, after_label = person_label(body, names)
+    if labelled:
+        # "Track for Priya: reconciliation of the petty cash by 15 July": addressed by label.
+        body, bare = after_label, True
     addressed = body != plain
     if addressed:
         # "Nina, kurz: die Kostenaufstellung, Donnerstag": a short label before the thing.
@@ -414,7 +435,28 @@ def is_statement_ask(sentence: str, names: list[str], due: DueParse, *, bare: bo
         # "Sam — the Q3 deck by Friday" hands it to Sam; "The office closes before Christmas
         # Eve" (no one addressed, no comma) is news.
         return False
+    praise = _PRAISE.match(phrase) or _PRAISE.match(_strip_addressing(plain, names))
+    if addressed and set_off and _FIRM_AFTER.search(rest) and not praise:
+        # "Dev — load test results, Wednesday noon at the latest": a limit said to someone
+        # makes a noun phrase without its article a deliverable too (not "great job, ...").
+        bare = True
     return _is_deliverable(phrase, due, bare=bare)
+
+
+_TAKE_ON = re.compile(TAKE_ON + r"\b", re.IGNORECASE)
+# Words of praise, thanks or greeting that open a phrase about no deliverable.
+_PRAISE = re.compile(
+    r"(?:great|good|nice|well|congrats|congratulations|thanks|thank|happy|welcome|amazing"
+    r"|excellent|brilliant|super|bravo|toll|gut|danke|gl[üu]ckwunsch|merci|bien|f[ée]licitations"
+    r"|bon|bonne|gracias|buen|buena|enhorabuena|felicidades|genial)\b",
+    re.IGNORECASE,
+)
+# Words after a date that make it a limit ("at the latest", "spätestens", "sin falta").
+_FIRM_AFTER = re.compile(
+    r"\b(?:at\s+the\s+latest|latest|without\s+fail|sp[äa]testens|unbedingt|au\s+plus\s+tard"
+    r"|imp[ée]rativement|sans\s+faute|a\s+m[áa]s\s+tardar|como\s+(?:muy\s+)?tarde|sin\s+falta)\b",
+    re.IGNORECASE,
+)
 
 
 def is_unhurried_ask(sentence: str, names: list[str]) -> bool:
@@ -528,7 +570,11 @@ def _is_shared_ask(body: str, due: DueParse) -> bool:
     rest = body[shared.end() :]
     if SOCIAL_VERBS.match(rest) or TALK_VERBS.search(rest) or EVENT_NOUNS.search(rest):
         return False
-    return bool(_WORK_NAMED.match(rest))
+    # The work must be named outside the date: in "vamos a cenar el viernes" the article
+    # belongs to the day, and nothing is named.
+    at = rest.lower().find(due.text.lower()) if due.text else -1
+    work = rest[:at] if at >= 0 else rest
+    return bool(_WORK_NAMED.match(work))
 
 
 def _proposes_date(body: str, due: DueParse) -> bool:
@@ -575,8 +621,15 @@ _MAX_PHRASE_WORDS = 8
 _AFTER_DEADLINE = re.compile(
     r"(?:[\s,;.!?]*(?:at\s+the\s+latest|latest|sharp|please|pls|if\s+possible|thanks"
     r"|thank\s+you|sp[äa]testens|au\s+plus\s+tard|a\s+m[áa]s\s+tardar|como\s+(?:muy\s+)?tarde"
-    r"|dernier\s+d[ée]lai|bitte|merci|gracias|por\s+favor|please))*"
-    r"[\s,;.!?]*",
+    r"|dernier\s+d[ée]lai|bitte|merci|gracias|por\s+favor|please"
+    # Adverbs that make the deadline firm: "impérativement", "sin falta", "without fail".
+    r"|without\s+fail|no\s+excuses|imp[ée]rativement|sans\s+faute|sin\s+falta"
+    r"|unbedingt|auf\s+jeden\s+fall|obligatoirement|s[íi]\s+o\s+s[íi]))*"
+    r"[\s,;.!?]*"
+    # A clause saying what happens otherwise ("…, sonst ist der Rabatt weg") adds a reason,
+    # not another statement.
+    r"(?:(?<=[,;\u2013\u2014-])\s*(?:otherwise|or\s+else|sonst|ansonsten|sinon|autrement"
+    r"|si\s+no|de\s+lo\s+contrario)\b[^.!?]*[.!]?\s*)?",
     re.IGNORECASE,
 )
 # A noun phrase: a determiner, then words (letters, digits, hyphens, apostrophes, "&", "/").
@@ -637,6 +690,8 @@ def find_ask(
     lines: list[str],
     names: list[str],
     deadline: Callable[[str], DueParse | None] | None = None,
+    *,
+    dated: Callable[[str], DueParse | None] | None = None,
 ) -> Ask | None:
     """Return the first ask among the lines.
 
@@ -645,6 +700,9 @@ def find_ask(
         names: the recipients' first names, lower-cased.
         deadline: reads the deadline a sentence sets (``None``: none); when given, a statement
             that hands over work with a deadline (see :func:`is_statement_ask`) is an ask too.
+        dated: reads any date a fragment names, cue or not; when given, a delegation followed
+            by a verbless dated fragment ("Grace owns this. Revised quote Friday 13 Aug.") is
+            an ask too (see :func:`handover_deadline`).
 
     Returns:
         The ask, or ``None`` when the text requests nothing.
@@ -658,6 +716,9 @@ def find_ask(
         if deadline is None or not _could_be_statement(sentence, names):
             continue
         due = deadline(without_courtesy(sentence))
+        if due is None and dated is not None and _awaits_act(sentence, names):
+            # "Sam, the statements need your sign-off next Monday": the wait sets the deadline.
+            due = dated(without_courtesy(sentence))
         if due is not None and is_statement_ask(sentence, names, due):
             return Ask(sentence=sentence, statement=True)
         if due is None and is_unhurried_ask(sentence, names):
@@ -669,6 +730,16 @@ def find_ask(
             body = _LEADING_FILLER.sub("", _strip_addressing(sentence.strip(), names))
             if delegation(body) is not None:
                 return Ask(sentence=sentence, statement=True)
+        if due is None and dated is not None:
+            body = _LEADING_FILLER.sub("", _strip_addressing(sentence.strip(), names))
+            if (
+                delegation(body) is not None
+                and not is_ask(following, names)
+                and handover_deadline(body, following, dated)
+            ):
+                # The fragment is no ask of its own ("Omar, please finish it by Friday" is
+                # read as the next sentence, with its own addressee).
+                return Ask(sentence=sentence, statement=True, deadline=following)
     return None
 
 
@@ -699,6 +770,13 @@ def find_team_handover(
     return None
 
 
+def _awaits_act(sentence: str, names: list[str]) -> bool:
+    """A thing waiting for the reader's act ("the deck needs your sign-off"), said by name."""
+    plain = without_courtesy(sentence).strip()
+    body = _LEADING_FILLER.sub("", _strip_addressing(plain, names))
+    return body != plain and awaits_act(body)
+
+
 def _is_deadline_line(sentence: str, deadline: Callable[[str], DueParse | None]) -> bool:
     """A short sentence that only sets a deadline ("Due Friday.", "Plan due 18 Dec.")."""
     if not _DEADLINE_LINE.match(sentence) or FINITE_VERBS.search(sentence):
@@ -713,6 +791,8 @@ def _could_be_statement(sentence: str, names: list[str]) -> bool:
     if delegation(body) or SHARED_ASK.match(body) or _DATE_PROPOSAL.match(body):
         return True
     if ASSIGNEE.match(body) or obligation(body) or _COORDINATED.match(body):
+        return True
+    if person_label(body, names)[0] or (body != sentence.strip() and _FIRM_AFTER.search(body)):
         return True
     return bool(_DELIVERABLE_START.match(body) or _DELIVERABLE_START.match(_LABEL.sub("", body)))
 
@@ -754,6 +834,9 @@ def delegate_of(sentence: str, names: list[str]) -> str:
     match = delegation(body)
     if match is not None:
         return next(match[group] for group in _NAME_GROUPS if match[group])
+    labelled = person_label(body, names)[0]
+    if labelled:
+        return labelled
     body = _REQUEST_PREFIX.sub("", body)
     assignee = ASSIGNEE.match(body)
     return assignee["name"] if assignee is not None else ""
@@ -901,7 +984,7 @@ def _base_verb(text: str) -> str:
 
 def _core_request(text: str, names: list[str]) -> str:
     """Cut away what comes before the request ("As discussed, I'd like you to ...")."""
-    text = _strip_addressing(text, names)
+    text = person_label(_strip_addressing(text, names), names)[1]
     if _starts_with_ask(text):
         return text
     for clause in _CLAUSE_BREAK.finditer(text):
@@ -934,6 +1017,10 @@ def title_from(
     Returns:
         The title (at most :data:`TITLE_MAX_CHARS` characters), or "" when none is readable.
     """
+    if before and _TAKE_ON.match(_strip_addressing(sentence.strip(), names).lstrip("¿¡ ")):
+        # "Il faut renvoyer le formulaire avant vendredi. Tu t'en occupes ?": the work is
+        # what the sentence before names.
+        return title_from(before, due_text=due_text, subject=subject, names=names)
     text = without_courtesy(sentence).strip()
     proposed = _proposed_work(_LEADING_FILLER.sub("", _strip_addressing(text, names)), due_text)
     if proposed:

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import re
 
+# Whether the reader takes on the work just named ("Tu t'en occupes ?", "¿Te encargas tú?",
+# "Kümmerst du dich darum?"): a question in the second person that asks for it.
+TAKE_ON = (
+    r"(?:tu\s+t['\u2019]en\s+occupes|vous\s+vous\s+en\s+occupez|tu\s+t['\u2019]en\s+charges"
+    r"|te\s+encargas|te\s+ocupas|k[üu]mmerst\s+du\s+dich)"
+)
 FOREIGN_REQUEST_CUE = (
     # German
     # "bitte" the adverb; "eine kurze Bitte" (a noun after a word) is not an ask.
@@ -21,16 +27,33 @@ FOREIGN_REQUEST_CUE = (
     r"|\bmerci\s+de\b|\bmerci\s+d['\u2019]|\bpourriez[-\s]vous\b|\bpourrais[-\s]tu\b"
     r"|\bpouvez[-\s]vous\b|\bpeux[-\s]tu\b|\bs['\u2019]il\s+(?:te|vous)\s+pla[iî]t\b|\bsvp\b"
     r"|\bstp\b|\bj['\u2019]ai\s+besoin\b|\bnous\s+avons\s+besoin\b"
+    # "Tu t'en occupes ?", "¿Te encargas tú?", "Kümmerst du dich darum?": asked whether the
+    # reader takes on the work just named, a question in the second person.
+    r"|\b" + TAKE_ON + r"\b(?=[^.!?\n]{0,40}\?)"
+    # "Il me faut le rapport": "falloir" with the writer as its object is "I need", so it
+    # asks as "j'ai besoin de" does, when a thing follows.
+    r"|\bil\s+(?:me|nous)\s+(?:faut|faudrait|faudra)\s+(?:le|la|les|l['\u2019]|ton|ta|tes|votre"
+    r"|vos|un|une)\s*\w"
     r"|\bil\s+(?:me\s+|nous\s+)?faut\s+que\s+(?:tu|vous)\b|\bje\s+(?:te|vous)\s+demande\b"
     r"|\bje\s+compte\s+sur\s+(?:toi|vous)\b|\bà\s+faire\s*:"
     r"|\bil\s+(?:faudrait|faut)\s+que\s+(?:quelqu['\u2019]un|l['\u2019]un\s+de\s+vous)\b"
-    r"|\b(?:quelqu['\u2019]un|l['\u2019]une?\s+(?:de|d['\u2019]entre)\s+vous)\s+(?:doit|devrait"
+    r"|\b(?:quelqu['\u2019]un|l['\u2019]une?\s+(?:de|d['\u2019]entre)\s+vous(?:\s+(?:deux|trois))?)"
+    r"\s+(?:doit|devrait"
     r"|pourrait|peut)\b"
     # Spanish
     r"|\bpor\s+favor\b|\bpodr[ií]as\b|\bpuedes\b|\bpod[ée]s\b|\bpuede\s+usted\b|\bpodr[ií]a\s+usted\b"
     # "¿Puede uno de vosotros ...?": as "could one of you", the doer is left open.
     r"|\b(?:puede|podr[ií]a)\s+(?:alguno|alguna|uno|una|alguien)\b"
     r"|\bnecesito\b|\bnecesitamos\b|\bte\s+pido\b|\ble\s+pido\b|\bte\s+encargo\b"
+    # "Le agradezco enviarme la cotización", "te agradecería que revisaras ...": thanks given
+    # ahead for a deed, with its infinitive or "que" clause, ask for it.
+    r"|\b(?:le|te|les|os)\s+agrade(?:zco|cemos|cer[ií]a|cer[ií]amos)\s+(?:much[oí]simo\s+|mucho\s+)?"
+    # A deed still to come: a "que" clause not in the perfect ("que hayas venido" thanks for
+    # the past), or an infinitive for the writer ("enviarme") or on a thing ("revisar el").
+    r"(?:que\s+(?!hay)|(?!haber\b)[^\W\d_]+(?:ar|er|ir)(?:me|nos)\b"
+    r"|(?!haber\b)[^\W\d_]+(?:ar|er|ir)\s+(?:el|la|los|las|un|una)\b)"
+    # "Me hace falta el informe": the same need, said with "hacer falta".
+    r"|\b(?:me|nos)\s+(?:hace|har[ií]a|har[áa])\s+falta\s+(?:el|la|los|las|tu|tus|su|sus|un|una)\b"
     r"|\bcuento\s+contigo\b|\bme\s+(?:env[ií]as|mandas|preparas)\b"
     # "¿podés mandarme el presupuesto?": an infinitive with the pronoun for the writer.
     r"|\bpod(?:[ée]s|[ée]is|r[ií]as|[ée]s)\s+[^\W\d_]+(?:arme|erme|irme|arnos|ernos|irnos)\b"
@@ -42,6 +65,9 @@ FOREIGN_REQUEST_CUE = (
     r"|hac|escrib|cierr|complet|organiz|coordin|busc|consigu|traduc|resum)[^\W\d_]*?"
     r"(?:as|ás|es|és)\s+(?:a\s+[^\W\d_]+\s+)?"
     r"(?:el|la|los|las|un|una|tu|tus|lo)\b(?=[^.!?\n]{0,200}\?)"
+    # "¿Le echas un vistazo al manual?": a question in the second person with an object
+    # pronoun for the thing, then the thing: the same ask about a third party's thing.
+    r"|(?:(?<=¿)|(?<=¿\s))(?:le|les)\s+[^\W\d_]+(?:as|ás|es|és)\s+(?:un|una|el|la|los|las|al)\b"
     # "Tu peux finaliser le plan ?": a question without inversion.
     r"|\b(?:tu\s+(?:peux|pourrais)|vous\s+(?:pouvez|pourriez))\b(?=[^.!?\n]{0,200}\?)"
 )
@@ -69,6 +95,10 @@ FOREIGN_WORK_VERBS = (
     r"|env[ií]a|env[ií]ame|env[ií]e|prepara|prep[áa]rame|prepare|redacta|redacte|revisa"
     r"|revise|actualiza|actualice|manda|m[áa]ndame|organiza|organice|termina|termine"
     r"|finaliza|finalice|enc[áa]rgate|enc[áa]rguese|haz|haga"
+    # Verbs of leaving, keeping and checking, whose imperative is no common noun or
+    # statement opening ("deja las llaves en recepción", "comprueba el inventario").
+    r"|(?:deja|deje|dejad|guarda|guarde|comprueba|compruebe|traduce|traduzca)"
+    r"(?=\s+(?:el|la|los|las|un|una|unos|unas|tu|tus|su|sus|todo|todos|todas)\b)"
     # "échale un vistazo al contrato": the imperative of "echar" with its pronoun.
     r"|[ée]cha(?:le|les|me)|[ée]che(?:le|les|me)"
 )
@@ -178,7 +208,7 @@ DELEGATION = re.compile(
     r"|on\s+(?:it|this|that)))\b"
     r"|^(?P<name3>" + PERSON + r")\s+(?:qui\s+)?(?P<foreign>übernimmt|verantwortet"
     r"|kümmert\s+sich\s+um|ist\s+(?:zuständig|verantwortlich)\s+für|reprend"
-    r"|prend\s+en\s+charge|(?:se\s+charge|s['\u2019]occupe|est\s+responsable|se\s+encarga"
+    r"|prend\s+en\s+charge|prend\s+le\s+relais(?:\s+(?:sur|de|du|des))?|toma\s+el\s+relevo|(?:se\s+charge|s['\u2019]occupe|est\s+responsable|se\s+encarga"
     r"|se\s+ocupa|se\s+hace\s+cargo|es\s+responsable)\s+(?:del?|du|des)|asume|lleva)\b"
     # German puts the verb second after a lead-in: "Ab sofort übernimmt Omar den Plan".
     r"|^(?P<inverted>übernimmt|verantwortet|kümmert\s+sich)\s+(?P<name5>"
@@ -234,7 +264,13 @@ EVENT_NOUNS = re.compile(
 OPEN_ADDRESSEE = re.compile(
     r"\b(?:(?:one|either|any)\s+of\s+you|whoever|einer?\s+von\s+euch|wer\s+von\s+euch"
     r"|l['\u2019]une?\s+(?:de|d['\u2019]entre)\s+vous|(?:alguno|alguna|uno|una)\s+de"
-    r"\s+(?:vosotros|vosotras|ustedes))\b",
+    r"\s+(?:vosotros|vosotras|ustedes)"
+    # "Can someone own the review?": an indefinite doer, as the subject of the ask.
+    r"|(?:can|could|would|will)\s+(?:someone|somebody|anyone|anybody)"
+    r"|(?:someone|somebody)\s+(?:needs|has|must|should)"
+    r"|(?:kann|k[öo]nnte)\s+(?:jemand|einer|eine)|jemand\s+(?:muss|m[üu]sste|sollte|k[öo]nnte)"
+    r"|quelqu['\u2019]un\s+(?:peut|pourrait|doit|devrait)|(?:peut|pourrait)[-\s]on"
+    r"|(?:puede|podr[ií]a)\s+alguien|alguien\s+(?:puede|podr[ií]a|tiene\s+que|debe|deber[ií]a))\b",
     re.IGNORECASE,
 )
 # A shared ask ("Let's get the write-up done by Tuesday", "Lass uns das Protokoll bis
@@ -244,7 +280,11 @@ OPEN_ADDRESSEE = re.compile(
 SHARED_ASK = re.compile(
     r"^(?P<lead>let['\u2019]?s|lass(?:t)?\s+uns|[^\W\d_]{2,}ons(?:-nous)?"
     r"(?=\s+(?:le|la|les|l['\u2019]|un|une|des|du|notre|nos|ce|cette|ces|en\s+sorte)\b)"
-    r"(?:\s+en\s+sorte\s+que)?|vamos\s+a|hagamos|dejemos|pongamos|cerremos|terminemos"
+    r"(?:\s+en\s+sorte\s+que)?"
+    # "Il faudrait qu'on finalise la grille": the impersonal "falloir" with "on" or "nous" as
+    # the doer is a shared ask as "-ons" is.
+    r"|il\s+(?:faut|faudrait|faudra)\s+(?:qu['\u2019]on|que\s+nous|que\s+l['\u2019]on)"
+    r"|vamos\s+a|hagamos|dejemos|pongamos|cerremos|terminemos"
     r"|preparemos|enviemos)\s+",
     re.IGNORECASE,
 )
@@ -254,7 +294,10 @@ SOCIAL_VERBS = re.compile(
     r"|go|have\s+(?:a\s+)?(?:lunch|coffee|call|chat|drink|drinks|dinner)|treffen|sprechen|reden"
     r"|feiern|telefonieren|warten|hoffen|nicht|voir|parler|d[ée]jeuner|f[êe]ter|retrouver"
     r"|attendre|esp[ée]rer|nous\s+voir|vernos|hablar|quedar|reunirnos|celebrar|comer|tomar"
-    r"|esperar|no)\b",
+    r"|esperar|no"
+    # Meals and drinks are plans too: "let's eat", "lass uns essen", "on dîne", "vamos a cenar".
+    r"|eat|dine|drink|essen|trinken|frühstücken|manger|d[îi]ner|boire|cenar|almorzar"
+    r"|desayunar|beber)\b",
     re.IGNORECASE,
 )
 # Verbs of meeting and talking, wherever they stand ("lass uns vor Freitag die Zahlen
@@ -297,4 +340,30 @@ KINDNESS = (
     r"|d[ée]connecte[sz]?" + _NO_THING + r"|descansa|descanse|disfruta|disfrute|rel[áa]ja(?:te|se)"
     r"|c[úu]ida(?:te|se)|desconecta" + _NO_THING + r"|divi[ée]rte(?:te|se))\b[^.!?;,\n]{0,60}"
     r"(?:[\s,]*(?:s['\u2019]il\s+(?:te|vous)\s+pla[iî]t|please|bitte|por\s+favor))?"
+)
+# A retraction of the writer's own earlier mail ("Please ignore my last email, wrong Grace",
+# "Bitte meine letzte Mail ignorieren", "Ne tenez pas compte de mon message précédent",
+# "Ignora mi correo anterior"): it takes an ask back, and asks nothing itself.
+_MAIL = r"(?:e-?mail|mail|message|note|nachricht|courriel|correo|mensaje)"
+_COURTESY = r"(?:please|pls|bitte|svp|por\s+favor|s['\u2019]il\s+(?:te|vous)\s+pla[iî]t)"
+RETRACTION = re.compile(
+    # A courtesy word beside it is part of it: "Ignore my last email please".
+    r"(?:" + _COURTESY + r"[\s,]*)?"
+    r"\b(?:(?:ignore|disregard)\s+(?:my|the|that)\s+(?:(?:previous|last|earlier|prior)\s+)?"
+    + _MAIL
+    + r"|(?:ignorier(?:e|t|en)?|vergiss|vergessen\s+sie)\s+(?:bitte\s+)?(?:meine|die)\s+"
+    r"(?:letzte|vorherige|vorige)\s+"
+    + _MAIL
+    + r"|(?:meine|die)\s+(?:letzte|vorherige|vorige)\s+"
+    + _MAIL
+    + r"\s+(?:bitte\s+)?ignorieren"
+    r"|ne\s+(?:tenez|tiens)\s+pas\s+compte\s+de\s+(?:mon|ma|ce|cet)\s+(?:(?:pr[ée]c[ée]dent|dernier)\s+)?"
+    + _MAIL
+    + r"|ignore[zr]?\s+(?:mon|ma)\s+(?:(?:pr[ée]c[ée]dent|dernier)\s+)?"
+    + _MAIL
+    + r"|(?:ignora|ignore|ignorad|olvida|olvide)\s+(?:mi|el)\s+"
+    + _MAIL
+    + r"\s+anterior)\b"
+    r"(?:[\s,]*" + _COURTESY + r"\b)?",
+    re.IGNORECASE,
 )

@@ -66,6 +66,38 @@ _IRREGULAR = {
 }
 
 
+# "the statements need your sign-off", "der Vertrag braucht deine Freigabe", "le devis attend
+# ta validation", "el contrato necesita tu firma": a thing waiting for the reader's act (a
+# noun of approving, signing or reviewing), which said to someone by name asks for it.
+_ACT_NOUN = (
+    r"(?:sign-?off|approval|signature|review|go-?ahead|green\s+light|ok|okay|feedback|input"
+    r"|freigabe|unterschrift|pr[üu]fung|zustimmung|abnahme|validation|signature|relecture"
+    r"|approbation|accord|feu\s+vert|visa|aprobaci[óo]n|firma|revisi[óo]n|visto\s+bueno)"
+)
+_AWAITED = re.compile(
+    r"^(?P<thing>(?:" + _ENGLISH_DET + r"|" + _FRENCH_DET + r"|" + _SPANISH_DET + r"|der|die|das"
+    r"|unser\w*)\s+" + _THING + r")\s+(?:needs|need|requires|require|awaits|await"
+    r"|is\s+waiting\s+for|are\s+waiting\s+for|braucht|brauchen|ben[öo]tigt|ben[öo]tigen|erfordert|wartet\s+auf"
+    r"|warten\s+auf|attend|attendent|n[ée]cessite|n[ée]cessitent|a\s+besoin\s+de"
+    r"|ont\s+besoin\s+de|necesita|necesitan|requiere|requieren|espera|esperan)\s+"
+    r"(?:your|deine|deinen|ihre|ihren|eure|euren|ta|ton|votre|tu|su|vuestra|vuestro)\s+"
+    r"(?P<act>" + _ACT_NOUN + r")\b",
+    re.IGNORECASE,
+)
+
+
+def awaits_act(text: str) -> bool:
+    """Tell whether a sentence says a thing waits for the reader's act ("needs your sign-off").
+
+    Args:
+        text: a sentence without addressing and lead-ins.
+
+    Returns:
+        True for such a sentence.
+    """
+    return _AWAITED.match(text) is not None
+
+
 def obligation(text: str) -> re.Match[str] | None:
     """The obligation a sentence states on a thing, if it states one.
 
@@ -75,7 +107,7 @@ def obligation(text: str) -> re.Match[str] | None:
     Returns:
         The match, or ``None``.
     """
-    for pattern in (_ENGLISH, _FRENCH):
+    for pattern in (_ENGLISH, _FRENCH, _AWAITED):
         match = pattern.match(text)
         if match is not None:
             return match
@@ -103,6 +135,9 @@ def obligation_work(text: str) -> str:
         return ""
     if match.re is _SPANISH:
         return f"{match['verb']}{match['rest']}"
+    if match.re is _AWAITED:
+        # "the statements need your sign-off next Monday" -> "sign-off: the statements ..."
+        return f"{match['act']}: {match['thing']}{text[match.end() :]}"
     done = match["done"] if match["done"] is not None else match["done_m"]
     thing = match["thing"] if match["thing"] is not None else match["thing_m"]
     rest = text[match.end() :]

@@ -295,13 +295,14 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
     lines = content_lines(split.new)
     own_lines = lines
     has_deadline = _deadline_check(email.sent_at, context, zone)
+    any_date = _deadline_check(email.sent_at, context, zone, require_cue=False)
     no_action = says_no_action(without_courtesy(split.new))
-    ask = None if no_action else find_ask(lines, names, has_deadline)
+    ask = None if no_action else find_ask(lines, names, has_deadline, dated=any_date)
     if ask is None and not no_action and split.quoted and _is_forward(email, split.new):
         forwarded = _forwarded_lines(email, split.quoted, split.quoted_from)
         if forwarded is not None and not says_no_action(without_courtesy("\n".join(forwarded))):
             lines = forwarded
-            ask = find_ask(lines, names, has_deadline)
+            ask = find_ask(lines, names, has_deadline, dated=any_date)
             if not owners:
                 owners = [
                     Mailbox(address=address)
@@ -354,7 +355,7 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
         )
     text = "\n".join(lines)
     due = _due(
-        [(ask.sentence, False), (text, True), (email.subject, True)],
+        [(ask.sentence, False), (ask.deadline, False), (text, True), (email.subject, True)],
         email.sent_at,
         context,
         zone,

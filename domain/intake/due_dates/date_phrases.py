@@ -22,9 +22,11 @@ from domain.intake.due_dates.spans import (
     Span,
     add_months,
     add_working_days,
+    day_the_month_lacks,
     ends_clause,
     last_weekday_of_month,
     nearest_year,
+    next_day_of_month,
     number_value,
     valid_date,
     week_start,
@@ -89,12 +91,18 @@ def _day_month(match: re.Match[str], local: Local) -> DateValue | None:
         reading = valid_date(int(match["year"]), month, day_number)
     else:
         reading = nearest_year(local, month, day_number)
+        if reading is None:
+            return day_the_month_lacks(local, month, day_number)
     return None if reading is None else on_a_day_off(reading, match, local.region)
 
 
 def _mid_month(match: re.Match[str], local: Local) -> DateValue | None:
     reading = nearest_year(local, MONTHS[match["month"].lower()], 15)
     return None if reading is None else DateValue([reading])
+
+
+# A noun's period: "the figures for March", "the report of April", "costs in May".
+_PERIOD_LABEL = re.compile(r"\b[^\W\d]{3,}\s+(?:for|of|in|from)\s+$", re.IGNORECASE)
 
 
 def _month_alone(match: re.Match[str], local: Local) -> DateValue | None:
@@ -104,6 +112,10 @@ def _month_alone(match: re.Match[str], local: Local) -> DateValue | None:
     if first is None:
         return None
     if first < week_start(local.today) - timedelta(days=31):
+        if _PERIOD_LABEL.search(match.string, max(0, match.start() - 40), match.start()):
+            # "the statements for January", written in February: the month just over names
+            # what the work is about, not next year's deadline.
+            return None
         first = date(first.year + 1, month, 1)
     last = last_weekday_of_month(first.year, month)
     return DateValue([last, first], needs_cue=True, ambiguous=True)
@@ -123,6 +135,14 @@ def _day_of_month(match: re.Match[str], local: Local) -> DateValue | None:
     if not 1 <= day_number <= 31:
         return None
     start = date(local.today.year, local.today.month, 1)
+    if valid_date(start.year, start.month, day_number) is None:
+        # "by the 31st" in September: this month's last day, or October's 31st? Ask.
+        this_month_end = add_months(start, 1) - timedelta(days=1)
+        later = next_day_of_month(day_number, this_month_end)
+        if later is not None:
+            return DateValue(
+                [this_month_end, later], needs_cue=match["the"] is None, ambiguous=True
+            )
     for months_ahead in range(0, 3):
         month_start = add_months(start, months_ahead)
         reading = valid_date(month_start.year, month_start.month, day_number)

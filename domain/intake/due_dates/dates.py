@@ -7,6 +7,7 @@ in docs/intake.md ("Due dates").
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -19,7 +20,7 @@ from domain.intake.due_dates.holidays import region_for
 from domain.intake.due_dates.month_parts import month_part_spans
 from domain.intake.due_dates.other_clocks import is_deictic, on_their_clock, time_alone_due
 from domain.intake.due_dates.spans import DateValue, Kind, Local, Span, TimeValue, number_value
-from domain.intake.due_dates.time_phrases import time_spans
+from domain.intake.due_dates.time_phrases import time_spans, zone_after
 from domain.intake.models import DueParse
 from domain.timezones import resolve_zone
 
@@ -45,7 +46,7 @@ _STRONG_CUE = re.compile(
 )
 _WEAK_CUE = re.compile(
     r"(?:\bfor|\bon|\bready|\bwrapped\s+up|\bdone|\bcomplete[d]?|\bfinished|\bsay|\baim\s+for"
-    r"|\btarget(?:ing)?:?|\beta:?|\bgoal:?|\bwithin|\bat\s+some\s+point|\bsome\s*time"
+    r"|\btarget(?:ing)?:?|\beta:?|\bgoal:?|\bwithin|\bat\s+some\s+point(?:\s+in)?|\bsome\s*time(?:\s+in)?"
     r"|\bduring|\blater|\b(?:needs?|has|have)\s+to\s+(?:go\s+out|be\s+(?:done|ready|sent|out"
     r"|finished|live)|happen|ship|land)(?:\s+\w+){0,2}|\bam|\ble|\bel|\bf[üu]r|\bfertig)"
     r"\s*(?:the\s+)?$",
@@ -67,6 +68,14 @@ _HARD_LIMIT = re.compile(
     r"^\s*,?\s*(?:at\s+the\s+(?:very\s+)?latest|latest|hard\s+stop|no\s+later|sp[äa]testens"
     r"|au\s+plus\s+tard|dernier\s+d[ée]lai|a\s+m[áa]s\s+tardar|como\s+muy\s+tarde"
     r"|sin\s+falta)\b",
+    re.IGNORECASE,
+)
+# "viernes a mediodía. Sin falta.", "Friday noon. No later.": the limit said as a fragment of
+# its own, right after the sentence with the date.
+_HARD_LIMIT_FRAGMENT = re.compile(
+    r"^\s*[.;!]\s*(?:at\s+the\s+(?:very\s+)?latest|no\s+later|sp[äa]testens|au\s+plus\s+tard"
+    r"|dernier\s+d[ée]lai|a\s+m[áa]s\s+tardar|como\s+muy\s+tarde|sin\s+falta|sans\s+faute"
+    r"|ohne\s+ausnahme)\s*(?:[,.!;]|$)",
     re.IGNORECASE,
 )
 _SOFT_LIMIT = re.compile(
@@ -212,6 +221,10 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
     cue = _cue_strength(text, span)
     if cue < 0:
         return None
+    if cue < 2 and _cue_before_its_time(text, parts):
+        cue = 2
+    elif cue == 0 and _day_and_time_closing(text, span, dates, time_value):
+        cue = 1
     named = event_before_day(text, span) if date_value is not None else None
     if named is not None:
         # The event's day is the deadline's; with its time given it is the event's start.
@@ -260,6 +273,63 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
     if not cue:
         return None
     return _Candidate(span.start, span.end, time_alone_due(time_value, local), [], False, cue)
+
+
+def _zoned_after_day(spans: list[Span], text: str) -> list[Span]:
+    """Give a time the clock named after its day: "by midday Friday UK time", "3pm Monday ET"."""
+    result: list[Span] = []
+    for span in spans:
+        times = [part for part in span.extra if part.kind == Kind.TIME]
+        found = (
+            zone_after(text, span.end) if span.extra and span.extra[-1].kind == Kind.DATE else None
+        )
+        if found is None or len(times) != 1 or times[0].time_value is None:
+            result.append(span)
+            continue
+        zone, end = found
+        if times[0].time_value.zone is None:
+            timed = replace(times[0], time_value=replace(times[0].time_value, zone=zone))
+            extra = [timed if part is times[0] else part for part in span.extra]
+            span = replace(span, end=end, extra=extra)
+        result.append(span)
+    return result
+
+
+# What closes a clause right after a phrase; and the words before a day that make it a thing
+# named ("the Friday lunch at noon", "our Monday 9am call"), not a time set.
+_CLOSES_CLAUSE = re.compile(r"\s*(?:[?!.;]|,\s|$)")
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|our|your|their|his|her|my|this|that|every|each|der|die|das|den|dem|des"
+    r"|unser\w*|le|la|les|ce|cette|notre|votre|el|los|las|nuestr\w+|cada|jeden|chaque)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _day_and_time_closing(
+    text: str, span: Span, dates: list[DateValue], time_value: TimeValue | None
+) -> bool:
+    """Whether a day with its time closes the clause without a cue ("the figures, Thursday noon").
+
+    Said that way the day and time are when the thing is wanted, a weak deadline; a day named
+    after a determiner ("the Friday lunch at noon") is a thing, and one inside the clause
+    ("Thursday at 3pm we meet") a mention.
+    """
+    if not dates or time_value is None or time_value.self_cued or not span.extra:
+        return False
+    if _DETERMINER_BEFORE.search(text[max(0, span.start - 12) : span.start]):
+        return False
+    return _CLOSES_CLAUSE.match(text, span.end) is not None
+
+
+def _cue_before_its_time(text: str, parts: list[Span]) -> bool:
+    """Whether a deadline word sits between a day and its time: "tomorrow by 10am"."""
+    for previous, part in itertools.pairwise(parts):
+        if part.kind != Kind.TIME:
+            continue
+        gap = text[previous.end : part.start]
+        if _STRONG_CUE.search(gap) or _LEADING_CUE.match(text, part.start):
+            return True
+    return False
 
 
 def _anchor(span: Span, text: str, date_value: DateValue, time_value: TimeValue | None) -> str:
@@ -397,7 +467,7 @@ def _cue_strength(text: str, span: Span) -> int:
     after = text[span.end : span.end + 40]
     if _START_CUE.search(before):
         return -1
-    if _HARD_LIMIT.match(after):
+    if _HARD_LIMIT.match(after) or _HARD_LIMIT_FRAGMENT.match(after):
         # "By Friday if possible, Monday at the latest": the hard limit is the deadline.
         return 3
     if _SOFT_LIMIT.match(after):
@@ -509,7 +579,7 @@ def find_due_dates(
     )
     candidates = [
         candidate
-        for span in on_their_clock(_combine(spans, text), text, local)
+        for span in on_their_clock(_zoned_after_day(_combine(spans, text), text), text, local)
         if (candidate := _resolve(span, text, local)) is not None
     ]
     candidates = _later_of_alternatives(_apply_offsets(candidates, text, local), text)

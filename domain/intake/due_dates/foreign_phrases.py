@@ -34,6 +34,7 @@ from domain.intake.due_dates.spans import (
     Span,
     add_months,
     add_working_days,
+    day_the_month_lacks,
     ends_clause,
     nearest_year,
     next_day_of_month,
@@ -64,6 +65,8 @@ def _day_month(match: re.Match[str], local: Local) -> DateValue | None:
         reading = valid_date(int(match["year"]), month, day_number)
     else:
         reading = nearest_year(local, month, day_number)
+        if reading is None:
+            return day_the_month_lacks(local, month, day_number)
     return None if reading is None else on_a_day_off(reading, match, local.region)
 
 

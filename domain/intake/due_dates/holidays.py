@@ -58,6 +58,26 @@ def _thanksgiving(year: int, region: str) -> date:
     return nth_weekday(year, 11, 3, 4)
 
 
+# Each country keeps its own independence day; the United States' is meant where none is known.
+_INDEPENDENCE_DAYS = {
+    "US": (7, 4),
+    "MX": (9, 16),
+    "AR": (7, 9),
+    "BR": (9, 7),
+    "CO": (7, 20),
+    "CL": (9, 18),
+    "PE": (7, 28),
+    "VE": (7, 5),
+    "IN": (8, 15),
+    "BE": (7, 21),
+}
+
+
+def _independence_day(year: int, region: str) -> date:
+    month, day = _INDEPENDENCE_DAYS.get(region, _INDEPENDENCE_DAYS["US"])
+    return date(year, month, day)
+
+
 def _weekday_rule(month: int, weekday: int, nth: int) -> _Rule:
     return lambda year, _region: nth_weekday(year, month, weekday, nth)
 
@@ -92,9 +112,11 @@ _HOLIDAYS: list[tuple[str, _Rule]] = [
         _fixed(1, 6),
     ),
     (r"thanksgiving(?:\s+day)?", _thanksgiving),
+    (r"(?:the\s+)?fourth\s+of\s+july|july\s+4th", _fixed(7, 4)),
     (
-        r"independence\s+day|(?:the\s+)?fourth\s+of\s+july|july\s+4th",
-        _fixed(7, 4),
+        r"independence\s+day|d[ií]a\s+de\s+(?:la\s+)?independencia"
+        r"|f[êe]te\s+de\s+l['\u2019]ind[ée]pendance|unabh[äa]ngigkeitstag",
+        _independence_day,
     ),
     (r"f[êe]te\s+nationale|bastille\s+day", _fixed(7, 14)),
     (r"tag\s+der\s+deutschen\s+einheit", _fixed(10, 3)),

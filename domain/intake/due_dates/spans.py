@@ -132,6 +132,26 @@ def nearest_year(local: Local, month: int, day: int) -> date | None:
     return min(options) if options else None
 
 
+def day_the_month_lacks(local: Local, month: int, day: int) -> DateValue | None:
+    """A day the month lacks ("31 September"): its last day or the next month's first? Ask.
+
+    Args:
+        local: the moment of writing.
+        month: the month named.
+        day: the day named, which that month does not have.
+
+    Returns:
+        Both readings, ambiguous; ``None`` when the day is no day of any month (0, 32).
+    """
+    if not 1 <= day <= 31:
+        return None
+    first = nearest_year(local, month, 1)
+    if first is None:
+        return None
+    following = add_months(first, 1)
+    return DateValue([following - timedelta(days=1), following], needs_cue=True, ambiguous=True)
+
+
 def next_day_of_month(day_number: int, today: date) -> date | None:
     """The next date from ``today`` (included) with this day of the month: "the 9th", "le 9"."""
     start = date(today.year, today.month, 1)

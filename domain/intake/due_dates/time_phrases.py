@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import time
+from datetime import time, tzinfo
 
 from domain.intake.due_dates.calendar_words import (
     GERMAN_PLACE_ADJECTIVES,
@@ -15,6 +15,12 @@ from domain.intake.due_dates.calendar_words import (
     REGION_ZONES,
     ZONE_ABBREVIATIONS,
     ZONE_ABBREVIATIONS_CAPITALS_ONLY,
+)
+from domain.intake.due_dates.clock_words import (
+    FRACTION_AFTER_CLOCK,
+    fraction_minutes,
+    shifted,
+    spoken_time_spans,
 )
 from domain.intake.due_dates.spans import Kind, Local, Span, TimeValue
 from domain.timezones import resolve_zone
@@ -107,7 +113,9 @@ _ZONE_SUFFIX = re.compile(
     + r"))|(?P<zone>"
     + _longest_first(set(ZONE_ABBREVIATIONS) - set(ZONE_ABBREVIATIONS_CAPITALS_ONLY))
     + r"))\)?(?!\w)"
-    r"|^\s*,?\s*\(?\s*(?:"
+    # One way only to read the spaces, a comma and a bracket: "\s*,?\s*\(?\s*" backtracks
+    # cubically over a long run of spaces.
+    r"|^\s*(?:,\s*)?(?:\(\s*)?(?:"
     # English: "New York time", "Pacific (standard) time", "Pacific".
      + _PLACE + r"(?:['\u2019]s)?\s+time"
     r"|(?P<region_en>pacific|eastern|central|mountain)(?:\s+(?:standard|daylight))?\s+time"
@@ -166,6 +174,7 @@ def time_spans(text: str, local: Local) -> Iterator[Span]:
             value.zone = suffixed.time_value.zone
         yield Span(match.start(), suffixed.end, Kind.TIME, time_value=value)
     yield from _foreign_time_spans(text, local)
+    yield from spoken_time_spans(text)
 
 
 def _foreign_time_spans(text: str, local: Local) -> Iterator[Span]:
@@ -173,21 +182,33 @@ def _foreign_time_spans(text: str, local: Local) -> Iterator[Span]:
         hour = int(match["h"] or match["h2"] or match["h3"] or match["h4"])
         minute = int(match["m"] or match["m2"] or match["m3"] or match["m4"] or 0)
         end = match.end()
+        # "a las 3 y media", "à 15 heures moins le quart": a part of the hour after it.
+        fraction = None if minute else FRACTION_AFTER_CLOCK.match(text, end)
+        if fraction is not None:
+            end = fraction.end()
         part = _AFTERNOON.match(text, end)
         if part is not None:
             end = part.end()
             if (part["pm"] or part["pm2"]) and hour < 12:
                 hour += 12
-        yield _zone_suffixed(text, match.start(), end, time(hour, minute))
+        at = time(hour, minute)
+        if fraction is not None:
+            at = shifted(at, fraction_minutes(fraction))
+        yield _zone_suffixed(text, match.start(), end, at)
     for match in _JOINED_TIME.finditer(text):
+        end = match.end()
         if match["h"] is not None:
             at = time(int(match["h"]), int(match["m"] or 0))
+            fraction = None if match["m"] else FRACTION_AFTER_CLOCK.match(text, end)
+            if fraction is not None:
+                end = fraction.end()
+                at = shifted(at, fraction_minutes(fraction))
         elif "ma" in match["name"].lower():
             at = local.day_start  # "matin", "matinée", "mañana"
         else:
             at = local.day_end
         # "lundi 10h, heure de Paris": a joined time may name its clock too.
-        suffixed = _zone_suffixed(text, match.start(), match.end(), at)
+        suffixed = _zone_suffixed(text, match.start(), end, at)
         zone = suffixed.time_value.zone if suffixed.time_value is not None else None
         yield Span(
             match.start(),
@@ -208,6 +229,22 @@ def _foreign_time_spans(text: str, local: Local) -> Iterator[Span]:
         else:
             value = TimeValue(local.day_end, self_cued=True)
         yield Span(match.start(), match.end(), Kind.TIME, time_value=value)
+
+
+def zone_after(text: str, end: int) -> tuple[tzinfo, int] | None:
+    """The clock named right after ``text[:end]`` ("UK time", "ET") and where its words end.
+
+    Args:
+        text: any text.
+        end: where the words before the zone end.
+
+    Returns:
+        The zone and the end of its name, or ``None`` when none follows.
+    """
+    suffix = _ZONE_SUFFIX.match(text[end:])
+    if suffix is None:
+        return None
+    return resolve_zone(_zone_name(suffix)), end + suffix.end()
 
 
 def _zone_suffixed(text: str, start: int, end: int, at: time) -> Span:
