@@ -30,31 +30,35 @@ THRESHOLDS = {
         "nothing_started_when_info_missing": 0.96,
     },
     HOLDOUT_DIR: {
-        "classification": 0.95,
+        "classification": 0.98,
         "ignored_reason": 0.98,
-        "owners": 0.98,
-        "due": 0.93,
-        "title": 0.94,
-        "missing": 0.92,
-        "nothing_started_when_info_missing": 0.96,
+        "owners": 0.99,
+        "due": 0.97,
+        "title": 0.97,
+        "missing": 0.97,
+        "nothing_started_when_info_missing": 0.97,
     },
-    # The next fresh round, when one is written (docs/intake.md has the last first runs):
-    # written without reading the parser, its first run sets these floors.
+    # The first run of the fresh round (round 9, docs/intake.md), written without reading the
+    # parser and never tuned on: these floors keep it from getting worse; issue 18's targets
+    # are higher.
     FRESH_DIR: {
-        "classification": 0.87,
-        "ignored_reason": 0.90,
-        "owners": 0.95,
-        "due": 0.82,
-        "title": 0.82,
-        "missing": 0.78,
-        "nothing_started_when_info_missing": 0.92,
+        "classification": 0.89,
+        "ignored_reason": 0.92,
+        "owners": 0.98,
+        "due": 0.83,
+        "title": 0.75,
+        "missing": 0.88,
+        "nothing_started_when_info_missing": 0.96,
     },
 }
 
 
-# Round 8's first run made one false start (f8-en-fwd_handled-14, a forward under a carried
-# subject), fixed since; no mail that asks for nothing may become a commitment in any set.
-KNOWN_FALSE_STARTS: dict[Path, frozenset[str]] = {}
+# Round 9's first run made one in the reader alone, listed in docs/intake.md: a spoofed
+# mail to a colleague that intake never reads (it is not sent to Accord, and no one flagged
+# it in their own Sent Items). Nothing else may join.
+KNOWN_FALSE_STARTS: dict[Path, frozenset[str]] = {
+    FRESH_DIR: frozenset({"f9-en-spoof-723"}),
+}
 
 
 # A fresh round exists only between writing it and moving it to holdout/ (see its README).
