@@ -56,7 +56,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests on Temporal's real dev server ``processes``, and run the slowest files first.
+    """Mark the tests on Temporal's real dev server ``processes``, as ./dev test-fast skips them.
 
     The dev server is a real Temporal (a process of the session's own); the time-skipping test
     server, Temporal's harness for workflow tests, is what the quick loop keeps.
@@ -64,11 +64,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "dev_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.processes)
-    # The files that start real processes (drills, `accord up`, workers) take the longest:
-    # run first, they overlap the quick files on the other worker instead of forming the
-    # run's tail on one (xdist hands out whole files in collection order).
-    slow = {item.path for item in items if item.get_closest_marker("e2e") is not None}
-    items.sort(key=lambda item: item.path not in slow)
 
 
 # --- The sandbox and Graph -------------------------------------------------------------------
