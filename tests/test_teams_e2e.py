@@ -139,7 +139,7 @@ async def test_when_teams_cannot_reach_someone_email_takes_over_and_the_manager_
         return _fallback_notices(sandbox)
 
     # The manager hears inside the manager's own hours, which need not overlap Sam's.
-    notices = await when_time_has_passed(temporal_env, manager_notices, step=timedelta(hours=1))
+    notices = await when_time_has_passed(temporal_env, manager_notices)
     assert len(notices) == 1
     assert (await teams.people.get(SAM)).conversation is None
 
@@ -149,7 +149,7 @@ async def test_when_teams_cannot_reach_someone_email_takes_over_and_the_manager_
     async def check_in_by_email() -> bool:
         return len(from_agent(sandbox, SAM)) >= 2
 
-    await when_time_has_passed(temporal_env, check_in_by_email, step=timedelta(hours=1))
+    await when_time_has_passed(temporal_env, check_in_by_email)
     assert len(_fallback_notices(sandbox)) == 1, "the manager is told once"
     view = await handle.query("view", result_type=CommitmentView)
     assert any(entry.kind == "teams_unreachable" for entry in view.history)
