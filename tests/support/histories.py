@@ -1,8 +1,9 @@
 """Record the histories the replay tests check new workflow code against.
 
 Run ``./dev python -m tests.support.histories NAME ...`` to record the named scenarios (or
-every one, with no name) on a time-skipping server with real activities against a sandbox; it
-writes ``tests/workflows/histories/<scenario>.json``. Commit the files with the change.
+every one, with no name) on a time-skipping server with real activities against a sandbox (the
+few in :data:`ON_DEV_SERVER` on a dev server); it writes
+``tests/workflows/histories/<scenario>.json``. Commit the files with the change.
 
 Keep the histories already committed as they are: each was recorded by the workflow code of
 its day, which is what proves that today's code, with its ``workflow.patched`` branches,
@@ -18,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -27,8 +29,21 @@ from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client, WorkflowHandle
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
+from accord.wiring.workflow_runner import workflow_runner
+from activities.agenda.activities import AgendaActivities
+from activities.agenda.booking import OneOnOneBooking
+from activities.agenda.views import TemporalViews
+from activities.calendar.activities import CalendarActivities
+from activities.digest.activities import DigestActivities
+from activities.directory.activities import DirectoryActivities
+from activities.messaging.activities import MessagingActivities
+from activities.sending.activities import SendRouting
+from domain.action_links import LinkKeyRing
 from domain.models import Person
+from domain.reliability import iso_week_label, week_start
+from domain.timezones import resolve_zone
 from integrations.graph.client import GraphConnection, build_graph_client
 from integrations.graph.credentials import SandboxClientCredential
 from integrations.temporal.codec import EncryptionCodec, PayloadKeyRing
@@ -45,14 +60,31 @@ from tests.support.intake import (
     thread_handle,
     view_of,
 )
-from tests.support.lifecycle import act, lifecycle_worker, spec_for, start_commitment
-from tests.support.people import MANAGER, SAM
+from tests.support.lifecycle import (
+    LINK_KEY,
+    PUBLIC_URL,
+    SandboxClockInterceptor,
+    act,
+    lifecycle_worker,
+    spec_for,
+    start_commitment,
+    work_round_the_clock,
+)
+from tests.support.people import AGENT, MANAGER, SAM
 from tests.support.polling import eventually
 from tests.support.temporal import (
     add_search_attributes,
     local_dev_server,
     time_skipping_server,
 )
+from workflows.agenda.contracts import (
+    BOOK_UPDATE,
+    Booking,
+    BookOneOnOne,
+    OfferRun,
+    offer_id_for,
+)
+from workflows.agenda.workflow import OneOnOneOfferWorkflow
 from workflows.commitment.client import start_commitment as start_indexed
 from workflows.commitment.contracts import (
     ActorAction,
@@ -66,13 +98,25 @@ from workflows.commitment.contracts import (
     Release,
     workflow_id_for,
 )
+from workflows.commitment.facts import digest_facts_query
 from workflows.commitment.support import promise_support
 from workflows.commitment.workflow import CommitmentWorkflow
+from workflows.digest.contracts import DigestResult, DigestRun
+from workflows.digest.workflow import DigestWorkflow
 from workflows.intake.contracts import IntakeDecision, IntakeUpdates, IntakeView
+from workflows.patches import (
+    ATTENTION_INDEX,
+    DECLINES_BY_NOTIFICATION,
+    DIGEST_SEND_QUEUES,
+    INTAKE_SEND_QUEUES,
+    ONE_ON_ONE_BOOKING,
+    SUPPORT_ENDS_WITH_ITS_WORK,
+)
 
 HISTORIES = Path(__file__).parents[1] / "workflows" / "histories"
 HISTORY_KEY = b"accord-replay-test-key-not-secret"[:32]
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
+MAYA = Person(email=MANAGER, display_name="Maya Chen")
 
 Handle = WorkflowHandle[CommitmentWorkflow, CommitmentView]
 Scenario = Callable[[WorkflowEnvironment, Client, str], Awaitable[Handle]]
@@ -242,7 +286,7 @@ async def _attention_indexed(env: WorkflowEnvironment, client: Client, task_queu
     return handle
 
 
-ON_DEV_SERVER = frozenset({"attention_indexed"})
+ON_DEV_SERVER = frozenset({"attention_indexed", "digest_sent_on_its_send_queue"})
 """Scenarios that need the search attributes only the dev server gives workflows."""
 
 SCENARIOS: dict[str, Scenario] = {
@@ -288,7 +332,199 @@ INTAKE_SCENARIOS: dict[str, IntakeScenario] = {
 }
 """Intake threads' histories (replayed with the intake workflows)."""
 
-ALL_SCENARIOS = [*SCENARIOS, *INTAKE_SCENARIOS]
+
+@asynccontextmanager
+async def _offer_workers(
+    client: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+) -> AsyncIterator[None]:
+    """The 1:1 offer with real activities; its mail goes out only on Maya's send queue."""
+    assert sandbox.state is not None
+    clock = sandbox.state.clock.now
+    messaging = MessagingActivities(
+        graph,
+        sender_mailbox=AGENT,
+        links=LinkKeyRing([LINK_KEY]),
+        public_url=PUBLIC_URL,
+        clock=clock,
+    )
+    agenda = AgendaActivities(
+        client, graph, messaging, TemporalViews(client), people=None, task_queue=task_queue
+    )
+    routing = SendRouting(task_queue, [AGENT], enabled=True)
+    [send_queue] = routing.queues().values()
+    clocked = [SandboxClockInterceptor(sandbox)]
+    offer = Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[OneOnOneOfferWorkflow],
+        activities=[
+            DirectoryActivities(graph).get_person_schedule,
+            CalendarActivities(graph, clock=clock).find_meeting_slot,
+            OneOnOneBooking(graph).book_one_on_one,
+            routing.send_queue,
+        ],
+        workflow_runner=workflow_runner(),
+        interceptors=clocked,
+    )
+    sends = Worker(
+        client,
+        task_queue=send_queue,
+        activities=[agenda.send_one_on_one_offer],
+        interceptors=clocked,
+    )
+    async with offer, sends:
+        yield
+
+
+async def _one_on_one_offered_then_booked(
+    env: WorkflowEnvironment,
+    client: Client,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> WorkflowHandle[Any, Any]:
+    """Maya is offered a regular 1:1 with Sam and books the weekly series in one click.
+
+    The offer's history, recorded after the patch ``one-on-one-booking`` (and, for its mail
+    on Maya's send queue, ``per-mailbox-send-queues``).
+    """
+    del env, sandbox  # the offer needs no time to pass: both work round the clock
+    for person in (MANAGER, SAM):
+        await work_round_the_clock(graph, person)
+    quarter = "2026-Q4"
+    handle = await client.start_workflow(
+        OneOnOneOfferWorkflow.run,
+        OfferRun(manager=MAYA, report=SAM_PERSON, quarter=quarter),
+        id=offer_id_for(MANAGER, SAM, quarter),
+        task_queue=task_queue,
+    )
+    await eventually(lambda: _offer_open(handle))
+    # By name: the typed method's result is the handler's coroutine to mypy.
+    booked = await handle.execute_update(
+        BOOK_UPDATE, BookOneOnOne(actor=MANAGER, action_id="book-1"), result_type=Booking
+    )
+    assert booked.event_id is not None, "the series was not booked"
+    await handle.result()
+    return handle
+
+
+async def _offer_open(handle: WorkflowHandle[OneOnOneOfferWorkflow, Any]) -> bool:
+    return (await handle.query(OneOnOneOfferWorkflow.offer)).open
+
+
+@asynccontextmanager
+async def _digest_workers(
+    client: Client, task_queue: str, sandbox: SandboxServer, graph: GraphServiceClient
+) -> AsyncIterator[None]:
+    """The digest with real activities, its mail sent only on Maya's send queue.
+
+    Beside it, on a queue of their own, the commitments whose views it reads.
+    """
+    messaging = MessagingActivities(
+        graph, sender_mailbox=AGENT, links=LinkKeyRing([LINK_KEY]), public_url=PUBLIC_URL
+    )
+    digest = DigestActivities(client, graph, messaging)
+    routing = SendRouting(task_queue, [AGENT], enabled=True)
+    [send_queue] = routing.queues().values()
+    digests = Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[DigestWorkflow],
+        activities=[
+            DirectoryActivities(graph).get_person_schedule,
+            digest.gather_digest,
+            routing.send_queue,
+        ],
+        workflow_runner=workflow_runner(),
+    )
+    sends = Worker(client, task_queue=send_queue, activities=[digest.send_digest])
+    async with lifecycle_worker(client, _team_queue(task_queue), sandbox, graph), digests, sends:
+        yield
+
+
+def _team_queue(task_queue: str) -> str:
+    return f"{task_queue}-team"
+
+
+async def _digest_sent_on_its_send_queue(
+    env: WorkflowEnvironment,
+    client: Client,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> WorkflowHandle[Any, Any]:
+    """Maya's weekly digest tells her Sam's work is at risk; it goes out on her send queue.
+
+    The digest's history, recorded on the dev server (the digest finds the team's
+    commitments through visibility, which the time-skipping server does not index), after
+    the patch ``digest-send-queues``.
+    """
+    del sandbox  # the digest's outcome says whether it was sent
+    await work_round_the_clock(graph, MANAGER)
+    now = await env.get_current_time()
+    commitment_id = "digest-scenario"
+    await start_indexed(
+        client,
+        CommitmentInput(
+            commitment_id=commitment_id,
+            spec=spec_for(SAM_PERSON, now + timedelta(days=10)),
+            created_at=now,
+        ),
+        _team_queue(task_queue),
+    )
+    commitment: Handle = client.get_workflow_handle_for(
+        CommitmentWorkflow.run, workflow_id_for(commitment_id)
+    )
+    await act(commitment, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    await act(
+        commitment, CommitmentWorkflow.check_in, CheckInAnswerInput(actor=SAM, answer="at_risk")
+    )
+    team = digest_facts_query(since=now - timedelta(days=1), manager=MANAGER)
+    await eventually(lambda: _listed(client, team))
+    week = iso_week_label(week_start(now, resolve_zone("UTC")))
+    handle = await client.start_workflow(
+        DigestWorkflow.run,
+        DigestRun(manager=MANAGER, time_zone="UTC", week=week),
+        # Not digest_id_for's id, which names the manager: the dev server writes the id into
+        # the history, and the committed histories carry no address in plain text.
+        id="digest-scenario",
+        task_queue=task_queue,
+    )
+    outcome = await handle.result()
+    assert outcome.result is DigestResult.SENT, outcome
+    return handle
+
+
+async def _listed(client: Client, query: str) -> bool:
+    return any([execution async for execution in client.list_workflows(query)])
+
+
+SandboxScenario = Callable[
+    [WorkflowEnvironment, Client, str, SandboxServer, GraphServiceClient],
+    Awaitable[WorkflowHandle[Any, Any]],
+]
+Workers = Callable[
+    [Client, str, SandboxServer, GraphServiceClient], AbstractAsyncContextManager[None]
+]
+OTHER_SCENARIOS: dict[str, tuple[Workers, SandboxScenario]] = {
+    "one_on_one_offered_then_booked": (_offer_workers, _one_on_one_offered_then_booked),
+    "digest_sent_on_its_send_queue": (_digest_workers, _digest_sent_on_its_send_queue),
+}
+"""Other workflows' histories, each scenario with the workers it runs on (replayed with the
+offer of a 1:1 and the digest workflows)."""
+
+ALL_SCENARIOS = [*SCENARIOS, *INTAKE_SCENARIOS, *OTHER_SCENARIOS]
+
+BRANCH_TAKEN: dict[str, str] = {
+    "attention_indexed": ATTENTION_INDEX,
+    "conversation_changed_on_the_calendar": DECLINES_BY_NOTIFICATION,
+    "digest_sent_on_its_send_queue": DIGEST_SEND_QUEUES,
+    "intake_confirmed_then_cancelled": INTAKE_SEND_QUEUES,
+    "one_on_one_offered_then_booked": ONE_ON_ONE_BOOKING,
+    "support_promised_then_done": SUPPORT_ENDS_WITH_ITS_WORK,
+}
+"""The patch whose new branch each scenario was recorded to take (its commands are in the
+history, so the replay test shows that the old path there would not replay)."""
 
 
 def _write(path: Path, text: str) -> None:
@@ -327,6 +563,11 @@ async def _record_one(env: WorkflowEnvironment, name: str) -> None:
             if name in INTAKE_SCENARIOS:
                 async with intake_worker_on(env.client, queue, sandbox, graph):
                     handle = await INTAKE_SCENARIOS[name](env, env.client, queue, sandbox, graph)
+                    history = await handle.fetch_history()
+            elif name in OTHER_SCENARIOS:
+                workers, scenario = OTHER_SCENARIOS[name]
+                async with workers(env.client, queue, sandbox, graph):
+                    handle = await scenario(env, env.client, queue, sandbox, graph)
                     history = await handle.fetch_history()
             else:
                 async with lifecycle_worker(env.client, queue, sandbox, graph):
