@@ -8,10 +8,12 @@
 
 Inside: ``screening`` (mail left alone, from headers), ``text`` (HTML and quoted history,
 in seven languages), ``ask`` with ``ask_words`` (the request, title and criteria, in English,
-German, French and Spanish), ``languages`` (which of them), ``dates`` with ``date_phrases``,
-``foreign_phrases``, ``holidays``, ``time_phrases``, ``spans`` and ``calendar_words`` (due
-dates), ``guard_rails`` (due too soon, groups), ``reader`` (it all together), ``question``
-with ``question_words`` (asking the manager), ``models``.
+German, French and Spanish; ``ask_forms`` more forms of asking by their grammar,
+``form_titles`` and ``stand_ins`` the titles they give), ``languages`` (which of them),
+``dates`` with ``date_phrases``, ``foreign_phrases``, ``holidays``, ``time_phrases``,
+``spans`` and ``calendar_words`` (due dates), ``guard_rails`` (due too soon, groups),
+``reader`` (it all together), ``question`` with ``question_words`` (asking the manager),
+``models``.
 
 How mail becomes a commitment, the rules and the measured accuracy: docs/intake.md.
 """

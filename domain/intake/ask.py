@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from domain.intake.ask_forms import instructs_in_second_person
 from domain.intake.ask_words import (
     ASSIGNEE,
     COURTESY,
@@ -35,11 +36,19 @@ from domain.intake.ask_words import (
     TRACKING_ASK,
 )
 from domain.intake.due_dates.calendar_words import FOREIGN_MONTHS, MONTHS
+from domain.intake.form_titles import work_of_form
 from domain.intake.handover_dates import handover_deadline
 from domain.intake.labels import person_label
 from domain.intake.languages import is_read_language
 from domain.intake.models import DueParse
-from domain.intake.obligations import awaits_act, obligation, obligation_work, team_handover
+from domain.intake.obligations import (
+    awaits_act,
+    obligation,
+    obligation_work,
+    team_duty,
+    team_handover,
+)
+from domain.intake.stand_ins import names_by_stand_in, with_thing
 
 TITLE_MAX_CHARS = 120
 CRITERIA_MAX_CHARS = 500
@@ -120,6 +129,20 @@ _IMPERATIVE = re.compile(
     r"|" + FOREIGN_WORK_VERBS + r")\b",
     re.IGNORECASE,
 )
+# "Are you free to review the lease by Friday?", "Do you have time to check the figures?":
+# whether someone is free for a piece of work asks for it (as "dispo pour" does in French).
+_FREE_TO = re.compile(
+    r"\b(?:(?:are\s+you|r\s+u|you)\s+(?:free|available)|(?:do\s+you\s+have|have\s+you\s+got"
+    r"|got)\s+(?:the\s+|some\s+)?time)\s+to\s+(?:" + _WORK_VERBS + r")\b(?=[^.!?\n]{0,200}\?)",
+    re.IGNORECASE,
+)
+# "Sam, you check the invoices and send me the summary by Friday": the present of a work verb
+# said to someone, as "du prüfst ..." is in German (see ``ask_forms``).
+_YOU_DO = re.compile(
+    r"(?:^|[:;]\s*|\band\s+)you\s+(?:" + _WORK_VERBS + r")\s+(?:me\s+|us\s+)?"
+    r"(?:the|a|an|your|our|this|that|these|those|all)\b",
+    re.IGNORECASE,
+)
 # "I'd appreciate it if you could send ...": a conditional asks when a work verb follows
 # ("... if you could join us on Friday" invites).
 _CONDITIONAL_ASK = re.compile(
@@ -198,7 +221,7 @@ _TRAILING_FILLER = re.compile(
     r"|if\s+that\s+works|at\s+the\s+latest|latest|ideally|for\s+me|for\s+us|by|before|on|at"
     r"|no\s+later\s+than|until|due|due\s+on|asap|as\s+soon\s+as\s+possible|then|ok|okay"
     r"|instead|as\s+well|too|sometime|soon|at\s+some\s+point|whenever\s+you\s+can"
-    r"|the|and|or|so|with|gracias|danke|merci|bitte|por\s+favor|svp|stp|au\s+plus\s+tard"
+    r"|the|and|or|so|with|gracias|danke|merci|bitte|por\s+favor|porfa|svp|stp|au\s+plus\s+tard"
     r"|sp[äa]testens|a\s+m[áa]s\s+tardar|como\s+(?:muy\s+)?tarde)\b)+[\s?.!,;:]*$"
     r"|[\s?.!,;:-]+$",
     re.IGNORECASE,
@@ -344,6 +367,8 @@ def is_ask(sentence: str, names: list[str]) -> bool:
         return False
     if _REQUEST_CUE.search(sentence) or _CONDITIONAL_ASK.search(sentence):
         return True
+    if _FREE_TO.search(sentence):
+        return True
     body = _LEADING_FILLER.sub("", _strip_addressing(sentence, names))
     # A verb alone is no ask: "Great launch." is praise, not "launch".
     return bool(_IMPERATIVE.match(body)) and len(body.split()) > 1
@@ -398,6 +423,10 @@ def is_statement_ask(sentence: str, names: list[str], due: DueParse, *, bare: bo
         # "Grace, go with option B and get the signed form back by Monday": two
         # imperatives, the second a work verb; said to someone, with a firm deadline.
         return body != plain and due.strength >= _STRONG
+    if instructs_in_second_person(body) or _YOU_DO.search(body):
+        # "Alex, du planst den Testlauf und schickst mir den Ablauf bis Freitag": the present
+        # said to someone by name, with a firm deadline, tells them what to do.
+        return body != plain and due.strength >= _STRONG
     if obligation(body) is not None:
         # "Dev, the staging database needs to be refreshed by Friday": said to someone by
         # name, a duty on a thing hands them the work; said to no one, it is news.
@@ -440,7 +469,69 @@ def is_statement_ask(sentence: str, names: list[str], due: DueParse, *, bare: bo
         # "Dev — load test results, Wednesday noon at the latest": a limit said to someone
         # makes a noun phrase without its article a deliverable too (not "great job, ...").
         bare = True
+    if (
+        addressed
+        and not praise
+        and not _CLAUSE_WORDS.intersection(phrase.lower().split())
+        and not SHARED_ASK.match(phrase)
+        and not TALK_VERBS.search(phrase)
+    ):
+        # "Grace — Q4 headcount plan, Friday EOD", "Nina: Schichtplan KW 43 bis morgen":
+        # said to someone by name, a thing and its deadline ask even without an article
+        # (terse mail drops it); a subject pronoun or a conjunction makes it a clause.
+        bare = True
+    if _STATE_LAST.search(phrase.rstrip(" ,:;-\u2013\u2014")) or _UNTIL.match(due.text):
+        # "Sam, the parking garage closed until Friday", "Sam, die Kantine zu bis Freitag":
+        # a state, and how long it lasts, not a thing to deliver.
+        return False
+    if _OBJECT_ARTICLE.search(phrase):
+        # "Sam, the payroll team fixes the overtime by Friday": a verb and its object.
+        return False
     return _is_deliverable(phrase, due, bare=bare)
+
+
+# A participle closing the phrase says a state ("parking garage closed until Friday",
+# "Kantine geschlossen", "bureau fermé", "oficina cerrada"): news, not a thing to deliver.
+# A predicate of state closes it too ("zu", "out of service", "en panne", "fuera de servicio").
+_STATE_LAST = re.compile(
+    # Only lower-case German participles: "Geschäftsbericht" is a noun. French and Spanish
+    # participles are named, as "le relevé" and "el pedido" are things.
+    r"(?:\w{2,}(?<!e)ed|(?-i:\bge[a-zäöüß]{2,}(?:t|en))|\b(?:cerrad[oa]s?"
+    r"|zu|offen|auf|aus|weg|kaputt|defekt|gesperrt|down|offline|open|shut|out\s+of\s+\w+"
+    r"|au[ßs]er\s+\w+|en\s+panne|hors\s+(?:service|ligne)|ferm[ée]e?s?|ouverte?s?"
+    r"|fuera\s+de\s+\w+|abiert[oa]s?|averiad[oa]s?|en\s+obras|in\s+service))$",
+    re.IGNORECASE,
+)
+# A limit that says how long something lasts, not by when it is due ("until Friday").
+_UNTIL = re.compile(r"(?:until|till|jusqu['\u2019]|hasta)\b", re.IGNORECASE)
+# An article inside a phrase after a word that is no preposition or conjunction: a verb and
+# its object ("l'équipe traite le dossier"), so a clause; in a noun phrase an article
+# follows a preposition ("Zählliste für die Inventur", "budget for the offsite").
+_OBJECT_ARTICLE = re.compile(
+    r"(?<=[^\W\d_])\s+(?<!\bfor\s)(?<!\bof\s)(?<!\bfrom\s)(?<!\babout\s)(?<!\bon\s)"
+    r"(?<!\bwith\s)(?<!\bto\s)(?<!\bin\s)(?<!\bat\s)(?<!\bby\s)(?<!\band\s)(?<!\bor\s)"
+    r"(?<!\bfür\s)(?<!\bzum\s)(?<!\bvon\s)(?<!\bmit\s)(?<!\bbei\s)(?<!\bauf\s)(?<!\bnach\s)"
+    r"(?<!\bund\s)(?<!\boder\s)(?<!\bpour\s)(?<!\bde\s)(?<!\bsur\s)(?<!\bavec\s)(?<!\bdans\s)"
+    r"(?<!\bpar\s)(?<!\bet\s)(?<!\bou\s)(?<!\bpara\s)(?<!\bsobre\s)(?<!\bcon\s)(?<!\ben\s)"
+    r"(?<!\bpor\s)(?<!\by\s)(?<!\bo\s)(?<!\ba\s)(?<!\bdu\s)(?<!\bdes\s)"
+    r"(?:the|a|an|der|die|das|den|dem|le|la|les|un|une|el|los|las|una)\b",
+    re.IGNORECASE,
+)
+# Words that make a phrase a clause rather than a bare noun phrase: subject pronouns,
+# conjunctions, negation, auxiliaries and modals, in the four languages.
+_CLAUSE_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "i we you he she they it i'm we're you're it's there if when because but not no never"
+        " is are was were will would can could should must may might has have had do does did"
+        " ich wir du er sie es ihr man wenn weil aber nicht kein keine nie"
+        " ist sind war waren wird werden hat haben muss müssen kann können soll sollen"
+        " je j' nous tu il elle on vous ils elles si quand parce mais ne pas jamais"
+        " est sont était va vont doit doivent peut peuvent ont sera seront"
+        " yo nosotros tú él ella ellos ellas usted ustedes cuando porque pero nunca"
+        " son está están van debe deben puede pueden tiene tienen hay han será",
+    )
+)
 
 
 _TAKE_ON = re.compile(TAKE_ON + r"\b", re.IGNORECASE)
@@ -448,7 +539,9 @@ _TAKE_ON = re.compile(TAKE_ON + r"\b", re.IGNORECASE)
 _PRAISE = re.compile(
     r"(?:great|good|nice|well|congrats|congratulations|thanks|thank|happy|welcome|amazing"
     r"|excellent|brilliant|super|bravo|toll|gut|danke|gl[üu]ckwunsch|merci|bien|f[ée]licitations"
-    r"|bon|bonne|gracias|buen|buena|enhorabuena|felicidades|genial)\b",
+    r"|bon|bonne|gracias|buen|buena|enhorabuena|felicidades|genial"
+    # Wishes: "schönes Wochenende", "frohe Feiertage", "joyeuses fêtes", "feliz Navidad".
+    r"|sch[öo]ne[nsmr]?|frohe[nsmr]?|erholsame[nsmr]?|joyeux|joyeuses|feliz|felices)\b",
     re.IGNORECASE,
 )
 # Words after a date that make it a limit ("at the latest", "spätestens", "sin falta").
@@ -740,34 +833,70 @@ def find_ask(
                 # The fragment is no ask of its own ("Omar, please finish it by Friday" is
                 # read as the next sentence, with its own addressee).
                 return Ask(sentence=sentence, statement=True, deadline=following)
+        if due is None and _obligation_dated_after(sentence, following, names, deadline):
+            return Ask(sentence=sentence, statement=True, deadline=following)
     return None
 
 
+def _obligation_dated_after(
+    sentence: str, following: str, names: list[str], deadline: Callable[[str], DueParse | None]
+) -> bool:
+    """An obligation said to someone whose firm deadline is the next sentence's.
+
+    "Omar, hay que renovar el seguro. Déjalo listo para el viernes." and "Sam, the onboarding
+    guide needs to be updated. Due Friday.": the work is named first, its deadline follows
+    (often on a pronoun for it), with no one else addressed.
+    """
+    plain = without_courtesy(sentence).strip()
+    body = _LEADING_FILLER.sub("", _strip_addressing(plain, names))
+    if body == plain or obligation(body) is None or TALK_VERBS.search(obligation_work(body)):
+        return False
+    if not following or addressees(following):
+        return False
+    due = deadline(without_courtesy(following))
+    return due is not None and due.strength >= _STRONG
+
+
 def find_team_handover(
-    lines: list[str], names: list[str], deadline: Callable[[str], DueParse | None]
+    lines: list[str],
+    names: list[str],
+    deadline: Callable[[str], DueParse | None],
+    *,
+    duty_only: bool = False,
 ) -> Ask | None:
     """The first sentence that hands work to a team with a firm deadline, if any.
 
-    Only for mail to Accord alone ("FW: ... The facilities team will sort this out by
-    Friday"): a team is no person, so the manager is asked who owns it. Said to a person,
-    such a sentence is news.
+    "FW: ... The facilities team will sort this out by Friday": a team is no person, so the
+    manager is asked who owns it. Said to a person, a team's future ("the payroll team will
+    look into it") is news; a team's duty ("the data team needs to deliver the churn model
+    by Friday") still needs someone to own it, so the manager is asked who. Without a firm
+    deadline it is news.
 
     Args:
         lines: content lines.
         names: the recipients' first names, lower-cased.
         deadline: reads the deadline a sentence sets.
+        duty_only: only a duty counts ("needs to", "muss", "doit", "tiene que"), as in mail
+            to a person.
 
     Returns:
         The ask, or ``None``.
     """
     for sentence in sentences(lines):
         body = _LEADING_FILLER.sub("", _strip_addressing(without_courtesy(sentence).strip(), names))
+        # "Heads up: the data team needs to deliver ...": a label before the statement.
+        body = _ANY_LABEL.sub("", body, count=1)
         if not team_handover(body) or TALK_VERBS.search(body):
+            continue
+        if duty_only and not team_duty(body):
             continue
         due = deadline(sentence)
         if due is not None and due.strength >= _STRONG:
             return Ask(sentence=sentence, statement=True)
     return None
+
+
+_ANY_LABEL = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:\s+")
 
 
 def _awaits_act(sentence: str, names: list[str]) -> bool:
@@ -792,7 +921,10 @@ def _could_be_statement(sentence: str, names: list[str]) -> bool:
         return True
     if ASSIGNEE.match(body) or obligation(body) or _COORDINATED.match(body):
         return True
-    if person_label(body, names)[0] or (body != sentence.strip() and _FIRM_AFTER.search(body)):
+    if person_label(body, names)[0] or body != sentence.strip():
+        # Said to someone by name: a bare thing may follow ("Grace — Q4 plan, Friday").
+        return True
+    if instructs_in_second_person(body) or _YOU_DO.search(body):
         return True
     return bool(_DELIVERABLE_START.match(body) or _DELIVERABLE_START.match(_LABEL.sub("", body)))
 
@@ -1032,6 +1164,10 @@ def title_from(
     if due_text:
         text = re.sub(re.escape(due_text), " ", text, flags=re.IGNORECASE)
     text = _UNHURRIED.sub(" ", text).lstrip("¿¡ ")
+    # "Die Zählliste brauche ich", "Vous me préparez l'inventaire ?": the work of the form.
+    spoken = _strip_addressing(" ".join(text.split()), names)
+    if work_of_form(spoken) != spoken:
+        text = work_of_form(spoken).lstrip("¿¡ ")
     # "¿me preparas la tabla?" -> "preparar la tabla": the second person of an -ar verb.
     text = _SECOND_PERSON_AR.sub(r"\g<stem>ar", text)
     worked = _delegated_work(" ".join(text.split()), names)
@@ -1078,6 +1214,9 @@ def title_from(
         text = f"{text}: {topic}" if topic else ""
     if len(text.split()) < 2 and not (thing and text):
         text = topic if len(topic.split()) >= 2 else ""
+    if names_by_stand_in(text) and not _OBJECT_PRONOUNS.intersection(text.lower().split()[1:2]):
+        # "T'en charger", "Übernimm das", "Subirla": the subject says what the pronoun is.
+        text = with_thing(text, topic)
     return _shorten(_capitalise(text), TITLE_MAX_CHARS)
 
 
@@ -1144,7 +1283,11 @@ def _delegated_work(text: str, names: list[str]) -> str:
     if not _IMPERATIVE.match(body) and not _REQUEST_CUE.search(body):
         # Only for the statement form: a plain ask keeps both of its verbs.
         coordinated = _COORDINATED.match(body)
-    work = obligation_work(body) or team_handover(body) or (coordinated and coordinated["work"])
+    work = (
+        obligation_work(body)
+        or team_handover(_ANY_LABEL.sub("", body, count=1))
+        or (coordinated and coordinated["work"])
+    )
     if work:
         # "the staging database needs to be refreshed" -> "refresh the staging database"
         return work

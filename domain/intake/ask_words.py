@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 
+from domain.intake.ask_forms import FORMS_OF_ASKING, SPANISH_PLURAL_IMPERATIVE
+
 # Whether the reader takes on the work just named ("Tu t'en occupes ?", "¿Te encargas tú?",
 # "Kümmerst du dich darum?"): a question in the second person that asks for it.
 TAKE_ON = (
     r"(?:tu\s+t['\u2019]en\s+occupes|vous\s+vous\s+en\s+occupez|tu\s+t['\u2019]en\s+charges"
-    r"|te\s+encargas|te\s+ocupas|k[üu]mmerst\s+du\s+dich)"
+    r"|te\s+encargas|te\s+ocupas|k[üu]mmerst\s+du\s+dich"
+    # "Schaffst du das?", "Kriegst du das hin?", "Tu gères ?": whether the reader manages it.
+    r"|(?:schaffst|kriegst|bekommst|packst)\s+du|tu\s+g[èe]res|vous\s+g[ée]rez)"
 )
 FOREIGN_REQUEST_CUE = (
     # German
@@ -70,6 +74,8 @@ FOREIGN_REQUEST_CUE = (
     r"|(?:(?<=¿)|(?<=¿\s))(?:le|les)\s+[^\W\d_]+(?:as|ás|es|és)\s+(?:un|una|el|la|los|las|al)\b"
     # "Tu peux finaliser le plan ?": a question without inversion.
     r"|\b(?:tu\s+(?:peux|pourrais)|vous\s+(?:pouvez|pourriez))\b(?=[^.!?\n]{0,200}\?)"
+    # Courtesy formulas, verb-second needs, readiness questions ... (see ``ask_forms``).
+    r"|" + FORMS_OF_ASKING
 )
 FOREIGN_REQUEST_WORDS = (
     r"bitte|k[öo]nn(?:test|tet)\s+(?:du|ihr)(?:\s+bitte)?|k[öo]nnten\s+sie(?:\s+bitte)?"
@@ -101,6 +107,8 @@ FOREIGN_WORK_VERBS = (
     r"(?=\s+(?:el|la|los|las|un|una|unos|unas|tu|tus|su|sus|todo|todos|todas)\b)"
     # "échale un vistazo al contrato": the imperative of "echar" with its pronoun.
     r"|[ée]cha(?:le|les|me)|[ée]che(?:le|les|me)"
+    # The plural: "Preparad el calendario", "Envíen las cifras".
+    r"|" + SPANISH_PLURAL_IMPERATIVE
 )
 FOREIGN_BOILERPLATE = (
     r"\bbitte\s+(?:beachte|beachten|lass\s+mich\s+wissen,?\s+(?:ob|wenn)|melde\s+dich,?\s+wenn"
@@ -252,6 +260,9 @@ EVENT_NOUNS = re.compile(
     r"\b(?:meeting|call|session|workshop|party|lunch|dinner|drinks|offsite|all-hands|town\s*hall"
     r"|stand-?up|sync|webinar|conference|event|celebration|holiday|vacation|leave|break"
     r"|reminder|update|newsletter|announcement)s?\b"
+    # Where someone works or is, not work: "home office until Friday", "télétravail".
+    r"|\b(?:home\s*office|homeoffice|remote|wfh|ooo|out\s+of\s+(?:the\s+)?office"
+    r"|t[ée]l[ée]travail|teletrabajo|trabajo\s+remoto|baustelle|roadworks)\b"
     # The same occasions in German, French and Spanish.
     r"|\b(?:besprechung(?:en)?|sitzung(?:en)?|treffen|termin(?:e)?|feier(?:n)?|mittagessen"
     r"|abendessen|urlaub|r[ée]union(?:s)?|s[ée]ance(?:s)?|f[êe]te(?:s)?|d[ée]jeuner(?:s)?"

@@ -184,7 +184,8 @@ def _french_infinitive(participle: str) -> str:
 # person, so whoever owns it must be asked.
 _TEAM_HANDOVER = re.compile(
     r"^(?:the|our)\s+(?:[\w&-]+\s+){0,2}(?:team|group|department|desk|squad|crew|office)\s+"
-    r"(?:will|['\u2019]ll|is\s+going\s+to|are\s+going\s+to|is\s+taking|are\s+taking)\s+"
+    r"(?:will|['\u2019]ll|is\s+going\s+to|are\s+going\s+to|is\s+taking|are\s+taking"
+    r"|needs?\s+to|has\s+to|have\s+to|must)\s+"
     r"(?P<work>[^\W\d_]+(?:\s+(?:up|out|over|on|into|at|after|through|care\s+of))?\s+(?:the|this|that|it|them|these"
     r"|those|our|your)\b.*)$",
     re.IGNORECASE,
@@ -200,5 +201,55 @@ def team_handover(text: str) -> str:
     Returns:
         The work as written ("sort this out by Friday"), or "".
     """
-    match = _TEAM_HANDOVER.match(text)
-    return match["work"] if match is not None else ""
+    for pattern in (_TEAM_HANDOVER, *_FOREIGN_TEAM_HANDOVERS):
+        match = pattern.match(text)
+        if match is not None:
+            return match["work"]
+    return ""
+
+
+def team_duty(text: str) -> bool:
+    """Tell whether a sentence that hands work to a team states a duty, not a future.
+
+    "the data team needs to deliver ...", "das Datenteam muss ... liefern", "l'équipe doit
+    livrer ...", "el equipo tiene que entregar ...": someone has to make it happen; "the
+    payroll team will look into it" only says what will happen.
+
+    Args:
+        text: a sentence that hands work to a team (see :func:`team_handover`).
+
+    Returns:
+        True for a duty.
+    """
+    return _DUTY.search(text) is not None
+
+
+_DUTY = re.compile(
+    r"\b(?:needs?\s+to|has\s+to|have\s+to|must|muss|m[üu]sste|soll|sollte|doit|devra|devrait"
+    r"|tiene\s+que|debe|deber[áa]|deber[ií]a)\b",
+    re.IGNORECASE,
+)
+
+
+# The same in German, French and Spanish: "Das Datenteam muss das Modell bis Freitag
+# liefern", "L'équipe data doit livrer le modèle d'ici vendredi", "El equipo de datos tiene
+# que entregar el modelo para el viernes": a team (a word for it, or a compound ending in
+# "-team"), a modal of duty or a future, then the work on a thing.
+_FOREIGN_TEAM_HANDOVERS = (
+    re.compile(
+        r"^(?:das|unser)\s+(?:[\w-]+\s+){0,2}?[\w-]*(?:team|abteilung)\s+"
+        r"(?:muss|m[üu]sste|soll|sollte|wird)\s+(?P<work>(?:den|die|das|dem|der|unser\w*)\s+.*)$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^(?:l['\u2019]|notre\s+)[ée]quipe(?:\s+[\w-]+){0,3}?\s+(?:doit|devra|devrait|va)\s+"
+        r"(?P<work>[^\W\d_]+(?:er|ir|re)\s+(?:le|la|les|l['\u2019]|ce|cette|ces|notre|nos)\s*.*)$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^(?:el|nuestro)\s+(?:equipo|departamento)(?:\s+[\w-]+){0,3}?\s+(?:tiene\s+que|debe"
+        r"|deber[áa]|deber[ií]a|va\s+a)\s+(?P<work>[^\W\d_]+(?:ar|er|ir)\s+(?:el|la|los|las"
+        r"|este|esta|nuestr[oa]s?)\b.*)$",
+        re.IGNORECASE,
+    ),
+)

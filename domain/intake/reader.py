@@ -323,9 +323,14 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
         # the work, and the person it names is the doer.
         stated, tracked_doer = tracked_statement(ask.sentence, names)
         ask = Ask(sentence=stated, statement=True) if stated else ask
-    if ask is None and not no_action and _to_accord_alone(email, context):
-        ask = find_team_handover(own_lines, names, has_deadline)
+    team_work = False
+    if ask is None and not no_action:
+        # Said to a person, only a team's duty asks who owns it; its future is news.
+        ask = find_team_handover(
+            own_lines, names, has_deadline, duty_only=not _to_accord_alone(email, context)
+        )
         lines = own_lines if ask is not None else lines
+        team_work = ask is not None
     if ask is None and not no_action:
         dated = _deadline_check(email.sent_at, context, zone, require_cue=False)
         ask = _subject_ask(email, names, lines, dated)
@@ -343,6 +348,9 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
             language=language,
             excluded_groups=groups,
         )
+    if team_work:
+        # A team named as the doer is no person: the manager is asked who owns it.
+        owners = []
     delegate = tracked_doer or delegate_of(ask.sentence, names)
     owners = _addressed_in_copy(ask.sentence, email, context, owners, notes)
     if not owners and _to_accord_alone(email, context):

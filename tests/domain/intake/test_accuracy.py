@@ -43,9 +43,9 @@ THRESHOLDS = {
 }
 
 
-# Round 9's first run made one in the reader alone (it is in holdout/ now), listed in docs/intake.md: a spoofed
-# mail to a colleague that intake never reads (it is not sent to Accord, and no one flagged
-# it in their own Sent Items). Nothing else may join.
+# Round 9's first run made one in the reader alone (round 9 is in holdout/ now), listed in
+# docs/intake.md: a spoofed mail to a colleague that intake never reads (it is not sent to
+# Accord, and no one flagged it in their own Sent Items). Nothing else may join.
 KNOWN_FALSE_STARTS: dict[Path, frozenset[str]] = {
     HOLDOUT_DIR: frozenset({"f9-en-spoof-723"}),
 }
