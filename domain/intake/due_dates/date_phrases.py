@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from domain.intake.due_dates.calendar_words import MONTHS, NUMBER_WORDS, WEEKDAYS
@@ -57,7 +58,19 @@ def _iso(match: re.Match[str], local: Local) -> DateValue | None:
     return DateValue([day])
 
 
+# The word before a numeric date in German, French or Spanish ("bis 3/12", "pour le 3/12",
+# "para el 3/1", "vence el 3/12"): those languages write the day first wherever the writer
+# is, so "3/12" is the 3rd of December even from a mailbox in New York.
+_DAY_FIRST_LEAD = re.compile(
+    r"(?<!\w)(?:le|el|del|au|du|am|zum|bis|vom|ab|pour|para|avant|antes|hasta|d['\u2019]ici"
+    r"|jusqu['\u2019]au|sp[äa]testens|f[äa]llig|vence|den|dia|día)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _numeric(match: re.Match[str], local: Local) -> DateValue | None:
+    if _DAY_FIRST_LEAD.search(match.string[max(0, match.start() - 20) : match.start()]):
+        local = replace(local, month_first=False, order_sure=True)
     first, second = int(match["a"]), int(match["b"])
     year_text = match["y"]
     dotted = match["sep"] == "."

@@ -18,9 +18,14 @@ from domain.intake.due_dates.events import event_before_day, event_between
 from domain.intake.due_dates.foreign_phrases import foreign_date_spans
 from domain.intake.due_dates.holidays import region_for
 from domain.intake.due_dates.month_parts import month_part_spans
+from domain.intake.due_dates.offsets import offset_day, offsets_in
 from domain.intake.due_dates.other_clocks import is_deictic, on_their_clock, time_alone_due
-from domain.intake.due_dates.spans import DateValue, Kind, Local, Span, TimeValue, number_value
+from domain.intake.due_dates.own_plans import follows_from, in_own_plan
+from domain.intake.due_dates.period_ends import period_end_clause_spans
+from domain.intake.due_dates.spans import DateValue, Kind, Local, Span, TimeValue
 from domain.intake.due_dates.time_phrases import time_spans, zone_after
+from domain.intake.due_dates.time_ranges import closes_a_range
+from domain.intake.due_dates.week_days import week_day_spans
 from domain.intake.models import DueParse
 from domain.timezones import resolve_zone
 
@@ -41,7 +46,8 @@ _STRONG_CUE = re.compile(
     # "à rendre le 9", "abzugeben am 9.", "vence el día 9": words saying when work is due.
     r"|\bà\s+(?:rendre|remettre|livrer)|\babzugeben(?:\s+(?:am|bis))?|\beinzureichen"
     r"|\bvence|\bvencimiento|\ba\s+entregar|\bse\s+entrega)"
-    r"\s*(?:(?:the|le|la|el|den|dem|l['\u2019])\s*)?(?:d[íi]a\s*)?$",
+    # "spätestens um 16 Uhr", "by at 3pm": a time's own word may follow the deadline word.
+    r"\s*(?:(?:the|le|la|el|den|dem|l['\u2019])\s*)?(?:d[íi]a\s*)?(?:(?:um|at)\s+)?$",
     re.IGNORECASE,
 )
 _WEAK_CUE = re.compile(
@@ -111,7 +117,10 @@ _AT = (
 # Matched in full against a stripped gap: "\s*(...)?\s*$" would backtrack quadratically
 # over a long run of spaces.
 _JOIN_AFTER_DATE = re.compile(
-    r"(?:,|@|-|\(|latest|(?:,\s*)?" + _AT + r"(?:\s+(?:the|la|las|el))?)?",
+    r"(?:,|@|-|\(|latest|(?:,\s*)?(?:" + _AT + r"|between|from|entre|zwischen|von)"
+    r"(?:\s+(?:the|la|las|el))?"
+    # "zwischen 14 und 16 Uhr", "entre 14 et 16h": the range's opening hour written bare.
+    r"(?:\s+\d{1,2}(?:[:.h]\d{2})?\s*(?:and|to|et|à|und|bis|y|-|\u2013))?)?",
     re.IGNORECASE,
 )
 _JOIN_BEFORE_DATE = re.compile(
@@ -128,7 +137,13 @@ def _joins(first: Span, second: Span, text: str) -> bool:
         return False
     kinds = (first.kind, second.kind)
     return bool(
-        (kinds == (Kind.DATE, Kind.TIME) and _JOIN_AFTER_DATE.fullmatch(gap))
+        (
+            kinds == (Kind.DATE, Kind.TIME)
+            and _JOIN_AFTER_DATE.fullmatch(gap)
+            # "la liste du pot de fin d'année avant midi demain": a period naming a thing
+            # ("end-of-year drinks") leaves the time to the day after it.
+            and not _genitive_period(text, first)
+        )
         or (kinds == (Kind.TIME, Kind.DATE) and _JOIN_BEFORE_DATE.fullmatch(gap))
         or (
             kinds == (Kind.DATE, Kind.DATE)
@@ -137,6 +152,27 @@ def _joins(first: Span, second: Span, text: str) -> bool:
             # the same date written twice, as "Tuesday 26 Jan" is.
             and not any(is_deictic(text, part.start, part.end) for part in (first, second))
             and not _genitive_period(text, first)
+        )
+    )
+
+
+def _opens_its_own_phrase(spans: list[Span], index: int, text: str) -> bool:
+    """Whether a time after a date starts a phrase with the day after it.
+
+    "the notes from the end of the quarter by noon tomorrow": a deadline word before the
+    time, and a day right after it, make "by noon tomorrow" one phrase of its own.
+    """
+    time_span = spans[index]
+    if time_span.kind != Kind.TIME or index == 0 or index + 1 >= len(spans):
+        return False
+    after = spans[index + 1]
+    gap_before = text[spans[index - 1].end : time_span.start]
+    return (
+        after.kind == Kind.DATE
+        and not text[time_span.end : after.start].strip()
+        and (
+            _STRONG_CUE.search(gap_before.rstrip()) is not None
+            or _LEADING_CUE.match(text, time_span.start) is not None
         )
     )
 
@@ -159,7 +195,14 @@ def _combine(spans: list[Span], text: str) -> list[Span]:
             times = sum(1 for part in group if part.kind == Kind.TIME)
             if following.kind == Kind.DATE and dates >= 2:
                 break
+            if following.kind == Kind.TIME and closes_a_range(text, group[-1], following):
+                # "demain entre 14h et 16h": the range's close is the time.
+                group[-1] = following
+                index += 1
+                continue
             if following.kind == Kind.TIME and times >= 1:
+                break
+            if _opens_its_own_phrase(spans, index, text):
                 break
             if _joins(group[-1], following, text):
                 group.append(following)
@@ -348,37 +391,16 @@ def _anchor(span: Span, text: str, date_value: DateValue, time_value: TimeValue 
     return ""
 
 
-_OFFSET_BEFORE = re.compile(
-    r"\b(?:(?P<count>\d{1,2}|one|two|three|four|five|six|seven|a|an|a\s+couple\s+of)\s+"
-    r"(?P<working>(?:working|business)\s+)?(?P<unit>days?|weeks?)"
-    r"|the\s+(?P<named>day|week|monday|tuesday|wednesday|thursday|friday))"
-    r"\s+(?:before|ahead\s+of|prior\s+to)\b",
+_SAME_SENTENCE = re.compile(r"[^.!?\n]*")
+_SPAN_OF_TIME = re.compile(
+    r"\b(?:hours?|days?|weeks?|months?|stunden?|tage?n?|wochen?|monate?n?|heures?|jours?"
+    r"|semaines?|mois|horas?|d[íi]as?|semanas?|mes(?:es)?)\W*$",
     re.IGNORECASE,
 )
-_SAME_SENTENCE = re.compile(r"[^.!?\n]*")
-_NAMED_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
-
-
-def _offset_day(anchor: date, match: re.Match[str]) -> date | None:
-    named = (match["named"] or "").lower()
-    if named == "day":
-        return anchor - timedelta(days=1)
-    if named == "week":
-        return anchor - timedelta(days=7)
-    if named:
-        back = (anchor.weekday() - _NAMED_WEEKDAYS.index(named)) % 7 or 7
-        return anchor - timedelta(days=back)
-    count = number_value(match["count"])
-    if count is None:
-        return None
-    if match["unit"].lower().startswith("week"):
-        return anchor - timedelta(weeks=count)
-    day = anchor
-    while count > 0:
-        day -= timedelta(days=1)
-        if match["working"] is None or day.weekday() < 5:
-            count -= 1
-    return day
+_RANGE_TO = re.compile(
+    r"\s*(?:to|till|until|through|-|\u2013|bis|au|jusqu['\u2019]au|al|a|hasta\s+el)\s*",
+    re.IGNORECASE,
+)
 
 
 def _apply_offsets(candidates: list[_Candidate], text: str, local: Local) -> list[_Candidate]:
@@ -389,27 +411,78 @@ def _apply_offsets(candidates: list[_Candidate], text: str, local: Local) -> lis
     as context.
     """
     result = list(candidates)
-    for offset in _OFFSET_BEFORE.finditer(text):
-        inside = [c for c in result if c.start < offset.end() and c.end > offset.start()]
+    for offset in offsets_in(text):
+        inside = [c for c in result if c.start < offset.end and c.end > offset.start]
         others = [c for c in result if c not in inside]
-        rest_of_sentence = _SAME_SENTENCE.match(text, offset.end())
-        sentence_end = offset.end() + (len(rest_of_sentence.group(0)) if rest_of_sentence else 0)
-        after = [c for c in others if offset.end() <= c.start <= sentence_end]
-        before = [c for c in others if offset.start() - 200 <= c.end <= offset.start()]
+        rest_of_sentence = _SAME_SENTENCE.match(text, offset.end)
+        sentence_end = offset.end + (len(rest_of_sentence.group(0)) if rest_of_sentence else 0)
+        after = [c for c in others if offset.end <= c.start <= sentence_end]
+        before = [c for c in others if offset.start - 200 <= c.end <= offset.start]
         anchor = after[0] if after else (before[-1] if before else None)
-        if anchor is None:
+        if anchor is None or _SPAN_OF_TIME.search(text, anchor.start, anchor.end):
+            # "sometime in the next three weeks, and tell everyone a day ahead": a span of time
+            # is no day to count back from.
             continue
-        day = _offset_day(anchor.due.astimezone(local.zone).date(), offset)
+        if (
+            not after
+            and len(before) > 1
+            and _RANGE_TO.fullmatch(text[before[-2].end : anchor.start])
+        ):
+            # "Golden Week (29 April to 5 May) ... a week before it starts": before a span of
+            # days is before its first.
+            others.remove(anchor)
+            anchor = before[-2]
+        day = offset_day(anchor.due.astimezone(local.zone).date(), offset)
         if day is None:
             continue
-        due = _at(day, local.day_end, local.zone)
+        due = _at(day, local.day_start if offset.first_thing else local.day_end, local.zone)
         demoted = _Candidate(anchor.start, anchor.end, anchor.due, [], anchor.ambiguous, 0)
         result = [demoted if c is anchor else c for c in others]
-        end = anchor.end if after else offset.end()
+        end = anchor.end if after else offset.end
         if after:
             result.remove(demoted)
-        result.append(_Candidate(offset.start(), end, due, [], anchor.ambiguous, 2))
+        result.append(_Candidate(offset.start, end, due, [], anchor.ambiguous, 2))
     return sorted(result, key=lambda candidate: candidate.start)
+
+
+def _own_plans_last(candidates: list[_Candidate], text: str, now: datetime) -> list[_Candidate]:
+    """Set no deadline by the writer's own next step ("so I can close it before Friday").
+
+    Only when another date, still to come, falls before the plan's: the work then arrives
+    in time for the plan ("send it tomorrow at 3, so I can close the month before Friday").
+    A plan naming the only date ("so we can send it to the client by Friday"), or only a
+    later or a past one beside it ("thanks for Monday's meeting"), is still the best reading
+    of when the work is wanted.
+    """
+    planned = [in_own_plan(text, candidate.start) for candidate in candidates]
+    others = [candidate for candidate, plan in zip(candidates, planned, strict=True) if not plan]
+    return [
+        replace(candidate, cue=0)
+        if plan and any(now < other.due < candidate.due for other in others)
+        else candidate
+        for candidate, plan in zip(candidates, planned, strict=True)
+    ]
+
+
+def _consequences_first(candidates: list[_Candidate], text: str) -> list[_Candidate]:
+    """Rank a deadline said as a consequence above the date that causes it.
+
+    "Vence el 15, así que déjalo listo para el viernes 10": the date after "so" is the one
+    set for the work; the first (the cause) stays, one step weaker.
+    """
+    result = sorted(candidates, key=lambda candidate: candidate.start)
+    for index, later in enumerate(result):
+        if not later.cued:
+            continue
+        # Only the date just before, in the same sentence, can be the cause.
+        earlier_index = index - 1
+        if earlier_index < 0:
+            continue
+        earlier = result[earlier_index]
+        if later.cue >= earlier.cue and follows_from(text, earlier.end, later.start):
+            # A weaker word after "so" ("..., so please confirm on Monday") leaves it be.
+            result[earlier_index] = replace(earlier, cue=max(0, later.cue - 1))
+    return result
 
 
 def _later_of_alternatives(candidates: list[_Candidate], text: str) -> list[_Candidate]:
@@ -574,6 +647,8 @@ def find_due_dates(
             *date_spans(text, local),
             *foreign_date_spans(text, local),
             *month_part_spans(text, local),
+            *week_day_spans(text, local),
+            *period_end_clause_spans(text, local),
             *time_spans(text, local),
         ]
     )
@@ -583,6 +658,8 @@ def find_due_dates(
         if (candidate := _resolve(span, text, local)) is not None
     ]
     candidates = _later_of_alternatives(_apply_offsets(candidates, text, local), text)
+    # "so I can close it before the weekend": the writer's next step is no deadline.
+    candidates = _consequences_first(_own_plans_last(candidates, text, local.now), text)
     if require_cue:
         candidates = [candidate for candidate in candidates if candidate.cued]
     candidates.sort(key=lambda candidate: (-candidate.cue, candidate.ambiguous, candidate.start))

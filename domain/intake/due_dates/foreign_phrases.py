@@ -70,7 +70,8 @@ def _day_month(match: re.Match[str], local: Local) -> DateValue | None:
     return None if reading is None else on_a_day_off(reading, match, local.region)
 
 
-_NEXT_WORDS = ("nächst", "naechst", "kommend", "prochain", "próximo", "proximo", "que viene")
+# Stems, so both genders match: "el próximo mes" and "la próxima semana".
+_NEXT_WORDS = ("nächst", "naechst", "kommend", "prochain", "próxim", "proxim", "que viene")
 # Words that make a period's end the next one's: the words above, and "the one after".
 _PERIOD_NEXT_WORDS = (*_NEXT_WORDS, "suivant", "après", "apres", "siguiente")
 # Next calendar week's weekday: "nächsten Freitag", "el lunes de la próxima semana", "de la
@@ -78,8 +79,6 @@ _PERIOD_NEXT_WORDS = (*_NEXT_WORDS, "suivant", "après", "apres", "siguiente")
 # Thursday" is ("kommende Woche" is still next week).
 _WEEKDAY_NEXT_WORDS = (
     *(word for word in _NEXT_WORDS if word != "kommend"),
-    "próxima",
-    "proxima",
     "otra semana",
 )
 _THIS_WORDS = ("diese", "ce ", "cette", "este", "esta")
@@ -330,9 +329,11 @@ FOREIGN_DATE_PATTERNS: list[tuple[re.Pattern[str], _Reader]] = [
     (
         re.compile(
             r"(?<!\w)(?P<rel>" + _WITHIN_TODAY.pattern + r"|esta\s+tarde|cet\s+apr[èe]s-midi"
-            r"|heute\s+abend|heute\s+nacht|heute|übermorgen|(?<!guten\s)(?<!am\s)(?<!jeden\s)(?<!den\s)morgen(?!\s*[,!])"
+            r"|heute\s+abend|heute\s+nacht|heute|übermorgen"
+            # The article before "morgen" is a word of its own: "das Team morgen" is a day.
+            r"|(?<!\bguten\s)(?<!\bam\s)(?<!\bjeden\s)(?<!\bden\s)morgen(?!\s*[,!])"
             r"|aujourd['\u2019]hui|après[-\s]demain|demain|ce\s+soir"
-            r"|hoy|esta\s+noche|pasado\s+ma[ñn]ana|(?<!la\s)(?<!esta\s)ma[ñn]ana)(?!\w)",
+            r"|hoy|esta\s+noche|pasado\s+ma[ñn]ana|(?<!\bla\s)(?<!\besta\s)ma[ñn]ana)(?!\w)",
             re.IGNORECASE,
         ),
         _relative_day,

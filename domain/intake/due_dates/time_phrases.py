@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import time, tzinfo
 
+from domain.intake.due_dates.bare_hours import bare_hour_spans, office_hour
 from domain.intake.due_dates.calendar_words import (
     GERMAN_PLACE_ADJECTIVES,
     PLACE_ZONES,
@@ -31,7 +32,7 @@ _AMPM = re.compile(
     r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am|pm)(?!\w)",
     re.IGNORECASE,
 )
-_CLOCK = re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:h](?P<m>[0-5]\d)\b(?!\s*[/.]\d)")
+_CLOCK = re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?P<sep>[:h])(?P<m>[0-5]\d)\b(?!\s*[/.]\d)")
 _NAMED_TIME = re.compile(
     r"\b(?:at\s+)?(?P<name>noon|midday|lunch\s*time|lunch|midnight"
     r"|(?:the\s+)?end\s+of\s+(?:the\s+|your\s+|my\s+)?(?:working\s+|work\s+|business\s+)?day"
@@ -45,6 +46,8 @@ _NAMED_TIME = re.compile(
 # Spanish way (a bare "15h" only after "à", where it cannot be a number of hours).
 _FOREIGN_CLOCK = re.compile(
     r"(?<!\w)(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*uhr(?!\w)"
+    # "16 Uhr 30": the minutes after the word, unless they start a date ("16 Uhr 15. Januar").
+    r"(?:\s+(?P<m5>[0-5]\d)(?![\w:/,]|\.\s*\w|\.\d))?"
     r"|(?<!\w)(?:(?:à|a|vers|avant|pour|jusqu['\u2019]à|dès|hacia|sobre|antes\s+de\s+las)\s+"
     r"|\(\s*)(?P<h2>[01]?\d|2[0-3])\s*h(?:eures?)?(?:\s*(?P<m2>[0-5]\d))?(?!\w)"
     r"|(?<!\w)(?:a|antes\s+de|hasta|para)\s+la(?:s)?\s+(?P<h3>[01]?\d|2[0-3])(?:[:.](?P<m3>[0-5]\d))?"
@@ -64,14 +67,17 @@ _AFTERNOON = re.compile(
 _JOINED_TIME = re.compile(
     # "lundi 9 h", "vendredi 11 juin, 16 h 30": French also writes the hour apart from its "h".
     r"(?<![\w.,:])(?P<h>[01]?\d|2[0-3])\s?h(?:\s?(?P<m>[0-5]\d))?(?!\w)(?!\s*d(?:e\s|['\u2019]))"
+    # "vendredi en fin de matinée", "Friday late morning": the morning's end, noon.
+    r"|(?<!\w)(?P<late_morning>(?:en\s+)?fin\s+de\s+(?:la\s+)?matin[ée]e|late\s+morning)(?!\w)"
     r"|(?<!\w)(?P<name>matin|en\s+matin[ée]e|apr[èe]s-midi|en\s+apr[èe]s-midi|nachmittags?"
+    r"|vormittags?"
     r"|por\s+la\s+tarde|en\s+la\s+tarde|en\s+la\s+ma[ñn]ana)(?!\w)",
     re.IGNORECASE,
 )
 _FOREIGN_NAMED_TIME = re.compile(
     r"(?<!\w)(?P<name>mittags?|midi|(?:al?\s+)?mediod[ií]a|feierabend|dienstschluss|gesch[äa]ftsschluss"
     r"|tagesende|ende\s+des\s+(?:arbeits)?tages|fin\s+de\s+(?:la\s+)?journ[ée]e"
-    r"|fin(?:al)?\s+del\s+d[ií]a|fin\s+de\s+la\s+jornada|morgens|vormittags|fr[üu]h"
+    r"|fin(?:al)?\s+del\s+d[ií]a|fin\s+de\s+la\s+jornada|morgens|vormittags|(?:in\s+der\s+)?fr[üu]h"
     r"|(?:a\s+)?[úu]ltima\s+hora(?!\s+de\s+la\s+ma[ñn]ana)|arbeitsschluss|b[üu]roschluss"
     r"|(?:la\s+)?fermeture\s+des\s+bureaux|cierre\s+de\s+oficina"
     r"|le\s+matin|dans\s+la\s+matin[ée]e|por\s+la\s+ma[ñn]ana|a\s+primera\s+hora"
@@ -85,6 +91,9 @@ _FOREIGN_MORNING = (
     "vormittags",
     "früh",
     "fruh",
+    # "Montag in der Früh": the morning, as Austria and Bavaria say it.
+    "in der früh",
+    "in der fruh",
     "le matin",
     "dans la matinée",
     "dans la matinee",
@@ -156,9 +165,9 @@ def time_spans(text: str, local: Local) -> Iterator[Span]:
         hour = hour % 12 + (12 if pm else 0)
         yield _zone_suffixed(text, match.start(), match.end(), time(hour, minute))
     for match in _CLOCK.finditer(text):
-        yield _zone_suffixed(
-            text, match.start(), match.end(), time(int(match["h"]), int(match["m"]))
-        )
+        digits, clock_hour = match["h"], match["sep"] == ":"
+        hour = office_hour(digits, text, match.end()) if clock_hour else int(digits)
+        yield _zone_suffixed(text, match.start(), match.end(), time(hour, int(match["m"])))
     for match in _NAMED_TIME.finditer(text):
         name = " ".join(match["name"].lower().split())
         if name in ("noon", "midday") or name.startswith("lunch"):
@@ -175,12 +184,14 @@ def time_spans(text: str, local: Local) -> Iterator[Span]:
         yield Span(match.start(), suffixed.end, Kind.TIME, time_value=value)
     yield from _foreign_time_spans(text, local)
     yield from spoken_time_spans(text)
+    yield from bare_hour_spans(text)
 
 
 def _foreign_time_spans(text: str, local: Local) -> Iterator[Span]:
     for match in _FOREIGN_CLOCK.finditer(text):
-        hour = int(match["h"] or match["h2"] or match["h3"] or match["h4"])
-        minute = int(match["m"] or match["m2"] or match["m3"] or match["m4"] or 0)
+        digits = match["h"] or match["h2"] or match["h3"] or match["h4"]
+        hour = int(digits)
+        minute = int(match["m"] or match["m5"] or match["m2"] or match["m3"] or match["m4"] or 0)
         end = match.end()
         # "a las 3 y media", "à 15 heures moins le quart": a part of the hour after it.
         fraction = None if minute else FRACTION_AFTER_CLOCK.match(text, end)
@@ -191,6 +202,10 @@ def _foreign_time_spans(text: str, local: Local) -> Iterator[Span]:
             end = part.end()
             if (part["pm"] or part["pm2"]) and hour < 12:
                 hour += 12
+        elif match["h3"] and not match["m3"]:
+            # "a las 3": Spanish counts the hours of the day in twelves when it says no part
+            # of it; "15 Uhr", "7 h", "a las 7:00" are the 24-hour clock.
+            hour = office_hour(digits, text, end)
         at = time(hour, minute)
         if fraction is not None:
             at = shifted(at, fraction_minutes(fraction))
@@ -203,8 +218,10 @@ def _foreign_time_spans(text: str, local: Local) -> Iterator[Span]:
             if fraction is not None:
                 end = fraction.end()
                 at = shifted(at, fraction_minutes(fraction))
-        elif "ma" in match["name"].lower():
-            at = local.day_start  # "matin", "matinée", "mañana"
+        elif match["late_morning"] is not None:
+            at = time(12, 0)
+        elif "ma" in match["name"].lower() or match["name"].lower().startswith("vormittag"):
+            at = local.day_start  # "matin", "matinée", "mañana", "Vormittag"
         else:
             at = local.day_end
         # "lundi 10h, heure de Paris": a joined time may name its clock too.
