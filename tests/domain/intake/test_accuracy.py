@@ -29,15 +29,15 @@ THRESHOLDS = {
         "missing": 0.96,
         "nothing_started_when_info_missing": 0.96,
     },
-    # Rounds 1 to 9 once each had its first run (docs/intake.md); round 9, the newest, has
+    # Rounds 1 to 10 once each had its first run (docs/intake.md); round 10, the newest, has
     # been fixed least, so the pooled floors sit under the older rounds' 98 %.
     HOLDOUT_DIR: {
         "classification": 0.97,
         "ignored_reason": 0.97,
         "owners": 0.99,
         "due": 0.95,
-        "title": 0.93,
-        "missing": 0.96,
+        "title": 0.94,
+        "missing": 0.95,
         "nothing_started_when_info_missing": 0.97,
     },
 }
