@@ -66,6 +66,7 @@ from tests.support.lifecycle import (
     SandboxClockInterceptor,
     act,
     lifecycle_worker,
+    sandbox_messaging,
     spec_for,
     start_commitment,
     work_round_the_clock,
@@ -340,13 +341,7 @@ async def _offer_workers(
     """The 1:1 offer with real activities; its mail goes out only on Maya's send queue."""
     assert sandbox.state is not None
     clock = sandbox.state.clock.now
-    messaging = MessagingActivities(
-        graph,
-        sender_mailbox=AGENT,
-        links=LinkKeyRing([LINK_KEY]),
-        public_url=PUBLIC_URL,
-        clock=clock,
-    )
+    messaging = sandbox_messaging(graph, sandbox)
     agenda = AgendaActivities(
         client, graph, messaging, TemporalViews(client), people=None, task_queue=task_queue
     )

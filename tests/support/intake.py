@@ -18,12 +18,10 @@ from activities.directory.activities import DirectoryActivities
 from activities.intake.activities import IntakeActivities
 from activities.intake.questions import IntakeMailActivities
 from activities.intake.subscriptions import SubscriptionActivities
-from activities.messaging.activities import MessagingActivities
 from activities.sending.activities import SendRouting
-from domain.action_links import LinkKeyRing
 from integrations.reading_pool import BoundedReading
 from sandbox.server import SandboxServer
-from tests.support.lifecycle import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor
+from tests.support.lifecycle import SandboxClockInterceptor, sandbox_messaging
 from tests.support.mailboxes import mailbox, newest, send_as
 from tests.support.people import AGENT, MANAGER, SAM
 from tests.support.polling import eventually
@@ -137,13 +135,7 @@ async def intake_worker_on(
     """
     assert sandbox.state is not None
     clock = sandbox.state.clock.now
-    messaging = MessagingActivities(
-        graph,
-        sender_mailbox=AGENT,
-        links=LinkKeyRing([LINK_KEY]),
-        public_url=PUBLIC_URL,
-        clock=clock,
-    )
+    messaging = sandbox_messaging(graph, sandbox)
     mail = IntakeMailActivities(graph, messaging, agent_mailbox=AGENT)
     routing = SendRouting(task_queue, [AGENT], enabled=send_queues, agent_mailbox=AGENT)
     sends = submitting_activities(messaging, mail) if send_queues else []

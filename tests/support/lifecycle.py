@@ -33,6 +33,7 @@ from accord.wiring.workflow_runner import workflow_runner
 from activities.calendar.activities import CalendarActivities
 from activities.directory.activities import DirectoryActivities
 from activities.messaging.activities import MessagingActivities
+from activities.messaging.teams import TeamsChannel
 from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
 from domain.models import CommitmentSpec, Person
@@ -43,6 +44,30 @@ from workflows.commitment.workflow import CommitmentWorkflow
 
 LINK_KEY = b"test-only-link-key-of-at-least-32-bytes!"
 PUBLIC_URL = "http://accord.test"
+
+
+def sandbox_messaging(
+    graph: GraphServiceClient, sandbox: SandboxServer, *, teams: TeamsChannel | None = None
+) -> MessagingActivities:
+    """Accord's messaging activities as every test wires them to the sandbox.
+
+    Args:
+        graph: the Graph client bound to the sandbox.
+        sandbox: the running sandbox, whose clock the messages are stamped with.
+        teams: the Teams channel, for tests that reach people there too.
+
+    Returns:
+        Messaging that sends as the agent, with the tests' link key and public URL.
+    """
+    assert sandbox.state is not None
+    return MessagingActivities(
+        graph,
+        sender_mailbox=AGENT,
+        links=LinkKeyRing([LINK_KEY]),
+        public_url=PUBLIC_URL,
+        clock=sandbox.state.clock.now,
+        teams=teams,
+    )
 
 
 class _FollowTemporalTime(ActivityInboundInterceptor):
@@ -79,13 +104,7 @@ async def lifecycle_worker(
     assert sandbox.state is not None
     clock = sandbox.state.clock.now
     directory = DirectoryActivities(graph)
-    messaging = MessagingActivities(
-        graph,
-        sender_mailbox=AGENT,
-        links=LinkKeyRing([LINK_KEY]),
-        public_url=PUBLIC_URL,
-        clock=clock,
-    )
+    messaging = sandbox_messaging(graph, sandbox)
     calendar = CalendarActivities(graph, clock=clock)
     # Sends stay on the workflow's queue here: one worker, one sending mailbox.
     routing = SendRouting(task_queue, [AGENT], enabled=False)

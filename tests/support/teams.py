@@ -26,7 +26,6 @@ from accord.wiring.teams import teams_parts
 from accord.wiring.workflow_runner import workflow_runner
 from activities.calendar.activities import CalendarActivities
 from activities.directory.activities import DirectoryActivities
-from activities.messaging.activities import MessagingActivities
 from activities.messaging.teams import TeamsChannel
 from activities.sending.activities import SendRouting
 from api.teams_bot import TeamsBot
@@ -39,7 +38,7 @@ from integrations.teams.directory import GraphObjectIdDirectory
 from integrations.teams.feed import ActivityFeed
 from integrations.teams.pacing import Pacer
 from sandbox.server import SandboxServer, free_port
-from tests.support.lifecycle import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor
+from tests.support.lifecycle import LINK_KEY, PUBLIC_URL, SandboxClockInterceptor, sandbox_messaging
 from tests.support.people import AGENT
 from tests.support.polling import eventually
 from workflows.commitment.workflow import CommitmentWorkflow
@@ -198,14 +197,7 @@ async def teams_stack(
             default_channel=default_channel,
             feed=ActivityFeed(graph, bot_app_id=BOT_APP_ID),
         )
-        messaging = MessagingActivities(
-            graph,
-            sender_mailbox=AGENT,
-            links=LinkKeyRing([LINK_KEY]),
-            public_url=PUBLIC_URL,
-            clock=clock,
-            teams=channel,
-        )
+        messaging = sandbox_messaging(graph, sandbox, teams=channel)
         calendar = CalendarActivities(graph, clock=clock)
         app = build_app(
             settings=settings,
