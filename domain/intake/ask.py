@@ -8,10 +8,17 @@ know if you have questions" is not an ask, and "no action needed" rules one out.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.intake.ask_forms import instructs_in_second_person
+from domain.intake.ask_modals import (
+    ASKS_BY_FORM,
+    MODAL_REQUEST_WORDS,
+    hands_over_nothing_named,
+    named_duty,
+)
 from domain.intake.ask_words import (
     ASSIGNEE,
     COURTESY,
@@ -75,7 +82,7 @@ _REQUEST_CUE = re.compile(
     r"|sent|completed|shared|ready|signed|approved|published)\b"
     # "Let's get the incident write-up done by Tuesday": a shared ask is still an ask.
     r"|\blet['\u2019]?s\s+(?:get|have|make\s+sure|aim\s+to|try\s+to|finish|wrap\s+up|ship"
-    r"|close\s+out|nail\s+down)\b|" + FOREIGN_REQUEST_CUE + r")",
+    r"|close\s+out|nail\s+down)\b|" + FOREIGN_REQUEST_CUE + "|" + ASKS_BY_FORM + r")",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
@@ -202,7 +209,7 @@ _REQUEST_WORDS = (
     r"|task\s*:|ask\s*:|to\s*do\s*:|your\s+action\s*:"
     r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u|(?:one|either|any)\s+of\s+you)"
     r"(?:\s+in\s+\w+)?|need\s+(?:someone|somebody)\s+to"
-    r"|" + FOREIGN_REQUEST_WORDS + r")"
+    r"|" + FOREIGN_REQUEST_WORDS + "|" + MODAL_REQUEST_WORDS + r")"
 )
 _REQUEST_PREFIX = re.compile(
     r"^(?:" + _REQUEST_WORDS + r"|just|quickly|also|possibly|perhaps|maybe|still|then|each"
@@ -322,6 +329,8 @@ def content_lines(text: str) -> list[str]:
     Returns:
         The non-empty lines between the greeting and the sign-off.
     """
+    # Emoji and pictographs ("... Thursday without fail 🙏", as phones write) carry no words.
+    text = "".join(" " if _is_pictograph(char) else char for char in text)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if lines and _GREETING_LINE.match(lines[0]):
         lines = lines[1:]
@@ -330,6 +339,18 @@ def content_lines(text: str) -> list[str]:
             lines = lines[:index]
             break
     return lines
+
+
+def _is_pictograph(char: str) -> bool:
+    """An emoji, a pictograph or a joiner of them (not a letter, digit or punctuation)."""
+    return (
+        unicodedata.category(char) == "So"
+        or char in "\u200d\ufe0f"
+        or _SKIN_TONE <= char <= "\U0001f3ff"
+    )
+
+
+_SKIN_TONE = "\U0001f3fb"
 
 
 def sentences(lines: list[str]) -> list[str]:
@@ -417,6 +438,9 @@ def is_statement_ask(sentence: str, names: list[str], due: DueParse, *, bare: bo
     body = _LEADING_FILLER.sub("", _strip_addressing(plain, names))
     if delegation(body) is not None:
         return True
+    if named_duty(body, names):
+        # "Il faut que Sam dépose le dossier d'ici vendredi": a recipient's duty, by name.
+        return due.strength >= _STRONG
     if _is_shared_ask(body, due) or _proposes_date(body, due):
         return True
     if _COORDINATED.match(body) is not None:
@@ -812,6 +836,10 @@ def find_ask(
         if due is None and dated is not None and _awaits_act(sentence, names):
             # "Sam, the statements need your sign-off next Monday": the wait sets the deadline.
             due = dated(without_courtesy(sentence))
+        if due is None and dated is not None and _FIRM_AFTER.search(sentence):
+            # "Priya, the budget Thursday without fail": a word of limit after the date
+            # makes it a deadline, as a cue word before it would.
+            due = dated(without_courtesy(sentence))
         if due is not None and is_statement_ask(sentence, names, due):
             return Ask(sentence=sentence, statement=True)
         if due is None and is_unhurried_ask(sentence, names):
@@ -921,6 +949,8 @@ def _could_be_statement(sentence: str, names: list[str]) -> bool:
         return True
     if ASSIGNEE.match(body) or obligation(body) or _COORDINATED.match(body):
         return True
+    if named_duty(body, names):
+        return True
     if person_label(body, names)[0] or body != sentence.strip():
         # Said to someone by name: a bare thing may follow ("Grace — Q4 plan, Friday").
         return True
@@ -966,6 +996,9 @@ def delegate_of(sentence: str, names: list[str]) -> str:
     match = delegation(body)
     if match is not None:
         return next(match[group] for group in _NAME_GROUPS if match[group])
+    duty_of = named_duty(body, names)
+    if duty_of:
+        return duty_of
     labelled = person_label(body, names)[0]
     if labelled:
         return labelled
@@ -1153,6 +1186,12 @@ def title_from(
         # "Il faut renvoyer le formulaire avant vendredi. Tu t'en occupes ?": the work is
         # what the sentence before names.
         return title_from(before, due_text=due_text, subject=subject, names=names)
+    if hands_over_nothing_named(_strip_addressing(sentence.strip(), names)):
+        # "The rota needs updating by Friday. Omar, that's with you": the work is what the
+        # sentence before names, or else what the subject says.
+        if before:
+            return title_from(before, due_text=due_text, subject=subject, names=names)
+        return _shorten(_capitalise(clean_subject(subject)), TITLE_MAX_CHARS)
     text = without_courtesy(sentence).strip()
     proposed = _proposed_work(_LEADING_FILLER.sub("", _strip_addressing(text, names)), due_text)
     if proposed:
@@ -1189,6 +1228,9 @@ def title_from(
         text = shorter
     text = text.strip(" ,;:-\u2013\u2014")
     topic = clean_subject(subject)
+    if not _LEADING_FILLER.sub("", topic + " ").strip():
+        # A subject of filler words ("Quick one", "Kurze Frage") names no work.
+        topic = ""
     words = text.lower().split()
     referent = _referent(before)
     if len(words) >= 3 and words[1] in _OBJECT_PRONOUNS and (topic or referent):

@@ -33,7 +33,8 @@ FOREIGN_REQUEST_CUE = (
     r"|\bstp\b|\bj['\u2019]ai\s+besoin\b|\bnous\s+avons\s+besoin\b"
     # "Tu t'en occupes ?", "¿Te encargas tú?", "Kümmerst du dich darum?": asked whether the
     # reader takes on the work just named, a question in the second person.
-    r"|\b" + TAKE_ON + r"\b(?=[^.!?\n]{0,40}\?)"
+    # The work may follow ("¿Te encargas de renovar los seguros de la flotilla?").
+    r"|\b" + TAKE_ON + r"\b(?=[^.!?\n]{0,200}\?)"
     # "Il me faut le rapport": "falloir" with the writer as its object is "I need", so it
     # asks as "j'ai besoin de" does, when a thing follows.
     r"|\bil\s+(?:me|nous)\s+(?:faut|faudrait|faudra)\s+(?:le|la|les|l['\u2019]|ton|ta|tes|votre"

@@ -21,26 +21,27 @@ _COMMON_WORDS = {
         "the a an and or to of in on for by with is are be it this that you your we our i me my"
         " can could would will please need send draft get have has do does at from if as so"
         " what when who let make sure thanks thank hi hello team all next week friday monday"
-        " today tomorrow"
+        " today tomorrow tuesday wednesday thursday saturday sunday pls asap eod cob"
     ),
     "de": _words(
         "der die das den dem des ein eine einen und oder zu zum zur von mit ist sind bitte du"
         " sie ihr wir ich mich mir dich dir dein deine ihre unser kannst könntest können"
         " könnten würdest würden bis für auf nicht noch schon danke hallo liebe lieber"
         " grüße gruß bericht woche nächste morgen heute freitag montag auch wie was wann"
-        " bei nach"
+        " bei nach dienstag mittwoch donnerstag samstag sonntag bzw asap"
     ),
     "fr": _words(
         "le la les un une des et ou à au aux de du pour par avec est sont il elle nous vous"
         " je tu ton ta tes votre vos notre merci bonjour salut peux pouvez pourrais pourriez"
         " d'ici avant semaine prochaine demain aujourd'hui vendredi lundi s'il plaît svp"
-        " que qui quand ce cette sur dans pas"
+        " que qui quand ce cette sur dans pas mardi mercredi jeudi samedi dimanche stp me te"
+        " moi toi"
     ),
     "es": _words(
         "el la los las un una unos y o a al de del para por con es son está él ella nosotros"
         " usted tú te tu su nuestro gracias hola puedes podrías puede podría favor antes"
         " semana próxima mañana hoy viernes lunes que quien cuando este esta en no me lo"
-        " necesito"
+        " necesito martes miércoles jueves sábado domingo porfa"
     ),
 }
 # Languages intake does not read, so that Dutch, Italian or Portuguese mail is not taken for

@@ -142,7 +142,15 @@ def obligation_work(text: str) -> str:
     thing = match["thing"] if match["thing"] is not None else match["thing_m"]
     rest = text[match.end() :]
     verb = _french_infinitive(done) if match.re is _FRENCH else _english_base(done)
+    # The thing opened the sentence ("The rota needs ..."); after the verb its article is
+    # lower-case ("Update the rota"), while a name keeps its capital.
+    thing = _OPENING_ARTICLE.sub(lambda article: article[0].lower(), thing, count=1)
     return f"{verb} {thing}{rest}"
+
+
+_OPENING_ARTICLE = re.compile(
+    r"^(?:The|Our|This|That|These|Those|Le|La|Les|L['\u2019]|Notre|Nos|Ce|Cet|Cette|Ces)\b"
+)
 
 
 def _english_base(participle: str) -> str:

@@ -34,6 +34,7 @@ from domain.intake.ask import (
 )
 from domain.intake.due_dates.dates import find_due_dates
 from domain.intake.guard_rails import is_group, short_notice
+from domain.intake.informed import called_by_name, kept_informed, without_informed
 from domain.intake.languages import detect_language
 from domain.intake.models import (
     Draft,
@@ -296,7 +297,7 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
     own_lines = lines
     has_deadline = _deadline_check(email.sent_at, context, zone)
     any_date = _deadline_check(email.sent_at, context, zone, require_cue=False)
-    no_action = says_no_action(without_courtesy(split.new))
+    no_action = says_no_action(without_courtesy(without_informed(split.new, owners)))
     ask = None if no_action else find_ask(lines, names, has_deadline, dated=any_date)
     if ask is None and not no_action and split.quoted and _is_forward(email, split.new):
         forwarded = _forwarded_lines(email, split.quoted, split.quoted_from)
@@ -357,6 +358,8 @@ def read_email(email: InboundEmail, context: SenderContext) -> Reading:
         owners = _owners_named_in_text(ask.sentence, lines, email, context, notes, delegate)
     elif len(owners) > 1:
         owners = _owners_meant(ask.sentence, owners, delegate, notes)
+    if len(owners) > 1:
+        owners = _without_copied(ask.sentence, "\n".join(own_lines), owners, notes)
     if len(email.body) > MAX_ANALYSED_CHARS:
         notes.append(
             f"Your message is long, so I read only its first {MAX_ANALYSED_CHARS:,} characters."
@@ -555,6 +558,24 @@ def _owners_meant(
         notes.append(f"I could not tell whether this is for {names}.")
         return []
     return owners
+
+
+def _without_copied(
+    sentence: str, text: str, owners: list[Mailbox], notes: list[str]
+) -> list[Mailbox]:
+    """Of several owners, leave out those only kept informed, or keep the one the ask calls.
+
+    "Omar, that's with you; Maya, just for visibility": Maya is copied, not asked. "One
+    thing I need from you, Nina: the cap table": the ask calls one of them by name.
+    """
+    informed = kept_informed(text, owners)
+    if informed:
+        names = ", ".join(person.name or person.address for person in informed)
+        notes.append(f"You said {names} is only kept informed, so this is not for them.")
+        return [owner for owner in owners if owner not in informed]
+    called = {name.lower() for name in called_by_name(sentence)}
+    meant = [owner for owner in owners if owner.first_name.lower() in called]
+    return meant if len(meant) == 1 else owners
 
 
 def _people_in(text: str, people: list[Mailbox]) -> list[Mailbox]:

@@ -29,10 +29,35 @@ _HOUR_VALUES = {
     name: index + 1 for names in _HOUR_NAMES.values() for index, name in enumerate(names)
 } | {"fuenf": 5, "zwoelf": 12, "noon": 12, "midday": 12, "midi": 12, "midnight": 0,
      "minuit": 0}  # fmt: skip
+# The afternoon's and evening's hours on the 24-hour clock, which German and French say in
+# words ("fünfzehn Uhr", "quinze heures") and Spanish in formal writing ("las diecisiete horas").
+_LATE_HOUR_NAMES = {
+    "de": ("dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn", "neunzehn",
+           "zwanzig", "einundzwanzig", "zweiundzwanzig", "dreiundzwanzig"),
+    "fr": ("treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf",
+           "vingt", "vingt et une", "vingt-deux", "vingt-trois"),
+    "es": ("trece", "catorce", "quince", "dieciséis", "diecisiete", "dieciocho", "diecinueve",
+           "veinte", "veintiuna", "veintidós", "veintitrés"),
+}  # fmt: skip
+_HOUR_VALUES |= {
+    name: index + 13 for names in _LATE_HOUR_NAMES.values() for index, name in enumerate(names)
+}
+# Minutes said in words after the hour's word: "quinze heures trente", "neun Uhr dreißig".
+_MINUTE_WORDS = {
+    "quinze": 15, "trente": 30, "quarante-cinq": 45, "fünfzehn": 15, "fuenfzehn": 15,
+    "dreißig": 30, "dreissig": 30, "fünfundvierzig": 45, "quince": 15, "treinta": 30,
+    "cuarenta y cinco": 45,
+}  # fmt: skip
+_MINUTES_AFTER = (
+    r"(?:\s+(?P<word_min>"
+    + "|".join(sorted(map(re.escape, _MINUTE_WORDS), key=len, reverse=True))
+    + r"|[0-5]\d)(?![\w:/]|[.,]\d))?"
+)
 
 
 def _hours(language: str, *extra: str, digits: bool = True) -> str:
-    names = sorted((*_HOUR_NAMES[language], *extra), key=len, reverse=True)
+    late = _LATE_HOUR_NAMES.get(language, ())
+    names = sorted((*_HOUR_NAMES[language], *late, *extra), key=len, reverse=True)
     # Digits too, but never the start of a date or a decimal ("halb 4.5", "quarter to 3/4").
     numbers = r"|1\d|2[0-3]|0?\d" if digits else ""
     return r"(?P<hour>" + "|".join(names) + numbers + r")(?!\w)(?![.:/,]\d)"
@@ -75,10 +100,34 @@ _FRENCH = re.compile(
     r"|(?<=jusqu'à\s)|(?<=jusqu\u2019à\s))"
     r"(?:(?P<noon>midi|minuit)|"
     + _hours("fr")
-    + r"\s+heures?)(?!\s*d[e'\u2019])"
+    + r"\s+heures?"
+    + _MINUTES_AFTER
+    + r")(?!\s*d[e'\u2019])"
     + _ROMANCE_FRACTION
     + r"?"
     + _PART_OF_DAY,
+    re.IGNORECASE,
+)
+# "midi et demi", "minuit moins le quart": noon with its fraction is a time wherever it stands
+# ("demain midi et demi"), with no word before it to say so.
+_FRENCH_NOON = re.compile(
+    r"(?<!\w)(?P<noon>midi|minuit)" + _ROMANCE_FRACTION + r"(?!\w)" + _PART_OF_DAY,
+    re.IGNORECASE,
+)
+# "neun Uhr", "fünfzehn Uhr dreißig": the German hour in words with its "Uhr".
+_GERMAN_WORDS = re.compile(
+    r"(?<!\w)"
+    + _hours("de", "fuenf", "zwoelf", digits=False)
+    + r"\s+uhr(?!\w)"
+    + _MINUTES_AFTER
+    + r"(?:\s+(?P<de_part>nachmittags|abends|morgens|vormittags|früh)\b)?",
+    re.IGNORECASE,
+)
+# "three o'clock", "by nine o'clock in the morning".
+_ENGLISH_WORDS = re.compile(
+    r"(?<!\w)" + _hours("en", digits=False) + r"\s+o['\u2019]clock(?!\w)"
+    r"(?:\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?!\w)"
+    r"|\s+in\s+the\s+(?P<part>morning|afternoon|evening)\b)?",
     re.IGNORECASE,
 )
 # "a las tres y media", "antes de las cuatro menos cuarto", "para la una": the hour in words
@@ -88,6 +137,8 @@ _SPANISH = re.compile(
     # The word before belongs to the time, as in "a las 15", so "el viernes a las tres" joins.
     r"(?<!\w)(?:a|antes\s+de|hasta|para|sobre|hacia)\s+las?\s+"
     + _hours("es", digits=False)
+    + r"(?:\s+horas)?"
+    + _MINUTES_AFTER.replace("[0-5]", "(?!)[0-5]")
     + _ROMANCE_FRACTION
     + r"?"
     + _PART_OF_DAY
@@ -113,7 +164,7 @@ def shifted(at: time, minutes: int) -> time:
 
 
 # The words after an hour that put it in the morning or in the afternoon or evening.
-_MORNING_WORDS = ("a", "morning", "morgens", "vormittags", "mañana", "manana", "matin")
+_MORNING_WORDS = ("a", "morning", "morgens", "vormittags", "früh", "mañana", "manana", "matin")
 _EVENING_WORDS = (
     "p", "afternoon", "evening", "nachmittags", "abends", "tarde", "noche", "soir",
     "après-midi", "apres-midi",
@@ -159,7 +210,16 @@ def _german_minutes(match: re.Match[str]) -> int:
 
 
 def _french_or_spanish_minutes(match: re.Match[str]) -> int:
-    return fraction_minutes(match) if match["plus"] or match["minus"] else 0
+    if match["plus"] or match["minus"]:
+        return fraction_minutes(match)
+    return _said_minutes(match)
+
+
+def _said_minutes(match: re.Match[str]) -> int:
+    words = (match.groupdict().get("word_min") or "").lower()
+    if not words:
+        return 0
+    return int(words) if words.isdigit() else _MINUTE_WORDS[" ".join(words.split())]
 
 
 def spoken_time_spans(text: str) -> Iterator[Span]:
@@ -175,7 +235,10 @@ def spoken_time_spans(text: str) -> Iterator[Span]:
         (_ENGLISH, _english_minutes),
         (_GERMAN, _german_minutes),
         (_FRENCH, _french_or_spanish_minutes),
+        (_FRENCH_NOON, _french_or_spanish_minutes),
         (_SPANISH, _french_or_spanish_minutes),
+        (_GERMAN_WORDS, _said_minutes),
+        (_ENGLISH_WORDS, _said_minutes),
     ):
         for match in pattern.finditer(text):
             if (

@@ -14,7 +14,11 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from domain.intake.due_dates.calendar_words import MONTHS, NUMBER_WORDS, WEEKDAYS
-from domain.intake.due_dates.holidays import last_working_day_of_month, on_a_day_off
+from domain.intake.due_dates.holidays import (
+    add_working_days,
+    last_working_day_of_month,
+    on_a_day_off,
+)
 from domain.intake.due_dates.spans import (
     RECENT_PAST,
     DateValue,
@@ -22,7 +26,6 @@ from domain.intake.due_dates.spans import (
     Local,
     Span,
     add_months,
-    add_working_days,
     day_the_month_lacks,
     ends_clause,
     last_weekday_of_month,
@@ -347,7 +350,7 @@ def _duration(match: re.Match[str], local: Local) -> DateValue | None:
         count, unit = count * 2, "week"
     if unit.startswith("day"):
         if working:
-            reading = add_working_days(local.today, count)
+            reading = add_working_days(local.today, count, local.region)
         else:
             reading = local.today + timedelta(days=count)
     elif unit.startswith("week"):

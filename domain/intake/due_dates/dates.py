@@ -13,7 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from domain.intake.due_dates.calendar_words import MONTH_FIRST_REGIONS, MONTH_FIRST_ZONE_PREFIXES
+from domain.intake.due_dates.counted_on import counted_on_spans
 from domain.intake.due_dates.date_phrases import date_spans
+from domain.intake.due_dates.day_parts import day_part_hour_spans
+from domain.intake.due_dates.days_off import days_off_spans
 from domain.intake.due_dates.events import event_before_day, event_between
 from domain.intake.due_dates.foreign_phrases import foreign_date_spans
 from domain.intake.due_dates.holidays import region_for
@@ -71,16 +74,19 @@ _WEAK_AFTER_CUE = re.compile(
     re.IGNORECASE,
 )
 _HARD_LIMIT = re.compile(
-    r"^\s*,?\s*(?:at\s+the\s+(?:very\s+)?latest|latest|hard\s+stop|no\s+later|sp[äa]testens"
-    r"|au\s+plus\s+tard|dernier\s+d[ée]lai|a\s+m[áa]s\s+tardar|como\s+muy\s+tarde"
+    r"^\s*,?\s*(?:at\s+the\s+(?:very\s+)?latest|latest|hard\s+stop|no\s+later"
+    r"|(?:aller)?sp[äa]testens|au\s+plus\s+tard|dernier\s+d[ée]lai|a\s+m[áa]s\s+tardar"
+    # "como tarde", "a lo más tarde": the Spanish of the Americas for "at the latest".
+    r"|como\s+(?:muy\s+)?tarde|a\s+lo\s+m[áa]s\s+tarde"
     r"|sin\s+falta)\b",
     re.IGNORECASE,
 )
 # "viernes a mediodía. Sin falta.", "Friday noon. No later.": the limit said as a fragment of
 # its own, right after the sentence with the date.
 _HARD_LIMIT_FRAGMENT = re.compile(
-    r"^\s*[.;!]\s*(?:at\s+the\s+(?:very\s+)?latest|no\s+later|sp[äa]testens|au\s+plus\s+tard"
-    r"|dernier\s+d[ée]lai|a\s+m[áa]s\s+tardar|como\s+muy\s+tarde|sin\s+falta|sans\s+faute"
+    r"^\s*[.;!]\s*(?:at\s+the\s+(?:very\s+)?latest|no\s+later|(?:aller)?sp[äa]testens"
+    r"|au\s+plus\s+tard|dernier\s+d[ée]lai|a\s+m[áa]s\s+tardar|como\s+(?:muy\s+)?tarde"
+    r"|a\s+lo\s+m[áa]s\s+tarde|sin\s+falta|sans\s+faute"
     r"|ohne\s+ausnahme)\s*(?:[,.!;]|$)",
     re.IGNORECASE,
 )
@@ -648,8 +654,11 @@ def find_due_dates(
             *foreign_date_spans(text, local),
             *month_part_spans(text, local),
             *week_day_spans(text, local),
+            *counted_on_spans(text, local),
+            *days_off_spans(text, local),
             *period_end_clause_spans(text, local),
             *time_spans(text, local),
+            *day_part_hour_spans(text),
         ]
     )
     candidates = [

@@ -34,6 +34,18 @@ _EVENT_GAP = re.compile(
     re.IGNORECASE,
 )
 _EVENT_GAP_CHARS = 80
+# A relative clause after the event's day saying when the event starts: "before the board
+# meeting on Tuesday, which starts at 9", "vor der Sitzung am Dienstag, die beginnt um 9 Uhr"
+# (or "die um 9 Uhr beginnt"), "avant le comité de mardi, qui commence à 9h", "antes de la
+# junta del martes, que empieza a las 9".
+_RELATIVE_START = re.compile(
+    r",?\s*(?:which|that|die|der|das|welche[rs]?|qui|que|el\s+cual|la\s+cual)\s+"
+    r"(?:(?:will|wird|va\s+a|doit)\s+)?"
+    r"(?:(?P<verb>" + _STARTS.removesuffix("?") + r"|is|ist|est|es)\s*)?"
+    r"(?:at|um|gegen|à|vers|a\s+las?|sobre\s+las?|hacia\s+las?)?\s*",
+    re.IGNORECASE,
+)
+_STARTS_AFTER = re.compile(r"\s*" + _STARTS.removesuffix("?") + r"(?!\w)", re.IGNORECASE)
 _EVENT_DETERMINER = re.compile(
     r"(?:the|our|my|your|his|her|their|this|that|le|la|les|l['\u2019]|el|los|las|der|die|das"
     r"|dem|den|unser|unsere|unserer|notre|nuestra|nuestro)\s",
@@ -46,7 +58,11 @@ _EVENT_NOUN = re.compile(
     r"|pitch|committee|panel|meet|show|event|summit|forum|readout|read-out|sign-?off|exam"
     r"|besprechung|sitzung|termin|präsentation|praesentation|telko|r[ée]union|comit[ée]"
     r"|pr[ée]sentation|rendez-vous|entretien|reuni[óo]n|presentaci[óo]n|junta|llamada"
-    r"|entrevista|cita)\b",
+    r"|entrevista|cita"
+    # Drills, inspections and rehearsals are events with a start too.
+    r"|drill|inspection|rehearsal|walkthrough|go-?live|cut-?over|[üu]bung|inspektion|begehung"
+    r"|schulung|probe|exercice|visite|formation|r[ée]p[ée]tition|simulacro|inspecci[óo]n"
+    r"|visita|auditor[íi]a|formaci[óo]n|ensayo)\b",
     re.IGNORECASE,
 )
 
@@ -56,9 +72,11 @@ _EVENT_NOUN = re.compile(
 # del consejo del lunes". Matched against the 80 characters before the day.
 _EVENT_BEFORE_DAY = re.compile(
     r"(?:(?P<strong>\bbefore|\bahead\s+of|\bprior\s+to|\bby|\bvor|\bbis\s+zu[rm]|\bavant"
-    r"|\bd['\u2019]ici|\bantes\s+de)|(?P<weak>\bfor|\bf[üu]r|\bzu[rm]|\bpour|\bpara))\s*"
-    r"(?P<event>(?:the|our|my|your|this|le|la|les|l['\u2019]|el|los|las|der|dem|die|das|unserer?"
-    r"|notre|nuestra|nuestro)\s*[^\d.!?\n]{1,60}?)"
+    r"|\bd['\u2019]ici|\bantes\s+del(?=\s)|\bantes\s+de)|(?P<weak>\bfor|\bf[üu]r|\bzu[rm]"
+    r"|\bpour|\bpara))\s*"
+    # The article may be in the word before: "antes del simulacro", "bis zur Sitzung".
+    r"(?P<event>(?:(?:the|our|my|your|this|le|la|les|l['\u2019]|el|los|las|der|dem|die|das"
+    r"|unserer?|notre|nuestra|nuestro)\s*|(?<=del\s)|(?<=zu[rm]\s))[^\d.!?\n]{1,60}?)"
     r"\s+(?:on|am|vom|de|du|del|des)\s*(?:(?:the|le|la|el|dem|der|den)\s+)?$",
     re.IGNORECASE,
 )
@@ -113,6 +131,14 @@ def event_between(first: Span, second: Span, text: str) -> str | None:
     gap = text[first.end : second.start]
     if len(gap) > _EVENT_GAP_CHARS:
         return None
+    relative = _RELATIVE_START.fullmatch(gap)
+    if relative is not None and (
+        relative["verb"] is not None or _STARTS_AFTER.match(text, second.end) is not None
+    ):
+        # The event was named before its day: "before the meeting on Tuesday, which starts at 9".
+        named = event_before_day(text, first)
+        if named is not None:
+            return named[0]
     match = _EVENT_GAP.fullmatch(gap)
     if match is None:
         return None

@@ -21,6 +21,7 @@ from domain.intake.due_dates.calendar_words import (
 from domain.intake.due_dates.date_phrases import period_end
 from domain.intake.due_dates.holidays import (
     HOLIDAY_PATTERN,
+    add_working_days,
     holiday_date,
     last_working_day_of_month,
     on_a_day_off,
@@ -33,7 +34,6 @@ from domain.intake.due_dates.spans import (
     Local,
     Span,
     add_months,
-    add_working_days,
     day_the_month_lacks,
     ends_clause,
     nearest_year,
@@ -234,7 +234,7 @@ def _duration(match: re.Match[str], local: Local) -> DateValue | None:
     elif unit.startswith(("monat", "mois", "mes")):
         reading = add_months(local.today, count)
     elif working:
-        reading = add_working_days(local.today, count)
+        reading = add_working_days(local.today, count, local.region)
     else:
         reading = local.today + timedelta(days=count)
     return DateValue([reading], self_cued=True)
@@ -331,7 +331,9 @@ FOREIGN_DATE_PATTERNS: list[tuple[re.Pattern[str], _Reader]] = [
             r"(?<!\w)(?P<rel>" + _WITHIN_TODAY.pattern + r"|esta\s+tarde|cet\s+apr[èe]s-midi"
             r"|heute\s+abend|heute\s+nacht|heute|übermorgen"
             # The article before "morgen" is a word of its own: "das Team morgen" is a day.
-            r"|(?<!\bguten\s)(?<!\bam\s)(?<!\bjeden\s)(?<!\bden\s)morgen(?!\s*[,!])"
+            # "Bis morgen, Lukas" takes leave; "bis morgen, 17 Uhr" sets a time.
+            r"|(?<!\bguten\s)(?<!\bam\s)(?<!\bjeden\s)(?<!\bden\s)morgen(?!\s*!)"
+            r"(?!\s*,(?!\s*(?:um\s+|gegen\s+|bis\s+)?\d{1,2}(?:[:.]\d{2}|\s*(?:uhr|h)(?!\w))))"
             r"|aujourd['\u2019]hui|après[-\s]demain|demain|ce\s+soir"
             r"|hoy|esta\s+noche|pasado\s+ma[ñn]ana|(?<!\bla\s)(?<!\besta\s)ma[ñn]ana)(?!\w)",
             re.IGNORECASE,

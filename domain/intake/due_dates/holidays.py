@@ -112,7 +112,15 @@ _HOLIDAYS: list[tuple[str, _Rule]] = [
         _fixed(1, 6),
     ),
     (r"thanksgiving(?:\s+day)?", _thanksgiving),
-    (r"(?:the\s+)?fourth\s+of\s+july|july\s+4th", _fixed(7, 4)),
+    # "before the Fourth": the capitalised ordinal alone is the holiday, "the fourth" is not.
+    (
+        r"(?:the\s+)?fourth\s+of\s+july|july\s+4th"
+        r"|(?-i:the\s+Fourth)(?!\s+(?:of\b|[A-Z]))",
+        _fixed(7, 4),
+    ),
+    # The national holidays of the independence, each country's own (Chile's 18 September,
+    # Peru's 28 July), named as a festival rather than a day.
+    (r"fiestas\s+patrias|fiestas\s+de\s+la\s+independencia", _independence_day),
     (
         r"independence\s+day|d[ií]a\s+de\s+(?:la\s+)?independencia"
         r"|f[êe]te\s+de\s+l['\u2019]ind[ée]pendance|unabh[äa]ngigkeitstag",
@@ -187,11 +195,36 @@ _FIXED_DAYS: dict[str, frozenset[tuple[int, int]]] = {
         "CH": [(1, 1), (8, 1), (12, 25), (12, 26)],
         "FR": [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)],
         "BE": [(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)],
+        "LU": [(1, 1), (5, 1), (5, 9), (6, 23), (8, 15), (11, 1), (12, 25), (12, 26)],
         "ES": [(1, 1), (1, 6), (5, 1), (8, 15), (10, 12), (11, 1), (12, 6), (12, 8), (12, 25)],
         "MX": [(1, 1), (5, 1), (9, 16), (12, 25)],
         "CO": [(1, 1), (5, 1), (7, 20), (8, 7), (12, 8), (12, 25)],
         "AR": [(1, 1), (3, 24), (4, 2), (5, 1), (5, 25), (6, 20), (7, 9), (12, 8), (12, 25)],
         "BR": [(1, 1), (4, 21), (5, 1), (9, 7), (10, 12), (11, 2), (11, 15), (12, 25)],
+        "CL": [
+            (1, 1),
+            (5, 1),
+            (5, 21),
+            (8, 15),
+            (9, 18),
+            (9, 19),
+            (10, 31),
+            (11, 1),
+            (12, 8),
+            (12, 25),
+        ],
+        "PE": [
+            (1, 1),
+            (5, 1),
+            (6, 29),
+            (7, 28),
+            (7, 29),
+            (8, 30),
+            (10, 8),
+            (11, 1),
+            (12, 8),
+            (12, 25),
+        ],
         "GB": [(1, 1), (12, 25), (12, 26)],
         "IE": [(1, 1), (3, 17), (12, 25), (12, 26)],
         "US": [(1, 1), (6, 19), (7, 4), (12, 25)],
@@ -207,11 +240,14 @@ _MOVING_DAYS: dict[str, tuple[_Rule, ...]] = {
     "CH": (_from_easter(-2), *_EASTER_MONDAY_ETC),
     "FR": _EASTER_MONDAY_ETC,
     "BE": _EASTER_MONDAY_ETC,
+    "LU": _EASTER_MONDAY_ETC,
     "ES": (_from_easter(-2),),
     "MX": (_weekday_rule(2, 0, 1), _weekday_rule(3, 0, 3), _weekday_rule(11, 0, 3)),
     "CO": (_from_easter(-3), _from_easter(-2)),
     "AR": (_from_easter(-3), _from_easter(-2)),
     "BR": (_from_easter(-2),),
+    "CL": (_from_easter(-2),),
+    "PE": (_from_easter(-3), _from_easter(-2)),
     "GB": (
         _from_easter(-2),
         _from_easter(1),
@@ -251,6 +287,19 @@ def working_day_before(day: date, region: str) -> date:
     day -= timedelta(days=1)
     while day.weekday() >= 5 or is_public_holiday(day, region):
         day -= timedelta(days=1)
+    return day
+
+
+def add_working_days(day: date, count: int, region: str) -> date:
+    """The day ``count`` working days after ``day``: weekends and the region's holidays skipped.
+
+    "Within three business days" from Sydney on the Thursday before Easter is the next
+    Thursday: Good Friday and Easter Monday are nobody's working days there.
+    """
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and not is_public_holiday(day, region):
+            count -= 1
     return day
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from domain.intake.due_dates.date_phrases import date_spans
 from domain.intake.due_dates.foreign_phrases import foreign_date_spans
+from domain.intake.due_dates.holidays import is_public_holiday
 from domain.intake.due_dates.month_parts import month_part_spans
 from domain.intake.due_dates.spans import Kind, Local, Span, TimeValue
 
@@ -81,10 +82,18 @@ def on_their_clock(spans: list[Span], text: str, local: Local) -> list[Span]:
 
 
 def time_alone_due(time_value: TimeValue, local: Local) -> datetime:
-    """A time without a day ("by 10am New York time"): the next time that clock shows it."""
+    """A time without a day ("by 10am New York time"): the next time that clock shows it.
+
+    Once today's has passed it is the next working day's: "bis 10 Uhr" written on a
+    Saturday, or on a Friday evening, is Monday's 10:00, since nobody sets a deadline for a
+    day off they do not name.
+    """
     zone = time_value.zone or local.zone
     today = local.now.astimezone(zone).date()
     due = datetime.combine(today, time_value.at, zone)
     if due <= local.now:
-        due = datetime.combine(today + timedelta(days=1), time_value.at, zone)
+        day = today + timedelta(days=1)
+        while day.weekday() >= 5 or is_public_holiday(day, local.region):
+            day += timedelta(days=1)
+        due = datetime.combine(day, time_value.at, zone)
     return due

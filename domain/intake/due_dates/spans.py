@@ -178,15 +178,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def add_working_days(day: date, count: int) -> date:
-    """The day ``count`` weekdays after ``day``."""
-    while count > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
-
-
 def week_start(day: date) -> date:
     """The Monday of ``day``'s week."""
     return day - timedelta(days=day.weekday())

@@ -28,8 +28,8 @@ from tests.support.intake_mail import WEDNESDAY, local, read
         ),
         (
             "vor der Besprechung am Freitag, die um 11 Uhr beginnt",
-            "2026-12-04 17:00",
-            "",
+            "2026-12-04 11:00",
+            "when the Besprechung on Freitag starts (11:00)",
         ),
     ],
 )
