@@ -29,16 +29,16 @@ THRESHOLDS = {
         "missing": 0.96,
         "nothing_started_when_info_missing": 0.96,
     },
-    # Rounds 1 to 10 once each had its first run (docs/intake.md); round 10, the newest, has
+    # Rounds 1 to 11 once each had its first run (docs/intake.md); the newest rounds have
     # been fixed least, so the pooled floors sit under the older rounds' 98 %.
     HOLDOUT_DIR: {
         "classification": 0.97,
-        "ignored_reason": 0.97,
+        "ignored_reason": 0.96,
         "owners": 0.99,
-        "due": 0.95,
-        "title": 0.94,
-        "missing": 0.95,
-        "nothing_started_when_info_missing": 0.97,
+        "due": 0.96,
+        "title": 0.95,
+        "missing": 0.94,
+        "nothing_started_when_info_missing": 0.96,
     },
 }
 
@@ -49,6 +49,8 @@ THRESHOLDS = {
 KNOWN_FALSE_STARTS: dict[Path, frozenset[str]] = {
     HOLDOUT_DIR: frozenset({"f9-en-spoof-723"}),
 }
+# Round 11's first run made one through intake too (f11-en-thirdparty-706, a status note that
+# reports someone else's promise); it is not listed: the reader must leave it alone.
 
 
 # A fresh round exists only between writing it and moving it to holdout/ (see its README).
