@@ -15,7 +15,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from bench import burst, report
+from bench import burst, report, workflow_floor
 from bench.baseline import BaselineInput, BaselineStep, BaselineWorkflow, no_op
 from bench.history import history_counts
 from bench.results import percentile
@@ -62,3 +62,9 @@ def test_burst_and_report_run_at_their_smallest(tmp_path: Path) -> None:
     page, plot = tmp_path / "performance.md", tmp_path / "performance.png"
     report.main(["--results", str(results), "--page", str(page), "--plot", str(plot)])
     assert "## 2. Burst pacing" in page.read_text() and plot.stat().st_size > 0
+
+
+def test_the_workflow_floor_runs_at_its_smallest(tmp_path: Path) -> None:
+    workflow_floor.main(["--first", "1", "--n", "3", "--output", str(tmp_path)])
+    figures = json.loads((tmp_path / "workflow_floor_sandboxed.json").read_text())["figures"]
+    assert (figures["cached_first"], figures["cached_last"]) == (1, 3)
