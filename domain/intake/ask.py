@@ -48,6 +48,12 @@ from domain.intake.handover_dates import handover_deadline
 from domain.intake.labels import person_label
 from domain.intake.languages import is_read_language
 from domain.intake.models import DueParse
+from domain.intake.news_labels import (
+    after_lead_in,
+    clause_after_label,
+    reports_someone_else,
+    takes_an_object,
+)
 from domain.intake.obligations import (
     awaits_act,
     obligation,
@@ -77,7 +83,9 @@ _REQUEST_CUE = re.compile(
     r"|you\s+own\b|can\s+you\s+own|i'?m\s+counting\s+on\s+you|action\s+items?\b"
     r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|whoever|u"
     r"|(?:one|either|any)\s+of\s+you)\b"
-    r"|\b(?:someone|somebody)\s+(?:needs|has)\s+to\b|\bneed\s+(?:someone|somebody)\s+to\b"
+    # "Somebody should tidy up the drive" (not "somebody should have told me", a reproach).
+    r"|\b(?:someone|somebody)\s+(?:needs\s+to|has\s+to|(?:should|must|ought\s+to)"
+    r"(?!\s+(?:have|not|never)\b))\b|\bneed\s+(?:someone|somebody)\s+to\b"
     r"|\b(?:could|can|will)\s+(?:the|this|that|it)\b[^.?!]{0,60}\bbe\s+(?:ready|done|finished"
     r"|sent|completed|shared|ready|signed|approved|published)\b"
     # "Let's get the incident write-up done by Tuesday": a shared ask is still an ask.
@@ -136,6 +144,16 @@ _IMPERATIVE = re.compile(
     r"|" + FOREIGN_WORK_VERBS + r")\b",
     re.IGNORECASE,
 )
+# What marks a sentence as news for the reader, after a name or not ("FYI:", "Sam, heads-up -",
+# "Zur Info:", "Pour info :", "Para tu información:").
+_NEWS_MARK = re.compile(
+    r"^\W*(?:[^\W\d_]+\s*,\s*)?(?:fyi|f\.y\.i\.|for\s+your\s+(?:information|info)|for\s+info|heads[\s-]*up"
+    r"|zur\s+info(?:rmation)?|nur\s+zur\s+info|pour\s+info(?:rmation)?|pour\s+votre\s+information"
+    r"|para\s+(?:tu|su)\s+informaci[oó]n|para\s+que\s+lo\s+sepas|psa)\b\s*[:,;.!\-\u2013\u2014]",
+    re.IGNORECASE,
+)
+# A French pronoun joined to its imperative ("envoie-moi le contrat"): the object follows it.
+_ATTACHED_PRONOUN = re.compile(r"^-(?:moi|toi|lui|nous|vous|leur|le|la|les)\b", re.IGNORECASE)
 # "Are you free to review the lease by Friday?", "Do you have time to check the figures?":
 # whether someone is free for a piece of work asks for it (as "dispo pour" does in French).
 _FREE_TO = re.compile(
@@ -198,6 +216,7 @@ _LEADING_FILLER = re.compile(
 # Longer alternatives first: "would you mind" must win over "would you".
 _REQUEST_WORDS = (
     r"(?:please|pls|plz|kindly|would\s+you\s+mind|would\s+you\s+be\s+able\s+to"
+    r"|would\s+you\s+be\s+so\s+kind\s+as\s+to"
     r"|(?:i['\u2019]?d\s+(?:be\s+)?|i\s+would\s+(?:be\s+)?|it\s+would\s+be\s+|it['\u2019]d\s+be\s+)"
     r"(?:appreciate(?:\s+it)?|grateful|great|helpful|ideal)\s+if\s+you\s+(?:could|can|would)"
     r"|could\s+you\s+be\s+able\s+to|will\s+you\s+be\s+able\s+to|are\s+you\s+able\s+to"
@@ -209,6 +228,7 @@ _REQUEST_WORDS = (
     r"|task\s*:|ask\s*:|to\s*do\s*:|your\s+action\s*:"
     r"|(?:could|can|would|will)\s+(?:someone|somebody|anyone|u|(?:one|either|any)\s+of\s+you)"
     r"(?:\s+in\s+\w+)?|need\s+(?:someone|somebody)\s+to"
+    r"|(?:someone|somebody)\s+(?:needs\s+to|has\s+to|should|must|ought\s+to)"
     r"|" + FOREIGN_REQUEST_WORDS + "|" + MODAL_REQUEST_WORDS + r")"
 )
 _REQUEST_PREFIX = re.compile(
@@ -244,6 +264,9 @@ _VAGUE_WORDS = frozenset(
     {"this", "it", "that", "these", "those", "them", "one", "thing", "stuff", "something"}
     | {"up", "on", "over", "care", "of", "action"}
 )
+# Words that only say the work gets finished ("get it done", "have it sorted"): with a
+# pronoun, they name no work either.
+_DONE_WORDS = frozenset({"done", "sorted", "finished", "completed", "handled", "ready"})
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(?:re|fw|fwd|aw|wg|tr|sv|vs|rv|action(?:\s+required)?|request|urgent|important"
     r"|reminder|ask|task|todo|\[[^\]]{0,30}\])\s*[:\-]\s*",
@@ -390,7 +413,26 @@ def is_ask(sentence: str, names: list[str]) -> bool:
         return True
     if _FREE_TO.search(sentence):
         return True
+    news = _NEWS_MARK.match(sentence)
+    if news:
+        # What is marked as news asks only in words that ask (checked above) or by an
+        # imperative with its object ("FYI: send me the deck"); "FYI: review meetings move to
+        # Friday" opens with a noun that could be read as a verb.
+        rest = sentence[news.end() :].strip()
+        verb = _IMPERATIVE.match(rest)
+        return verb is not None and takes_an_object(_ATTACHED_PRONOUN.sub("", rest[verb.end() :]))
     body = _LEADING_FILLER.sub("", _strip_addressing(sentence, names))
+    clause = clause_after_label(body)
+    if clause:
+        # "Sam, update on the tender pack: Omar has said ...": the noun labels the topic,
+        # and the clause after it says whether anything is asked.
+        return is_ask(clause, names)
+    after = after_lead_in(body)
+    verb = _IMPERATIVE.match(after) if after else None
+    if verb is not None and takes_an_object(after[verb.end() :]):
+        # "Sam, passing this on: handle the reply by Tuesday": the imperative after the
+        # lead-in asks; one without its object ("FYI: review meetings move") does not.
+        return True
     # A verb alone is no ask: "Great launch." is praise, not "launch".
     return bool(_IMPERATIVE.match(body)) and len(body.split()) > 1
 
@@ -436,6 +478,9 @@ def is_statement_ask(sentence: str, names: list[str], due: DueParse, *, bare: bo
     if len(plain.split()) > _MAX_STATEMENT_WORDS:
         return False
     body = _LEADING_FILLER.sub("", _strip_addressing(plain, names))
+    if reports_someone_else(clause_after_label(body) or body):
+        # "Sam, Omar has said he'll have the pricing done by Friday": news about Omar.
+        return False
     if delegation(body) is not None:
         return True
     if named_duty(body, names):
@@ -594,7 +639,7 @@ def is_unhurried_ask(sentence: str, names: list[str]) -> bool:
     if len(plain.split()) > _MAX_STATEMENT_WORDS:
         return False
     body = _LEADING_FILLER.sub("", _strip_addressing(plain, names))
-    if body == plain:
+    if body == plain or reports_someone_else(body):
         return False
     body = _LABEL.sub("", body, count=1)
     timing = _UNHURRIED.search(body)
@@ -914,7 +959,7 @@ def find_team_handover(
         body = _LEADING_FILLER.sub("", _strip_addressing(without_courtesy(sentence).strip(), names))
         # "Heads up: the data team needs to deliver ...": a label before the statement.
         body = _ANY_LABEL.sub("", body, count=1)
-        if not team_handover(body) or TALK_VERBS.search(body):
+        if not team_handover(body) or TALK_VERBS.search(body) or reports_someone_else(body):
             continue
         if duty_only and not team_duty(body):
             continue
@@ -1247,7 +1292,7 @@ def title_from(
         text = (_VAGUE_END.sub("", text).rstrip() + " " + _topic_phrase(topic)) if topic else ""
     elif (
         words
-        and all(word in _VAGUE_WORDS for word in words[1:])
+        and all(word in _VAGUE_WORDS | _DONE_WORDS for word in words[1:])
         and len(words) <= 4
         and not (thing and len(words) == 1 and words[0] not in _VAGUE_WORDS)
     ):
@@ -1280,6 +1325,14 @@ def _referent(sentence: str) -> str:
     Its object first ("Omar takes the audit file"), else its subject ("The on-call rota for
     the holidays needs to be agreed"); "a new owner" names no particular thing.
     """
+    opening = _REFERENT.match(sentence.strip())
+    needs = _NEEDS.search(opening[0]) if opening else None
+    if opening and needs:
+        # "The inspection certificates need to be uploaded to the portal": the subject of
+        # a duty is the thing, up to its verb (the portal is only where it goes).
+        subject = opening[0][: needs.start()].rstrip()
+        if len(subject.split()) > 1 and not FINITE_VERBS.search(subject):
+            return subject
     found = [
         match
         for match in _REFERENT.finditer(sentence)

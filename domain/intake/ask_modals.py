@@ -31,6 +31,21 @@ MODAL_QUESTIONS = (
     # Spanish: vosotros and ustedes, present, future and conditional, as a question.
     + r"|\b(?:pod[ée]is|podr[ií]ais|podr[áa]s|podr[ée]is|podr[áa]n|podr[ií]an|pueden)\b"
     + _QUESTION
+    # Spanish: usted, present and conditional, with an infinitive of doing ("¿me puede
+    # enviar ...?", "¿podría revisarme ...?"); "¿puede ser el viernes?" and "se puede"
+    # (impersonal) ask for no work.
+    + r"|(?<!\bse\s)\b(?:puede|podr[ií]a)\s+(?:usted\s+)?(?!ser\b|estar\b|haber\b)"
+    r"[^\W\d_]+(?:ar|er|ir)(?:me|nos|lo|la|los|las|le|les|melo|mela|noslo|nosla)?\b"
+    + _QUESTION
+    # The courtesy of the conditional: "¿sería tan amable de ...?", "auriez-vous l'amabilité
+    # de", "wären Sie so freundlich", "would you be so kind as to".
+    + r"|\bser[ií]a(?:s|n)?\s+(?:usted(?:es)?\s+)?tan\s+amables?\s+de\b"
+    r"|\btendr[ií]a(?:s|n)?\s+(?:usted(?:es)?\s+)?la\s+amabilidad\s+de\b"
+    r"|\bauriez[-\s]vous\s+l['\u2019]amabilit[ée]\s+de\b"
+    r"|\b(?:seriez[-\s]vous|serais[-\s]tu)\s+(?:assez\s+)?(?:aimable|gentil|gentille)s?\b"
+    r"|\bw[äa]ren\s+sie\s+so\s+(?:freundlich|nett)\b"
+    r"|\bh[äa]tten\s+sie\s+die\s+(?:freundlichkeit|g[üu]te)\b"
+    r"|\bwould\s+you\s+be\s+so\s+kind\b"
 )
 WRITER_NEEDS = (
     # French: "avoir besoin" in the conditional and the future.
@@ -45,6 +60,15 @@ WRITER_NEEDS = (
     r"|" + _CLAUSE_START + r"need\s+(?:the|your|our|those|these|this|that)\b"
     # English: the need said from the reader ("one thing I need from you").
     r"|\b(?:i|we)\s+(?:\w+\s+)?(?:need|want)\s+from\s+you\b"
+    # The need said as what will do for the writer ("mir reicht die Übersicht bis Freitag",
+    # "il me suffit du tableau", "me basta con el resumen", "all I need is the summary").
+    r"|\b(?:mir|uns)\s+(?:reicht|reichen|gen[üu]gt|gen[üu]gen)\s+(?:auch\s+|schon\s+)?"
+    r"(?:die|der|das|den|eine?|dein\w*|eu(?:e)?r\w*|ihr\w*)\s"
+    r"|\b(?:me|nous)\s+suffi(?:t|ra|rait)\s+(?:de\s+(?:la|l['\u2019]|ton|ta|votre)|du|des|d['\u2019]"
+    r"|de\s+tes|de\s+vos)"
+    r"|\b(?:me|nos)\s+(?:basta|bastar[áa]|bastar[ií]a|vale|sirve)\s+con\s+(?:el|la|los|las|tu"
+    r"|tus|su|sus|un|una)\b"
+    r"|\ball\s+(?:i|we)\s+(?:really\s+)?need\s+(?:from\s+you\s+)?is\b"
 )
 HANDED_TO_YOU = (
     # English: "this one's yours", "that's with you", "Alex, still yours".
@@ -62,11 +86,23 @@ HANDED_TO_YOU = (
     r"|\bich\s+[üu]berlasse\s+(?:dir|euch|ihnen)\b|\bliegt\s+(?:ab\s+jetzt\s+)?bei\s+(?:dir|euch)\b"
     # Spanish: "te toca (a ti)", "os toca".
     r"|\b(?:te|os)\s+toca\b"
+    # Entrusting a thing to the reader: "je te confie ce dossier", "ich übergebe dir den
+    # Fall", "te confío el expediente", "I'm handing this case (over) to you".
+    r"|\bje\s+(?:te|vous)\s+confie\b|\bich\s+[üu]bergebe\s+(?:dir|euch|ihnen)\b"
+    r"|\b(?:te|os|le|les)\s+conf[íi]o\b"
+    r"|\b(?:i['\u2019]m|i\s+am)\s+(?:handing|entrusting)\s+(?:this|that|it|the\s+[\w-]+)"
+    r"(?:\s+[\w-]+)?\s+(?:over\s+)?to\s+you\b"
 )
 MODAL_REQUEST_WORDS = (
     r"¿?k[öo]nnt\s+ihr|w[üu]rdet\s+ihr|pourras[-\s]tu|pourrez[-\s]vous|tu\s+pourras"
     r"|vous\s+pourrez|¿?pod[ée]is|¿?podr[ií]ais|¿?podr[áa]s|¿?podr[ée]is|¿?podr[áa]n|¿?podr[ií]an"
-    r"|¿?pueden"
+    r"|¿?pueden|¿?(?:(?:me|nos)\s+)?(?:puede|podr[ií]a)(?:\s+usted)?"
+    r"|¿?ser[ií]a(?:s|n)?\s+(?:usted(?:es)?\s+)?tan\s+amables?\s+de"
+    r"|¿?tendr[ií]a(?:s|n)?\s+(?:usted(?:es)?\s+)?la\s+amabilidad\s+de"
+    r"|auriez[-\s]vous\s+l['\u2019]amabilit[ée]\s+de|w[äa]ren\s+sie\s+so\s+(?:freundlich|nett),?"
+    r"|(?:mir|uns)\s+(?:reicht|reichen|gen[üu]gt|gen[üu]gen)(?:\s+auch|\s+schon)?"
+    r"|(?:il\s+)?(?:me|nous)\s+suffi(?:t|ra|rait)|(?:me|nos)\s+(?:basta|bastar[áa]|bastar[ií]a"
+    r"|vale|sirve)\s+con|all\s+(?:i|we)\s+(?:really\s+)?need\s+(?:from\s+you\s+)?is"
 )
 """The same modals, as words that open a request (removed from its title)."""
 _HANDED = re.compile(HANDED_TO_YOU, re.IGNORECASE)

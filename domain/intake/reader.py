@@ -575,7 +575,16 @@ def _without_copied(
         return [owner for owner in owners if owner not in informed]
     called = {name.lower() for name in called_by_name(sentence)}
     meant = [owner for owner in owners if owner.first_name.lower() in called]
-    return meant if len(meant) == 1 else owners
+    if len(meant) == 1:
+        return meant
+    # "Hi both, ... Omar, can you take that one?": the ask opens by calling some of the To
+    # recipients; the others are owners only when the ask names them too ("Omar, can you
+    # and Priya ...").
+    opened = {name.lower() for name in addressees(sentence)}
+    meant = [owner for owner in owners if owner.first_name.lower() in opened]
+    if meant and not _people_in(sentence, [owner for owner in owners if owner not in meant]):
+        return meant
+    return owners
 
 
 def _people_in(text: str, people: list[Mailbox]) -> list[Mailbox]:

@@ -77,6 +77,16 @@ def _is_auto_reply(email: InboundEmail) -> bool:
     return bool(headers.get("x-ms-exchange-generated-message-source"))
 
 
+def _is_generated_bulk(email: InboundEmail) -> bool:
+    """A notification generated for many ("auto-generated" and bulk or list): bulk mail.
+
+    "auto-replied" answers one message; "auto-generated" only says no person wrote it, so
+    list or bulk headers beside it say what kind of mail it is.
+    """
+    generated = email.headers.get("auto-submitted", "").strip().lower() == "auto-generated"
+    return generated and _is_bulk(email)
+
+
 def _looks_automatic(email: InboundEmail) -> bool:
     """A guess from the sender's and subject's shape, weighed after what headers declare."""
     if _SYSTEM_SENDERS.match(email.sender.address):
@@ -158,7 +168,7 @@ def screen(email: InboundEmail, context: SenderContext) -> Ignored | None:
     """
     if _is_own_mail(email, context):
         return Ignored.OWN_MAIL
-    if _is_auto_reply(email):
+    if _is_auto_reply(email) and not _is_generated_bulk(email):
         return Ignored.AUTO_REPLY
     if _is_bulk(email):
         return Ignored.BULK

@@ -63,6 +63,14 @@ _DAY_WORDS = (
     "hoy",
     "mañana",
     "manana",
+    # A part of today: "by 10 this morning", "vers 4 cet après-midi".
+    "this morning",
+    "this afternoon",
+    "this evening",
+    "ce matin",
+    "cet après-midi",
+    "esta mañana",
+    "esta tarde",
 )
 _DAY_AFTER = r"(?:" + "|".join(sorted(map(re.escape, _DAY_WORDS), key=len, reverse=True)) + r")"
 # "by 10", "at 3", "um 3", "gegen 10", "vers 9", "avant 5": a word that sets a time, then the

@@ -66,7 +66,7 @@ def _hours(language: str, *extra: str, digits: bool = True) -> str:
 # Minutes each fraction moves the hour named.
 _ENGLISH_FRACTION = {"half": 30, "quarter": 15}
 _PART_OF_DAY = (
-    r"(?:\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?!\w)"
+    r"(?:\s*(?P<ampm>a\.\s?m\.?|p\.\s?m\.?|am|pm)(?!\w)"
     r"|\s+in\s+the\s+(?P<part>morning|afternoon|evening)\b|\s+(?:o['\u2019]clock|uhr)\b"
     r"|\s+(?P<de_part>nachmittags|abends|morgens|vormittags)\b"
     r"|\s+(?:de\s+la\s+(?P<es_part>tarde|noche|ma[ñn]ana)|du\s+(?P<fr_part>soir|matin)"
@@ -126,7 +126,7 @@ _GERMAN_WORDS = re.compile(
 # "three o'clock", "by nine o'clock in the morning".
 _ENGLISH_WORDS = re.compile(
     r"(?<!\w)" + _hours("en", digits=False) + r"\s+o['\u2019]clock(?!\w)"
-    r"(?:\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?!\w)"
+    r"(?:\s*(?P<ampm>a\.\s?m\.?|p\.\s?m\.?|am|pm)(?!\w)"
     r"|\s+in\s+the\s+(?P<part>morning|afternoon|evening)\b)?",
     re.IGNORECASE,
 )
@@ -179,7 +179,7 @@ def _office_hour(match: re.Match[str]) -> int:
     if hour > 12:
         return hour
     said = [
-        (groups.get(name) or "").lower().replace(".", "")
+        "".join((groups.get(name) or "").lower().replace(".", "").split())
         for name in ("ampm", "part", "de_part", "es_part", "fr_part", "fr_pm")
     ]
     said = [words[:1] if words in ("am", "pm") else words for words in said if words]

@@ -178,9 +178,11 @@ def _day_of_month(match: re.Match[str], local: Local) -> DateValue | None:
 
 def _relative_day(match: re.Match[str], local: Local) -> DateValue | None:
     word = " ".join(match["rel"].lower().split()).removeprefix("the ")
-    if word in ("today", "tonight", "this evening", "this afternoon"):
-        default = time(23, 59) if word == "tonight" else None
-        return DateValue([local.today], default_time=default)
+    if word in ("today", "tonight", "this evening", "this afternoon", "this morning"):
+        # "This morning" alone is over by noon; with an hour ("by 10 this morning") the hour.
+        default = {"tonight": time(23, 59), "this morning": time(12, 0)}.get(word)
+        # "As discussed this morning": usually a time past, a deadline only after a cue.
+        return DateValue([local.today], default_time=default, needs_cue=word == "this morning")
     if word == "day after tomorrow":
         return DateValue([local.today + timedelta(days=2)], self_cued=ends_clause(match))
     return DateValue([local.today + timedelta(days=1)], self_cued=ends_clause(match))
@@ -451,7 +453,7 @@ DATE_PATTERNS = [
     ),
     (
         re.compile(
-            r"\b(?P<rel>today|tonight|this\s+evening|this\s+afternoon|tomorrow|tmrw|tmr"
+            r"\b(?P<rel>today|tonight|this\s+evening|this\s+afternoon|this\s+morning|tomorrow|tmrw|tmr"
             r"|(?:the\s+)?day\s+after\s+tomorrow)\b",
             re.IGNORECASE,
         ),

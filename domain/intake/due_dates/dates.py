@@ -53,6 +53,10 @@ _STRONG_CUE = re.compile(
     r"\s*(?:(?:the|le|la|el|den|dem|l['\u2019])\s*)?(?:d[íi]a\s*)?(?:(?:um|at)\s+)?$",
     re.IGNORECASE,
 )
+# The words that make a span of time a limit: "within", "innerhalb", "sous", "dentro de".
+_LIMIT_LEAD = re.compile(
+    r"(?:within|inside(?:\s+of)?|innerhalb|innert|binnen|sous|dentro\s+de)\s", re.IGNORECASE
+)
 _WEAK_CUE = re.compile(
     r"(?:\bfor|\bon|\bready|\bwrapped\s+up|\bdone|\bcomplete[d]?|\bfinished|\bsay|\baim\s+for"
     r"|\btarget(?:ing)?:?|\beta:?|\bgoal:?|\bwithin|\bat\s+some\s+point(?:\s+in)?|\bsome\s*time(?:\s+in)?"
@@ -288,6 +292,10 @@ def _resolve(span: Span, text: str, local: Local) -> _Candidate | None:
     if date_value is not None:
         if date_value.self_cued or (time_value is not None and time_value.self_cued):
             cue, cued = max(cue, 1), True
+        if date_value.self_cued and _LIMIT_LEAD.match(text, span.start):
+            # "within three working days" sets a limit as firmly as "by": it outranks a
+            # subject's "before year end".
+            cue = 2
         if date_value.needs_cue and not cued:
             return None
         if date_value.weak_only and not span.event:

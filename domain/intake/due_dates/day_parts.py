@@ -34,6 +34,29 @@ _TIE = (
     r"\s*(?:,\s*)?(?:at|by|before|around|um|gegen|bis|vor|à|vers|avant|a\s+las?"
     r"|antes\s+de\s+las?|hacia\s+las?|sobre\s+las?)\s+"
 )
+# The hour in words: "morgen früh um acht", "Friday morning at eight", "por la mañana a las
+# ocho". French says "heures" after it ("demain matin à huit heures"), where "à une" may be
+# "à une réunion"; "la una" and "one" alone are left out for the same reason.
+_WORD_HOURS = {
+    word: hour
+    for words in (
+        ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve"),
+        ("zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
+         "zwölf"),
+        ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once",
+         "doce"),
+    )
+    for hour, word in enumerate(words, start=2)
+}  # fmt: skip
+_FRENCH_WORD_HOURS = {
+    word: hour
+    for hour, word in enumerate(
+        ("une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+         "onze", "douze"),
+        start=1,
+    )
+}  # fmt: skip
 _PART_THEN_HOUR = re.compile(
     r"(?<!\w)(?P<part>"
     + _MORNING.pattern
@@ -41,7 +64,11 @@ _PART_THEN_HOUR = re.compile(
     + _LATER.pattern
     + r")"
     + _TIE
-    + r"(?P<h>[01]?\d|2[0-3])(?:[:.h](?P<m>[0-5]\d))?"
+    + r"(?:(?P<h>[01]?\d|2[0-3])(?:[:.h](?P<m>[0-5]\d))?|(?P<word>"
+    + "|".join(sorted(_WORD_HOURS, key=len, reverse=True))
+    + r")(?!\w)|(?P<fr_word>"
+    + "|".join(sorted(_FRENCH_WORD_HOURS, key=len, reverse=True))
+    + r")(?=\s+heures?))"
     + r"(?:\s*(?:uhr|h|heures?|horas?|hs|o['\u2019]clock))?(?![\w:/]|[.,]\d)",
     re.IGNORECASE,
 )
@@ -58,7 +85,12 @@ def day_part_hour_spans(text: str) -> Iterator[Span]:
         joined to a day ("Thursday morning at 8").
     """
     for match in _PART_THEN_HOUR.finditer(text):
-        hour, minute = int(match["h"]), int(match["m"] or 0)
+        if match["word"]:
+            hour, minute = _WORD_HOURS[match["word"].lower()], 0
+        elif match["fr_word"]:
+            hour, minute = _FRENCH_WORD_HOURS[match["fr_word"].lower()], 0
+        else:
+            hour, minute = int(match["h"]), int(match["m"] or 0)
         if _MORNING.fullmatch(match["part"]):
             hour = 0 if hour == 12 else hour
         elif hour < 12:

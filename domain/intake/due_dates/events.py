@@ -86,6 +86,10 @@ _EVENT_ACRONYM = re.compile(
     r"(?:(?:the|our|this)\s+)?(?:\w+\s+){0,2}?(?-i:[A-Z][A-Za-z]*[A-Z][A-Za-z]*s?)(?:\s+\w+)?",
     re.IGNORECASE,
 )
+# A day's possessive, a noun phrase of one to three words, then "at" and its hour.
+_POSSESSED_AT = re.compile(
+    r"(?:['\u2019]s)?\s+[^\W\d]+(?:[\s-][^\W\d]+){0,2}\s+at\s", re.IGNORECASE
+)
 # German compounds end in their noun: "Vorstandssitzung", "Teamrunde", "Kundentermin".
 _GERMAN_EVENT = re.compile(
     r"\w(?:sitzung|besprechung|termin|runde|präsentation|konferenz|meeting|workshop|call)\b",
@@ -93,12 +97,15 @@ _GERMAN_EVENT = re.compile(
 )
 
 
-def event_before_day(text: str, span: Span) -> tuple[str, bool] | None:
+def event_before_day(text: str, span: Span, *, started: bool = False) -> tuple[str, bool] | None:
     """The event named before a day, and whether a deadline word ("before", "vor") led it.
 
     Args:
         text: the text.
         span: the day ("Monday" in "before the board meeting on Monday").
+        started: whether a clause after the day says the thing starts ("which starts at 9"):
+            then whatever noun is named is an event ("the CSE", "el consejo de
+            administración"), without being one of the known event nouns.
 
     Returns:
         The event as the confirmation says it ("the board meeting") and whether the word
@@ -108,7 +115,7 @@ def event_before_day(text: str, span: Span) -> tuple[str, bool] | None:
     if match is None:
         return None
     event = " ".join(match["event"].split())
-    if not (_EVENT_NOUN.search(event) or _GERMAN_EVENT.search(event)):
+    if not (started or _EVENT_NOUN.search(event) or _GERMAN_EVENT.search(event)):
         return None
     # Said in the confirmation as "the board meeting", "the Vorstandssitzung".
     bare = _EVENT_DETERMINER.sub("", event, count=1).removeprefix("l'").removeprefix("l\u2019")
@@ -136,7 +143,7 @@ def event_between(first: Span, second: Span, text: str) -> str | None:
         relative["verb"] is not None or _STARTS_AFTER.match(text, second.end) is not None
     ):
         # The event was named before its day: "before the meeting on Tuesday, which starts at 9".
-        named = event_before_day(text, first)
+        named = event_before_day(text, first, started=True)
         if named is not None:
             return named[0]
     match = _EVENT_GAP.fullmatch(gap)
@@ -148,7 +155,13 @@ def event_between(first: Span, second: Span, text: str) -> str | None:
     # "Tuesday's QBR at 11am": after a day's possessive, a short acronym names the event as
     # well as "meeting" does (QBR, AGM, SteerCo are a day's events, not verbs).
     if not _EVENT_NOUN.search(match["event"]) and not (
-        possessive and _EVENT_ACRONYM.fullmatch(match["event"].strip(" ,"))
+        possessive
+        and (
+            _EVENT_ACRONYM.fullmatch(match["event"].strip(" ,"))
+            # "Tuesday's release at 9am": what a day owns with an hour of its own is that
+            # day's event, whatever its noun, when it is a short noun phrase before "at".
+            or _POSSESSED_AT.fullmatch(gap) is not None
+        )
     ):
         return None
     if not possessive and not _EVENT_DETERMINER.match(match["event"]):

@@ -150,6 +150,8 @@ _WITHIN_TODAY = re.compile(
     r"|au\s+cours\s+de\s+la\s+journ[ée]e|hoy\s+mismo|en\s+el\s+transcurso\s+del\s+d[ií]a",
     re.IGNORECASE,
 )
+# "ce matin", "esta mañana": today's morning, over by noon unless an hour is given.
+_THIS_MORNING = r"ce\s+matin|cette\s+matin[ée]e|esta\s+ma[ñn]ana"
 _TONIGHT = ("ce soir", "heute abend", "esta noche", "heute nacht")
 _DAY_AFTER = ("übermorgen", "après-demain", "après demain", "pasado mañana", "pasado manana")
 
@@ -162,6 +164,9 @@ def _relative_day(match: re.Match[str], local: Local) -> DateValue | None:
         return DateValue([local.today], default_time=time(23, 59))
     if word in _TODAY:
         return DateValue([local.today])
+    if re.fullmatch(_THIS_MORNING, word):
+        # Usually a time past ("comme vu ce matin"): a deadline only after a cue or an hour.
+        return DateValue([local.today], default_time=time(12, 0), needs_cue=True)
     if word in _DAY_AFTER:
         return DateValue([local.today + timedelta(days=2)], self_cued=ends_clause(match))
     return DateValue([local.today + timedelta(days=1)], self_cued=ends_clause(match))
@@ -329,7 +334,7 @@ FOREIGN_DATE_PATTERNS: list[tuple[re.Pattern[str], _Reader]] = [
     (
         re.compile(
             r"(?<!\w)(?P<rel>" + _WITHIN_TODAY.pattern + r"|esta\s+tarde|cet\s+apr[èe]s-midi"
-            r"|heute\s+abend|heute\s+nacht|heute|übermorgen"
+            r"|" + _THIS_MORNING + r"|heute\s+abend|heute\s+nacht|heute|übermorgen"
             # The article before "morgen" is a word of its own: "das Team morgen" is a day.
             # "Bis morgen, Lukas" takes leave; "bis morgen, 17 Uhr" sets a time.
             r"|(?<!\bguten\s)(?<!\bam\s)(?<!\bjeden\s)(?<!\bden\s)morgen(?!\s*!)"
@@ -372,7 +377,8 @@ FOREIGN_DATE_PATTERNS: list[tuple[re.Pattern[str], _Reader]] = [
     ),
     (
         re.compile(
-            r"(?<!\w)(?:in|innerhalb(?:\s+von)?|binnen|dans|sous|d'ici|en|dentro\s+de)\s+"
+            # "innert": the Swiss "innerhalb", with the dative ("innert drei Arbeitstagen").
+            r"(?<!\w)(?:in|innerhalb(?:\s+von)?|innert|binnen|dans|sous|d'ici|en|dentro\s+de)\s+"
             # A period's lead-in: "en un plazo de", "dans un délai de", "in den nächsten",
             # "dans les", "en los próximos".
             r"(?:(?:un|el)\s+plazo\s+(?:m[áa]ximo\s+)?de\s+|un\s+d[ée]lai\s+(?:maximum\s+)?de\s+"

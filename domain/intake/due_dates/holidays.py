@@ -78,6 +78,12 @@ def _independence_day(year: int, region: str) -> date:
     return date(year, month, day)
 
 
+def _penance_day(year: int, _region: str) -> date:
+    # Buß- und Bettag: the last Wednesday before 23 November.
+    eve = date(year, 11, 23)
+    return eve - timedelta(days=(eve.weekday() - 2) % 7 or 7)
+
+
 def _weekday_rule(month: int, weekday: int, nth: int) -> _Rule:
     return lambda year, _region: nth_weekday(year, month, weekday, nth)
 
@@ -162,7 +168,21 @@ _HOLIDAYS: list[tuple[str, _Rule]] = [
         _fixed(8, 15),
     ),
     (r"d[ií]a\s+de\s+la\s+constituci[óo]n", _fixed(12, 6)),
-    (r"(?:d[ií]a\s+de\s+la\s+)?inmaculada(?:\s+concepci[óo]n)?", _fixed(12, 8)),
+    (
+        r"(?:d[ií]a\s+de\s+la\s+)?inmaculada(?:\s+concepci[óo]n)?|mari[äa]\s+empf[äa]ngnis"
+        r"|immacul[ée]e\s+conception|immaculate\s+conception",
+        _fixed(12, 8),
+    ),
+    # Holidays of a region within a country, named by their senders as any other: a state's
+    # (Saxony's Buß- und Bettag), an autonomous community's (Canarias, Andalucía, Catalonia,
+    # Madrid), a canton's or a Land's saint's day.
+    (r"bu(?:ß|ss)-?\s+und\s+bettag", _penance_day),
+    (r"d[ií]a\s+de\s+canarias", _fixed(5, 30)),
+    (r"d[ií]a\s+de\s+andaluc[ií]a", _fixed(2, 28)),
+    (r"(?:la\s+)?diada(?:\s+de\s+catalunya)?|d[ií]a\s+de\s+catalu[ñn]a", _fixed(9, 11)),
+    (r"d[ií]a\s+de\s+la\s+comunidad(?:\s+de\s+madrid)?", _fixed(5, 2)),
+    (r"josefstag", _fixed(3, 19)),
+    (r"leopolditag|leopoldstag", _fixed(11, 15)),
     (r"d[ií]a\s+de\s+(?:los\s+)?muertos", _fixed(11, 2)),
     (r"nationalfeiertag", _fixed(10, 26)),
     (r"bundesfeier(?:tag)?", _fixed(8, 1)),
@@ -241,7 +261,8 @@ _MOVING_DAYS: dict[str, tuple[_Rule, ...]] = {
     "FR": _EASTER_MONDAY_ETC,
     "BE": _EASTER_MONDAY_ETC,
     "LU": _EASTER_MONDAY_ETC,
-    "ES": (_from_easter(-2),),
+    # Holy Thursday too: every autonomous community but Catalonia and Valencia keeps it.
+    "ES": (_from_easter(-3), _from_easter(-2)),
     "MX": (_weekday_rule(2, 0, 1), _weekday_rule(3, 0, 3), _weekday_rule(11, 0, 3)),
     "CO": (_from_easter(-3), _from_easter(-2)),
     "AR": (_from_easter(-3), _from_easter(-2)),

@@ -60,6 +60,19 @@ def _late(match: re.Match[str], local: Local) -> DateValue | None:
     return DateValue([last_weekday_of_month(first.year, month)], self_cued=True)
 
 
+def _whole_month(match: re.Match[str], local: Local) -> DateValue | None:
+    # "courant janvier", "im Laufe des Januars", "durante enero": any day of the month, so
+    # the start and the end are both readings and the manager is asked, as for "during January".
+    month = _ALL_MONTHS[match["month"].lower()]
+    first = nearest_year(local, month, 1)
+    if first is None:
+        return None
+    last = last_weekday_of_month(first.year, month)
+    if last < local.today:
+        return None
+    return DateValue([last, max(first, local.today)], ambiguous=True)
+
+
 def _numbered_week(match: re.Match[str], local: Local) -> DateValue | None:
     week = int(match["week"])
     for year in (local.today.year, local.today.year + 1):
@@ -91,6 +104,21 @@ MONTH_PART_PATTERNS: list[tuple[re.Pattern[str], _Reader]] = [
         _middle,
     ),
     (re.compile(r"(?<!\w)late\s+" + _MONTH, re.IGNORECASE), _late),
+    (
+        # "during" in the other three languages, before a month: "courant janvier", "dans le
+        # courant de janvier", "au cours du mois de janvier", "im Laufe des Januars", "während
+        # des Januars", "durante enero", "a lo largo de enero", "en el transcurso de enero".
+        re.compile(
+            r"(?<!\w)(?:courant|dans\s+le\s+courant\s+d[eu]|au\s+cours\s+d[eu]"
+            r"|im\s+lauf(?:e)?\s+(?:des|von)|w[äa]hrend\s+des|durante(?:\s+el)?"
+            r"|a\s+lo\s+largo\s+de(?:l)?|en\s+el\s+transcurso\s+de(?:l)?)"
+            r"\s+(?:(?:mois|mes)\s+de\s+|monats\s+)?"
+            + _MONTH.removesuffix(r"(?!\w)")
+            + r"s?(?!\w)",
+            re.IGNORECASE,
+        ),
+        _whole_month,
+    ),
     (
         re.compile(
             # Only names of the calendar week: "week 3" is as often a project's third week.

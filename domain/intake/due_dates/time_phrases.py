@@ -29,7 +29,7 @@ from domain.timezones import resolve_zone
 _AMPM = re.compile(
     # "11am." ends a sentence: only the dotted "a.m." owns its last dot, so "at 11am. Monday's a
     # holiday" does not join the next sentence's day to this time.
-    r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am|pm)(?!\w)",
+    r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>a\.\s?m\.?|p\.\s?m\.?|am|pm)(?!\w)",
     re.IGNORECASE,
 )
 _CLOCK = re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?P<sep>[:h])(?P<m>[0-5]\d)\b(?!\s*[/.]\d)")
