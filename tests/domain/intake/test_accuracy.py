@@ -39,6 +39,17 @@ THRESHOLDS = {
         "missing": 0.96,
         "nothing_started_when_info_missing": 0.97,
     },
+    # The first run of the fresh round (round 12, docs/intake.md), written without reading the
+    # parser and never tuned on: these floors keep it from getting worse.
+    FRESH_DIR: {
+        "classification": 0.95,
+        "ignored_reason": 0.99,
+        "owners": 0.98,
+        "due": 0.92,
+        "title": 0.85,
+        "missing": 0.93,
+        "nothing_started_when_info_missing": 0.96,
+    },
 }
 
 
