@@ -48,3 +48,22 @@ def local(reading: Reading, zone: str = "Europe/London") -> str:
     if reading.due is None:
         return ""
     return reading.due.astimezone(resolve_zone(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def asks_by(body: str, word: str, day: str) -> Reading:
+    """Read ``body`` and check it is a complete ask for ``word``, due on ``day``.
+
+    Args:
+        body: the sender's new text.
+        word: a word the title must hold (lower case).
+        day: the due date, ISO (``2026-12-04``), in UTC.
+
+    Returns:
+        The reading, for further checks.
+    """
+    reading = read(body)
+    assert reading.is_complete, reading
+    assert word in reading.title.lower(), reading.title
+    assert reading.due is not None, reading
+    assert reading.due.date().isoformat() == day, reading.due
+    return reading

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from domain.intake import Ignored, Missing
 from domain.intake.handover_dates import handover_deadline
 from domain.intake.models import DueParse
-from tests.support.intake_mail import AGENT, CONTEXT, OMAR, PRIYA, SAM, read
+from tests.support.intake_mail import AGENT, CONTEXT, OMAR, PRIYA, SAM, asks_by, read
 
 FRIDAY = "2026-12-04"
 """The Friday after the default sent time (Wednesday 2 December 2026, London)."""
@@ -33,11 +33,7 @@ FRIDAY = "2026-12-04"
     ],
 )
 def test_a_firm_deadline_with_an_adverb_or_a_consequence_is_an_ask(body: str, word: str) -> None:
-    reading = read(body)
-    assert reading.is_complete, reading
-    assert word in reading.title.lower()
-    assert reading.due is not None
-    assert reading.due.date().isoformat() == FRIDAY
+    asks_by(body, word, FRIDAY)
 
 
 @pytest.mark.parametrize(
@@ -111,11 +107,7 @@ def test_a_fragment_opening_with_a_subject_or_a_start_is_no_deadline(
     ],
 )
 def test_a_need_or_a_shared_ask_in_french_and_spanish_is_a_request(body: str, word: str) -> None:
-    reading = read(body)
-    assert reading.is_complete, reading
-    assert word in reading.title.lower()
-    assert reading.due is not None
-    assert reading.due.date().isoformat() == FRIDAY
+    asks_by(body, word, FRIDAY)
 
 
 @pytest.mark.parametrize(
@@ -215,11 +207,7 @@ def test_a_spanish_question_about_a_person_asks_nothing(body: str) -> None:
     ],
 )
 def test_spanish_imperatives_and_thanks_ahead_for_a_deed_ask(body: str, word: str) -> None:
-    reading = read(body)
-    assert reading.is_complete, reading
-    assert word in reading.title.lower()
-    assert reading.due is not None
-    assert reading.due.date().isoformat() == FRIDAY
+    asks_by(body, word, FRIDAY)
 
 
 @pytest.mark.parametrize(
@@ -284,11 +272,7 @@ def test_a_label_before_praise_an_occasion_or_a_stranger_asks_nothing(body: str)
     ],
 )
 def test_a_thing_awaiting_the_readers_act_asks_for_it(body: str, word: str) -> None:
-    reading = read(body)
-    assert reading.is_complete, reading
-    assert word in reading.title.lower()
-    assert reading.due is not None
-    assert reading.due.date().isoformat() == FRIDAY
+    asks_by(body, word, FRIDAY)
 
 
 @pytest.mark.parametrize(
@@ -315,11 +299,7 @@ def test_a_wait_said_to_no_one_or_for_no_act_asks_nothing(body: str) -> None:
     ],
 )
 def test_a_bare_deliverable_with_a_firm_limit_said_to_someone_asks(body: str, word: str) -> None:
-    reading = read(body)
-    assert reading.is_complete, reading
-    assert word in reading.title.lower()
-    assert reading.due is not None
-    assert reading.due.date().isoformat() == FRIDAY
+    asks_by(body, word, FRIDAY)
 
 
 @pytest.mark.parametrize(
