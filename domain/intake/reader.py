@@ -570,8 +570,9 @@ def _without_copied(
     """
     informed = kept_informed(text, owners)
     if informed:
-        names = ", ".join(person.name or person.address for person in informed)
-        notes.append(f"You said {names} is only kept informed, so this is not for them.")
+        names = " and ".join(person.name or person.address for person in informed)
+        verb = "is" if len(informed) == 1 else "are"
+        notes.append(f"You said {names} {verb} only kept informed, so this is not for them.")
         return [owner for owner in owners if owner not in informed]
     called = {name.lower() for name in called_by_name(sentence)}
     meant = [owner for owner in owners if owner.first_name.lower() in called]

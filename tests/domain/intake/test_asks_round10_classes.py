@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from domain.intake import Ignored, Missing
 from domain.intake.languages import is_read_language
-from tests.support.intake_mail import PRIYA, SAM, local, read
+from tests.support.intake_mail import OMAR, PRIYA, SAM, local, read
 
 FRIDAY = "2026-12-04"
 """The Friday after the default sent time (Wednesday 2 December 2026, London)."""
@@ -213,3 +213,15 @@ def test_a_handover_naming_no_work_is_titled_by_the_work_named_elsewhere(
 ) -> None:
     reading = read(body, to=[SAM, PRIYA], subject=subject)
     assert reading.title == title, reading
+
+
+def test_the_note_names_everyone_only_kept_informed_in_plain_words() -> None:
+    reading = read(
+        "Sam, the venue contract is yours, by Friday please. "
+        "Priya, just for visibility. Omar, just for visibility too.",
+        to=[SAM, PRIYA, OMAR],
+    )
+    assert [owner.address for owner in reading.owners] == [SAM.address], reading
+    assert "You said Priya Raman and Omar Haddad are only kept informed" in " ".join(
+        reading.notes
+    ), reading.notes
