@@ -35,7 +35,10 @@ from bench.stack import dev_server
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 _STARTS_AT_ONCE = 50
 _ASLEEP = BaselineInput(activities=3, timers=3, updates=1, timer_seconds=0.01)
-"""Three activities and three short timers, then a wait for an update that never comes."""
+"""Three activities and three short timers, then a wait for an update that never comes.
+
+``--activities`` and ``--timers`` change the counts, to see what each event of a run's history
+adds to its cached cost."""
 
 
 def _resident_mib() -> float:
@@ -43,7 +46,9 @@ def _resident_mib() -> float:
         return int(statm.read().split()[1]) * _PAGE_BYTES / 2**20
 
 
-async def _start_and_settle(client: Client, queue: str, first: int, last: int) -> None:
+async def _start_and_settle(
+    client: Client, queue: str, first: int, last: int, spec: BaselineInput = _ASLEEP
+) -> None:
     """Start runs ``first`` to ``last - 1`` and wait until each has done its activities."""
     handles = []
     # Fifty starts at a time: a thousand at once time out on a loaded dev server.
@@ -51,26 +56,30 @@ async def _start_and_settle(client: Client, queue: str, first: int, last: int) -
         handles += await asyncio.gather(
             *(
                 client.start_workflow(
-                    BaselineWorkflow.run, _ASLEEP, id=f"floor-{queue}-{number}", task_queue=queue
+                    BaselineWorkflow.run, spec, id=f"floor-{queue}-{number}", task_queue=queue
                 )
                 for number in range(chunk, min(chunk + _STARTS_AT_ONCE, last))
             )
         )
     for handle in handles:
-        await _until_asleep(handle)
+        await _until_asleep(handle, spec)
 
 
-async def _until_asleep(handle: WorkflowHandle[Any, Any]) -> None:
-    """Return once the run has fired its last timer and only waits for an update."""
+async def _until_asleep(handle: WorkflowHandle[Any, Any], spec: BaselineInput) -> None:
+    """Return once the run has done its activities and timers and only waits for an update."""
     while True:
-        history = await handle.fetch_history()
-        fired = sum(event.HasField("timer_fired_event_attributes") for event in history.events)
-        if fired >= _ASLEEP.timers:
+        events = (await handle.fetch_history()).events
+        fired = sum(event.HasField("timer_fired_event_attributes") for event in events)
+        done = sum(event.HasField("activity_task_completed_event_attributes") for event in events)
+        settled = bool(events) and events[-1].HasField("workflow_task_completed_event_attributes")
+        if fired >= spec.timers and done >= spec.activities and settled:
             return
         await asyncio.sleep(0.2)
 
 
-async def run(first: int, n: int, runner: WorkflowRunner, work_dir: Path) -> dict[str, Any]:
+async def run(
+    first: int, n: int, runner: WorkflowRunner, work_dir: Path, spec: BaselineInput = _ASLEEP
+) -> dict[str, Any]:
     """Cache ``first`` and then ``n`` idle runs; return the resident memory and the slope."""
     async with dev_server(work_dir) as temporal:
         client = temporal.client
@@ -83,10 +92,10 @@ async def run(first: int, n: int, runner: WorkflowRunner, work_dir: Path) -> dic
             workflow_runner=runner,
             max_cached_workflows=n + 100,
         ):
-            await _start_and_settle(client, queue, 0, first)
+            await _start_and_settle(client, queue, 0, first, spec)
             gc.collect()
             at_first = _resident_mib()
-            await _start_and_settle(client, queue, first, n)
+            await _start_and_settle(client, queue, first, n, spec)
             gc.collect()
             at_n = _resident_mib()
     return {
@@ -104,6 +113,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--first", type=int, default=200, help="runs cached before the start")
     parser.add_argument("--n", type=int, default=1200, help="runs cached at the end")
     parser.add_argument("--unsandboxed", action="store_true", help="run without the sandbox")
+    parser.add_argument("--activities", type=int, default=_ASLEEP.activities, help="per run")
+    parser.add_argument("--timers", type=int, default=_ASLEEP.timers, help="per run")
     parser.add_argument("--name", default=None, help="results file name (without .json)")
     parser.add_argument("--output", type=Path, default=None, help="results directory")
     arguments = parser.parse_args(argv)
@@ -111,7 +122,19 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--first must be above 0 and below --n")
     kind = "unsandboxed" if arguments.unsandboxed else "sandboxed"
     name = arguments.name or f"workflow_floor_{kind}"
-    bench_run = Run(name, {"first": arguments.first, "n": arguments.n, "runner": kind})
+    spec = _ASLEEP.model_copy(
+        update={"activities": arguments.activities, "timers": arguments.timers}
+    )
+    bench_run = Run(
+        name,
+        {
+            "first": arguments.first,
+            "n": arguments.n,
+            "runner": kind,
+            "activities": spec.activities,
+            "timers": spec.timers,
+        },
+    )
     # The baseline's module is shared too, so the sandbox's own cost is measured, not the
     # module's import (bench.workflow_instances measures that for the commitment workflow).
     runner: WorkflowRunner = (
@@ -124,7 +147,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     )
     with tempfile.TemporaryDirectory(prefix="accord-floor-") as work_dir:
-        figures = asyncio.run(run(arguments.first, arguments.n, runner, Path(work_dir)))
+        figures = asyncio.run(run(arguments.first, arguments.n, runner, Path(work_dir), spec))
     bench_run.publish(figures, arguments.output)
 
 

@@ -12,14 +12,20 @@ rejected, the workflow start fails and the signal is dropped.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
+from pydantic import TypeAdapter
+from pydantic_core import to_json
 from temporalio.api.common.v1 import Payload
-from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import (
+    CompositePayloadConverter,
     DataConverter,
     DefaultFailureConverterWithEncodedAttributes,
+    DefaultPayloadConverter,
     EncodingPayloadConverter,
+    JSONPlainPayloadConverter,
     PayloadCodec,
 )
 from temporalio.exceptions import ApplicationError
@@ -27,6 +33,28 @@ from temporalio.exceptions import ApplicationError
 from integrations.temporal.codec import REFUSED_ENCODING, REFUSED_FROM_METADATA
 
 UNENCRYPTED_FAILURE_TYPE = "UnencryptedPayload"
+JSON_ENCODING = "json/plain"
+SHARED_TYPE_ADAPTERS = 1024
+"""How many type adapters the process keeps (pydantic's converter keeps as many per instance)."""
+
+
+@functools.lru_cache(maxsize=SHARED_TYPE_ADAPTERS)
+def shared_type_adapter(type_hint: Any) -> TypeAdapter[Any]:
+    """Return the process's one type adapter for ``type_hint``, built on first use.
+
+    The worker builds a payload converter for every workflow it holds, and pydantic's keeps
+    its type adapters per instance: each cached commitment rebuilt and kept the same dozen,
+    about 8 KiB (docs/performance.md, Memory). A type adapter never changes once built, so one
+    per type serves every workflow. Payload types are defined in modules the workflow sandbox
+    passes through (tests/test_workflow_runner.py checks it), so no entry keeps a sandbox alive.
+
+    Args:
+        type_hint: the type a payload converts to (hashable).
+
+    Returns:
+        The type adapter.
+    """
+    return TypeAdapter(type_hint)
 
 
 class _RefusedPayloadConverter(EncodingPayloadConverter):
@@ -50,13 +78,48 @@ class _RefusedPayloadConverter(EncodingPayloadConverter):
         )
 
 
-class _SealedPayloadConverter(PydanticPayloadConverter):
-    """Pydantic's converter, plus the refusal of payloads that came unencrypted."""
+class _SharedAdaptersJSONConverter(EncodingPayloadConverter):
+    """Pydantic's JSON conversion, reading through the process's shared type adapters.
+
+    Writes as ``temporalio.contrib.pydantic``'s converter does (``pydantic_core.to_json``),
+    without its cache of type adapters per instance.
+    """
+
+    @property
+    def encoding(self) -> str:
+        return JSON_ENCODING
+
+    def to_payload(self, value: Any) -> Payload | None:
+        return Payload(metadata={"encoding": JSON_ENCODING.encode()}, data=to_json(value))
+
+    def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
+        hint: Any = type_hint if type_hint is not None else Any
+        try:
+            adapter = shared_type_adapter(hint)
+        except TypeError:
+            try:
+                hash(hint)
+            except TypeError:
+                # An unhashable hint cannot be a cache key; it is built each time instead.
+                adapter = TypeAdapter(hint)
+            else:
+                raise
+        return adapter.validate_json(payload.data)
+
+
+class _SealedPayloadConverter(CompositePayloadConverter):
+    """Pydantic's converter with shared type adapters, and the refusal of unencrypted payloads."""
 
     def __init__(self) -> None:
-        super().__init__()
-        # Decoding looks converters up by encoding; the refusal is last and never encodes.
-        self._set_converters(*self.converters.values(), _RefusedPayloadConverter())
+        json_converter = _SharedAdaptersJSONConverter()
+        super().__init__(
+            *(
+                json_converter if isinstance(converter, JSONPlainPayloadConverter) else converter
+                for converter in DefaultPayloadConverter.default_encoding_payload_converters
+            ),
+            # Decoding looks converters up by encoding; the refusal is last and never encodes.
+            _RefusedPayloadConverter(),
+        )
 
 
 def build_data_converter(codec: PayloadCodec | None) -> DataConverter:

@@ -33,9 +33,19 @@ from integrations.temporal.codec import (
     PayloadKeyRing,
     key_id_for,
 )
-from integrations.temporal.converter import UNENCRYPTED_FAILURE_TYPE, build_data_converter
+from integrations.temporal.converter import (
+    UNENCRYPTED_FAILURE_TYPE,
+    build_data_converter,
+    shared_type_adapter,
+)
 
 SECRET_TEXT = "Sam is struggling with the budget after his father's surgery"
+
+
+class SharedAdapterProbe(BaseModel):
+    """A payload type only the shared-adapter test converts, so its cache entry is new."""
+
+    title: str
 
 
 class Note(BaseModel):
@@ -305,3 +315,21 @@ def test_without_settings_both_rings_use_distinct_local_keys(tmp_path: Path) -> 
     assert link_ring is not None
     assert sorted(p.name for p in (tmp_path / "keys").iterdir()) == ["link.key", "payload.key"]
     assert local_key(tmp_path, "link.key") != local_key(tmp_path, "payload.key")
+
+
+def test_every_workflows_converter_shares_one_type_adapter_per_type() -> None:
+    # The worker builds a payload converter for each workflow it holds; each used to build
+    # and keep its own type adapters (about 8 KiB a cached commitment).
+    data_converter = build_data_converter(None)
+    first, second = (data_converter._new_payload_converter() for _ in range(2))
+    payloads = first.to_payloads([SharedAdapterProbe(title="Budget")])
+    before = shared_type_adapter.cache_info()
+
+    values = [
+        converter.from_payloads(payloads, [SharedAdapterProbe]) for converter in (first, second)
+    ]
+
+    after = shared_type_adapter.cache_info()
+    assert values == [[SharedAdapterProbe(title="Budget")]] * 2
+    assert after.currsize - before.currsize == 1
+    assert after.hits - before.hits == 1
