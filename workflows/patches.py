@@ -61,7 +61,3 @@ booking of the weekly series (issue 17)."""
 DECLINES_BY_NOTIFICATION = "declines-by-notification"
 """Marks the commitment runs that read their 1:1's answer as soon as the watch on the
 organizer's calendar says its event changed, instead of at the next two-hourly look (issue 14)."""
-SHORT_RUNS = "short-runs"
-"""Marks the commitment runs that continue as new, at their next wait with nothing in flight,
-once their history passes ``RUN_EVENTS``: a cached run's memory in Temporal's core grows with
-every event it has replayed, about 0.6 KiB each (docs/performance.md, Memory)."""

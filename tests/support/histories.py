@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from msgraph.graph_service_client import GraphServiceClient
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -41,7 +41,7 @@ from activities.directory.activities import DirectoryActivities
 from activities.messaging.activities import MessagingActivities
 from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
-from domain.models import CheckInAnswer, Person
+from domain.models import Person
 from domain.reliability import iso_week_label, week_start
 from domain.timezones import resolve_zone
 from integrations.graph.client import GraphConnection, build_graph_client
@@ -111,7 +111,6 @@ from workflows.patches import (
     DIGEST_SEND_QUEUES,
     INTAKE_SEND_QUEUES,
     ONE_ON_ONE_BOOKING,
-    SHORT_RUNS,
     SUPPORT_ENDS_WITH_ITS_WORK,
 )
 
@@ -288,9 +287,7 @@ async def _attention_indexed(env: WorkflowEnvironment, client: Client, task_queu
     return handle
 
 
-ON_DEV_SERVER = frozenset(
-    {"attention_indexed", "digest_sent_on_its_send_queue", "answered_until_a_new_run"}
-)
+ON_DEV_SERVER = frozenset({"attention_indexed", "digest_sent_on_its_send_queue"})
 """Scenarios that need the search attributes only the dev server gives workflows."""
 
 SCENARIOS: dict[str, Scenario] = {
@@ -444,44 +441,6 @@ def _team_queue(task_queue: str) -> str:
     return f"{task_queue}-team"
 
 
-async def _answered_until_a_new_run(
-    env: WorkflowEnvironment,
-    client: Client,
-    task_queue: str,
-    sandbox: SandboxServer,
-    graph: GraphServiceClient,
-) -> WorkflowHandle[Any, Any]:
-    """Sam answers check-ins until the run passes its length and continues as new; released.
-
-    The first run's history, recorded on the dev server (the time-skipping server
-    intermittently rejects a continue-as-new), after the patch ``short-runs``.
-    """
-    del sandbox  # the runs say what happened
-    await work_round_the_clock(graph, SAM)
-    await work_round_the_clock(graph, MANAGER)
-    now = await env.get_current_time()
-    handle = await start_commitment(
-        client, task_queue, spec_for(SAM_PERSON, now + timedelta(days=30)), now
-    )
-    await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
-    for number in range(24):
-        answer = CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.ON_TRACK, note=f"Step {number}")
-        await act(handle, CommitmentWorkflow.check_in, answer)
-    first = client.get_workflow_handle_for(
-        CommitmentWorkflow.run, handle.id, run_id=handle.first_execution_run_id
-    )
-    await eventually(lambda: _continued(first))
-    latest = client.get_workflow_handle_for(CommitmentWorkflow.run, handle.id)
-    await act(latest, CommitmentWorkflow.release, Release(actor=MANAGER, reason="Plans changed."))
-    await latest.result()
-    return first
-
-
-async def _continued(handle: WorkflowHandle[Any, Any]) -> bool | None:
-    described = await handle.describe()
-    return True if described.status is WorkflowExecutionStatus.CONTINUED_AS_NEW else None
-
-
 async def _digest_sent_on_its_send_queue(
     env: WorkflowEnvironment,
     client: Client,
@@ -540,12 +499,11 @@ SandboxScenario = Callable[
     Awaitable[WorkflowHandle[Any, Any]],
 ]
 Workers = Callable[
-    [Client, str, SandboxServer, GraphServiceClient], AbstractAsyncContextManager[object]
+    [Client, str, SandboxServer, GraphServiceClient], AbstractAsyncContextManager[None]
 ]
 OTHER_SCENARIOS: dict[str, tuple[Workers, SandboxScenario]] = {
     "one_on_one_offered_then_booked": (_offer_workers, _one_on_one_offered_then_booked),
     "digest_sent_on_its_send_queue": (_digest_workers, _digest_sent_on_its_send_queue),
-    "answered_until_a_new_run": (lifecycle_worker, _answered_until_a_new_run),
 }
 """Other workflows' histories, each scenario with the workers it runs on (replayed with the
 offer of a 1:1 and the digest workflows)."""
@@ -559,7 +517,6 @@ BRANCH_TAKEN: dict[str, str] = {
     "intake_confirmed_then_cancelled": INTAKE_SEND_QUEUES,
     "one_on_one_offered_then_booked": ONE_ON_ONE_BOOKING,
     "support_promised_then_done": SUPPORT_ENDS_WITH_ITS_WORK,
-    "answered_until_a_new_run": SHORT_RUNS,
 }
 """The patch whose new branch each scenario was recorded to take (its commands are in the
 history, so the replay test shows that the old path there would not replay)."""

@@ -40,13 +40,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.patches import (
         DECLINES_BY_NOTIFICATION,
         REFRESH_HISTORY_ON_REQUEST,
-        SHORT_RUNS,
         SUPPORT_ENDS_WITH_ITS_WORK,
     )
     from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
 
-# The workflow's own parts; the worker shares them, like the rest of Accord's modules
-# (accord/wiring/workflow_runner.py).
+# The workflow's own parts; the worker shares them, like the rest of Accord's modules.
 from workflows.commitment.courier import (
     ABSENCE_RECHECK,
     PendingMessage,
@@ -57,14 +55,6 @@ from workflows.commitment.updates import CommitmentUpdates
 
 MEETING_POLL = timedelta(hours=2)
 GRAPH_FAILURE_PAUSE = timedelta(hours=1)
-RUN_EVENTS = 50
-"""Events after which a run continues as new at its next wait with nothing in flight.
-
-A worker keeps, for each run in its cache, state in Temporal's core that grows with every event
-the run has replayed (about 0.6 KiB each, ``bench.workflow_floor``): a commitment followed for
-a quarter reaches 800 events, about half a MiB. A new run starts with about 15, and a round of
-check-ins adds 20 to 30, so a run carries a few rounds before it starts again.
-"""
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -78,8 +68,6 @@ class CommitmentWorkflow(CommitmentUpdates):
         self._continued = start.progress is not None
         self._history_limit = start.continue_as_new_after_events
         self._refresh_requested = False
-        # Decided once, at the start of run(): runs from before SHORT_RUNS replay without it.
-        self._short_runs = False
         # The watch on the organizer's calendar said the 1:1's event changed: read it now.
         self._meeting_changed = False
         if not self._continued and self._state.is_support:
@@ -101,14 +89,11 @@ class CommitmentWorkflow(CommitmentUpdates):
                     actions={"accept_url": LinkAction.ACCEPT, "talk_url": LinkAction.TALK},
                 )
             )
-        self._short_runs = workflow.patched(SHORT_RUNS)
         self._upsert_search_attributes()
         while not self._state.status.is_closed:
             if self._history_is_long():
                 await self._continue_as_new(start)
-            if self._refresh_due() and (
-                self._run_is_long() or workflow.patched(REFRESH_HISTORY_ON_REQUEST)
-            ):
+            if self._refresh_due() and workflow.patched(REFRESH_HISTORY_ON_REQUEST):
                 await self._continue_as_new(start)
             await self._step(self._run_phase)
         await self._step(self._meetings.cancel_set_aside)
@@ -159,20 +144,11 @@ class CommitmentWorkflow(CommitmentUpdates):
             return info.get_current_history_length() > self._history_limit
         return info.is_continue_as_new_suggested()
 
-    def _run_is_long(self) -> bool:
-        return self._short_runs and workflow.info().get_current_history_length() > RUN_EVENTS
-
     def _refresh_due(self) -> bool:
-        """Whether to start a new run now: an operator asked, or this run has grown long.
-
-        Every wait ends when this turns true, and the main loop then continues as new.
-        """
         # Only between messages and with no meeting left to cancel: a courier mid-delivery
         # and a cancellation not yet sent are not part of the state carried across.
         return (
-            (self._refresh_requested or self._run_is_long())
-            and self._couriers.idle
-            and not self._meetings.cancellations_due
+            self._refresh_requested and self._couriers.idle and not self._meetings.cancellations_due
         )
 
     async def _continue_as_new(self, start: CommitmentInput) -> None:
