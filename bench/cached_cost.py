@@ -29,22 +29,15 @@ from typing import Any
 
 from temporalio.client import Client
 
-from bench.memory import SentItems, _bounded, _sent_all, _start, _wait_until
+from bench.memory import SentItems, bounded, sent_all, start_one, start_worker, wait_until
 from bench.results import Run, load_averages, quiet_logs
-from bench.stack import (
-    accord_worker,
-    dev_server,
-    sandbox_server,
-    wait_for_pollers,
-    worker_environment,
-)
+from bench.stack import dev_server, sandbox_server
 from domain.models import CheckInAnswer
 from workflows.commitment.contracts import ActorAction, CheckInAnswerInput, workflow_id_for
 from workflows.commitment.workflow import CommitmentWorkflow
 
 SETTLE_SECONDS = 5.0
 CONCURRENCY = 50
-MESSAGES_PER_MINUTE = 60_000
 
 
 async def _answer(client: Client, commitment_id: str, answers: int) -> None:
@@ -70,33 +63,28 @@ async def run(first: int, n: int, answers: int, cache: int, work_dir: Path) -> d
         with sandbox_server(work_dir) as sandbox:
             client = temporal.client
             queue = f"bench-cached-{uuid.uuid4().hex[:8]}"
-            env = worker_environment(temporal, sandbox, queue, work_dir / "accord")
-            env["ACCORD_WORKER_MAX_CACHED_WORKFLOWS"] = str(cache)
-            env["ACCORD_MAIL_MESSAGES_PER_MINUTE"] = str(MESSAGES_PER_MINUTE)
-            worker = accord_worker(env, work_dir / "worker.log")
-            await worker.start()
-            await wait_for_pollers(client, queue)
+            worker = await start_worker(temporal, sandbox, queue, cache, work_dir)
             sent = SentItems(sandbox)
             started = time.monotonic()
             ids: list[str] = []
             resident = []
             for low, high in ((0, first), (first, n)):
-                batch = await _bounded(
-                    CONCURRENCY, [_start(client, queue, number) for number in range(low, high)]
+                batch = await bounded(
+                    CONCURRENCY, [start_one(client, queue, number) for number in range(low, high)]
                 )
-                await _wait_until(lambda high=high: _sent_all(sent, high))
+                await wait_until(lambda high=high: sent_all(sent, high))
                 if answers:
-                    await _bounded(CONCURRENCY, [_answer(client, cid, answers) for cid in batch])
+                    await bounded(CONCURRENCY, [_answer(client, cid, answers) for cid in batch])
                 await asyncio.sleep(SETTLE_SECONDS)
                 view = CommitmentWorkflow.view
                 wakes = [client.get_workflow_handle(workflow_id_for(c)).query(view) for c in batch]
-                await _bounded(CONCURRENCY, wakes)
+                await bounded(CONCURRENCY, wakes)
                 await asyncio.sleep(SETTLE_SECONDS)
                 resident.append(worker.resident_mib())
                 ids += batch
             figures["seconds"] = round(time.monotonic() - started, 1)
             figures["duplicate_sends"] = sent.duplicates
-            lengths = await _bounded(CONCURRENCY, [_history_length(client, c) for c in ids])
+            lengths = await bounded(CONCURRENCY, [_history_length(client, c) for c in ids])
             figures["latest_run_events_max"] = max(lengths)
             figures["latest_run_events_median"] = sorted(lengths)[len(lengths) // 2]
             figures["load_average"] = load_averages()

@@ -34,6 +34,7 @@ from activities.messaging.activities import IDEMPOTENCY_HEADER
 from bench.results import Run, load_averages, quiet_logs
 from bench.stack import (
     AGENT,
+    Temporal,
     WorkerProcess,
     accord_worker,
     budget_commitment,
@@ -138,7 +139,7 @@ def _idempotency_key(message: dict[str, Any]) -> str:
     return str(message.get("id"))
 
 
-async def _start(client: Client, task_queue: str, number: int) -> str:
+async def start_one(client: Client, task_queue: str, number: int) -> str:
     commitment_id = f"mem{number}-{uuid.uuid4().hex[:8]}"
     now = datetime.now(UTC)
     spec = budget_commitment(number, now + timedelta(days=7))
@@ -148,7 +149,7 @@ async def _start(client: Client, task_queue: str, number: int) -> str:
     return commitment_id
 
 
-async def _bounded(concurrency: int, jobs: list[Any]) -> list[Any]:
+async def bounded(concurrency: int, jobs: list[Any]) -> list[Any]:
     gate = asyncio.Semaphore(concurrency)
 
     async def one(job: Any) -> Any:
@@ -158,18 +159,37 @@ async def _bounded(concurrency: int, jobs: list[Any]) -> list[Any]:
     return await asyncio.gather(*(one(job) for job in jobs))
 
 
-def _sent_all(sent: SentItems, n: int) -> bool:
+def sent_all(sent: SentItems, n: int) -> bool:
     done = sent.count() >= n
     sent.clear_older_than(CLEAR_SENT_AFTER_SECONDS)
     return done
 
 
-async def _wait_until(predicate: Any, within: float = PHASE_TIMEOUT) -> None:
+async def wait_until(predicate: Any, within: float = PHASE_TIMEOUT) -> None:
     deadline = time.monotonic() + within
     while not predicate():
         if time.monotonic() > deadline:
             raise TimeoutError("the phase did not finish in time")
         await asyncio.sleep(1.0)
+
+
+async def start_worker(
+    temporal: Temporal, sandbox: SandboxServer, queue: str, cache: int, work_dir: Path
+) -> WorkerProcess:
+    """Start ``accord worker`` on the benchmark's stack with a cache of ``cache`` workflows.
+
+    Returns:
+        The worker, once it polls ``queue``.
+    """
+    env = worker_environment(temporal, sandbox, queue, work_dir / "accord")
+    env["ACCORD_WORKER_MAX_CACHED_WORKFLOWS"] = str(cache)
+    # The expectations go through the sending mailbox's queue at a rate this sandbox (no
+    # Exchange limits) allows, not 30 a minute: memory is measured, not the minute.
+    env["ACCORD_MAIL_MESSAGES_PER_MINUTE"] = str(MESSAGES_PER_MINUTE)
+    worker = accord_worker(env, work_dir / "worker.log")
+    await worker.start()
+    await wait_for_pollers(temporal.client, queue)
+    return worker
 
 
 async def run(n: int, cache: int, concurrency: int, work_dir: Path) -> dict[str, Any]:
@@ -179,22 +199,15 @@ async def run(n: int, cache: int, concurrency: int, work_dir: Path) -> dict[str,
         with sandbox_server(work_dir) as sandbox:
             client = temporal.client
             queue = f"bench-memory-{uuid.uuid4().hex[:8]}"
-            env = worker_environment(temporal, sandbox, queue, work_dir / "accord")
-            env["ACCORD_WORKER_MAX_CACHED_WORKFLOWS"] = str(cache)
-            # The expectations go through the sending mailbox's queue at a rate this sandbox
-            # (no Exchange limits) allows, not 30 a minute: memory is measured, not the minute.
-            env["ACCORD_MAIL_MESSAGES_PER_MINUTE"] = str(MESSAGES_PER_MINUTE)
-            worker = accord_worker(env, work_dir / "worker.log")
-            await worker.start()
-            await wait_for_pollers(client, queue)
+            worker = await start_worker(temporal, sandbox, queue, cache, work_dir)
             await asyncio.sleep(SETTLE_SECONDS)
             figures["idle_mib"] = round(worker.resident_mib(), 1)
             sampler = Sampler(worker)
             sampler.restart()
             started = time.monotonic()
-            ids = await _bounded(concurrency, [_start(client, queue, i) for i in range(n)])
+            ids = await bounded(concurrency, [start_one(client, queue, i) for i in range(n)])
             sent = SentItems(sandbox)
-            await _wait_until(lambda: _sent_all(sent, n))
+            await wait_until(lambda: sent_all(sent, n))
             figures["start_seconds"] = round(time.monotonic() - started, 1)
             figures["start_peak_mib"] = round(sampler.peak, 1)
             figures["duplicate_sends"] = sent.duplicates
@@ -203,7 +216,7 @@ async def run(n: int, cache: int, concurrency: int, work_dir: Path) -> dict[str,
             figures["load_average_sleeping"] = load_averages()
             sampler.restart()
             started = time.monotonic()
-            await _bounded(
+            await bounded(
                 concurrency,
                 [
                     client.get_workflow_handle(workflow_id_for(cid)).query(CommitmentWorkflow.view)

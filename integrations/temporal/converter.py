@@ -45,8 +45,9 @@ def shared_type_adapter(type_hint: Any) -> TypeAdapter[Any]:
     The worker builds a payload converter for every workflow it holds, and pydantic's keeps
     its type adapters per instance: each cached commitment rebuilt and kept the same dozen,
     about 8 KiB (docs/performance.md, Memory). A type adapter never changes once built, so one
-    per type serves every workflow. Payload types are defined in modules the workflow sandbox
-    passes through (tests/test_workflow_runner.py checks it), so no entry keeps a sandbox alive.
+    per type serves every workflow. Payload types are Accord's models and built-in types, and no
+    module of Accord's is imported per workflow (tests/test_workflow_runner.py), so no entry
+    keeps a workflow's own copy of a module alive.
 
     Args:
         type_hint: the type a payload converts to (hashable).
