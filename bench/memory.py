@@ -234,6 +234,11 @@ async def run(n: int, cache: int, concurrency: int, work_dir: Path) -> dict[str,
             if not alive:
                 raise RuntimeError(f"the worker died:\n{worker.log_tail()}")
     figures["open_commitments"] = n
+    # Everything the worker gained over its idle start, per workflow its cache holds: an upper
+    # bound on one cached commitment's cost, since it also counts the caches and allocator
+    # growth of the first tasks (bench.cached_cost measures the slope instead).
+    held = max(figures["sleeping_mib"], figures["woken_mib"]) - figures["idle_mib"]
+    figures["kib_per_cached_commitment_at_most"] = round(held * 1024 / min(n, cache), 1)
     # The goal is 300 MB; resident memory is read in MiB.
     figures["goal_mib"] = round(300e6 / 2**20, 1)
     return figures

@@ -17,13 +17,24 @@ import; the replay tests (tests/workflows/test_replay.py) still run the workflow
 Temporal's default sandbox, restrictions included. The sandbox still isolates, and restricts,
 any other module a workflow imports.
 
+The runner also keeps each cached run from holding on to its activations: the SDK keeps a
+few fields of the run's first and last activations as protobuf sub-messages, each of which
+keeps its whole activation alive (workflows/instances.py). Its instances are made by
+:class:`~workflows.instances.LeanInstanceRunner`, and :func:`without_activation` gives them
+details with copies of their own.
+
 The worker (worker.py), the tests' workers (tests/support) and the benchmarks all build
 their runner with :func:`workflow_runner`, so they run workflows the same way.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from workflows.instances import LeanInstanceRunner, own_copies, own_copy
 
 PASSTHROUGH_MODULES: tuple[str, ...] = (
     # The pure core: no I/O, no clock (the `domain-is-pure` import contract), its models,
@@ -48,10 +59,46 @@ def sandbox_restrictions() -> SandboxRestrictions:
     return SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
 
 
+def without_activation(details: WorkflowInstanceDetails) -> WorkflowInstanceDetails:
+    """Return ``details`` with copies of what they share with the run's first activation.
+
+    Args:
+        details: what the SDK creates a workflow instance from.
+
+    Returns:
+        The same details, whose headers, memo, last result and last failure are copies of
+        their own.
+    """
+    info = dataclasses.replace(
+        details.info,
+        headers=own_copies(details.info.headers),
+        raw_memo=own_copies(details.info.raw_memo),
+    )
+    last_failure = details.last_failure
+    return dataclasses.replace(
+        details,
+        info=info,
+        last_completion_result=own_copy(details.last_completion_result),
+        last_failure=None if last_failure is None else own_copy(last_failure),
+    )
+
+
+class _Runner(SandboxedWorkflowRunner):
+    """Temporal's sandboxed runner, creating each instance :func:`without_activation`.
+
+    The sandbox keeps the details it was given for the run's life, so they are copied here,
+    outside it, rather than by the instance inside.
+    """
+
+    def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
+        return super().create_instance(without_activation(det))
+
+
 def workflow_runner() -> SandboxedWorkflowRunner:
     """Return the runner every Accord worker runs its workflows with.
 
     Returns:
-        Temporal's sandboxed runner with :func:`sandbox_restrictions`.
+        Temporal's sandboxed runner with :func:`sandbox_restrictions`, whose instances keep
+        no activation alive.
     """
-    return SandboxedWorkflowRunner(restrictions=sandbox_restrictions())
+    return _Runner(restrictions=sandbox_restrictions(), runner_class=LeanInstanceRunner)

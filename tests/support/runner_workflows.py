@@ -1,0 +1,48 @@
+"""Workflows that show what the worker's runner keeps of a run, and what it draws."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+
+@workflow.defn
+class HoldingWorkflow:
+    """Started with a large cargo it only measures, then waits to be released."""
+
+    def __init__(self) -> None:
+        self._released = False
+
+    @workflow.run
+    async def run(self, cargo: bytes) -> int:
+        """Wait until released; return the cargo's size.
+
+        Args:
+            cargo: bytes the workflow does not keep.
+
+        Returns:
+            The cargo's size.
+        """
+        size = len(cargo)
+        del cargo
+        await workflow.wait_condition(lambda: self._released)
+        return size
+
+    @workflow.signal
+    def release(self) -> None:
+        """Let the run finish."""
+        self._released = True
+
+
+@workflow.defn
+class DrawingWorkflow:
+    """Draws from the run's random generator, as a workflow that needs randomness would."""
+
+    @workflow.run
+    async def run(self) -> tuple[int, list[float]]:
+        """Return the run's seed and three numbers drawn after it.
+
+        Returns:
+            The seed and the draws.
+        """
+        seed = workflow.random_seed()
+        return seed, [workflow.random().random() for _ in range(3)]
