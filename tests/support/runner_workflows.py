@@ -38,11 +38,10 @@ class DrawingWorkflow:
     """Draws from the run's random generator, as a workflow that needs randomness would."""
 
     @workflow.run
-    async def run(self) -> tuple[int, list[float]]:
-        """Return the run's seed and three numbers drawn after it.
+    async def run(self) -> list[int]:
+        """Return the run's seed, then three numbers drawn after it.
 
         Returns:
             The seed and the draws.
         """
-        seed = workflow.random_seed()
-        return seed, [workflow.random().random() for _ in range(3)]
+        return [workflow.random_seed(), *(workflow.random().randrange(2**32) for _ in range(3))]
