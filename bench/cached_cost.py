@@ -29,7 +29,7 @@ from typing import Any
 
 from temporalio.client import Client
 
-from bench.memory import SentItems, bounded, sent_all, start_one, start_worker, wait_until
+from bench.memory import SentItems, bounded, sent_all, start_one, wait_until, worker_running
 from bench.results import Run, load_averages, quiet_logs
 from bench.stack import dev_server, sandbox_server
 from domain.models import CheckInAnswer
@@ -63,35 +63,34 @@ async def run(first: int, n: int, answers: int, cache: int, work_dir: Path) -> d
         with sandbox_server(work_dir) as sandbox:
             client = temporal.client
             queue = f"bench-cached-{uuid.uuid4().hex[:8]}"
-            worker = await start_worker(temporal, sandbox, queue, cache, work_dir)
-            sent = SentItems(sandbox)
-            started = time.monotonic()
-            ids: list[str] = []
-            resident = []
-            for low, high in ((0, first), (first, n)):
-                batch = await bounded(
-                    CONCURRENCY, [start_one(client, queue, number) for number in range(low, high)]
-                )
-                await wait_until(lambda high=high: sent_all(sent, high))
-                if answers:
-                    await bounded(CONCURRENCY, [_answer(client, cid, answers) for cid in batch])
-                await asyncio.sleep(SETTLE_SECONDS)
-                view = CommitmentWorkflow.view
-                wakes = [client.get_workflow_handle(workflow_id_for(c)).query(view) for c in batch]
-                await bounded(CONCURRENCY, wakes)
-                await asyncio.sleep(SETTLE_SECONDS)
-                resident.append(worker.resident_mib())
-                ids += batch
-            figures["seconds"] = round(time.monotonic() - started, 1)
-            figures["duplicate_sends"] = sent.duplicates
-            lengths = await bounded(CONCURRENCY, [_history_length(client, c) for c in ids])
-            figures["latest_run_events_max"] = max(lengths)
-            figures["latest_run_events_median"] = sorted(lengths)[len(lengths) // 2]
-            figures["load_average"] = load_averages()
-            alive = worker.alive()
-            await worker.stop()
-            if not alive:
-                raise RuntimeError(f"the worker died:\n{worker.log_tail()}")
+            async with worker_running(temporal, sandbox, queue, cache, work_dir) as worker:
+                sent = SentItems(sandbox)
+                started = time.monotonic()
+                ids: list[str] = []
+                resident = []
+                for low, high in ((0, first), (first, n)):
+                    batch = await bounded(
+                        CONCURRENCY,
+                        [start_one(client, queue, number) for number in range(low, high)],
+                    )
+                    await wait_until(lambda high=high: sent_all(sent, high))
+                    if answers:
+                        await bounded(CONCURRENCY, [_answer(client, cid, answers) for cid in batch])
+                    await asyncio.sleep(SETTLE_SECONDS)
+                    view = CommitmentWorkflow.view
+                    wakes = [
+                        client.get_workflow_handle(workflow_id_for(c)).query(view) for c in batch
+                    ]
+                    await bounded(CONCURRENCY, wakes)
+                    await asyncio.sleep(SETTLE_SECONDS)
+                    resident.append(worker.resident_mib())
+                    ids += batch
+                figures["seconds"] = round(time.monotonic() - started, 1)
+                figures["duplicate_sends"] = sent.duplicates
+                lengths = await bounded(CONCURRENCY, [_history_length(client, c) for c in ids])
+                figures["latest_run_events_max"] = max(lengths)
+                figures["latest_run_events_median"] = sorted(lengths)[len(lengths) // 2]
+                figures["load_average"] = load_averages()
     figures["cached_first"], figures["cached_last"] = first, n
     figures["resident_mib_first"], figures["resident_mib_last"] = (round(r, 1) for r in resident)
     figures["kib_per_cached_commitment"] = round(

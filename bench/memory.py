@@ -23,6 +23,8 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -173,13 +175,20 @@ async def wait_until(predicate: Any, within: float = PHASE_TIMEOUT) -> None:
         await asyncio.sleep(1.0)
 
 
-async def start_worker(
+@asynccontextmanager
+async def worker_running(
     temporal: Temporal, sandbox: SandboxServer, queue: str, cache: int, work_dir: Path
-) -> WorkerProcess:
-    """Start ``accord worker`` on the benchmark's stack with a cache of ``cache`` workflows.
+) -> AsyncIterator[WorkerProcess]:
+    """Run ``accord worker`` on the benchmark's stack with a cache of ``cache`` workflows.
 
-    Returns:
+    The worker is stopped on the way out whatever happened, a phase that timed out included,
+    so that no benchmark leaves a worker behind.
+
+    Yields:
         The worker, once it polls ``queue``.
+
+    Raises:
+        RuntimeError: when the worker died while the benchmark used it.
     """
     env = worker_environment(temporal, sandbox, queue, work_dir / "accord")
     env["ACCORD_WORKER_MAX_CACHED_WORKFLOWS"] = str(cache)
@@ -187,9 +196,14 @@ async def start_worker(
     # Exchange limits) allows, not 30 a minute: memory is measured, not the minute.
     env["ACCORD_MAIL_MESSAGES_PER_MINUTE"] = str(MESSAGES_PER_MINUTE)
     worker = accord_worker(env, work_dir / "worker.log")
-    await worker.start()
-    await wait_for_pollers(temporal.client, queue)
-    return worker
+    try:
+        await worker.start()
+        await wait_for_pollers(temporal.client, queue)
+        yield worker
+        if not worker.alive():
+            raise RuntimeError(f"the worker died:\n{worker.log_tail()}")
+    finally:
+        await worker.stop()
 
 
 async def run(n: int, cache: int, concurrency: int, work_dir: Path) -> dict[str, Any]:
@@ -199,40 +213,38 @@ async def run(n: int, cache: int, concurrency: int, work_dir: Path) -> dict[str,
         with sandbox_server(work_dir) as sandbox:
             client = temporal.client
             queue = f"bench-memory-{uuid.uuid4().hex[:8]}"
-            worker = await start_worker(temporal, sandbox, queue, cache, work_dir)
-            await asyncio.sleep(SETTLE_SECONDS)
-            figures["idle_mib"] = round(worker.resident_mib(), 1)
-            sampler = Sampler(worker)
-            sampler.restart()
-            started = time.monotonic()
-            ids = await bounded(concurrency, [start_one(client, queue, i) for i in range(n)])
-            sent = SentItems(sandbox)
-            await wait_until(lambda: sent_all(sent, n))
-            figures["start_seconds"] = round(time.monotonic() - started, 1)
-            figures["start_peak_mib"] = round(sampler.peak, 1)
-            figures["duplicate_sends"] = sent.duplicates
-            await asyncio.sleep(SETTLE_SECONDS)
-            figures["sleeping_mib"] = round(worker.resident_mib(), 1)
-            figures["load_average_sleeping"] = load_averages()
-            sampler.restart()
-            started = time.monotonic()
-            await bounded(
-                concurrency,
-                [
-                    client.get_workflow_handle(workflow_id_for(cid)).query(CommitmentWorkflow.view)
-                    for cid in ids
-                ],
-            )
-            figures["wake_seconds"] = round(time.monotonic() - started, 1)
-            figures["woken_peak_mib"] = round(sampler.peak, 1)
-            await asyncio.sleep(SETTLE_SECONDS)
-            figures["woken_mib"] = round(worker.resident_mib(), 1)
-            figures["load_average_woken"] = load_averages()
-            sampler.stop()
-            alive = worker.alive()
-            await worker.stop()
-            if not alive:
-                raise RuntimeError(f"the worker died:\n{worker.log_tail()}")
+            async with worker_running(temporal, sandbox, queue, cache, work_dir) as worker:
+                await asyncio.sleep(SETTLE_SECONDS)
+                figures["idle_mib"] = round(worker.resident_mib(), 1)
+                sampler = Sampler(worker)
+                sampler.restart()
+                started = time.monotonic()
+                ids = await bounded(concurrency, [start_one(client, queue, i) for i in range(n)])
+                sent = SentItems(sandbox)
+                await wait_until(lambda: sent_all(sent, n))
+                figures["start_seconds"] = round(time.monotonic() - started, 1)
+                figures["start_peak_mib"] = round(sampler.peak, 1)
+                figures["duplicate_sends"] = sent.duplicates
+                await asyncio.sleep(SETTLE_SECONDS)
+                figures["sleeping_mib"] = round(worker.resident_mib(), 1)
+                figures["load_average_sleeping"] = load_averages()
+                sampler.restart()
+                started = time.monotonic()
+                await bounded(
+                    concurrency,
+                    [
+                        client.get_workflow_handle(workflow_id_for(cid)).query(
+                            CommitmentWorkflow.view
+                        )
+                        for cid in ids
+                    ],
+                )
+                figures["wake_seconds"] = round(time.monotonic() - started, 1)
+                figures["woken_peak_mib"] = round(sampler.peak, 1)
+                await asyncio.sleep(SETTLE_SECONDS)
+                figures["woken_mib"] = round(worker.resident_mib(), 1)
+                figures["load_average_woken"] = load_averages()
+                sampler.stop()
     figures["open_commitments"] = n
     # Everything the worker gained over its idle start, per workflow its cache holds: an upper
     # bound on one cached commitment's cost, since it also counts the caches and allocator

@@ -176,11 +176,16 @@ class Mailboxes:
         # As Exchange: the body without what earlier messages of its conversation, in this
         # mailbox, already said.
         conversation = document.get("conversationId")
-        earlier = [
-            item.get("uniqueBody") or item.get("body")
-            for item in self._state.store.list(MESSAGES, user_id)
-            if conversation and item.get("conversationId") == conversation
-        ]
+        earlier = (
+            [
+                item.get("uniqueBody") or item.get("body")
+                for item in self._state.store.list(
+                    MESSAGES, user_id, where={"conversationId": str(conversation)}
+                )
+            ]
+            if conversation
+            else []
+        )
         return unique_body(document.get("body"), earlier)
 
     def recipients(

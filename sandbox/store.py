@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,10 @@ CREATE TABLE IF NOT EXISTS documents (
     PRIMARY KEY (collection, owner, id)
 );
 CREATE INDEX IF NOT EXISTS documents_by_seq ON documents (collection, owner, seq);
+CREATE INDEX IF NOT EXISTS documents_by_folder
+    ON documents (collection, owner, json_extract(data, '$.parentFolderId'), seq);
+CREATE INDEX IF NOT EXISTS documents_by_conversation
+    ON documents (collection, owner, json_extract(data, '$.conversationId'), seq);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS keys (
     scope TEXT NOT NULL,
@@ -35,6 +40,8 @@ CREATE TABLE IF NOT EXISTS keys (
     PRIMARY KEY (scope, key)
 );
 """
+
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 @dataclass(frozen=True)
@@ -124,15 +131,32 @@ class Store:
             ).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
-    def list(self, collection: str, owner: str) -> list[dict[str, Any]]:
-        """Return the live documents of an owner, oldest write first."""
+    def list(
+        self, collection: str, owner: str, *, where: Mapping[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the live documents of an owner, oldest write first.
+
+        Args:
+            collection: the kind of document.
+            owner: whose documents.
+            where: top-level fields and the value each must have. ``parentFolderId`` and
+                ``conversationId`` are indexed, as Exchange indexes a mailbox, so reading one
+                folder or one conversation does not read (and decode) the whole mailbox.
+
+        Raises:
+            ValueError: when a field name in ``where`` is not a plain name.
+        """
+        statement, values = _select_live(collection, owner, where or {})
         with self._lock:
-            rows = self._db.execute(
-                "SELECT data FROM documents WHERE collection = ? AND owner = ? AND deleted = 0 "
-                "ORDER BY seq",
-                (collection, owner),
-            ).fetchall()
+            rows = self._db.execute(statement, values).fetchall()
         return [dict(json.loads(row[0])) for row in rows]
+
+    def plan(self, collection: str, owner: str, *, where: Mapping[str, str] | None = None) -> str:
+        """Say how SQLite reads what :meth:`list` returns (its query plan), to check an index."""
+        statement, values = _select_live(collection, owner, where or {})
+        with self._lock:
+            rows = self._db.execute(f"EXPLAIN QUERY PLAN {statement}", values).fetchall()
+        return "\n".join(str(row[-1]) for row in rows)
 
     def list_all(self, collection: str) -> builtins.list[tuple[str, dict[str, Any]]]:
         """Return ``(owner, document)`` for every live document of a collection."""
@@ -199,3 +223,18 @@ class Store:
                 "SELECT value FROM keys WHERE scope = ? AND key = ?", (scope, key)
             ).fetchone()
         return str(row[0])
+
+
+def _select_live(
+    collection: str, owner: str, where: Mapping[str, str]
+) -> tuple[str, builtins.list[str]]:
+    clauses = ["collection = ?", "owner = ?", "deleted = 0"]
+    values = [collection, owner]
+    for field, value in where.items():
+        # The JSON path is written into the statement, not bound, so that SQLite can match it
+        # to the indexes on folders and conversations; the name is checked for that reason.
+        if not _FIELD_NAME.fullmatch(field):
+            raise ValueError(f"not a field name: {field!r}")
+        clauses.append(f"json_extract(data, '$.{field}') = ?")
+        values.append(value)
+    return f"SELECT data FROM documents WHERE {' AND '.join(clauses)} ORDER BY seq", values  # noqa: S608 - field names checked above, values bound

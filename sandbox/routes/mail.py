@@ -211,11 +211,7 @@ def _folder_view(folder: dict[str, Any]) -> dict[str, Any]:
 
 
 def _count_items(state: SandboxState, user_id: str, folder: dict[str, Any]) -> None:
-    items = [
-        item
-        for item in state.store.list(MESSAGES, user_id)
-        if item.get("parentFolderId") == folder["id"]
-    ]
+    items = state.store.list(MESSAGES, user_id, where={"parentFolderId": str(folder["id"])})
     folder["totalItemCount"] = len(items)
     folder["unreadItemCount"] = sum(1 for item in items if not item.get("isRead"))
 
@@ -316,11 +312,7 @@ async def list_folder_messages(
     """List the messages of one folder, newest first."""
     user = state.directory.user(user_key)
     folder = state.directory.folder(str(user["id"]), folder_key)
-    items = [
-        item
-        for item in state.store.list(MESSAGES, str(user["id"]))
-        if item.get("parentFolderId") == folder["id"]
-    ]
+    items = state.store.list(MESSAGES, str(user["id"]), where={"parentFolderId": str(folder["id"])})
     return _list(request, state, items, context_url(request, "messages"))
 
 

@@ -159,8 +159,8 @@ def person(state: SandboxState, user: dict[str, Any]) -> Person:
     inbox = folder_id_for(user_id, "inbox")
     unread = sum(
         1
-        for message in state.store.list(MESSAGES, user_id)
-        if message.get("parentFolderId") == inbox and not message.get("isRead")
+        for message in state.store.list(MESSAGES, user_id, where={"parentFolderId": inbox})
+        if not message.get("isRead")
     )
     return Person(
         id=user_id,
@@ -238,11 +238,7 @@ def _kind(message: dict[str, Any]) -> str | None:
 def folder_messages(state: SandboxState, user_id: str, folder: str) -> list[dict[str, Any]]:
     """Return the messages of a user's well-known folder, newest first."""
     folder_id = folder_id_for(user_id, folder)
-    items = [
-        message
-        for message in state.store.list(MESSAGES, user_id)
-        if message.get("parentFolderId") == folder_id
-    ]
+    items = state.store.list(MESSAGES, user_id, where={"parentFolderId": folder_id})
     return sorted(items, key=_received, reverse=True)
 
 
