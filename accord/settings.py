@@ -93,6 +93,16 @@ def _address_list(value: Any) -> Any:
 AddressList = Annotated[list[str], NoDecode, BeforeValidator(_address_list)]
 
 
+def _optional_count(value: Any) -> Any:
+    """Read an optional count: empty text, ``off`` or ``none`` mean none."""
+    if isinstance(value, str) and value.strip().lower() in {"", "off", "none"}:
+        return None
+    return value
+
+
+OptionalCount = Annotated[int | None, BeforeValidator(_optional_count)]
+
+
 class AccordSettings(BaseSettings):
     """Every setting Accord reads, with its environment variable ``ACCORD_<NAME>``."""
 
@@ -251,8 +261,17 @@ class AccordSettings(BaseSettings):
     worker_max_cached_workflows: int = Field(
         default=250,
         ge=0,
-        description="Workflows a worker keeps in memory between tasks (~0.28 MiB each; "
+        description="Workflows a worker keeps in memory between tasks (about 0.1 MiB each; "
         "see docs/operations.md, Worker memory).",
+    )
+    commitment_run_events: OptionalCount = Field(
+        default=50,
+        # workflows.commitment.contracts.MIN_RUN_EVENTS: a new run starts with about 15.
+        ge=30,
+        description="History events after which a new commitment's run starts again, "
+        "carrying its state, at its next wait with nothing in flight: a worker's memory for "
+        "a cached run grows with the events it has replayed. Empty or `off`: one run until "
+        "Temporal suggests a new one. Read when a commitment starts (API and mail intake).",
     )
     worker_max_concurrent_activities: int = Field(
         default=50, ge=1, description="Activities (Graph calls) a worker runs at once."

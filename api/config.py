@@ -78,6 +78,8 @@ class ApiConfig:
         authorization: how far project leads widen who may set whom an expectation.
         support_trend_to_manager: whether a manager's own manager sees the trend of the
             support they promised their team (off: the manager alone).
+        run_events: the run length of the commitments it starts (``CommitmentInput``'s
+            ``run_events``; ``None``: one run).
     """
 
     public_url: str
@@ -89,3 +91,4 @@ class ApiConfig:
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)
     authorization: AuthorizationPolicy = field(default_factory=AuthorizationPolicy)
     support_trend_to_manager: bool = False
+    run_events: int | None = None

@@ -29,7 +29,15 @@ from typing import Any
 
 from temporalio.client import Client
 
-from bench.memory import SentItems, bounded, sent_all, start_one, wait_until, worker_running
+from bench.memory import (
+    PRODUCTION_RUN_EVENTS,
+    SentItems,
+    bounded,
+    sent_all,
+    start_one,
+    wait_until,
+    worker_running,
+)
 from bench.results import Run, load_averages, quiet_logs
 from bench.stack import dev_server, sandbox_server
 from domain.models import CheckInAnswer
@@ -56,9 +64,11 @@ async def _history_length(client: Client, commitment_id: str) -> int:
     return len(history.events)
 
 
-async def run(first: int, n: int, answers: int, cache: int, work_dir: Path) -> dict[str, Any]:
+async def run(
+    first: int, n: int, answers: int, cache: int, work_dir: Path, run_events: int | None
+) -> dict[str, Any]:
     """Cache ``first`` and then ``n`` commitments; return the resident memory and the slope."""
-    figures: dict[str, Any] = {"cache_size": cache, "answers": answers}
+    figures: dict[str, Any] = {"cache_size": cache, "answers": answers, "run_events": run_events}
     async with dev_server(work_dir) as temporal:
         with sandbox_server(work_dir) as sandbox:
             client = temporal.client
@@ -71,7 +81,10 @@ async def run(first: int, n: int, answers: int, cache: int, work_dir: Path) -> d
                 for low, high in ((0, first), (first, n)):
                     batch = await bounded(
                         CONCURRENCY,
-                        [start_one(client, queue, number) for number in range(low, high)],
+                        [
+                            start_one(client, queue, number, run_events)
+                            for number in range(low, high)
+                        ],
                     )
                     await wait_until(lambda high=high: sent_all(sent, high))
                     if answers:
@@ -100,12 +113,22 @@ async def run(first: int, n: int, answers: int, cache: int, work_dir: Path) -> d
     return figures
 
 
+def _run_events(text: str) -> int | None:
+    return None if text.strip().lower() in {"off", "none"} else int(text)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse the flags, run the benchmark, print and write the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--first", type=int, default=100, help="commitments cached first")
     parser.add_argument("--n", type=int, default=500, help="commitments cached at the end")
     parser.add_argument("--answers", type=int, default=0, help="check-ins each owner answers")
+    parser.add_argument(
+        "--run-events",
+        type=_run_events,
+        default=PRODUCTION_RUN_EVENTS,
+        help="each commitment's run length (CommitmentInput.run_events; 'off': one run)",
+    )
     parser.add_argument("--name", default=None, help="results file name (without .json)")
     parser.add_argument("--output", type=Path, default=None, help="results directory")
     arguments = parser.parse_args(argv)
@@ -115,11 +138,24 @@ def main(argv: list[str] | None = None) -> None:
     name = arguments.name or f"cached_cost_answers{arguments.answers}"
     bench_run = Run(
         name,
-        {"first": arguments.first, "n": arguments.n, "answers": arguments.answers, "cache": cache},
+        {
+            "first": arguments.first,
+            "n": arguments.n,
+            "answers": arguments.answers,
+            "cache": cache,
+            "run_events": arguments.run_events,
+        },
     )
     with tempfile.TemporaryDirectory(prefix="accord-cached-") as work:
         figures = asyncio.run(
-            run(arguments.first, arguments.n, arguments.answers, cache, Path(work))
+            run(
+                arguments.first,
+                arguments.n,
+                arguments.answers,
+                cache,
+                Path(work),
+                arguments.run_events,
+            )
         )
     bench_run.publish(figures, arguments.output)
 

@@ -141,13 +141,20 @@ def _idempotency_key(message: dict[str, Any]) -> str:
     return str(message.get("id"))
 
 
-async def start_one(client: Client, task_queue: str, number: int) -> str:
+PRODUCTION_RUN_EVENTS: int | None = AccordSettings.model_fields["commitment_run_events"].default
+
+
+async def start_one(
+    client: Client, task_queue: str, number: int, run_events: int | None = PRODUCTION_RUN_EVENTS
+) -> str:
+    """Start a commitment due in a week, as the API would (its run length included)."""
     commitment_id = f"mem{number}-{uuid.uuid4().hex[:8]}"
     now = datetime.now(UTC)
     spec = budget_commitment(number, now + timedelta(days=7))
-    await start_commitment_workflow(
-        client, task_queue, CommitmentInput(commitment_id=commitment_id, spec=spec, created_at=now)
+    start = CommitmentInput(
+        commitment_id=commitment_id, spec=spec, created_at=now, run_events=run_events
     )
+    await start_commitment_workflow(client, task_queue, start)
     return commitment_id
 
 

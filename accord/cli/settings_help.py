@@ -18,6 +18,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "sandbox": ("sandbox_",),
     "graph": ("graph_",),
     "temporal": ("temporal_", "payload_keys"),
+    "commitments": ("commitment_",),
     "links": ("public_url", "link_keys"),
     "mail": ("agent_mailbox", "sending_mailboxes", "mail_", "mailbox_"),
     "intake": ("intake_", "webhook_client_state", "subscription_lifetime"),
@@ -31,7 +32,18 @@ GROUPS: dict[str, tuple[str, ...]] = {
 """Groups of settings: a field belongs to a group when its name is, or starts with, an entry
 ending in ``_`` (else equals it)."""
 
-_SERVICE = ("logging", "data", "sandbox", "graph", "temporal", "links", "mail", "intake", "teams")
+_SERVICE = (
+    "logging",
+    "data",
+    "sandbox",
+    "graph",
+    "temporal",
+    "commitments",
+    "links",
+    "mail",
+    "intake",
+    "teams",
+)
 COMMANDS: dict[str, tuple[str, ...]] = {
     "sandbox": ("logging", "data", "sandbox"),
     "worker": (*_SERVICE, "worker", "agenda"),

@@ -74,6 +74,7 @@ def api_config(settings: AccordSettings, links: LinkKeyRing) -> ApiConfig:
         ),
         authorization=authorization_policy(settings),
         support_trend_to_manager=settings.api_support_trend_to_manager,
+        run_events=settings.commitment_run_events,
     )
 
 

@@ -55,6 +55,7 @@ def intake_activities(
             # The API's policy file: a project lead may set expectations by mail too.
             policy=authorization_policy(settings),
             memberships=CachedGroupMemberships(GraphGroupMemberships(graph)),
+            run_events=settings.commitment_run_events,
         ),
         IntakeMailActivities(graph, messaging, agent_mailbox=settings.agent_mailbox),
         SubscriptionActivities(graph, client, task_queue=settings.temporal_task_queue),

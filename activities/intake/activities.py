@@ -307,6 +307,8 @@ class IntakeActivities:
             :class:`integrations.reading_pool.ReadingPool`); unset: a thread.
         policy: how far project leads widen who may set whom an expectation (the API's).
         memberships: which groups a sender is in, for the policy's grants; unset: none.
+        run_events: the run length of the commitments it starts (``CommitmentInput``'s
+            ``run_events``); unset: one run.
     """
 
     def __init__(
@@ -325,8 +327,10 @@ class IntakeActivities:
         reading: BoundedReading | None = None,
         policy: AuthorizationPolicy | None = None,
         memberships: GroupMemberships | None = None,
+        run_events: int | None = None,
     ) -> None:
         self._graph = graph
+        self._run_events = run_events
         self._temporal = temporal
         self._agent = agent_mailbox.lower()
         self._domains = [domain.lower() for domain in tenant_domains]
@@ -778,7 +782,10 @@ class IntakeActivities:
             request: the commitment's id, spec and creation time.
         """
         start = CommitmentInput(
-            commitment_id=request.commitment_id, spec=request.spec, created_at=request.created_at
+            commitment_id=request.commitment_id,
+            spec=request.spec,
+            created_at=request.created_at,
+            run_events=self._run_events,
         )
         try:
             await start_commitment(self._temporal, start, self._task_queue)

@@ -237,6 +237,7 @@ async def create_commitment(
         commitment_id=commitment_id_for_create(principal.object_id, idempotency_key),
         spec=spec,
         created_at=now,
+        run_events=config.run_events,
     )
     await start_commitment(temporal, start, config.task_queue)
     try:

@@ -11,13 +11,16 @@ from temporalio.client import Client
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from activities.intake.activities import IntakeActivities, flag_due, inbound_email
-from activities.intake.contracts import InboundLookup
+from activities.intake.contracts import CommitmentStartRequest, InboundLookup
 from domain.intake import read_email
 from domain.intake.models import Ignored, InboundEmail, Reading, SenderContext
+from domain.models import Person
 from sandbox.server import SandboxServer
 from tests.support.intake import ASK, INTAKE_ID_KEY
+from tests.support.lifecycle import spec_for
 from tests.support.mailboxes import mailbox, send_as
 from tests.support.people import AGENT, MANAGER, SAM
+from workflows.commitment.contracts import CommitmentInput, workflow_id_for
 from workflows.intake.contracts import ChangeNotice, WatchMode
 
 
@@ -183,3 +186,24 @@ async def test_a_forward_to_accord_alone_finds_the_owner_among_the_senders_repor
 
     assert read.reading is not None
     assert [owner.address for owner in read.reading.owners] == [SAM]
+
+
+async def test_a_commitment_from_mail_starts_with_the_run_length_it_was_given(
+    graph: GraphServiceClient, temporal: Client, task_queue: str
+) -> None:
+    client = temporal
+    intake = activities(graph, client, task_queue=task_queue, run_events=40)
+    now = datetime.now(UTC)
+    request = CommitmentStartRequest(
+        commitment_id=f"mail-{task_queue}",
+        spec=spec_for(Person(email=SAM, display_name="Sam Okafor"), now + timedelta(days=7)),
+        created_at=now,
+    )
+    await ActivityEnvironment().run(intake.start_intake_commitment, request)
+    handle = client.get_workflow_handle(workflow_id_for(request.commitment_id))
+    history = await handle.fetch_history()
+    await handle.terminate("the test is over")
+    started = history.events[0].workflow_execution_started_event_attributes
+    [start] = await client.data_converter.decode(started.input.payloads, [CommitmentInput])
+    assert isinstance(start, CommitmentInput)
+    assert start.run_events == 40

@@ -15,19 +15,29 @@ import pytest
 from fastapi import FastAPI
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError
+from temporalio.worker import Worker
 
+from accord.settings import AccordSettings
 from api.dependencies import get_directory
+from domain.action_links import LinkKeyRing
 from tests.support.api import (
     NOW,
     PROBLEM_JSON,
     PUBLIC_URL,
+    FakeClock,
+    build_app,
     commitment,
     create_commitment,
     field_errors,
 )
 from tests.support.api_tokens import ADMIN_ROLE, FakeEntra
 from tests.support.people import ADMIN, MANAGER, OMAR, SAM
-from workflows.commitment.contracts import OWNER_KEY, STATUS_KEY, workflow_id_for
+from workflows.commitment.contracts import (
+    OWNER_KEY,
+    STATUS_KEY,
+    CommitmentInput,
+    workflow_id_for,
+)
 
 
 async def run_id(temporal: Client, commitment_id: str) -> str:
@@ -60,6 +70,31 @@ async def test_create_starts_one_workflow_and_answers_its_view(
     read = await http.get(f"/commitments/{commitment_id}")
     assert read.status_code == 200
     assert read.json() == created
+
+
+async def test_a_commitment_starts_with_the_run_length_of_the_settings(
+    settings: AccordSettings,
+    temporal: Client,
+    links: LinkKeyRing,
+    clock: FakeClock,
+    stub_worker: Worker,
+    entra: FakeEntra,
+) -> None:
+    del stub_worker  # running, so that the create finds its first view
+    configured = settings.model_copy(update={"commitment_run_events": 40})
+    app = build_app(configured, temporal, links, clock, entra)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url=PUBLIC_URL, headers=entra.headers(MANAGER)
+    ) as http:
+        response = await http.post("/commitments", json=commitment())
+    assert response.status_code == 201, response.text
+    handle = temporal.get_workflow_handle(workflow_id_for(response.json()["commitment_id"]))
+    history = await handle.fetch_history()
+    started = history.events[0].workflow_execution_started_event_attributes
+    [start] = await temporal.data_converter.decode(started.input.payloads, [CommitmentInput])
+    assert isinstance(start, CommitmentInput)
+    assert start.run_events == 40
 
 
 async def test_the_same_idempotency_key_yields_one_commitment(

@@ -75,4 +75,6 @@ async def test_sigkilled_workers_lose_nothing_and_send_nothing_twice(
     assert figures.duplicates == 0, figures.problems
     assert figures.losses == 0, (figures.problems, worker.logs())
     assert figures.unfinished == 0, figures.problems
+    # The kills also met runs handing over to the next (run_events, decision 47).
+    assert figures.continued_as_new > 0
     assert figures.worker_kills == kills

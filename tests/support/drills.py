@@ -66,6 +66,7 @@ from workflows.commitment.contracts import (
 from workflows.commitment.workflow import CommitmentWorkflow
 
 IDEMPOTENCY_HEADER = "x-accord-idempotency-key"
+PRODUCTION_RUN_EVENTS = AccordSettings.model_fields["commitment_run_events"].default
 MUST_GO = {
     SAM: ("expectation", "revision_agreed", "done_thanks"),
     MANAGER: ("revision_proposed", "revision_agreed", "done_notice"),
@@ -103,6 +104,7 @@ class DrillFigures:
     duplicates: int = 0
     losses: int = 0
     unfinished: int = 0
+    continued_as_new: int = 0
     skipped: int = 0
     worker_kills: int = 0
     temporal_restarts: int = 0
@@ -297,6 +299,8 @@ class Lifecycle:
     error: str | None = None
     unfinished: CommitmentView | None = None
     """Where a lifecycle stood when the drill stopped waiting, if its workflow still ran."""
+    continued: bool = False
+    """Whether its last run continued an earlier one (the run grew past ``run_events``)."""
 
 
 async def retrying(
@@ -349,6 +353,9 @@ async def run_lifecycle(
         spec=stack.budget_commitment(lifecycle.number, now + due_after),
         created_at=now,
         grace_period=timedelta(seconds=1),
+        # As the API starts them: runs that start again past the production length, so the
+        # drills' kills and faults also meet a run's hand-over to the next.
+        run_events=PRODUCTION_RUN_EVENTS,
     )
     handle: WorkflowHandle[CommitmentWorkflow, CommitmentView] = await _start(
         client, task_queue, start
@@ -389,6 +396,7 @@ async def run_lifecycle(
         await poll(has(SAM, "revision_agreed"))
         await retrying(update(Updates.COMPLETE, Complete(actor=SAM, action_id=f"{cid}:d"), "d"))
         lifecycle.ended = await _result(handle)
+        lifecycle.continued = await _continued(handle)
     except Exception as exc:
         lifecycle.error = f"{type(exc).__name__}: {exc}"
         lifecycle.unfinished = await _still_running(handle)
@@ -419,6 +427,13 @@ async def _start(
             await asyncio.sleep(0.5)
 
 
+async def _continued(handle: WorkflowHandle[CommitmentWorkflow, CommitmentView]) -> bool:
+    async for event in handle.fetch_history_events():
+        started = event.workflow_execution_started_event_attributes
+        return bool(started.continued_execution_run_id)
+    return False
+
+
 async def _result(handle: WorkflowHandle[CommitmentWorkflow, CommitmentView]) -> CommitmentView:
     deadline = time.monotonic() + lifecycle_timeout()
     while True:
@@ -436,6 +451,7 @@ async def _result(handle: WorkflowHandle[CommitmentWorkflow, CommitmentView]) ->
 def count(figures: DrillFigures, mail: Mailboxes, lifecycles: list[Lifecycle]) -> None:
     """Count duplicates and losses over every lifecycle and add them to ``figures``."""
     figures.lifecycles += len(lifecycles)
+    figures.continued_as_new += sum(lifecycle.continued for lifecycle in lifecycles)
     organizer_events = mail.events(MANAGER)
     owner_inbox = mail.inbox(SAM)
     for lifecycle in lifecycles:

@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from msgraph.graph_service_client import GraphServiceClient
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from accord.settings import AccordSettings
 from accord.wiring.workflow_runner import workflow_runner
 from activities.agenda.activities import AgendaActivities
 from activities.agenda.booking import OneOnOneBooking
@@ -41,7 +42,7 @@ from activities.directory.activities import DirectoryActivities
 from activities.messaging.activities import MessagingActivities
 from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
-from domain.models import Person
+from domain.models import CheckInAnswer, Person
 from domain.reliability import iso_week_label, week_start
 from domain.timezones import resolve_zone
 from integrations.graph.client import GraphConnection, build_graph_client
@@ -65,6 +66,7 @@ from tests.support.lifecycle import (
     PUBLIC_URL,
     SandboxClockInterceptor,
     act,
+    both_round_the_clock,
     lifecycle_worker,
     sandbox_messaging,
     spec_for,
@@ -287,7 +289,9 @@ async def _attention_indexed(env: WorkflowEnvironment, client: Client, task_queu
     return handle
 
 
-ON_DEV_SERVER = frozenset({"attention_indexed", "digest_sent_on_its_send_queue"})
+ON_DEV_SERVER = frozenset(
+    {"attention_indexed", "digest_sent_on_its_send_queue", "answered_until_a_new_run"}
+)
 """Scenarios that need the search attributes only the dev server gives workflows."""
 
 SCENARIOS: dict[str, Scenario] = {
@@ -441,6 +445,46 @@ def _team_queue(task_queue: str) -> str:
     return f"{task_queue}-team"
 
 
+async def _answered_until_a_new_run(
+    env: WorkflowEnvironment,
+    client: Client,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> WorkflowHandle[Any, Any]:
+    """Sam answers check-ins until the run passes its length and continues as new; released.
+
+    The first run's history, recorded on the dev server (the time-skipping server does not
+    continue a run as new atomically), with ``run_events`` at the production default.
+    """
+    del sandbox  # the runs say what happened
+    now = await both_round_the_clock(env, graph)
+    handle = await start_commitment(
+        client,
+        task_queue,
+        spec_for(SAM_PERSON, now + timedelta(days=30)),
+        now,
+        run_events=AccordSettings.model_fields["commitment_run_events"].default,
+    )
+    await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    for number in range(24):
+        answer = CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.ON_TRACK, note=f"Step {number}")
+        await act(handle, CommitmentWorkflow.check_in, answer)
+    first = client.get_workflow_handle_for(
+        CommitmentWorkflow.run, handle.id, run_id=handle.first_execution_run_id
+    )
+    await eventually(lambda: _continued(first))
+    latest = client.get_workflow_handle_for(CommitmentWorkflow.run, handle.id)
+    await act(latest, CommitmentWorkflow.release, Release(actor=MANAGER, reason="Plans changed."))
+    await latest.result()
+    return first
+
+
+async def _continued(handle: WorkflowHandle[Any, Any]) -> bool | None:
+    described = await handle.describe()
+    return True if described.status is WorkflowExecutionStatus.CONTINUED_AS_NEW else None
+
+
 async def _digest_sent_on_its_send_queue(
     env: WorkflowEnvironment,
     client: Client,
@@ -499,11 +543,12 @@ SandboxScenario = Callable[
     Awaitable[WorkflowHandle[Any, Any]],
 ]
 Workers = Callable[
-    [Client, str, SandboxServer, GraphServiceClient], AbstractAsyncContextManager[None]
+    [Client, str, SandboxServer, GraphServiceClient], AbstractAsyncContextManager[object]
 ]
 OTHER_SCENARIOS: dict[str, tuple[Workers, SandboxScenario]] = {
     "one_on_one_offered_then_booked": (_offer_workers, _one_on_one_offered_then_booked),
     "digest_sent_on_its_send_queue": (_digest_workers, _digest_sent_on_its_send_queue),
+    "answered_until_a_new_run": (lifecycle_worker, _answered_until_a_new_run),
 }
 """Other workflows' histories, each scenario with the workers it runs on (replayed with the
 offer of a 1:1 and the digest workflows)."""

@@ -208,6 +208,17 @@ async def act(handle: WorkflowHandle[Any, Any], update: Any, argument: Any) -> C
     return view
 
 
+async def both_round_the_clock(env: WorkflowEnvironment, graph: GraphServiceClient) -> datetime:
+    """Make Sam and Maya work round the clock (no message waits for a morning).
+
+    Returns:
+        The server's time now, to start a commitment from.
+    """
+    await work_round_the_clock(graph, SAM)
+    await work_round_the_clock(graph, MANAGER)
+    return await env.get_current_time()
+
+
 async def work_round_the_clock(graph: GraphServiceClient, address: str) -> None:
     """Make someone work every day round the clock, so messages to them go out at once."""
     await graph.users.by_user_id(address).mailbox_settings.patch(

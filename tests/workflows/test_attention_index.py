@@ -17,8 +17,13 @@ from temporalio.testing import WorkflowEnvironment
 from domain.attention import Attention
 from domain.models import CheckInAnswer, Person
 from sandbox.server import SandboxServer
-from tests.support.lifecycle import act, lifecycle_worker, spec_for, work_round_the_clock
-from tests.support.people import MANAGER, SAM
+from tests.support.lifecycle import (
+    act,
+    both_round_the_clock,
+    lifecycle_worker,
+    spec_for,
+)
+from tests.support.people import SAM
 from tests.support.polling import eventually
 from workflows.commitment.client import initial_search_attributes
 from workflows.commitment.contracts import (
@@ -49,10 +54,8 @@ async def test_the_index_follows_the_status_and_the_latest_answer(
     sandbox: SandboxServer,
     graph: GraphServiceClient,
 ) -> None:
-    await work_round_the_clock(graph, SAM)
-    await work_round_the_clock(graph, MANAGER)
+    now = await both_round_the_clock(dev_server, graph)
     client = dev_server.client
-    now = await dev_server.get_current_time()
     start = CommitmentInput(
         commitment_id=uuid.uuid4().hex[:12],
         spec=spec_for(Person(email=SAM, display_name="Sam Okafor"), now + timedelta(days=20)),

@@ -30,10 +30,10 @@ from sandbox.server import SandboxServer
 from tests.support.lifecycle import (
     Lifecycle,
     act,
+    both_round_the_clock,
     lifecycle_worker,
     spec_for,
     start_commitment,
-    work_round_the_clock,
 )
 from tests.support.mailboxes import events_of, from_agent, mailbox, received_at
 from tests.support.people import LUKAS, MANAGER, SAM
@@ -404,10 +404,8 @@ async def test_continue_as_new_carries_the_whole_commitment(
     # On the real dev server: the time-skipping test server intermittently rejects a
     # continue-as-new ("invalid history builder state for action"). Updates, not time, grow
     # the history here, and both work round the clock so no message waits for a morning.
-    await work_round_the_clock(graph, SAM)
-    await work_round_the_clock(graph, MANAGER)
+    now = await both_round_the_clock(dev_server, graph)
     client = dev_server.client
-    now = await dev_server.get_current_time()
     async with lifecycle_worker(client, task_queue, sandbox, graph):
         handle = await start_commitment(
             client,

@@ -29,6 +29,9 @@ from domain.support import CommitmentKind, SupportAnswer, SupportPromise, Suppor
 from workflows.commitment.state import CommitmentState, MeetingRecord
 
 TASK_QUEUE = "accord-commitments"
+MIN_RUN_EVENTS = 30
+"""The shortest run length allowed: a new run starts with about 15 events, so a run always
+gets some way before it starts again."""
 WORKFLOW_ID_PREFIX = "commitment-"
 
 
@@ -64,6 +67,14 @@ class CommitmentInput(_Input):
         default=None,
         description="Continue as new past this many history events; unset: when the server "
         "suggests it. Small values exercise continue-as-new in tests.",
+    )
+    run_events: int | None = Field(
+        default=None,
+        ge=MIN_RUN_EVENTS,
+        description="Start a new run at the first wait with nothing in flight once this run's "
+        "history passes this many events: a worker's memory for a cached run grows with the "
+        "events it has replayed. Unset: one run, until the server suggests a new one. The API "
+        "and mail intake set it from ``ACCORD_COMMITMENT_RUN_EVENTS``.",
     )
 
 

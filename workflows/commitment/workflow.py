@@ -67,6 +67,7 @@ class CommitmentWorkflow(CommitmentUpdates):
         self._grace = start.grace_period
         self._continued = start.progress is not None
         self._history_limit = start.continue_as_new_after_events
+        self._run_events = start.run_events
         self._refresh_requested = False
         # The watch on the organizer's calendar said the 1:1's event changed: read it now.
         self._meeting_changed = False
@@ -93,7 +94,11 @@ class CommitmentWorkflow(CommitmentUpdates):
         while not self._state.status.is_closed:
             if self._history_is_long():
                 await self._continue_as_new(start)
-            if self._refresh_due() and workflow.patched(REFRESH_HISTORY_ON_REQUEST):
+            # A long run needs no patch: only runs started with run_events take this path,
+            # and their inputs say so on every replay.
+            if self._refresh_due() and (
+                self._run_is_long() or workflow.patched(REFRESH_HISTORY_ON_REQUEST)
+            ):
                 await self._continue_as_new(start)
             await self._step(self._run_phase)
         await self._step(self._meetings.cancel_set_aside)
@@ -144,11 +149,23 @@ class CommitmentWorkflow(CommitmentUpdates):
             return info.get_current_history_length() > self._history_limit
         return info.is_continue_as_new_suggested()
 
+    def _run_is_long(self) -> bool:
+        return (
+            self._run_events is not None
+            and workflow.info().get_current_history_length() > self._run_events
+        )
+
     def _refresh_due(self) -> bool:
+        """Whether to start a new run now: an operator asked, or this run has grown long.
+
+        Every wait ends when this turns true, and the main loop then continues as new.
+        """
         # Only between messages and with no meeting left to cancel: a courier mid-delivery
         # and a cancellation not yet sent are not part of the state carried across.
         return (
-            self._refresh_requested and self._couriers.idle and not self._meetings.cancellations_due
+            (self._refresh_requested or self._run_is_long())
+            and self._couriers.idle
+            and not self._meetings.cancellations_due
         )
 
     async def _continue_as_new(self, start: CommitmentInput) -> None:
