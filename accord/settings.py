@@ -265,8 +265,10 @@ class AccordSettings(BaseSettings):
         "see docs/operations.md, Worker memory).",
     )
     commitment_run_events: OptionalCount = Field(
-        default=50,
-        # workflows.commitment.contracts.MIN_RUN_EVENTS: a new run starts with about 15.
+        # A new run starts with about 15 events and a fresh commitment waits for its owner's
+        # answer at about 28, so 30 keeps every cached run near a fresh one's cost; it is also
+        # the least allowed (workflows.commitment.contracts.MIN_RUN_EVENTS).
+        default=30,
         ge=30,
         description="History events after which a new commitment's run starts again, "
         "carrying its state, at its next wait with nothing in flight: a worker's memory for "

@@ -455,7 +455,8 @@ async def _answered_until_a_new_run(
     """Sam answers check-ins until the run passes its length and continues as new; released.
 
     The first run's history, recorded on the dev server (the time-skipping server does not
-    continue a run as new atomically), with ``run_events`` at the production default.
+    continue a run as new atomically), with ``run_events`` at the production default (50
+    when the committed history was recorded; 30 since).
     """
     del sandbox  # the runs say what happened
     now = await both_round_the_clock(env, graph)

@@ -38,8 +38,10 @@ RUN_EVENTS = AccordSettings.model_fields["commitment_run_events"].default
 """The production default, which the API and intake start commitments with."""
 ANSWERS = 24
 """Each answer adds about six events: enough to pass RUN_EVENTS more than once."""
-SLACK = 30
-"""Events a run may add past RUN_EVENTS before it ends: the answers arriving meanwhile."""
+SLACK = 60
+"""Events a run may add past RUN_EVENTS before it ends. A run hands over only at a wait with
+nothing in flight, and these answers come back to back (each waits for the last only), so a
+run busy with them grows on meanwhile: 44 past the length was seen with 30."""
 
 
 async def _runs(client: Client, handle: WorkflowHandle[Any, Any]) -> list[tuple[str, int]]:
@@ -89,7 +91,7 @@ async def test_a_long_run_continues_as_new_and_loses_nothing(
         assert view.status is CommitmentStatus.DONE
         assert (await latest.result()).status is CommitmentStatus.DONE
         runs = await _runs(client, handle)
-    assert len(runs) >= 2, runs
+    assert len(runs) >= 3, runs
     assert all(status == "CONTINUED_AS_NEW" for status, _ in runs[:-1]), runs
     assert all(events <= RUN_EVENTS + SLACK for _, events in runs), runs
     # The expectation went out once across the runs, and the closing note once.
