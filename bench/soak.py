@@ -195,12 +195,14 @@ class Soak:
                 self.figures.temporal_restarts += 1
 
             await worker.start()
+            supervisor = asyncio.create_task(worker.keep_running())
             try:
                 await asyncio.gather(
                     self.breakage(worker, restart_sandbox, restart_temporal),
                     *(staggered(lifecycle) for lifecycle in lifecycles),
                 )
             finally:
+                supervisor.cancel()
                 await worker.stop()
                 self.figures.worker_kills += worker.kills
             add_sandbox_counts(self.figures, sandbox)

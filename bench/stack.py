@@ -247,6 +247,10 @@ class WorkerProcess:
         """Whether the process is still running."""
         return self._process is not None and self._process.returncode is None
 
+    def exited(self) -> bool:
+        """Whether the process was started and has ended (not while it is being started)."""
+        return self._process is not None and self._process.returncode is not None
+
     def log_tail(self, characters: int = 3000) -> str:
         """The end of the process's output, for an error message."""
         return self._log_path.read_text(encoding="utf-8", errors="replace")[-characters:]

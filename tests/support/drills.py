@@ -155,6 +155,17 @@ class WorkerProcess:
         self._process = stack.accord_worker(self._env, self._log_dir / f"worker-{self.starts}.log")
         await self._process.start()
 
+    async def keep_running(self, every: float = 1.0) -> None:
+        """Start the worker again whenever it has exited on its own, until cancelled.
+
+        As Kubernetes does for a pod that exits: a worker started while Temporal is down (a
+        kill and a server restart close together) cannot connect, and exits.
+        """
+        while True:
+            await asyncio.sleep(every)
+            if self._process is not None and self._process.exited():
+                await self.start()
+
     async def kill(self) -> None:
         """SIGKILL the worker: no shutdown, no draining, activities cut off mid-flight."""
         if self._process is not None and await self._process.kill():
