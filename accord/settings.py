@@ -102,6 +102,13 @@ def _optional_count(value: Any) -> Any:
 
 OptionalCount = Annotated[int | None, BeforeValidator(_optional_count)]
 
+COMMITMENT_RUN_EVENTS = 30
+"""The default run length of a new commitment (``ACCORD_COMMITMENT_RUN_EVENTS``).
+
+A new run starts with about 15 events and a fresh commitment waits for its owner's answer at
+about 28, so 30 keeps every cached run near a fresh one's cost; it is also the least allowed
+(``workflows.commitment.contracts.MIN_RUN_EVENTS``)."""
+
 
 class AccordSettings(BaseSettings):
     """Every setting Accord reads, with its environment variable ``ACCORD_<NAME>``."""
@@ -265,11 +272,8 @@ class AccordSettings(BaseSettings):
         "see docs/operations.md, Worker memory).",
     )
     commitment_run_events: OptionalCount = Field(
-        # A new run starts with about 15 events and a fresh commitment waits for its owner's
-        # answer at about 28, so 30 keeps every cached run near a fresh one's cost; it is also
-        # the least allowed (workflows.commitment.contracts.MIN_RUN_EVENTS).
-        default=30,
-        ge=30,
+        default=COMMITMENT_RUN_EVENTS,
+        ge=COMMITMENT_RUN_EVENTS,
         description="History events after which a new commitment's run starts again, "
         "carrying its state, at its next wait with nothing in flight: a worker's memory for "
         "a cached run grows with the events it has replayed. Empty or `off`: one run until "

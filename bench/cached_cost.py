@@ -29,8 +29,8 @@ from typing import Any
 
 from temporalio.client import Client
 
+from accord.settings import COMMITMENT_RUN_EVENTS
 from bench.memory import (
-    PRODUCTION_RUN_EVENTS,
     SentItems,
     bounded,
     sent_all,
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--run-events",
         type=_run_events,
-        default=PRODUCTION_RUN_EVENTS,
+        default=COMMITMENT_RUN_EVENTS,
         help="each commitment's run length (CommitmentInput.run_events; 'off': one run)",
     )
     parser.add_argument("--name", default=None, help="results file name (without .json)")

@@ -31,7 +31,7 @@ from typing import Any
 
 from temporalio.client import Client
 
-from accord.settings import AccordSettings
+from accord.settings import COMMITMENT_RUN_EVENTS, AccordSettings
 from activities.messaging.activities import IDEMPOTENCY_HEADER
 from bench.results import Run, load_averages, quiet_logs
 from bench.stack import (
@@ -141,11 +141,8 @@ def _idempotency_key(message: dict[str, Any]) -> str:
     return str(message.get("id"))
 
 
-PRODUCTION_RUN_EVENTS: int | None = AccordSettings.model_fields["commitment_run_events"].default
-
-
 async def start_one(
-    client: Client, task_queue: str, number: int, run_events: int | None = PRODUCTION_RUN_EVENTS
+    client: Client, task_queue: str, number: int, run_events: int | None = COMMITMENT_RUN_EVENTS
 ) -> str:
     """Start a commitment due in a week, as the API would (its run length included)."""
     commitment_id = f"mem{number}-{uuid.uuid4().hex[:8]}"

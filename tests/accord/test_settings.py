@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 import accord.settings
-from accord.settings import AccordSettings, SettingsError, load_settings
+from accord.settings import COMMITMENT_RUN_EVENTS, AccordSettings, SettingsError, load_settings
+from tests.support.lifecycle import commitment_input
+from workflows.commitment.contracts import MIN_RUN_EVENTS, CommitmentInput
 
 FIRST = "first-secret-of-at-least-thirty-two-bytes"
 SECOND = "second-secret-of-at-least-thirty-two-bytes"
@@ -143,3 +145,30 @@ def test_a_missing_secrets_directory_is_named(
 
     with pytest.raises(SettingsError, match="ACCORD_SECRETS_DIR"):
         load_settings()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("45", 45), ("off", None), ("", None)])
+def test_the_run_length_is_a_count_or_off(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: int | None
+) -> None:
+    monkeypatch.setenv("ACCORD_COMMITMENT_RUN_EVENTS", value)
+
+    assert load_settings().commitment_run_events == expected
+
+
+def test_a_run_length_below_the_least_is_reported_by_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ACCORD_COMMITMENT_RUN_EVENTS", str(MIN_RUN_EVENTS - 1))
+
+    with pytest.raises(SettingsError, match="ACCORD_COMMITMENT_RUN_EVENTS"):
+        load_settings()
+
+
+def test_the_least_run_length_a_setting_allows_is_one_a_commitment_accepts() -> None:
+    # Otherwise a start would be refused by CommitmentInput after the settings had passed.
+    fields = commitment_input("run-length").model_dump()
+    least = CommitmentInput.model_validate({**fields, "run_events": COMMITMENT_RUN_EVENTS})
+    assert least.run_events == COMMITMENT_RUN_EVENTS == MIN_RUN_EVENTS
+    with pytest.raises(ValidationError):
+        CommitmentInput.model_validate({**fields, "run_events": MIN_RUN_EVENTS - 1})

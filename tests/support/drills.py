@@ -46,7 +46,7 @@ from temporalio.client import (
 from temporalio.converter import DataConverter
 from temporalio.service import RPCError
 
-from accord.settings import AccordSettings
+from accord.settings import COMMITMENT_RUN_EVENTS, AccordSettings
 from bench import stack
 from domain.models import CheckInAnswer, CommitmentStatus
 from sandbox.directory import folder_id_for
@@ -66,7 +66,6 @@ from workflows.commitment.contracts import (
 from workflows.commitment.workflow import CommitmentWorkflow
 
 IDEMPOTENCY_HEADER = "x-accord-idempotency-key"
-PRODUCTION_RUN_EVENTS = AccordSettings.model_fields["commitment_run_events"].default
 MUST_GO = {
     SAM: ("expectation", "revision_agreed", "done_thanks"),
     MANAGER: ("revision_proposed", "revision_agreed", "done_notice"),
@@ -366,7 +365,7 @@ async def run_lifecycle(
         grace_period=timedelta(seconds=1),
         # As the API starts them: runs that start again past the production length, so the
         # drills' kills and faults also meet a run's hand-over to the next.
-        run_events=PRODUCTION_RUN_EVENTS,
+        run_events=COMMITMENT_RUN_EVENTS,
     )
     handle: WorkflowHandle[CommitmentWorkflow, CommitmentView] = await _start(
         client, task_queue, start

@@ -31,7 +31,7 @@ from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from accord.settings import AccordSettings
+from accord.settings import COMMITMENT_RUN_EVENTS
 from accord.wiring.workflow_runner import workflow_runner
 from activities.agenda.activities import AgendaActivities
 from activities.agenda.booking import OneOnOneBooking
@@ -465,7 +465,7 @@ async def _answered_until_a_new_run(
         task_queue,
         spec_for(SAM_PERSON, now + timedelta(days=30)),
         now,
-        run_events=AccordSettings.model_fields["commitment_run_events"].default,
+        run_events=COMMITMENT_RUN_EVENTS,
     )
     await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
     for number in range(24):

@@ -17,7 +17,7 @@ from msgraph.graph_service_client import GraphServiceClient
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-from accord.settings import AccordSettings
+from accord.settings import COMMITMENT_RUN_EVENTS
 from domain.models import CheckInAnswer, CommitmentStatus, Person
 from sandbox.server import SandboxServer
 from tests.support.lifecycle import (
@@ -34,7 +34,7 @@ from workflows.commitment.contracts import ActorAction, CheckInAnswerInput, Comp
 from workflows.commitment.workflow import CommitmentWorkflow
 
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
-RUN_EVENTS = AccordSettings.model_fields["commitment_run_events"].default
+RUN_EVENTS = COMMITMENT_RUN_EVENTS
 """The production default, which the API and intake start commitments with."""
 ANSWERS = 24
 """Each answer adds about six events: enough to pass RUN_EVENTS more than once."""
