@@ -11,6 +11,10 @@ from __future__ import annotations
 REFRESH_HISTORY_ON_REQUEST = "refresh-history-on-request"
 """Marks the commitment runs that continued as new because an operator asked
 (``refresh_history``; see :mod:`workflows.refresh`)."""
+SHORT_RUNS_AFTER_A_WAKE = "short-runs-after-a-wake"
+"""Marks the commitment runs that continue as new for their length only once something woke
+them (a person's action, a timer, a signal), so a run whose own start passes its length cannot
+hand over to a run that does the same (decision 48)."""
 TEAMS_FALLBACK_NOTICE = "teams-fallback-notice"
 """Marks the commitment runs that tell the manager, once, when Teams could not reach an owner
 who wants Teams alone."""

@@ -8,7 +8,13 @@ import pytest
 from pydantic import Field, ValidationError
 
 import accord.settings
-from accord.settings import COMMITMENT_RUN_EVENTS, AccordSettings, SettingsError, load_settings
+from accord.settings import (
+    COMMITMENT_RUN_EVENTS,
+    LEAST_COMMITMENT_RUN_EVENTS,
+    AccordSettings,
+    SettingsError,
+    load_settings,
+)
 from tests.support.lifecycle import commitment_input
 from workflows.commitment.contracts import MIN_RUN_EVENTS, CommitmentInput
 
@@ -168,7 +174,8 @@ def test_a_run_length_below_the_least_is_reported_by_variable(
 def test_the_least_run_length_a_setting_allows_is_one_a_commitment_accepts() -> None:
     # Otherwise a start would be refused by CommitmentInput after the settings had passed.
     fields = commitment_input("run-length").model_dump()
-    least = CommitmentInput.model_validate({**fields, "run_events": COMMITMENT_RUN_EVENTS})
-    assert least.run_events == COMMITMENT_RUN_EVENTS == MIN_RUN_EVENTS
+    least = CommitmentInput.model_validate({**fields, "run_events": LEAST_COMMITMENT_RUN_EVENTS})
+    assert least.run_events == LEAST_COMMITMENT_RUN_EVENTS == MIN_RUN_EVENTS
+    assert COMMITMENT_RUN_EVENTS >= MIN_RUN_EVENTS
     with pytest.raises(ValidationError):
         CommitmentInput.model_validate({**fields, "run_events": MIN_RUN_EVENTS - 1})

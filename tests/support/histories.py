@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from msgraph.graph_service_client import GraphServiceClient
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -66,11 +66,15 @@ from tests.support.lifecycle import (
     PUBLIC_URL,
     SandboxClockInterceptor,
     act,
+    asleep_past,
     both_round_the_clock,
+    continued,
+    first_run,
     lifecycle_worker,
     sandbox_messaging,
     spec_for,
     start_commitment,
+    start_for_sam,
     work_round_the_clock,
 )
 from tests.support.people import AGENT, MANAGER, SAM
@@ -90,6 +94,7 @@ from workflows.agenda.contracts import (
 from workflows.agenda.workflow import OneOnOneOfferWorkflow
 from workflows.commitment.client import start_commitment as start_indexed
 from workflows.commitment.contracts import (
+    MIN_RUN_EVENTS,
     ActorAction,
     CheckInAnswerInput,
     CommitmentInput,
@@ -113,6 +118,7 @@ from workflows.patches import (
     DIGEST_SEND_QUEUES,
     INTAKE_SEND_QUEUES,
     ONE_ON_ONE_BOOKING,
+    SHORT_RUNS_AFTER_A_WAKE,
     SUPPORT_ENDS_WITH_ITS_WORK,
 )
 
@@ -290,7 +296,12 @@ async def _attention_indexed(env: WorkflowEnvironment, client: Client, task_queu
 
 
 ON_DEV_SERVER = frozenset(
-    {"attention_indexed", "digest_sent_on_its_send_queue", "answered_until_a_new_run"}
+    {
+        "attention_indexed",
+        "digest_sent_on_its_send_queue",
+        "answered_until_a_new_run",
+        "accepted_into_a_new_run",
+    }
 )
 """Scenarios that need the search attributes only the dev server gives workflows."""
 
@@ -456,34 +467,53 @@ async def _answered_until_a_new_run(
 
     The first run's history, recorded on the dev server (the time-skipping server does not
     continue a run as new atomically), with ``run_events`` at the production default (50
-    when the committed history was recorded; 30 since).
+    when the committed history was recorded, before decision 48's guard; 30 since).
     """
     del sandbox  # the runs say what happened
     now = await both_round_the_clock(env, graph)
-    handle = await start_commitment(
-        client,
-        task_queue,
-        spec_for(SAM_PERSON, now + timedelta(days=30)),
-        now,
-        run_events=COMMITMENT_RUN_EVENTS,
+    handle = await start_for_sam(
+        client, task_queue, now, due_in=timedelta(days=30), run_events=COMMITMENT_RUN_EVENTS
     )
     await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
     for number in range(24):
         answer = CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.ON_TRACK, note=f"Step {number}")
         await act(handle, CommitmentWorkflow.check_in, answer)
-    first = client.get_workflow_handle_for(
-        CommitmentWorkflow.run, handle.id, run_id=handle.first_execution_run_id
+    return await _released_once_continued(client, handle)
+
+
+async def _accepted_into_a_new_run(
+    env: WorkflowEnvironment,
+    client: Client,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> WorkflowHandle[Any, Any]:
+    """A fresh commitment at the least run length waits for Sam past it; his acceptance wakes
+    it, and it continues as new; released.
+
+    The first run's history, recorded on the dev server: asleep past its length with nothing
+    having happened to it, the run did not hand over (decision 48).
+    """
+    del sandbox  # the runs say what happened
+    now = await both_round_the_clock(env, graph)
+    handle = await start_for_sam(
+        client, task_queue, now, due_in=timedelta(days=30), run_events=MIN_RUN_EVENTS
     )
-    await eventually(lambda: _continued(first))
+    await eventually(lambda: asleep_past(handle, MIN_RUN_EVENTS))
+    await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+    return await _released_once_continued(client, handle)
+
+
+async def _released_once_continued(
+    client: Client, handle: WorkflowHandle[Any, Any]
+) -> WorkflowHandle[Any, Any]:
+    """Wait until the first run continued as new, release the commitment; the first run."""
+    first = first_run(client, handle)
+    await eventually(lambda: continued(first))
     latest = client.get_workflow_handle_for(CommitmentWorkflow.run, handle.id)
     await act(latest, CommitmentWorkflow.release, Release(actor=MANAGER, reason="Plans changed."))
     await latest.result()
     return first
-
-
-async def _continued(handle: WorkflowHandle[Any, Any]) -> bool | None:
-    described = await handle.describe()
-    return True if described.status is WorkflowExecutionStatus.CONTINUED_AS_NEW else None
 
 
 async def _digest_sent_on_its_send_queue(
@@ -550,6 +580,7 @@ OTHER_SCENARIOS: dict[str, tuple[Workers, SandboxScenario]] = {
     "one_on_one_offered_then_booked": (_offer_workers, _one_on_one_offered_then_booked),
     "digest_sent_on_its_send_queue": (_digest_workers, _digest_sent_on_its_send_queue),
     "answered_until_a_new_run": (lifecycle_worker, _answered_until_a_new_run),
+    "accepted_into_a_new_run": (lifecycle_worker, _accepted_into_a_new_run),
 }
 """Other workflows' histories, each scenario with the workers it runs on (replayed with the
 offer of a 1:1 and the digest workflows)."""
@@ -562,6 +593,7 @@ BRANCH_TAKEN: dict[str, str] = {
     "digest_sent_on_its_send_queue": DIGEST_SEND_QUEUES,
     "intake_confirmed_then_cancelled": INTAKE_SEND_QUEUES,
     "one_on_one_offered_then_booked": ONE_ON_ONE_BOOKING,
+    "accepted_into_a_new_run": SHORT_RUNS_AFTER_A_WAKE,
     "support_promised_then_done": SUPPORT_ENDS_WITH_ITS_WORK,
 }
 """The patch whose new branch each scenario was recorded to take (its commands are in the

@@ -20,7 +20,8 @@ from msgraph.generated.models.time_zone_base import TimeZoneBase
 from msgraph.generated.models.working_hours import WorkingHours
 from msgraph.graph_service_client import GraphServiceClient
 from temporalio import activity
-from temporalio.client import Client, WorkflowHandle
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import (
     ActivityInboundInterceptor,
@@ -231,3 +232,66 @@ async def work_round_the_clock(graph: GraphServiceClient, address: str) -> None:
             )
         )
     )
+
+
+_WORKFLOW_TASK_EVENTS = frozenset(
+    {
+        EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+    }
+)
+
+
+async def start_for_sam(
+    client: Client, task_queue: str, now: datetime, *, due_in: timedelta, **options: Any
+) -> WorkflowHandle[CommitmentWorkflow, CommitmentView]:
+    """Start a commitment from Maya to Sam, created ``now`` and due ``due_in`` later.
+
+    Args:
+        client: the Temporal client.
+        task_queue: the lifecycle worker's queue.
+        now: the creation time (the server's clock, on a dev server).
+        due_in: how long until the deadline.
+        **options: further fields of ``CommitmentInput`` (``run_events``, ...).
+    """
+    sam = Person(email=SAM, display_name="Sam Okafor")
+    return await start_commitment(client, task_queue, spec_for(sam, now + due_in), now, **options)
+
+
+def first_run(
+    client: Client, handle: WorkflowHandle[Any, Any]
+) -> WorkflowHandle[CommitmentWorkflow, CommitmentView]:
+    """The handle of the commitment's first run (``handle`` follows its latest)."""
+    return client.get_workflow_handle_for(
+        CommitmentWorkflow.run, handle.id, run_id=handle.first_execution_run_id
+    )
+
+
+async def continued(handle: WorkflowHandle[Any, Any]) -> bool | None:
+    """True once the run continued as new; None before (for ``eventually``)."""
+    status = (await handle.describe()).status
+    return True if status is WorkflowExecutionStatus.CONTINUED_AS_NEW else None
+
+
+async def asleep_past(handle: WorkflowHandle[Any, Any], length: int) -> int | None:
+    """The run's history length once it waits with nothing in flight past ``length``; else None.
+
+    Asleep: running, no activity pending, and its last workflow task completed (a timer it
+    started may follow), so whatever the run decides at that wait (continuing as new included)
+    is already in its history.
+    """
+    described = await handle.describe()
+    events = (await handle.fetch_history()).events
+    last_task = next(
+        (event for event in reversed(events) if event.event_type in _WORKFLOW_TASK_EVENTS), None
+    )
+    asleep = (
+        described.status is WorkflowExecutionStatus.RUNNING
+        and not described.raw_description.pending_activities
+        and last_task is not None
+        and last_task.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    )
+    return len(events) if asleep and len(events) > length else None

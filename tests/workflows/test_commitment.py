@@ -31,9 +31,10 @@ from tests.support.lifecycle import (
     Lifecycle,
     act,
     both_round_the_clock,
+    first_run,
     lifecycle_worker,
     spec_for,
-    start_commitment,
+    start_for_sam,
 )
 from tests.support.mailboxes import events_of, from_agent, mailbox, received_at
 from tests.support.people import LUKAS, MANAGER, SAM
@@ -407,12 +408,8 @@ async def test_continue_as_new_carries_the_whole_commitment(
     now = await both_round_the_clock(dev_server, graph)
     client = dev_server.client
     async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(
-            client,
-            task_queue,
-            spec_for(SAM_PERSON, now + timedelta(days=20)),
-            now,
-            continue_as_new_after_events=60,
+        handle = await start_for_sam(
+            client, task_queue, now, due_in=timedelta(days=20), continue_as_new_after_events=60
         )
         _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
         for number in range(12):
@@ -421,11 +418,11 @@ async def test_continue_as_new_carries_the_whole_commitment(
                 CommitmentWorkflow.check_in,
                 CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.ON_TRACK, note=f"Step {number}"),
             )
-        first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
-        first_run = await eventually(_closed_run(first))
-        assert first_run.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+        first = first_run(client, handle)
+        closed = await eventually(_closed_run(first))
+        assert closed.status is WorkflowExecutionStatus.CONTINUED_AS_NEW
         latest = client.get_workflow_handle_for(CommitmentWorkflow.run, handle.id)
-        assert (await latest.describe()).run_id != first_run.run_id
+        assert (await latest.describe()).run_id != closed.run_id
         view = await latest.query(CommitmentWorkflow.view)
         assert view.status is CommitmentStatus.ACTIVE
         assert [entry.kind for entry in view.history][:2] == ["expectation_set", "accepted"]

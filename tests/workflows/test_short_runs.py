@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from msgraph.graph_service_client import GraphServiceClient
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from accord.settings import COMMITMENT_RUN_EVENTS
@@ -22,15 +22,22 @@ from domain.models import CheckInAnswer, CommitmentStatus, Person
 from sandbox.server import SandboxServer
 from tests.support.lifecycle import (
     act,
+    asleep_past,
     both_round_the_clock,
+    continued,
+    first_run,
     lifecycle_worker,
-    spec_for,
-    start_commitment,
+    start_for_sam,
 )
 from tests.support.mailboxes import from_agent
 from tests.support.people import SAM
 from tests.support.polling import eventually
-from workflows.commitment.contracts import ActorAction, CheckInAnswerInput, Complete
+from workflows.commitment.contracts import (
+    MIN_RUN_EVENTS,
+    ActorAction,
+    CheckInAnswerInput,
+    Complete,
+)
 from workflows.commitment.workflow import CommitmentWorkflow
 
 SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
@@ -67,12 +74,8 @@ async def test_a_long_run_continues_as_new_and_loses_nothing(
     now = await both_round_the_clock(dev_server, graph)
     client = dev_server.client
     async with lifecycle_worker(client, task_queue, sandbox, graph):
-        handle = await start_commitment(
-            client,
-            task_queue,
-            spec_for(SAM_PERSON, now + timedelta(days=30)),
-            now,
-            run_events=RUN_EVENTS,
+        handle = await start_for_sam(
+            client, task_queue, now, due_in=timedelta(days=30), run_events=RUN_EVENTS
         )
         _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
         for number in range(ANSWERS):
@@ -81,8 +84,8 @@ async def test_a_long_run_continues_as_new_and_loses_nothing(
                 CommitmentWorkflow.check_in,
                 CheckInAnswerInput(actor=SAM, answer=CheckInAnswer.ON_TRACK, note=f"Step {number}"),
             )
-        first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
-        await eventually(lambda: _continued(first))
+        first = first_run(client, handle)
+        await eventually(lambda: continued(first))
         latest = client.get_workflow_handle_for(CommitmentWorkflow.run, handle.id)
         view = await latest.query(CommitmentWorkflow.view)
         assert view.status is CommitmentStatus.ACTIVE
@@ -100,6 +103,37 @@ async def test_a_long_run_continues_as_new_and_loses_nothing(
     assert len(subjects) == len(set(subjects)) == 2, subjects
 
 
-async def _continued(handle: WorkflowHandle[Any, Any]) -> bool | None:
-    status = (await handle.describe()).status
-    return True if status is WorkflowExecutionStatus.CONTINUED_AS_NEW else None
+async def test_a_run_whose_start_passed_its_length_hands_over_only_once_woken(
+    dev_server: WorkflowEnvironment,
+    task_queue: str,
+    sandbox: SandboxServer,
+    graph: GraphServiceClient,
+) -> None:
+    """A fresh commitment waits for its owner at about 28 events, past the least length.
+
+    Handing over there would start a run that did the same (read schedules, send nothing):
+    the run waits until something happens to it, here the owner's acceptance (decision 48).
+    """
+    now = await both_round_the_clock(dev_server, graph)
+    client = dev_server.client
+    async with lifecycle_worker(client, task_queue, sandbox, graph):
+        handle = await start_for_sam(
+            client, task_queue, now, due_in=timedelta(days=30), run_events=MIN_RUN_EVENTS
+        )
+        await eventually(lambda: len(from_agent(sandbox, SAM)) == 1)
+        asleep = await eventually(lambda: asleep_past(handle, MIN_RUN_EVENTS))
+        # Asleep past its length, and still the first run: it did not hand over unwoken.
+        assert await _runs(client, handle) == [("RUNNING", asleep)]
+        _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
+        first = first_run(client, handle)
+        await eventually(lambda: continued(first))
+        latest = client.get_workflow_handle_for(CommitmentWorkflow.run, handle.id)
+        await eventually(lambda: asleep_past(latest, 0))
+        runs = await _runs(client, handle)
+        view = await latest.query(CommitmentWorkflow.view)
+    # The new run started with the owner's acceptance and sleeps under the length.
+    assert [status for status, _ in runs] == ["CONTINUED_AS_NEW", "RUNNING"], runs
+    assert runs[1][1] <= MIN_RUN_EVENTS, runs
+    assert view.status is CommitmentStatus.ACTIVE
+    # Only the expectation went to Sam: the hand-over sent nothing again.
+    assert len(from_agent(sandbox, SAM)) == 1

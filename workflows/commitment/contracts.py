@@ -29,9 +29,10 @@ from domain.support import CommitmentKind, SupportAnswer, SupportPromise, Suppor
 from workflows.commitment.state import CommitmentState, MeetingRecord
 
 TASK_QUEUE = "accord-commitments"
-MIN_RUN_EVENTS = 30
+MIN_RUN_EVENTS = 20
 """The shortest run length allowed: a new run starts with about 15 events, so a run always
-gets some way before it starts again."""
+gets some way before it starts again (and a run hands over for its length only once something
+has happened to it, so one whose start passes it never hands over to one doing the same)."""
 WORKFLOW_ID_PREFIX = "commitment-"
 
 
@@ -72,7 +73,8 @@ class CommitmentInput(_Input):
         default=None,
         ge=MIN_RUN_EVENTS,
         description="Start a new run at the first wait with nothing in flight once this run's "
-        "history passes this many events: a worker's memory for a cached run grows with the "
+        "history passes this many events and something (an action, a timer, a signal) has "
+        "happened to it: a worker's memory for a cached run grows with the "
         "events it has replayed. Unset: one run, until the server suggests a new one. The API "
         "and mail intake set it from ``ACCORD_COMMITMENT_RUN_EVENTS``.",
     )

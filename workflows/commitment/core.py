@@ -89,6 +89,9 @@ class CommitmentCore:
         self._meetings = Meetings(self._id, self._state, self._couriers)
         # Bumped on every change a person makes, so waits in the main loop wake and re-plan.
         self._epoch = 0
+        # Whether anything has happened to this run since it started (an action decided, a
+        # wait's time come, a signal): only then may it hand over for its length.
+        self._woken = False
 
     @workflow.query(name=VIEW_QUERY)
     def view(self) -> CommitmentView:
@@ -147,6 +150,7 @@ class CommitmentCore:
         return legacy
 
     def _carry_out(self, decision: Decision) -> None:
+        self._woken = True
         if decision.state is not self._state:
             self._state.replace_with(decision.state)
         for effect in decision.effects:

@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.patches import (
         DECLINES_BY_NOTIFICATION,
         REFRESH_HISTORY_ON_REQUEST,
+        SHORT_RUNS_AFTER_A_WAKE,
         SUPPORT_ENDS_WITH_ITS_WORK,
     )
     from workflows.refresh import REFRESH_SIGNAL, RefreshRequest
@@ -68,6 +69,10 @@ class CommitmentWorkflow(CommitmentUpdates):
         self._continued = start.progress is not None
         self._history_limit = start.continue_as_new_after_events
         self._run_events = start.run_events
+        # Asked once, as the run starts: a run from before the guard replays without it.
+        self._length_waits_for_a_wake = start.run_events is not None and workflow.patched(
+            SHORT_RUNS_AFTER_A_WAKE
+        )
         self._refresh_requested = False
         # The watch on the organizer's calendar said the 1:1's event changed: read it now.
         self._meeting_changed = False
@@ -150,9 +155,15 @@ class CommitmentWorkflow(CommitmentUpdates):
         return info.is_continue_as_new_suggested()
 
     def _run_is_long(self) -> bool:
+        """Whether this run has passed its length, and has been woken since it started.
+
+        Without a wake, a run whose own start (reading schedules, planning a meeting) passed
+        the length would hand over to a run that does the same, again and again.
+        """
         return (
             self._run_events is not None
             and workflow.info().get_current_history_length() > self._run_events
+            and (self._woken or not self._length_waits_for_a_wake)
         )
 
     def _refresh_due(self) -> bool:
@@ -310,6 +321,7 @@ class CommitmentWorkflow(CommitmentUpdates):
                 lambda: self._epoch != epoch or self._refresh_due(), timeout=timeout
             )
         except TimeoutError:
+            self._woken = True
             return False
         return True
 
@@ -328,6 +340,7 @@ class CommitmentWorkflow(CommitmentUpdates):
                     timeout=timeout,
                 )
             except TimeoutError:
+                self._woken = True
                 return False
             if self._epoch != epoch or self._refresh_due():
                 return True
@@ -345,6 +358,7 @@ class CommitmentWorkflow(CommitmentUpdates):
         meeting = self._state.meeting
         if meeting is not None and meeting.event_id == changed.event_id:
             self._meeting_changed = True
+            self._woken = True
 
     # ----- what an operator asks -------------------------------------------------------
 
