@@ -7,7 +7,7 @@ commitment held its own copy of the commitment workflow's core, couriers, meetin
 afresh still about 50 KiB traced; these tests fail if any of Accord's modules is imported per
 workflow again, so that memory comes back. They also fail if a cached run keeps a protobuf
 activation alive again (workflows/instances.py, decision 46), or draws other numbers than its
-seed gives.
+seed gives, a seed a reset sends included.
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ import pkgutil
 import random
 
 import pytest
+from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
@@ -32,7 +35,11 @@ from accord.wiring.workflow_runner import (
 from bench.workflow_instances import measure, sandbox_imports
 from tests.support.malloc import malloc_in_use
 from tests.support.polling import eventually
-from tests.support.runner_workflows import DrawingWorkflow, HoldingWorkflow
+from tests.support.runner_workflows import (
+    DrawingWorkflow,
+    HoldingWorkflow,
+    ReseededDrawingWorkflow,
+)
 
 
 def _workflow_classes() -> list[type]:
@@ -161,3 +168,53 @@ async def test_a_run_draws_what_its_seed_gives(temporal: Client, task_queue: str
 
     expected = random.Random(seed)  # what the SDK would have drawn from its eager generator
     assert draws == [expected.randrange(2**32) for _ in range(3)]
+
+
+async def test_a_run_reseeded_by_a_reset_draws_what_its_new_seed_gives(
+    dev_server: WorkflowEnvironment, task_queue: str
+) -> None:
+    # A reset sends the run a new seed (UpdateRandomSeed) before it draws; the runner keeps
+    # only the seed, so the draws must follow the new one, as the SDK's generator would.
+    client = dev_server.client
+    async with Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[ReseededDrawingWorkflow],
+        workflow_runner=workflow_runner(),
+    ):
+        handle = await client.start_workflow(
+            "ReseededDrawingWorkflow",
+            id=f"{task_queue}-reseeded",
+            task_queue=task_queue,
+            result_type=list,
+        )
+        first_task_done = await eventually(lambda: _first_task_completed(handle))
+        await handle.signal(ReseededDrawingWorkflow.draw)
+        first_seed, *_ = await handle.result()
+        reset = await client.workflow_service.reset_workflow_execution(
+            ResetWorkflowExecutionRequest(
+                namespace=client.namespace,
+                workflow_execution=WorkflowExecution(
+                    workflow_id=handle.id, run_id=handle.result_run_id or ""
+                ),
+                reason="reseed the run",
+                workflow_task_finish_event_id=first_task_done,
+                request_id=f"{task_queue}-reset",
+            )
+        )
+        # The signal after the reset point is applied again to the new run, which draws too.
+        seed, *draws = await client.get_workflow_handle(
+            handle.id, run_id=reset.run_id, result_type=list
+        ).result()
+
+    assert seed != first_seed
+    expected = random.Random(seed)
+    assert draws == [expected.randrange(2**32) for _ in range(3)]
+
+
+async def _first_task_completed(handle: WorkflowHandle[object, object]) -> int | None:
+    """The id of the run's first completed workflow task, once there is one."""
+    async for event in handle.fetch_history_events():
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            return event.event_id
+    return None

@@ -45,3 +45,26 @@ class DrawingWorkflow:
             The seed and the draws.
         """
         return [workflow.random_seed(), *(workflow.random().randrange(2**32) for _ in range(3))]
+
+
+@workflow.defn
+class ReseededDrawingWorkflow:
+    """Waits for a signal, then draws: a reset before the signal reseeds the run first."""
+
+    def __init__(self) -> None:
+        self._drawing = False
+
+    @workflow.run
+    async def run(self) -> list[int]:
+        """Wait for :meth:`draw`; return the run's seed, then three numbers drawn after it.
+
+        Returns:
+            The seed and the draws.
+        """
+        await workflow.wait_condition(lambda: self._drawing)
+        return [workflow.random_seed(), *(workflow.random().randrange(2**32) for _ in range(3))]
+
+    @workflow.signal
+    def draw(self) -> None:
+        """Let the run draw."""
+        self._drawing = True
