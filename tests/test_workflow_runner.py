@@ -189,6 +189,7 @@ async def test_a_run_reseeded_by_a_reset_draws_what_its_new_seed_gives(
             result_type=list,
         )
         first_task_done = await eventually(lambda: _first_task_completed(handle))
+        assert first_task_done is not None  # eventually returns only what is truthy
         await handle.signal(ReseededDrawingWorkflow.draw)
         first_seed, *_ = await handle.result()
         reset = await client.workflow_service.reset_workflow_execution(
