@@ -46,6 +46,9 @@ from workflows.commitment.workflow import CommitmentWorkflow
 LINK_KEY = b"test-only-link-key-of-at-least-32-bytes!"
 PUBLIC_URL = "http://accord.test"
 
+SAM_OWNER = Person(email=SAM, display_name="Sam Okafor")
+"""Sam, the owner most lifecycle tests set an expectation."""
+
 
 def sandbox_messaging(
     graph: GraphServiceClient, sandbox: SandboxServer, *, teams: TeamsChannel | None = None
@@ -195,7 +198,7 @@ def commitment_input(commitment_id: str) -> CommitmentInput:
         title="Draft the Q1 budget",
         description="The platform team's budget for the planning review.",
         success_criteria="A reviewed spreadsheet shared with finance.",
-        owner=Person(email=SAM, display_name="Sam Okafor"),
+        owner=SAM_OWNER,
         manager=Person(email=MANAGER, display_name="Maya Chen"),
         due=now + timedelta(days=14),
     )
@@ -257,8 +260,9 @@ async def start_for_sam(
         due_in: how long until the deadline.
         **options: further fields of ``CommitmentInput`` (``run_events``, ...).
     """
-    sam = Person(email=SAM, display_name="Sam Okafor")
-    return await start_commitment(client, task_queue, spec_for(sam, now + due_in), now, **options)
+    return await start_commitment(
+        client, task_queue, spec_for(SAM_OWNER, now + due_in), now, **options
+    )
 
 
 def first_run(

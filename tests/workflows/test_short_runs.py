@@ -18,7 +18,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from accord.settings import COMMITMENT_RUN_EVENTS
-from domain.models import CheckInAnswer, CommitmentStatus, Person
+from domain.models import CheckInAnswer, CommitmentStatus
 from sandbox.server import SandboxServer
 from tests.support.lifecycle import (
     act,
@@ -40,7 +40,6 @@ from workflows.commitment.contracts import (
 )
 from workflows.commitment.workflow import CommitmentWorkflow
 
-SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
 RUN_EVENTS = COMMITMENT_RUN_EVENTS
 """The production default, which the API and intake start commitments with."""
 ANSWERS = 24
