@@ -7,6 +7,7 @@ rules that need "now" (such as :func:`require_due_in_future`) take it as a param
 from __future__ import annotations
 
 import re
+import sys
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -20,6 +21,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.dataclasses import dataclass
+from pydantic_core import to_jsonable_python
 
 TITLE_MAX_LENGTH = 200
 MIN_CADENCE = timedelta(days=1)
@@ -289,7 +292,15 @@ class Revision(RevisionProposal):
         return self
 
 
-class CheckIn(DomainModel):
+# A followed commitment holds dozens of check-ins and history entries in every cached run, so
+# these two records are slotted dataclasses: about a third of a model's memory each (a model
+# keeps a dict and a set of the fields given per instance), with the same fields, validation
+# and JSON (decision 49).
+_RECORD_CONFIG = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True, slots=True, config=_RECORD_CONFIG)
+class CheckIn:
     """One answer the owner gave to a check-in."""
 
     at: UtcDatetime
@@ -297,10 +308,25 @@ class CheckIn(DomainModel):
     note: OptionalText = None
 
 
-class HistoryEntry(DomainModel):
+@dataclass(frozen=True, slots=True, config=_RECORD_CONFIG)
+class HistoryEntry:
     """One line of a commitment's history, e.g. ``kind="accepted"`` by the owner."""
 
     at: UtcDatetime
     actor: Actor
-    kind: Name
+    # The same few kinds recur in every history: one string each, not one per entry.
+    kind: Annotated[Name, AfterValidator(sys.intern)]
     detail: Text = ""
+
+
+def record_as_json(record: CheckIn | HistoryEntry) -> dict[str, Any]:
+    """Return a record as JSON-ready data, as a model's ``model_dump(mode="json")`` would.
+
+    Args:
+        record: a check-in or a history entry.
+
+    Returns:
+        Its fields by name, datetimes as ISO 8601 text and answers as their values.
+    """
+    data: dict[str, Any] = to_jsonable_python(record)
+    return data

@@ -9,6 +9,7 @@ the link's id, whatever came after it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from domain.action_links import LinkAction
@@ -98,7 +99,7 @@ def _is_legacy_note_for_last_check_in(draft: Draft, answer: AnswerCheckIn) -> bo
 
 
 def _attach_note(draft: Draft, index: int, note: str | None) -> None:
-    draft.state.check_ins[index] = draft.state.check_ins[index].model_copy(update={"note": note})
+    draft.state.check_ins[index] = dataclasses.replace(draft.state.check_ins[index], note=note)
     draft.record("check_in_note")
     draft.effects.append(NoteForWaitingHeadsUp(note))
 

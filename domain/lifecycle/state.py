@@ -26,6 +26,7 @@ from domain.models import (
     RevisionProposal,
     TimeSlot,
     UtcDatetime,
+    record_as_json,
 )
 from domain.support import CommitmentKind, SupportPromise, SupportRequest
 
@@ -149,4 +150,4 @@ class CommitmentState(BaseModel):
 
     def last_check_in(self) -> dict[str, Any] | None:
         """The latest check-in, as messages carry it."""
-        return self.check_ins[-1].model_dump(mode="json") if self.check_ins else None
+        return record_as_json(self.check_ins[-1]) if self.check_ins else None

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.digest import build_digest
-from domain.models import CommitmentStatus, HistoryEntry, Person
+from domain.models import Actor, CommitmentStatus, HistoryEntry, Person
 from domain.reliability import CommitmentFacts, person_history, support_history
 from domain.support import CommitmentKind, SupportAnswer, SupportRequest
 
@@ -38,7 +38,7 @@ def _promise(commitment_id: str, *, done_days: float | None, due_days: float) ->
     history = []
     if completed is not None:
         kind = "done_on_time" if completed <= due else "done_late"
-        history.append(HistoryEntry(at=completed, actor="owner", kind=kind))
+        history.append(HistoryEntry(at=completed, actor=Actor.OWNER, kind=kind))
     return _facts(
         commitment_id,
         title=f"Promise {commitment_id}",

@@ -85,6 +85,10 @@ class CommitmentCore:
         self._id = start.commitment_id
         self._created_at = start.created_at
         self._state = start.progress or _first_state(start)
+        if self._state.spec is not start.spec and self._state.spec == start.spec:
+            # A continued run's input carries the spec twice (its own and its progress's),
+            # decoded as two equal objects: the cached run keeps one.
+            self._state.spec = start.spec
         self._couriers = Couriers(self._id, self._state)
         self._meetings = Meetings(self._id, self._state, self._couriers)
         # Bumped on every change a person makes, so waits in the main loop wake and re-plan.
