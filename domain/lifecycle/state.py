@@ -13,7 +13,7 @@ import bisect
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from domain.messages.kinds import MessageKind
 from domain.models import (
@@ -21,6 +21,7 @@ from domain.models import (
     CheckIn,
     CommitmentSpec,
     CommitmentStatus,
+    CompactModel,
     HistoryEntry,
     Revision,
     RevisionProposal,
@@ -31,7 +32,7 @@ from domain.models import (
 from domain.support import CommitmentKind, SupportPromise, SupportRequest
 
 
-class MeetingRecord(BaseModel):
+class MeetingRecord(CompactModel):
     """A 1:1 Accord put on both calendars."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -43,7 +44,7 @@ class MeetingRecord(BaseModel):
     declined_slots: list[TimeSlot] = Field(default_factory=list)
 
 
-class CommitmentState(BaseModel):
+class CommitmentState(CompactModel):
     """Everything a commitment has become: the workflow's state and continue-as-new payload."""
 
     model_config = ConfigDict(extra="forbid")

@@ -174,7 +174,7 @@ async def test_the_teams_view_frames_the_tab_and_signs_sso_tokens_for_its_own_pa
         )
     assert page.status_code == 200
     assert "frame-src http://127.0.0.1:9;" in page.headers["content-security-policy"]
-    assert 'src="http://127.0.0.1:9/app?host=teams"' in page.text
+    assert 'data-src="http://127.0.0.1:9/app?host=teams"' in page.text
     assert script.status_code == 200 and "authentication.getAuthToken" in script.text
     assert own.status_code == 200
     claims = jwt.decode(own.json()["token"], options={"verify_signature": False})

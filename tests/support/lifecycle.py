@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ from activities.messaging.teams import TeamsChannel
 from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
 from domain.models import CommitmentSpec, Person
+from domain.working_time import PersonSchedule, intersect_ranges, reachable_periods
 from sandbox.server import SandboxServer
 from tests.support.people import AGENT, MANAGER, SAM
 from workflows.commitment.contracts import CommitmentInput, CommitmentView, workflow_id_for
@@ -48,6 +49,8 @@ PUBLIC_URL = "http://accord.test"
 
 SAM_OWNER = Person(email=SAM, display_name="Sam Okafor")
 """Sam, the owner most lifecycle tests set an expectation."""
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""In ``datetime.weekday()``'s order."""
 
 
 def sandbox_messaging(
@@ -140,6 +143,8 @@ class Lifecycle:
     task_queue: str
     now: datetime
     """The server's time just before the worker started: every commitment's ``created_at``."""
+    started: list[WorkflowHandle[CommitmentWorkflow, CommitmentView]] = field(default_factory=list)
+    """The commitments started through :meth:`start`, in order."""
 
     @property
     def client(self) -> Client:
@@ -150,7 +155,67 @@ class Lifecycle:
         self, spec: CommitmentSpec, **options: Any
     ) -> WorkflowHandle[CommitmentWorkflow, CommitmentView]:
         """Start a commitment on the worker's task queue (see :func:`start_commitment`)."""
-        return await start_commitment(self.client, self.task_queue, spec, self.now, **options)
+        handle = await start_commitment(self.client, self.task_queue, spec, self.now, **options)
+        self.started.append(handle)
+        return handle
+
+    async def end_what_is_left(self) -> None:
+        """Terminate the commitments still running (a test that failed half-way left them).
+
+        Time skipping is server-wide: a run left waiting would have its timers fired by every
+        later skip of the module's server, with no worker left to take them.
+        """
+        for handle in self.started:
+            if (await handle.describe()).status is WorkflowExecutionStatus.RUNNING:
+                await handle.terminate(reason="the test ended before the commitment did")
+
+
+def next_time_of_week(after: datetime, weekday_and_time: str) -> datetime:
+    """The first instant after ``after`` at a weekday and UTC time, such as ``Fri 21:30``.
+
+    Args:
+        after: where to start, timezone-aware.
+        weekday_and_time: an English weekday's three letters and a 24-hour UTC time.
+
+    Returns:
+        The instant, in UTC.
+    """
+    weekday, _, clock = weekday_and_time.partition(" ")
+    if weekday.lower() not in _WEEKDAYS:
+        raise ValueError(f"not a weekday's three letters: {weekday!r}")
+    at = datetime.strptime(clock, "%H:%M").time()
+    day = after.astimezone(UTC).date()
+    while True:
+        candidate = datetime.combine(day, at, tzinfo=UTC)
+        if _WEEKDAYS[candidate.weekday()] == weekday.lower() and candidate > after:
+            return candidate
+        day += timedelta(days=1)
+
+
+def common_hour(
+    at: datetime, schedules: list[PersonSchedule], room: timedelta = timedelta(hours=1)
+) -> datetime:
+    """The first instant from ``at`` on when everyone is reachable for ``room`` at least.
+
+    A test that acts "when both people are at work" waits for this, not for the first common
+    instant: that can be a minute before one of them stops for the day.
+
+    Args:
+        at: where to start looking, timezone-aware.
+        schedules: everyone's schedules, at least one.
+        room: how long everyone must stay reachable.
+
+    Returns:
+        The instant, in UTC.
+    """
+
+    def periods(schedule: PersonSchedule) -> list[tuple[datetime, datetime]]:
+        return [(p.start, p.end) for p in reachable_periods(at, 10, schedule)]
+
+    common = periods(schedules[0])
+    for schedule in schedules[1:]:
+        common = intersect_ranges(common, periods(schedule))
+    return next(max(start, at) for start, end in common if end - max(start, at) >= room)
 
 
 def spec_for(owner: Person, due: datetime, **changes: Any) -> CommitmentSpec:

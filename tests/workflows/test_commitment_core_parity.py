@@ -83,8 +83,6 @@ async def test_the_workflow_decides_as_its_core(lifecycle: Lifecycle, seed: int)
             assert describe_state(_as_state(view)) == describe_state(state), step
     final = await handle.query(CommitmentWorkflow.view)
     assert describe_state(_as_state(final)) == describe_state(state)
-    if not final.status.is_closed:
-        await handle.terminate("the sequence is over")
 
 
 async def _play(handle: Any, step: Step) -> tuple[CommitmentView | None, str | None]:

@@ -110,7 +110,7 @@ async def accord(
     now = await temporal_env.get_current_time()
     try:
         async with worker:
-            yield Accord(temporal_env, task_queue, now, settings.public_url)
+            yield Accord(temporal_env, task_queue, now, public_url=settings.public_url)
             # Its timers would walk every later skip of this module's server.
             with contextlib.suppress(RPCError):
                 await client.get_workflow_handle(decline_watch_id(MANAGER, task_queue)).terminate()

@@ -33,7 +33,7 @@ from tests.support.api_tokens import FakeEntra
 from tests.support.lifecycle import LINK_KEY, PUBLIC_URL, Lifecycle, act, spec_for
 from tests.support.mailboxes import from_agent, received_at
 from tests.support.people import PRIYA, SAM
-from tests.support.polling import eventually
+from tests.support.polling import when_time_has_passed
 from workflows.commitment.contracts import ActorAction, CommitmentView, Release
 from workflows.commitment.workflow import CommitmentWorkflow
 
@@ -41,6 +41,7 @@ SAM_PERSON = Person(email=SAM, display_name="Sam Okafor")
 PRIYA_PERSON = Person(email=PRIYA, display_name="Priya Raman")
 _LINK = re.compile(r'href="' + re.escape(PUBLIC_URL) + r'/a/([^"]+)"')
 KEYS = LinkKeyRing([LINK_KEY])
+WEEK = timedelta(days=7)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -108,8 +109,10 @@ async def test_an_answer_in_writing_reaches_the_manager_who_agrees_in_one_click(
     handle = await lifecycle.start(spec_for(SAM_PERSON, due, manager=PRIYA_PERSON))
     _ = await act(handle, CommitmentWorkflow.accept, ActorAction(actor=SAM))
     _ = await act(handle, CommitmentWorkflow.request_conversation, ActorAction(actor=PRIYA))
-    await temporal_env.sleep(timedelta(days=4))
-    await eventually(lambda: _has(handle, "sent:written_conversation"))
+    # Each hears in their own hours, whatever the weekday the test starts on.
+    await when_time_has_passed(
+        temporal_env, lambda: _has(handle, "sent:written_conversation"), within=WEEK
+    )
     (written,) = [m for m in from_agent(sandbox, SAM) if "in writing" in m["subject"]]
 
     clock.now = await temporal_env.get_current_time()
@@ -130,8 +133,9 @@ async def test_an_answer_in_writing_reaches_the_manager_who_agrees_in_one_click(
     assert view.pending_revision is not None
     assert view.pending_revision.new_due.date() == proposed
 
-    await temporal_env.sleep(timedelta(days=2))
-    await eventually(lambda: _has(handle, "sent:revision_proposed"))
+    await when_time_has_passed(
+        temporal_env, lambda: _has(handle, "sent:revision_proposed"), within=WEEK
+    )
     (proposal,) = [m for m in from_agent(sandbox, PRIYA) if "suggests a change" in m["subject"]]
     assert "An hour with finance on Monday." in proposal["body"]["content"]
     assert is_reachable(received_at(proposal), priya)

@@ -19,6 +19,7 @@ from domain.models import (
     CheckInAnswer,
     CommitmentSpec,
     CommitmentStatus,
+    CompactModel,
     HistoryEntry,
     OptionalText,
     Revision,
@@ -41,7 +42,7 @@ def workflow_id_for(commitment_id: str) -> str:
     return f"{WORKFLOW_ID_PREFIX}{commitment_id}"
 
 
-class _Input(BaseModel):
+class _Input(CompactModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 

@@ -75,4 +75,6 @@
       answer(message, []);
     }
   });
+  // Only now, with the listener in place, is the tab loaded (see the template).
+  frame.src = frame.getAttribute("data-src");
 }());

@@ -7,12 +7,14 @@ anywhere but this machine are refused, so nothing may come from a CDN.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Frame, Page, Route
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from sandbox.server import SandboxServer
 from sandbox.tenant import user_id_for
@@ -97,16 +99,44 @@ async def test_in_the_sandboxs_teams_frame_the_tab_signs_in_by_sso_and_shows_the
     assert all("127.0.0.1" not in url for url in refused)
 
 
+async def test_the_tab_signs_in_though_teams_own_script_arrives_late(
+    browser: Browser, accord_url: str, sandbox: SandboxServer
+) -> None:
+    # Teams listens before it loads a tab: the tab's first message must never be lost, however
+    # slowly the host's own script arrives.
+    context, _refused = await local_only(browser)
+
+    async def slowly(route: Route) -> None:
+        await asyncio.sleep(2)
+        await route.continue_()
+
+    await context.route(f"{sandbox.url}/web/teams/host.js", slowly)
+    try:
+        page = await context.new_page()
+        tab = await _teams_frame(page, sandbox, accord_url, MANAGER, "/app/team")
+        await tab.get_by_role("heading", level=1, name=re.compile("team", re.I)).wait_for()
+    finally:
+        await context.close()
+
+
 async def _teams_frame(
     page: Page, sandbox: SandboxServer, accord_url: str, person: str, path: str
 ) -> Frame:
     """Open ``path`` as ``person``'s tab in the sandbox's Teams view; return it once signed in."""
     tab = quote(f"{accord_url}{path}?host=teams&theme=dark", safe="")
     await page.goto(f"{sandbox.url}/web/users/{user_id_for(person)}/teams/tab?app={tab}&theme=dark")
-    frame = page.frame(url=re.compile(re.escape(accord_url)))
+    # The iframe's own frame, whatever it shows: the sign-in page first, then the page asked for.
+    frame = await (await page.locator("#teams-tab").element_handle()).content_frame()
     assert frame is not None
     # Signed in by SSO, the tab opens the page asked for (not the sign-in page naming it).
-    await frame.wait_for_url(re.compile(re.escape(accord_url + path) + r"\b"))
+    try:
+        await frame.wait_for_url(re.compile(re.escape(accord_url + path) + r"\b"))
+    except PlaywrightTimeoutError as exc:
+        shown = await frame.locator("body").inner_text()
+        told = await page.locator("#teams-log").inner_text()
+        raise AssertionError(
+            f"{person}'s tab stayed at {frame.url}, showing {shown!r}; Teams' log: {told!r}"
+        ) from exc
     return frame
 
 
