@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 from domain.working_time import (
     PersonSchedule,
+    TimeRange,
     add_working_time,
     intersect_ranges,
     is_reachable,
@@ -93,6 +94,35 @@ def next_check_in_at(
     return nominal if spaced is None or spaced <= nominal else spaced
 
 
+def common_reachable_periods(
+    at: datetime,
+    schedules: Sequence[PersonSchedule],
+    *,
+    working_days: int = COMMON_HOURS_HORIZON,
+) -> list[TimeRange]:
+    """List when every person is reachable, from ``at`` on.
+
+    Args:
+        at: where to start looking, timezone-aware.
+        schedules: everyone's schedules, at least one.
+        working_days: how many of each person's working days to look through.
+
+    Returns:
+        The common periods in order, in UTC (the first may start before ``at``); empty when
+        their reachable time never meets in that span.
+
+    Raises:
+        ValueError: when ``schedules`` is empty.
+    """
+    if not schedules:
+        raise ValueError("at least one schedule is needed")
+    common: list[TimeRange] | None = None
+    for schedule in schedules:
+        periods = [(p.start, p.end) for p in reachable_periods(at, working_days, schedule)]
+        common = periods if common is None else intersect_ranges(common, periods)
+    return common or []
+
+
 def common_reachable_at(
     at: datetime,
     schedules: Sequence[PersonSchedule],
@@ -113,12 +143,7 @@ def common_reachable_at(
     Raises:
         ValueError: when ``schedules`` is empty.
     """
-    if not schedules:
-        raise ValueError("at least one schedule is needed")
-    common: list[tuple[datetime, datetime]] | None = None
-    for schedule in schedules:
-        periods = [(p.start, p.end) for p in reachable_periods(at, working_days, schedule)]
-        common = periods if common is None else intersect_ranges(common, periods)
+    common = common_reachable_periods(at, schedules, working_days=working_days)
     return common[0][0] if common else None
 
 

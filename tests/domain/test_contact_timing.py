@@ -1,5 +1,6 @@
 """Humane timing rules, with people in London, New York, Kolkata, Berlin and Sydney."""
 
+import itertools
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from domain.contact_timing import (
     check_in_not_before,
     coaching_note_in_time,
     common_reachable_at,
+    common_reachable_periods,
     have_common_hours,
     meeting_contact_at,
     miss_meeting_not_before,
@@ -120,6 +122,21 @@ def test_meeting_contact_is_in_both_peoples_hours_when_they_meet(
     assert is_reachable(when, attendee)
     if common_reachable_at(at, [organizer, attendee]) is not None:
         assert is_reachable(when, organizer)
+
+
+@settings(max_examples=150, deadline=None)
+@given(pair=st.sampled_from(PAIRS), at=instants())
+def test_common_periods_are_ordered_and_inside_everyones_hours(
+    pair: tuple[PersonSchedule, PersonSchedule], at: datetime
+) -> None:
+    periods = common_reachable_periods(at, pair)
+    assert all(start < end for start, end in periods)
+    assert all(end <= start for (_, end), (start, _) in itertools.pairwise(periods))
+    for start, end in periods:
+        middle = start + (end - start) / 2
+        assert all(is_reachable(middle, person) for person in pair)
+    first = common_reachable_at(at, pair)
+    assert first == (periods[0][0] if periods else None)
 
 
 def test_kolkata_and_new_york_share_no_hour_in_any_season() -> None:

@@ -37,8 +37,9 @@ from activities.messaging.activities import MessagingActivities
 from activities.messaging.teams import TeamsChannel
 from activities.sending.activities import SendRouting
 from domain.action_links import LinkKeyRing
+from domain.contact_timing import common_reachable_periods
 from domain.models import CommitmentSpec, Person
-from domain.working_time import PersonSchedule, intersect_ranges, reachable_periods
+from domain.working_time import PersonSchedule
 from sandbox.server import SandboxServer
 from tests.support.people import AGENT, MANAGER, SAM
 from workflows.commitment.contracts import CommitmentInput, CommitmentView, workflow_id_for
@@ -198,7 +199,8 @@ def common_hour(
     """The first instant from ``at`` on when everyone is reachable for ``room`` at least.
 
     A test that acts "when both people are at work" waits for this, not for the first common
-    instant: that can be a minute before one of them stops for the day.
+    instant (:func:`domain.contact_timing.common_reachable_at`): that can be a minute before
+    one of them stops for the day.
 
     Args:
         at: where to start looking, timezone-aware.
@@ -208,14 +210,10 @@ def common_hour(
     Returns:
         The instant, in UTC.
     """
-
-    def periods(schedule: PersonSchedule) -> list[tuple[datetime, datetime]]:
-        return [(p.start, p.end) for p in reachable_periods(at, 10, schedule)]
-
-    common = periods(schedules[0])
-    for schedule in schedules[1:]:
-        common = intersect_ranges(common, periods(schedule))
-    return next(max(start, at) for start, end in common if end - max(start, at) >= room)
+    for start, end in common_reachable_periods(at, schedules):
+        if end - max(start, at) >= room:
+            return max(start, at)
+    raise AssertionError(f"no common {room} in the next working days from {at}")
 
 
 def spec_for(owner: Person, due: datetime, **changes: Any) -> CommitmentSpec:
